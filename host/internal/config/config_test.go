@@ -1,0 +1,72 @@
+package config
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+const minimal = `
+[input]
+path = "tx.csv"
+
+[time]
+observation_end = "1997-09-30"
+`
+
+func TestParseDefaults(t *testing.T) {
+	c, err := Parse("dir/clv.toml", []byte(minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Time.Unit != "week" || c.Time.Grain != "day" || c.Model.Purchase != "bgnbd" || c.Output.Precision != 6 {
+		t.Errorf("defaults not applied: %+v", c)
+	}
+	if got := c.Resolve(c.Input.Path); got != "dir/tx.csv" {
+		t.Errorf("Resolve = %q, want dir/tx.csv", got)
+	}
+}
+
+var badConfigs = []struct {
+	name, text string
+	line       int
+	want       string
+}{
+	{"unknown key", minimal + "\n[model]\nmargn = 0.3\n", 9, "model.margn: unknown key"},
+	{"unknown top-level table", minimal + "\n[modle]\nmargin = 0.3\n", 8, "modle: unknown key"},
+	{"wrong type", minimal + "\n[model]\nmargin = \"thirty\"\n", 9, "model.margin"},
+	{"syntax", "[input\npath = 1", 2, "expected"},
+	{"bad enum", minimal + "\n[model]\npurchase = \"bgnb\"\n", 9, `model.purchase: "bgnb" is not one of`},
+	{"missing observation end", "[input]\npath = \"x.csv\"\n", 0, "time.observation_end: missing"},
+	{"formula with both", minimal + "\n[[formulas]]\nname = \"a\"\nbuiltin = \"margin_clv\"\nexpr = \"1\"\n", 8, "exactly one of builtin or expr"},
+	{"tier labels", minimal + "\n[tiers]\ncolumn = \"clv\"\ncutoffs = [0.1]\nlabels = [\"a\"]\n", 11, "1 labels for 1 cutoffs"},
+}
+
+func TestParseErrors(t *testing.T) {
+	for _, tc := range badConfigs {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("clv.toml", []byte(tc.text))
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("got %v (%T), want *Error", err, err)
+			}
+			if ce.File != "clv.toml" || (tc.line != 0 && ce.Line != tc.line) {
+				t.Errorf("got %q (line %d), want line %d", err, ce.Line, tc.line)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %q, want it to contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add(minimal)
+	f.Add(minimal + "\n[model]\nmargin = 0.3\n[[formulas]]\nname=\"x\"\nexpr=\"clv*2\"\n")
+	f.Fuzz(func(t *testing.T, text string) {
+		c, err := Parse("fuzz.toml", []byte(text))
+		if err == nil && c == nil {
+			t.Fatal("nil config without error")
+		}
+	})
+}
