@@ -33,12 +33,12 @@ type Config struct {
 
 // Input says where the data comes from and how to read it.
 type Input struct {
-	Path        string  `toml:"path"`         // file, or "-" for stdin
-	Format      string  `toml:"format"`       // csv | jsonl | parquet; default from the file name
-	Kind        string  `toml:"kind"`         // transactions (default) | summary
-	Delimiter   string  `toml:"delimiter"`    // "," (default), ";", "\t", "|" or "whitespace"
-	NoHeader    bool    `toml:"no_header"`    // columns are then 1-based positions
-	DateFormat  string  `toml:"date_format"`  // RFC3339 | YYYY-MM-DD (default) | YYYYMMDD | a Go layout
+	Path        string  `toml:"path"`          // file, or "-" for stdin
+	Format      string  `toml:"format"`        // csv | jsonl | parquet; default from the file name
+	Kind        string  `toml:"kind"`          // transactions (default) | summary
+	Delimiter   string  `toml:"delimiter"`     // "," (default), ";", "\t", "|" or "whitespace"
+	NoHeader    bool    `toml:"no_header"`     // columns are then 1-based positions
+	DateFormat  string  `toml:"date_format"`   // RFC3339 | YYYY-MM-DD (default) | YYYYMMDD | a Go layout
 	SkipBadRows bool    `toml:"skip_bad_rows"` // skip and count bad rows instead of stopping
 	Columns     Columns `toml:"columns"`
 }
