@@ -70,3 +70,13 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestStarterParses(t *testing.T) {
+	c, err := Parse("clv.toml", []byte(Starter))
+	if err != nil {
+		t.Fatalf("the starter config does not parse: %v", err)
+	}
+	if c.Input.Columns.Amount != "amount" || c.Model.Margin != 0.3 || len(c.Tiers.Labels) != 4 {
+		t.Errorf("starter decoded wrongly: %+v", c)
+	}
+}

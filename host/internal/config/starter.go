@@ -1,0 +1,68 @@
+package config
+
+// Starter is the commented clv.toml that `clv init` writes. Every key it
+// shows is a real key; Parse accepts it as it is (a test checks).
+const Starter = `# clv.toml: how clv scores your customers. Run: clv score --config clv.toml
+# Every setting is explained below; delete what you do not need.
+
+[input]
+# The transaction log: one row per order. "-" reads stdin.
+path = "transactions.csv"
+# csv | jsonl | parquet. Omit to infer from the file name (.csv, .csv.gz, .jsonl, .parquet).
+# format = "csv"
+# transactions (one row per order) | summary (one row per customer: frequency, recency, T, monetary_value)
+kind = "transactions"
+# "," ";" "\t" "|" or "whitespace" for files whose columns are separated by runs of spaces.
+delimiter = ","
+# Set to true when the file has no header row; columns are then 1-based positions ("1", "2").
+no_header = false
+# RFC3339 | YYYY-MM-DD | YYYYMMDD | a Go layout such as "2006-01-02 15:04:05".
+date_format = "YYYY-MM-DD"
+# Skip rows that cannot be read (and report how many) instead of stopping at the first.
+skip_bad_rows = false
+
+[input.columns]
+customer = "customer_id"
+date = "date"
+amount = "amount"       # order value; omit if you have none (no spend model then)
+
+[time]
+# What counts as one purchase period: several orders in one period count once.
+grain = "day"           # day | week (ISO, from Monday) | month
+# The unit of recency, T and the model's rates.
+unit = "week"           # day | week | month | Nd (N days)
+# The last day of the data to use (inclusive). There is no implicit "today": runs reproduce.
+observation_end = "2024-12-31"
+# Optional: hold out the time after this day to check the model's predictions.
+# calibration_end = "2024-06-30"
+
+[model]
+purchase = "bgnbd"      # bgnbd | paretonbd | mbgnbd | bgbb (bgbb needs grain = unit)
+spend = "gammagamma"    # gammagamma | none
+penalty = 0.0           # L2 penalty on the parameters (lifetimes' penalizer_coef); 0 = none
+horizon_months = 12     # CLV counts purchases in the next N months
+annual_discount_rate = 0.10
+margin = 0.30           # gross margin as a fraction of revenue
+
+# Extra columns: a built-in formula (see 'clv formulas') with inputs given as
+# numbers or column names, or an expression over columns.
+# [[formulas]]
+# name = "contribution"
+# expr = "clv - 2.5 * expected_purchases"
+
+[segmentation]
+map = "default"         # default (the 11 RFM segments) | rules | plugin
+# With map = "rules", the first rule that matches names the segment:
+# [[segmentation.rules]]
+# segment = "VIP"
+# when = "clv > 500 && p_alive > 0.8"
+
+[tiers]
+column = "clv"
+cutoffs = [0.01, 0.10, 0.50]
+labels = ["Top 1%", "Top 10%", "Top 50%", "Bottom 50%"]
+
+[output]
+path = "scores.csv"     # "-" writes stdout
+precision = 6           # decimals of every number
+`
