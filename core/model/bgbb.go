@@ -175,8 +175,8 @@ func (m BGBB) aliveSum(a, b float64) float64 {
 	}
 	g, d := m.Gamma, m.Delta
 	if math.Abs(g-1) >= 1e-3 {
-		lg := func(v float64) float64 { r, _ := math.Lgamma(v); return r }
-		lnR := func(k float64) float64 { return lg(g+d) + lg(1+d+k) - lg(1+d) - lg(g+d+k) }
+		// ln R(m) = [lnΓ(1+δ+γ−1) − lnΓ(1+δ)] − [lnΓ(1+δ+m+γ−1) − lnΓ(1+δ+m)]
+		lnR := func(k float64) float64 { return modelBLogGammaRatio(1+d, g-1) - modelBLogGammaRatio(1+d+k, g-1) }
 		ra := lnR(a)
 		diff := lnR(b) - ra // < 0 when γ > 1, > 0 when γ < 1
 		return d / (g - 1) * math.Exp(ra) * -math.Expm1(diff)
@@ -302,15 +302,14 @@ func (m BGBB) DERT(discountRatePerPeriod float64, x, tx, n int) float64 {
 		return math.NaN()
 	}
 	b := m.Delta + fn + 1
-	c := m.Gamma + m.Delta + fn + 1
 	var h float64
 	if d == 0 {
 		if m.Gamma <= 1 {
 			return math.Inf(1)
 		}
-		h = (c - 1) / (c - b - 1)
+		h = (m.Gamma + m.Delta + fn) / (m.Gamma - 1) // (c−1)/(c−b−1)
 	} else {
-		h = modelBHyp2F1Unit(b, c, 1/(1+d))
+		h = modelBHyp2F1Unit(b, m.Gamma, 1/(1+d))
 	}
 	ll := m.logL(fx, ftx, fn, make([]float64, 0, n-tx+1))
 	lp := mathext.Lbeta(m.Alpha+fx+1, m.Beta+fn-fx) - mathext.Lbeta(m.Alpha, m.Beta) +

@@ -69,7 +69,7 @@ func TestFitBGBBDonations(t *testing.T) {
 // This checks eqs. 5, 11, 13 and 14 independently of their Beta-function and
 // hypergeometric forms.
 var bgbbDonationTests = []struct {
-	x, tx, n                 int
+	x, tx, n               int
 	lik, alive, dert, cep5 float64
 }{
 	{6, 6, 6, 0.11285251570727994, 0.93043357762005992, 5.9098943079206232, 3.7525442333121517},

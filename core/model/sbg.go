@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-
-	"gonum.org/v1/gonum/mathext"
 )
 
 // SBG is the shifted-beta-geometric (sBG) model of contractual retention of
@@ -33,17 +31,23 @@ func sbgValidParams(m SBG) bool {
 	return m.Alpha > 0 && m.Beta > 0 && !math.IsInf(m.Alpha, 1) && !math.IsInf(m.Beta, 1)
 }
 
-// logChurn returns ln P(T = t) = ln B(α+1, β+t−1) − ln B(α, β), t ≥ 1.
+// logChurn returns ln P(T = t) = ln B(α+1, β+t−1) − ln B(α, β), t ≥ 1,
+// written as ln α − [lnΓ(β+t+α) − lnΓ(β+t−1)] + [lnΓ(α+β) − lnΓ(β)] so far
+// horizons keep their digits (see modelBLogGammaRatio).
 func (m SBG) logChurn(t float64) float64 {
-	return mathext.Lbeta(m.Alpha+1, m.Beta+t-1) - mathext.Lbeta(m.Alpha, m.Beta)
+	if t == 1 {
+		return math.Log(m.Alpha / (m.Alpha + m.Beta))
+	}
+	return math.Log(m.Alpha) - modelBLogGammaRatio(m.Beta+t-1, m.Alpha+1) + modelBLogGammaRatio(m.Beta, m.Alpha)
 }
 
-// logSurvival returns ln S(t) = ln B(α, β+t) − ln B(α, β), t ≥ 0.
+// logSurvival returns ln S(t) = ln B(α, β+t) − ln B(α, β), t ≥ 0, as
+// [lnΓ(α+β) − lnΓ(β)] − [lnΓ(α+β+t) − lnΓ(β+t)].
 func (m SBG) logSurvival(t float64) float64 {
 	if t == 0 {
 		return 0
 	}
-	return mathext.Lbeta(m.Alpha, m.Beta+t) - mathext.Lbeta(m.Alpha, m.Beta)
+	return modelBLogGammaRatio(m.Beta, m.Alpha) - modelBLogGammaRatio(m.Beta+t, m.Alpha)
 }
 
 // ChurnProbability returns P(T = t), the probability that a newly acquired
@@ -206,7 +210,7 @@ func (m SBG) DERL(discountRatePerPeriod float64, n int) float64 {
 		// 2F1(1, β+n; α+β+n; 1) = (α+β+n−1)/(α−1) (Gauss).
 		return (m.Beta + fn - 1) / (m.Alpha - 1)
 	}
-	return r * modelBHyp2F1Unit(m.Beta+fn, m.Alpha+m.Beta+fn, 1/(1+d))
+	return r * modelBHyp2F1Unit(m.Beta+fn, m.Alpha, 1/(1+d))
 }
 
 // LogLikelihood returns the log-likelihood of a cohort's survival counts
