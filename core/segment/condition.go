@@ -79,7 +79,11 @@ type interval struct {
 	loOpen, hiOpen bool
 }
 
+// contains reports whether v is in the interval; NaN is in none.
 func (iv interval) contains(v float64) bool {
+	if v != v { // NaN
+		return false
+	}
 	if v < iv.lo || v == iv.lo && iv.loOpen {
 		return false
 	}
