@@ -20,7 +20,8 @@ const (
 	// already taken by earlier rules, so the rule never assigns its segment.
 	Unreachable
 	// Overlap: some customers the rule matches are taken by an earlier rule
-	// (which wins, being first); the rule still assigns others.
+	// (which wins, being first); the rule still assigns others. A catch-all
+	// rule ("true") is never reported as overlapping.
 	Overlap
 	// Gap: customers no rule matches; they get the map's default label.
 	Gap
@@ -285,6 +286,8 @@ func (m *Map) Lint() []Finding {
 			}
 			f.Codes = codeSet(&all)
 			findings = append(findings, f)
+		case len(m.conds[j]) == 0:
+			// A catch-all ("true") overlaps earlier rules by design.
 		default:
 			for _, i := range sortedKeys(shadow[j]) {
 				o := f
