@@ -3,8 +3,6 @@ package segment
 import (
 	"fmt"
 	"math"
-	"slices"
-	"sort"
 )
 
 // Boundaries describes how Score split one column into the scores 1–5, so
@@ -60,18 +58,16 @@ func Score(values []float64, higherIsBetter bool) ([]int, Boundaries, error) {
 			return nil, b, fmt.Errorf("score: row %d: value %v is not a finite number", i, v)
 		}
 	}
-	sorted := slices.Clone(values)
-	slices.Sort(sorted)
 	scores := make([]int, n)
-	for i, v := range values {
-		var k int
-		if higherIsBetter {
-			k = sort.SearchFloat64s(sorted, v) // values < v
-		} else {
-			k = n - upperBound(sorted, v) // values > v
+	forEachTieGroup(values, func(v float64, below int, rows []ranked) {
+		k := below // values strictly less than v
+		if !higherIsBetter {
+			k = n - below - len(rows) // values strictly greater than v
 		}
 		s := 1 + int(int64(5)*int64(k)/int64(n))
-		scores[i] = s
+		for _, r := range rows {
+			scores[r.row] = s
+		}
 		j := s - 1
 		if b.Count[j] == 0 || v < b.Min[j] {
 			b.Min[j] = v
@@ -79,14 +75,9 @@ func Score(values []float64, higherIsBetter bool) ([]int, Boundaries, error) {
 		if b.Count[j] == 0 || v > b.Max[j] {
 			b.Max[j] = v
 		}
-		b.Count[j]++
-	}
+		b.Count[j] += len(rows)
+	})
 	return scores, b, nil
-}
-
-// upperBound returns the number of values in sorted that are ≤ v.
-func upperBound(sorted []float64, v float64) int {
-	return sort.Search(len(sorted), func(i int) bool { return sorted[i] > v })
 }
 
 // Score scores a new value against these boundaries: the best score whose

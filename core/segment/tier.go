@@ -3,8 +3,6 @@ package segment
 import (
 	"fmt"
 	"math"
-	"slices"
-	"sort"
 )
 
 // Tiers splits customers into value tiers by the quantiles of one scored
@@ -81,11 +79,9 @@ func (t Tiers) Assign(values []float64) ([]int, []TierStats, error) {
 		}
 	}
 	n := len(values)
-	sorted := slices.Clone(values)
-	slices.Sort(sorted)
 	tiers := make([]int, n)
-	for i, v := range values {
-		atLeast := n - sort.SearchFloat64s(sorted, v)
+	forEachTieGroup(values, func(v float64, below int, rows []ranked) {
+		atLeast := n - below
 		// float64(atLeast)/float64(n) is correctly rounded, so a share that
 		// equals a cutoff such as 0.29 exactly compares equal to it.
 		share := float64(atLeast) / float64(n)
@@ -96,7 +92,9 @@ func (t Tiers) Assign(values []float64) ([]int, []TierStats, error) {
 				break
 			}
 		}
-		tiers[i] = k
+		for _, r := range rows {
+			tiers[r.row] = k
+		}
 		s := &stats[k]
 		if s.Count == 0 || v < s.Min {
 			s.Min = v
@@ -104,7 +102,7 @@ func (t Tiers) Assign(values []float64) ([]int, []TierStats, error) {
 		if s.Count == 0 || v > s.Max {
 			s.Max = v
 		}
-		s.Count++
-	}
+		s.Count += len(rows)
+	})
 	return tiers, stats, nil
 }
