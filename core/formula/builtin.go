@@ -84,7 +84,7 @@ func builtinFormulas() []Formula {
 		},
 		{
 			ID: IDRetentionTruncated, Name: "Truncated CLV over H periods", Family: "retention",
-			Text: "Σ_{t=0..H−1} m × rᵗ ÷ (1 + d)ᵗ", template: "Σ_{t=0..{horizon}−1} {margin_per_period} × {retention}ᵗ ÷ (1 + {discount})ᵗ",
+			Text: "Σ_{t=0..H−1} m × rᵗ ÷ (1 + d)ᵗ", template: "Σ[t=0..{horizon}−1] {margin_per_period} × {retention}ᵗ ÷ (1 + {discount})ᵗ",
 			Inputs: inputs(inMarginPerPeriod, inRetention, inDiscount, inHorizon), Output: UnitMoney,
 			Explanation: "Present value of the margin a new customer brings over the next H periods only, the first payment now. Tends to variant (b) as H grows. " + perPeriod,
 			Variant:     "first payment counted; every payment at the start of its period; H payments",

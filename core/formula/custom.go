@@ -105,7 +105,7 @@ func templateOf(e *Expr) string {
 	var b strings.Builder
 	last := 0
 	for _, v := range e.vars {
-		b.WriteString(strings.NewReplacer("{", "(", "}", ")").Replace(e.src[last:v.pos]))
+		b.WriteString(e.src[last:v.pos]) // the lexer rejects braces, so the source has none
 		b.WriteString("{" + v.text + "}")
 		last = v.pos + len(v.text)
 	}

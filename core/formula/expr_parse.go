@@ -138,7 +138,7 @@ type parser struct {
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
-func (p *parser) next() token  { t := p.toks[p.i]; p.i++; return t }
+func (p *parser) next() token { t := p.toks[p.i]; p.i++; return t }
 
 func (p *parser) isOp(ops ...string) bool {
 	t := p.peek()
@@ -337,8 +337,10 @@ func (p *parser) parseCall(name token) (*node, error) {
 	}
 	defer p.leave()
 	var args []*node
+	var starts []int // where each argument begins, for error positions
 	if p.peek().kind != tokRParen {
 		for {
+			starts = append(starts, p.peek().pos)
 			a, err := p.parseOr()
 			if err != nil {
 				return nil, err
@@ -373,9 +375,9 @@ func (p *parser) parseCall(name token) (*node, error) {
 		}
 		if a.typ != wantType {
 			if wantType == typeBool {
-				return nil, newExprError(p.src, a.pos, "the first argument of if must be a condition such as x > 0, not a number")
+				return nil, newExprError(p.src, starts[i], "the first argument of if must be a condition such as x > 0, not a number")
 			}
-			return nil, newExprError(p.src, a.pos, "argument %d of %s must be a number, not a condition", i+1, name.text)
+			return nil, newExprError(p.src, starts[i], "argument %d of %s must be a number, not a condition", i+1, name.text)
 		}
 	}
 	return &node{kind: nodeCall, typ: typeNumber, pos: name.pos, op: name.text, args: args}, nil

@@ -39,7 +39,7 @@ func (u Unit) IsMoney() bool {
 // The zero Range accepts every finite value. Non-finite values (NaN, ±Inf)
 // are never legal inputs.
 type Range struct {
-	Min, Max        float64
+	Min, Max         float64
 	MinOpen, MaxOpen bool
 }
 
