@@ -1,9 +1,11 @@
 package summary
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 )
@@ -46,19 +48,50 @@ type entry struct {
 	amount float64
 }
 
+// logRow is a transaction waiting in the arrival log.
+type logRow struct {
+	cust   int32
+	day    int32
+	amount float64
+}
+
+// logChunk is the number of rows per arrival-log chunk (1 MiB).
+const logChunk = 1 << 16
+
 // Builder accumulates transactions, in any order, and produces the
-// per-customer Summary and the acquisition Cohorts. Memory grows with the
-// number of customers and of their transactions kept (16 bytes each), not
-// with the size of the raw log. A Builder is not safe for concurrent use.
+// per-customer Summary and the acquisition Cohorts. A Builder is not safe
+// for concurrent use.
+//
+// Memory: each customer costs its id, an index entry and a few words; each
+// kept transaction costs 16 bytes while it waits in an append-only arrival
+// log and 12 bytes once Summary or Cohorts has grouped it by customer. The
+// raw log is never held.
 type Builder struct {
 	opt     Options
 	obsDay  int32
 	calDay  int32
 	holdout bool
 
-	index map[string]int32 // customer id → position in ids and tx
-	ids   []string
-	tx    [][]entry
+	// Customer ids → position in ids. Canonical decimal integers (no
+	// leading zero, at most 18 digits) are keyed by value, which is much
+	// faster than hashing and comparing strings; other ids by string.
+	// Small integer ids (below len(direct)) are looked up in a table
+	// indexed by value holding position+1 (0: not seen), which avoids a
+	// hash-map cache miss per row on the dense numeric ids typical of
+	// transaction logs; the table grows while it stays within a few times
+	// the number of customers.
+	direct   []int32
+	intIndex map[uint64]int32
+	strIndex map[string]int32
+	ids      []string
+
+	log [][]logRow // arrival log since the last grouping
+
+	// Grouped transactions: customer i's are days[off[i]:off[i+1]] and
+	// amounts[off[i]:off[i+1]], sorted by (day, amount).
+	off     []int32
+	days    []int32
+	amounts []float64
 
 	rows         int // transactions offered (CSV data rows or Add calls)
 	kept         int
@@ -84,7 +117,8 @@ func NewBuilder(opt Options) (*Builder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("summary: observation end: %w", err)
 	}
-	b := &Builder{opt: opt, obsDay: obs, calDay: obs, index: make(map[string]int32)}
+	b := &Builder{opt: opt, obsDay: obs, calDay: obs,
+		intIndex: make(map[uint64]int32), strIndex: make(map[string]int32)}
 	if !opt.CalibrationEnd.IsZero() {
 		cal, err := dateDays(opt.CalibrationEnd)
 		if err != nil {
@@ -143,15 +177,157 @@ func (b *Builder) add(id string, day int32, amount float64, clone bool) {
 		return
 	}
 	b.kept++
-	i, ok := b.index[id]
-	if !ok {
-		if clone {
-			id = strings.Clone(id)
+	var i int32
+	if key, ok := intKey(id); ok {
+		if key >= uint64(len(b.direct)) && key < b.directLimit() {
+			b.growDirect(key)
 		}
-		i = int32(len(b.ids))
-		b.index[id] = i
-		b.ids = append(b.ids, id)
-		b.tx = append(b.tx, nil)
+		if key < uint64(len(b.direct)) {
+			if i = b.direct[key] - 1; i < 0 {
+				i = b.newCustomer(id, clone)
+				b.direct[key] = i + 1
+			}
+			goto log
+		}
+		var found bool
+		if i, found = b.intIndex[key]; !found {
+			i = b.newCustomer(id, clone)
+			b.intIndex[key] = i
+		}
+	} else {
+		var found bool
+		if i, found = b.strIndex[id]; !found {
+			i = b.newCustomer(id, clone)
+			b.strIndex[b.ids[i]] = i
+		}
 	}
-	b.tx[i] = append(b.tx[i], entry{day, amount})
+log:
+	n := len(b.log)
+	if n == 0 || len(b.log[n-1]) == logChunk {
+		b.log = append(b.log, make([]logRow, 0, logChunk))
+		n++
+	}
+	b.log[n-1] = append(b.log[n-1], logRow{i, day, amount})
 }
+
+// directLimit is the largest size the direct id table may grow to: 4 slots
+// per customer, at least 1<<20 (4 MiB).
+func (b *Builder) directLimit() uint64 {
+	return max(1<<20, 4*uint64(len(b.ids)))
+}
+
+// growDirect grows the direct table to hold key, moving the ids it now
+// covers out of the hash map.
+func (b *Builder) growDirect(key uint64) {
+	n := max(1<<16, 2*uint64(len(b.direct)))
+	for n <= key {
+		n *= 2
+	}
+	n = min(n, b.directLimit())
+	t := make([]int32, n)
+	copy(t, b.direct)
+	for k, i := range b.intIndex {
+		if k < n {
+			t[k] = i + 1
+			delete(b.intIndex, k)
+		}
+	}
+	b.direct = t
+}
+
+func (b *Builder) newCustomer(id string, clone bool) int32 {
+	if clone {
+		id = strings.Clone(id)
+	}
+	b.ids = append(b.ids, id)
+	return int32(len(b.ids) - 1)
+}
+
+// intKey returns the value of a canonical decimal integer id: 1 to 18
+// digits, no leading zero unless the id is "0".
+func intKey(id string) (uint64, bool) {
+	if len(id) == 0 || len(id) > 18 || (id[0] == '0' && len(id) > 1) {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < len(id); i++ {
+		c := id[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		v = v*10 + uint64(c)
+	}
+	return v, true
+}
+
+// group moves the arrival log into the grouped arrays, sorting each
+// customer's transactions by (day, amount): the canonical order in which
+// amounts are added, so results do not depend on the input's row order.
+func (b *Builder) group() {
+	if len(b.log) == 0 && len(b.off) == len(b.ids)+1 {
+		return
+	}
+	n := len(b.ids)
+	off := make([]int32, n+1)
+	for i := 0; i+1 < len(b.off); i++ {
+		off[i+1] = b.off[i+1] - b.off[i]
+	}
+	for _, c := range b.log {
+		for _, r := range c {
+			off[r.cust+1]++
+		}
+	}
+	for i := 1; i <= n; i++ {
+		off[i] += off[i-1]
+	}
+	total := int(off[n])
+	days := make([]int32, total)
+	amounts := make([]float64, total)
+	next := make([]int32, n)
+	copy(next, off[:n])
+	for i := 0; i+1 < len(b.off); i++ {
+		k := copy(days[next[i]:], b.days[b.off[i]:b.off[i+1]])
+		copy(amounts[next[i]:], b.amounts[b.off[i]:b.off[i+1]])
+		next[i] += int32(k)
+	}
+	b.days, b.amounts = nil, nil
+	for ci, c := range b.log {
+		for _, r := range c {
+			j := next[r.cust]
+			days[j], amounts[j] = r.day, r.amount
+			next[r.cust]++
+		}
+		b.log[ci] = nil // let the collector have it
+	}
+	b.log = nil
+	next = nil
+	var buf []entry
+	for i := range n {
+		lo, hi := off[i], off[i+1]
+		buf = buf[:0]
+		sorted := true
+		for j := lo; j < hi; j++ {
+			buf = append(buf, entry{days[j], amounts[j]})
+			if j > lo && lessEntry(buf[j-lo], buf[j-lo-1]) {
+				sorted = false
+			}
+		}
+		if sorted {
+			continue
+		}
+		slices.SortFunc(buf, cmpEntry)
+		for j, e := range buf {
+			days[lo+int32(j)], amounts[lo+int32(j)] = e.day, e.amount
+		}
+	}
+	b.off, b.days, b.amounts = off, days, amounts
+}
+
+func cmpEntry(x, y entry) int {
+	if c := cmp.Compare(x.day, y.day); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.amount, y.amount)
+}
+
+func lessEntry(x, y entry) bool { return cmpEntry(x, y) < 0 }

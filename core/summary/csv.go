@@ -100,29 +100,95 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 	if err != nil {
 		return fmt.Errorf("read csv: %w", err)
 	}
-	for {
-		rec, line, err := next()
-		if err == io.EOF {
-			return nil
+	return pipeline(next, cols, df, b)
+}
+
+// parsedRow is a row parsed by the reader goroutine: a transaction, or the
+// reason it is bad.
+type parsedRow struct {
+	id     string
+	day    int32
+	amount float64
+	bad    *ParseError
+}
+
+// batch is a run of parsed rows, or the fatal error that ended the input.
+type batch struct {
+	rows []parsedRow
+	err  error // io.EOF at the end
+}
+
+const batchRows = 4096
+
+// pipeline runs the CSV parsing (records, dates, amounts) in one goroutine
+// and feeds the parsed rows, in order, to the Builder in the caller's: on
+// two or more cores the two halves overlap. The result is the same as a
+// sequential read.
+func pipeline(next func() ([]string, int, error), cols columnSet, df DateFormat, b *Builder) error {
+	full := make(chan *batch, 4)
+	free := make(chan *batch, 4)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(full)
+		for {
+			var bt *batch
+			select {
+			case bt = <-free:
+				bt.rows = bt.rows[:0]
+			default:
+				bt = &batch{rows: make([]parsedRow, 0, batchRows)}
+			}
+			for len(bt.rows) < batchRows {
+				rec, line, err := next()
+				if err != nil {
+					var pe *csv.ParseError
+					if errors.As(err, &pe) {
+						bt.rows = append(bt.rows, parsedRow{bad: &ParseError{Line: line, Field: "record", Kind: BadRecord, Err: pe.Err}})
+						continue
+					}
+					if err != io.EOF {
+						err = fmt.Errorf("read csv: line %d: %w", line, err)
+					}
+					bt.err = err
+					break
+				}
+				bt.rows = append(bt.rows, cols.parse(df, rec, line))
+			}
+			select {
+			case full <- bt:
+			case <-done:
+				return
+			}
+			if bt.err != nil {
+				return
+			}
 		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				b.rows++
-				if err := b.bad(&ParseError{Line: line, Field: "record", Kind: BadRecord, Err: pe.Err}); err != nil {
+	}()
+	for bt := range full {
+		for i := range bt.rows {
+			r := &bt.rows[i]
+			b.rows++
+			if r.bad != nil {
+				if err := b.bad(r.bad); err != nil {
 					return err
 				}
 				continue
 			}
-			return fmt.Errorf("read csv: line %d: %w", line, err)
+			b.add(r.id, r.day, r.amount, true)
 		}
-		b.rows++
-		if perr := cols.add(b, df, rec, line); perr != nil {
-			if err := b.bad(perr); err != nil {
-				return err
-			}
+		if bt.err == io.EOF {
+			return nil
+		}
+		if bt.err != nil {
+			return bt.err
+		}
+		select {
+		case free <- bt:
+		default:
 		}
 	}
+	return nil
 }
 
 // column is one mapped field: its role, its name as mapped and its index.
@@ -175,8 +241,8 @@ func resolveColumn(field, spec string, header []string, hasHeader bool) (column,
 	return column{}, fmt.Errorf("%s column %q: not in the header %q", field, spec, header)
 }
 
-// add parses one record into b, or describes why it is bad.
-func (s *columnSet) add(b *Builder, df DateFormat, rec []string, line int) *ParseError {
+// parse parses one record, or describes why it is bad.
+func (s *columnSet) parse(df DateFormat, rec []string, line int) parsedRow {
 	need := max(s.customer.idx, s.date.idx, s.amount.idx)
 	if need >= len(rec) {
 		col := s.customer
@@ -186,18 +252,18 @@ func (s *columnSet) add(b *Builder, df DateFormat, rec []string, line int) *Pars
 		case s.amount.idx >= len(rec):
 			col = s.amount
 		}
-		return &ParseError{Line: line, Field: col.field, Column: col.name, Kind: MissingField,
-			Err: fmt.Errorf("%w: %d, column %s needs %d", errFieldCount, len(rec), col.name, col.idx+1)}
+		return parsedRow{bad: &ParseError{Line: line, Field: col.field, Column: col.name, Kind: MissingField,
+			Err: fmt.Errorf("%w: %d, column %s needs %d", errFieldCount, len(rec), col.name, col.idx+1)}}
 	}
 	id := rec[s.customer.idx]
 	if id == "" {
-		return &ParseError{Line: line, Field: "customer", Column: s.customer.name, Kind: EmptyCustomer, Err: errEmptyID}
+		return parsedRow{bad: &ParseError{Line: line, Field: "customer", Column: s.customer.name, Kind: EmptyCustomer, Err: errEmptyID}}
 	}
 	ds := trimSpace(rec[s.date.idx])
 	day, err := df.days(ds)
 	if err != nil {
-		return &ParseError{Line: line, Field: "date", Column: s.date.name, Value: ds, Kind: BadDate,
-			Err: fmt.Errorf("parsing %q as %s: %w", ds, df, err)}
+		return parsedRow{bad: &ParseError{Line: line, Field: "date", Column: s.date.name, Value: ds, Kind: BadDate,
+			Err: fmt.Errorf("parsing %q as %s: %w", ds, df, err)}}
 	}
 	amount := 0.0
 	if s.amount.idx >= 0 {
@@ -209,12 +275,11 @@ func (s *columnSet) add(b *Builder, df DateFormat, rec []string, line int) *Pars
 			} else if ne, ok := err.(*strconv.NumError); ok {
 				err = ne.Err
 			}
-			return &ParseError{Line: line, Field: "amount", Column: s.amount.name, Value: as, Kind: BadAmount,
-				Err: fmt.Errorf("parsing %q as a number: %w", as, err)}
+			return parsedRow{bad: &ParseError{Line: line, Field: "amount", Column: s.amount.name, Value: as, Kind: BadAmount,
+				Err: fmt.Errorf("parsing %q as a number: %w", as, err)}}
 		}
 	}
-	b.add(id, day, amount, true)
-	return nil
+	return parsedRow{id: id, day: day, amount: amount}
 }
 
 // trimSpace trims ASCII blanks without allocating.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -112,6 +113,7 @@ func (b *Builder) Summary() (Summary, error) {
 	}
 	endPeriod := g.period(endDay)
 
+	b.group()
 	order := b.sortedCustomers()
 	s := Summary{
 		Customers:      make([]Customer, 0, len(order)),
@@ -128,32 +130,32 @@ func (b *Builder) Summary() (Summary, error) {
 	}
 	newInHoldout := 0
 	for _, i := range order {
-		es := b.sortedEntries(i)
-		if es[0].day > endDay {
+		lo, hi := b.off[i], b.off[i+1]
+		days, amounts := b.days[lo:hi], b.amounts[lo:hi]
+		if days[0] > endDay {
 			newInHoldout++
 			continue
 		}
-		c := Customer{ID: b.ids[i], First: dayTime(es[0].day)}
+		c := Customer{ID: b.ids[i], First: dayTime(days[0])}
 		var (
-			firstP   = g.period(es[0].day)
+			firstP   = g.period(days[0])
 			curP     = firstP
 			curSum   float64
 			repeat   float64
 			periods  int
 			lastP    = firstP
-			lastDay  = es[0].day
+			lastDay  = days[0]
 			k        int
 			holdP    int32
 			holdSum  float64
 			holdN    int
 			holdMean float64
 		)
-		for k = 0; k < len(es) && es[k].day <= endDay; k++ {
-			e := es[k]
+		for k = 0; k < len(days) && days[k] <= endDay; k++ {
 			c.Orders++
-			c.Revenue += e.amount
-			lastDay = e.day
-			p := g.period(e.day)
+			c.Revenue += amounts[k]
+			lastDay = days[k]
+			p := g.period(days[k])
 			if p != curP {
 				if periods > 0 {
 					repeat += curSum
@@ -161,7 +163,7 @@ func (b *Builder) Summary() (Summary, error) {
 				periods++
 				curP, curSum = p, 0
 			}
-			curSum += e.amount
+			curSum += amounts[k]
 			lastP = p
 		}
 		if periods > 0 {
@@ -175,8 +177,8 @@ func (b *Builder) Summary() (Summary, error) {
 			c.Monetary = repeat / float64(periods)
 		}
 		// Holdout window: the remaining entries (day > calibration end).
-		for ; k < len(es); k++ {
-			p := g.period(es[k].day)
+		for ; k < len(days); k++ {
+			p := g.period(days[k])
 			if holdN == 0 || p != holdP {
 				if holdN > 0 {
 					holdMean += holdSum
@@ -184,7 +186,7 @@ func (b *Builder) Summary() (Summary, error) {
 				holdN++
 				holdP, holdSum = p, 0
 			}
-			holdSum += es[k].amount
+			holdSum += amounts[k]
 		}
 		if holdN > 0 {
 			holdMean += holdSum
@@ -207,24 +209,38 @@ func (b *Builder) Summary() (Summary, error) {
 
 // sortedCustomers returns customer positions ordered by id (see SortIDs).
 func (b *Builder) sortedCustomers() []int32 {
-	numeric := AllIntegerIDs(b.ids)
 	order := make([]int32, len(b.ids))
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(x, y int32) int { return CompareIDs(b.ids[x], b.ids[y], numeric) })
-	return order
-}
-
-// sortedEntries sorts customer i's transactions by (day, amount), in place,
-// and returns them: the canonical order in which amounts are added.
-func (b *Builder) sortedEntries(i int32) []entry {
-	es := b.tx[i]
-	slices.SortFunc(es, func(x, y entry) int {
-		if c := cmp.Compare(x.day, y.day); c != 0 {
+	if !AllIntegerIDs(b.ids) {
+		slices.SortFunc(order, func(x, y int32) int { return strings.Compare(b.ids[x], b.ids[y]) })
+		return order
+	}
+	// Integer ids: sort by value when every value fits in 18 digits (the
+	// common case, and much faster), else by CompareIDs.
+	type keyed struct {
+		v uint64
+		i int32
+	}
+	ks := make([]keyed, len(order))
+	for j, i := range order {
+		t := strings.TrimLeft(b.ids[i], "0")
+		if len(t) > 18 {
+			slices.SortFunc(order, func(x, y int32) int { return CompareIDs(b.ids[x], b.ids[y], true) })
+			return order
+		}
+		v, _ := intKey(t)
+		ks[j] = keyed{v, i}
+	}
+	slices.SortFunc(ks, func(x, y keyed) int {
+		if c := cmp.Compare(x.v, y.v); c != 0 {
 			return c
 		}
-		return cmp.Compare(x.amount, y.amount)
+		return strings.Compare(b.ids[x.i], b.ids[y.i])
 	})
-	return es
+	for j, k := range ks {
+		order[j] = k.i
+	}
+	return order
 }
