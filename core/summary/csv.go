@@ -71,9 +71,11 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 		cr.ReuseRecord = true
 		next = func() ([]string, int, error) {
 			rec, err := cr.Read()
-			line, _ := cr.FieldPos(0)
+			line := 0
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
+			if err == nil && len(rec) > 0 {
+				line, _ = cr.FieldPos(0)
+			} else if errors.As(err, &pe) {
 				line = pe.Line
 			}
 			return rec, line, err
