@@ -75,11 +75,11 @@ var csvTests = []csvTest{{
 	opt:     CSVOptions{Header: true, Columns: hdr},
 	wantErr: `amount column "amount": not in the header`,
 }, {
-	name: "skip bad rows: counts per kind and lines",
-	in:   "id,date,amount\na,2024-01-01,1\na,2024-02-30,1\n,2024-01-01,1\na,x,1\na,2024-01-02,inf\nb\"x,2024-01-01,1\na,2024-01-03,2\nb,2025-01-01,1\n",
-	opt:  CSVOptions{Header: true, Columns: hdr},
-	skip: true,
-	want: "a:1:2:3",
+	name:    "skip bad rows: counts per kind and lines",
+	in:      "id,date,amount\na,2024-01-01,1\na,2024-02-30,1\n,2024-01-01,1\na,x,1\na,2024-01-02,inf\nb\"x,2024-01-01,1\na,2024-01-03,2\nb,2025-01-01,1\n",
+	opt:     CSVOptions{Header: true, Columns: hdr},
+	skip:    true,
+	want:    "a:1:2:3",
 	skipped: map[Kind]int{BadDate: 2, EmptyCustomer: 1, BadAmount: 1, BadRecord: 1},
 	lines:   []int{3, 4, 5, 6, 7},
 }}

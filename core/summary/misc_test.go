@@ -58,7 +58,9 @@ func TestDateFormats(t *testing.T) {
 	}
 }
 
-func contains(s, sub string) bool { return len(sub) == 0 || (len(s) >= len(sub) && (s[:len(sub)] == sub || contains(s[1:], sub))) }
+func contains(s, sub string) bool {
+	return len(sub) == 0 || (len(s) >= len(sub) && (s[:len(sub)] == sub || contains(s[1:], sub)))
+}
 
 func TestCivilRoundTrip(t *testing.T) {
 	for d := int64(-800_000); d < 800_000; d += 7 {
