@@ -1,0 +1,333 @@
+package summary
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Options configures a Builder.
+type Options struct {
+	// Grain is what counts as one purchase period (default Day).
+	Grain Grain
+	// Unit is the unit of recency, T and the holdout duration (default Days).
+	Unit Unit
+	// ObservationEnd is the last day of the study, inclusive: a purchase on
+	// that date counts. Only its calendar date (in its own location) is
+	// used. Required: there is no implicit "today".
+	ObservationEnd time.Time
+	// CalibrationEnd, when not zero, splits the study into a calibration
+	// window (up to and including CalibrationEnd) and a holdout window
+	// (after it, up to and including ObservationEnd). It must not be after
+	// ObservationEnd.
+	CalibrationEnd time.Time
+	// SkipBadRows skips bad transactions (see ParseError) instead of
+	// failing; the Report counts them by Kind.
+	SkipBadRows bool
+}
+
+// Transaction is one purchase. The calendar date of Time in Time's own
+// location is the purchase date (no conversion to UTC). Amount may be
+// negative (a return): it adds into its period's amount like any other.
+type Transaction struct {
+	Customer string    // customer id, kept exactly as written ("0001" stays "0001")
+	Time     time.Time // when; only its date matters
+	Amount   float64   // monetary value; 0 when the log has no amounts
+}
+
+// MaxSkippedLines is how many line numbers of skipped rows a Report keeps.
+const MaxSkippedLines = 10
+
+// entry is one kept transaction: its day (days since 1970-01-01) and amount.
+type entry struct {
+	day    int32
+	amount float64
+}
+
+// logRow is a transaction waiting in the arrival log.
+type logRow struct {
+	cust   int32
+	day    int32
+	amount float64
+}
+
+// logChunk is the number of rows per arrival-log chunk (1 MiB).
+const logChunk = 1 << 16
+
+// Builder accumulates transactions, in any order, and produces the
+// per-customer Summary and the acquisition Cohorts. A Builder is not safe
+// for concurrent use.
+//
+// Memory: each customer costs its id, an index entry and a few words; each
+// kept transaction costs 16 bytes while it waits in an append-only arrival
+// log and 12 bytes once Summary or Cohorts has grouped it by customer. The
+// raw log is never held.
+type Builder struct {
+	opt     Options
+	obsDay  int32
+	calDay  int32
+	holdout bool
+
+	// Customer ids → position in ids. Canonical decimal integers (no
+	// leading zero, at most 18 digits) are keyed by value, which is much
+	// faster than hashing and comparing strings; other ids by string.
+	// Small integer ids (below len(direct)) are looked up in a table
+	// indexed by value holding position+1 (0: not seen), which avoids a
+	// hash-map cache miss per row on the dense numeric ids typical of
+	// transaction logs; the table grows while it stays within a few times
+	// the number of customers.
+	direct   []int32
+	intIndex map[uint64]int32
+	strIndex map[string]int32
+	ids      []string
+
+	log [][]logRow // arrival log since the last grouping
+
+	// Grouped transactions: customer i's are days[off[i]:off[i+1]] and
+	// amounts[off[i]:off[i+1]], sorted by (day, amount).
+	off     []int32
+	days    []int32
+	amounts []float64
+
+	rows         int // transactions offered (CSV data rows or Add calls)
+	kept         int
+	after        int
+	skipped      map[Kind]int
+	skippedLines []int
+}
+
+// NewBuilder returns a Builder for opt. It fails when ObservationEnd is zero,
+// CalibrationEnd is after ObservationEnd, the grain is unknown or the unit
+// is not a positive finite number of days.
+func NewBuilder(opt Options) (*Builder, error) {
+	if opt.ObservationEnd.IsZero() {
+		return nil, errors.New("summary: observation end is required")
+	}
+	if !opt.Grain.valid() {
+		return nil, fmt.Errorf("summary: unknown grain %v", opt.Grain)
+	}
+	if d := opt.Unit.Days; d < 0 || math.IsNaN(d) || math.IsInf(d, 0) {
+		return nil, fmt.Errorf("summary: unit of %v days: want a positive finite number", d)
+	}
+	obs, err := dateDays(opt.ObservationEnd)
+	if err != nil {
+		return nil, fmt.Errorf("summary: observation end: %w", err)
+	}
+	b := &Builder{opt: opt, obsDay: obs, calDay: obs,
+		intIndex: make(map[uint64]int32), strIndex: make(map[string]int32)}
+	if !opt.CalibrationEnd.IsZero() {
+		cal, err := dateDays(opt.CalibrationEnd)
+		if err != nil {
+			return nil, fmt.Errorf("summary: calibration end: %w", err)
+		}
+		if cal > obs {
+			return nil, fmt.Errorf("summary: calibration end %s is after observation end %s",
+				dayTime(cal).Format(time.DateOnly), dayTime(obs).Format(time.DateOnly))
+		}
+		b.calDay, b.holdout = cal, true
+	}
+	return b, nil
+}
+
+// Add adds one transaction. A bad transaction (empty customer id, NaN or
+// infinite amount) gives a *ParseError whose Line is the 1-based number of
+// this Add call, or is skipped and counted when Options.SkipBadRows is set.
+// Transactions after the observation end are not errors: they are left out
+// and counted in Report.AfterObservationEnd.
+func (b *Builder) Add(t Transaction) error {
+	b.rows++
+	if t.Customer == "" {
+		return b.bad(&ParseError{Line: b.rows, Field: "customer", Kind: EmptyCustomer, Err: errEmptyID})
+	}
+	if math.IsNaN(t.Amount) || math.IsInf(t.Amount, 0) {
+		return b.bad(&ParseError{Line: b.rows, Field: "amount", Value: fmt.Sprint(t.Amount), Kind: BadAmount, Err: errNotFinite})
+	}
+	d, err := dateDays(t.Time)
+	if err != nil {
+		return b.bad(&ParseError{Line: b.rows, Field: "date", Value: t.Time.String(), Kind: BadDate, Err: err})
+	}
+	b.add(t.Customer, d, t.Amount, false)
+	return nil
+}
+
+// bad records a bad row when skipping, else returns it.
+func (b *Builder) bad(e *ParseError) error {
+	if !b.opt.SkipBadRows {
+		return e
+	}
+	if b.skipped == nil {
+		b.skipped = make(map[Kind]int)
+	}
+	b.skipped[e.Kind]++
+	if len(b.skippedLines) < MaxSkippedLines {
+		b.skippedLines = append(b.skippedLines, e.Line)
+	}
+	return nil
+}
+
+// add keeps one valid transaction. When clone is set the id is copied
+// before being stored (the CSV reader's strings share a record buffer).
+func (b *Builder) add(id string, day int32, amount float64, clone bool) {
+	if day > b.obsDay {
+		b.after++
+		return
+	}
+	b.kept++
+	var i int32
+	if key, ok := intKey(id); ok {
+		if key >= uint64(len(b.direct)) && key < b.directLimit() {
+			b.growDirect(key)
+		}
+		if key < uint64(len(b.direct)) {
+			if i = b.direct[key] - 1; i < 0 {
+				i = b.newCustomer(id, clone)
+				b.direct[key] = i + 1
+			}
+			goto log
+		}
+		var found bool
+		if i, found = b.intIndex[key]; !found {
+			i = b.newCustomer(id, clone)
+			b.intIndex[key] = i
+		}
+	} else {
+		var found bool
+		if i, found = b.strIndex[id]; !found {
+			i = b.newCustomer(id, clone)
+			b.strIndex[b.ids[i]] = i
+		}
+	}
+log:
+	n := len(b.log)
+	if n == 0 || len(b.log[n-1]) == logChunk {
+		b.log = append(b.log, make([]logRow, 0, logChunk))
+		n++
+	}
+	b.log[n-1] = append(b.log[n-1], logRow{i, day, amount})
+}
+
+// directLimit is the largest size the direct id table may grow to: 4 slots
+// per customer, at least 1<<20 (4 MiB).
+func (b *Builder) directLimit() uint64 {
+	return max(1<<20, 4*uint64(len(b.ids)))
+}
+
+// growDirect grows the direct table to hold key, moving the ids it now
+// covers out of the hash map.
+func (b *Builder) growDirect(key uint64) {
+	n := max(1<<16, 2*uint64(len(b.direct)))
+	for n <= key {
+		n *= 2
+	}
+	n = min(n, b.directLimit())
+	t := make([]int32, n)
+	copy(t, b.direct)
+	for k, i := range b.intIndex {
+		if k < n {
+			t[k] = i + 1
+			delete(b.intIndex, k)
+		}
+	}
+	b.direct = t
+}
+
+func (b *Builder) newCustomer(id string, clone bool) int32 {
+	if clone {
+		id = strings.Clone(id)
+	}
+	b.ids = append(b.ids, id)
+	return int32(len(b.ids) - 1)
+}
+
+// intKey returns the value of a canonical decimal integer id: 1 to 18
+// digits, no leading zero unless the id is "0".
+func intKey(id string) (uint64, bool) {
+	if len(id) == 0 || len(id) > 18 || (id[0] == '0' && len(id) > 1) {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < len(id); i++ {
+		c := id[i] - '0'
+		if c > 9 {
+			return 0, false
+		}
+		v = v*10 + uint64(c)
+	}
+	return v, true
+}
+
+// group moves the arrival log into the grouped arrays, sorting each
+// customer's transactions by (day, amount): the canonical order in which
+// amounts are added, so results do not depend on the input's row order.
+func (b *Builder) group() {
+	if len(b.log) == 0 && len(b.off) == len(b.ids)+1 {
+		return
+	}
+	n := len(b.ids)
+	off := make([]int32, n+1)
+	for i := 0; i+1 < len(b.off); i++ {
+		off[i+1] = b.off[i+1] - b.off[i]
+	}
+	for _, c := range b.log {
+		for _, r := range c {
+			off[r.cust+1]++
+		}
+	}
+	for i := 1; i <= n; i++ {
+		off[i] += off[i-1]
+	}
+	total := int(off[n])
+	days := make([]int32, total)
+	amounts := make([]float64, total)
+	next := make([]int32, n)
+	copy(next, off[:n])
+	for i := 0; i+1 < len(b.off); i++ {
+		k := copy(days[next[i]:], b.days[b.off[i]:b.off[i+1]])
+		copy(amounts[next[i]:], b.amounts[b.off[i]:b.off[i+1]])
+		next[i] += int32(k)
+	}
+	b.days, b.amounts = nil, nil
+	for ci, c := range b.log {
+		for _, r := range c {
+			j := next[r.cust]
+			days[j], amounts[j] = r.day, r.amount
+			next[r.cust]++
+		}
+		b.log[ci] = nil // let the collector have it
+	}
+	b.log = nil
+	next = nil
+	var buf []entry
+	for i := range n {
+		lo, hi := off[i], off[i+1]
+		buf = buf[:0]
+		sorted := true
+		for j := lo; j < hi; j++ {
+			buf = append(buf, entry{days[j], amounts[j]})
+			if j > lo && lessEntry(buf[j-lo], buf[j-lo-1]) {
+				sorted = false
+			}
+		}
+		if sorted {
+			continue
+		}
+		slices.SortFunc(buf, cmpEntry)
+		for j, e := range buf {
+			days[lo+int32(j)], amounts[lo+int32(j)] = e.day, e.amount
+		}
+	}
+	b.off, b.days, b.amounts = off, days, amounts
+}
+
+func cmpEntry(x, y entry) int {
+	if c := cmp.Compare(x.day, y.day); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.amount, y.amount)
+}
+
+func lessEntry(x, y entry) bool { return cmpEntry(x, y) < 0 }

@@ -1,0 +1,335 @@
+package summary
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Columns maps the transaction fields to columns of a CSV file: each is a
+// header name (when the file has a header) or a 1-based column position
+// such as "2". With a header, a name that matches a header cell wins over a
+// position. Amount may be empty: the log then has no amounts and monetary
+// values are 0.
+type Columns struct {
+	Customer string
+	Date     string
+	Amount   string
+}
+
+// CSVOptions says how to read a transaction log.
+type CSVOptions struct {
+	// Columns maps fields to columns (required: Customer and Date).
+	Columns Columns
+	// Header tells whether the first line names the columns.
+	Header bool
+	// Delimiter separates fields (default ','). Quoting follows RFC 4180
+	// (encoding/csv). Ignored when Whitespace is set.
+	Delimiter rune
+	// Whitespace splits fields on runs of spaces and tabs, leading and
+	// trailing blanks ignored, no quoting (e.g. CDNOW_sample.txt).
+	Whitespace bool
+	// DateFormat is the format of the date column, as accepted by
+	// ParseDateFormat (default "YYYY-MM-DD").
+	DateFormat string
+}
+
+// maxLine bounds a line of a whitespace-separated file.
+const maxLine = 1 << 20
+
+// ReadCSV streams the transaction log in r into b. Line endings may be LF or
+// CRLF. Only one row is held in memory at a time.
+//
+// A bad row (too few fields, empty customer id, a date or amount that does
+// not parse, a NaN or infinite amount, a malformed CSV record) stops the read
+// with a *ParseError naming its line and field, unless the Builder skips bad
+// rows, in which case it is counted in the Report. A missing header column
+// or an invalid mapping is always an error. Date and amount cells may be
+// surrounded by spaces; customer ids are kept exactly as written.
+func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
+	df, err := ParseDateFormat(opt.DateFormat)
+	if err != nil {
+		return fmt.Errorf("read csv: %w", err)
+	}
+	if opt.Columns.Customer == "" || opt.Columns.Date == "" {
+		return errors.New("read csv: the customer and date columns must be mapped")
+	}
+	var next func() ([]string, int, error)
+	if opt.Whitespace {
+		next = whitespaceRecords(r)
+	} else {
+		cr := csv.NewReader(r)
+		if opt.Delimiter != 0 {
+			cr.Comma = opt.Delimiter
+		}
+		cr.FieldsPerRecord = -1
+		cr.ReuseRecord = true
+		next = func() ([]string, int, error) {
+			rec, err := cr.Read()
+			line := 0
+			var pe *csv.ParseError
+			if err == nil && len(rec) > 0 {
+				line, _ = cr.FieldPos(0)
+			} else if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			return rec, line, err
+		}
+	}
+	var header []string
+	if opt.Header {
+		rec, _, err := next()
+		if err == io.EOF {
+			return errors.New("read csv: empty input, expected a header line")
+		}
+		if err != nil {
+			return fmt.Errorf("read csv: header: %w", err)
+		}
+		header = make([]string, len(rec))
+		for i, h := range rec {
+			header[i] = strings.TrimSpace(h)
+		}
+		if len(header) > 0 {
+			header[0] = strings.TrimPrefix(header[0], "\uFEFF")
+		}
+	}
+	cols, err := resolveColumns(opt.Columns, header, opt.Header)
+	if err != nil {
+		return fmt.Errorf("read csv: %w", err)
+	}
+	return pipeline(next, cols, df, b)
+}
+
+// parsedRow is a row parsed by the reader goroutine: a transaction, or the
+// reason it is bad.
+type parsedRow struct {
+	id     string
+	day    int32
+	amount float64
+	bad    *ParseError
+}
+
+// batch is a run of parsed rows, or the fatal error that ended the input.
+type batch struct {
+	rows []parsedRow
+	err  error // io.EOF at the end
+}
+
+const batchRows = 4096
+
+// pipeline runs the CSV parsing (records, dates, amounts) in one goroutine
+// and feeds the parsed rows, in order, to the Builder in the caller's: on
+// two or more cores the two halves overlap. The result is the same as a
+// sequential read.
+func pipeline(next func() ([]string, int, error), cols columnSet, df DateFormat, b *Builder) error {
+	full := make(chan *batch, 4)
+	free := make(chan *batch, 4)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		defer close(full)
+		for {
+			var bt *batch
+			select {
+			case bt = <-free:
+				bt.rows = bt.rows[:0]
+			default:
+				bt = &batch{rows: make([]parsedRow, 0, batchRows)}
+			}
+			for len(bt.rows) < batchRows {
+				rec, line, err := next()
+				if err != nil {
+					var pe *csv.ParseError
+					if errors.As(err, &pe) {
+						bt.rows = append(bt.rows, parsedRow{bad: &ParseError{Line: line, Field: "record", Kind: BadRecord, Err: pe.Err}})
+						continue
+					}
+					if err != io.EOF {
+						err = fmt.Errorf("read csv: line %d: %w", line, err)
+					}
+					bt.err = err
+					break
+				}
+				bt.rows = append(bt.rows, cols.parse(df, rec, line))
+			}
+			select {
+			case full <- bt:
+			case <-done:
+				return
+			}
+			if bt.err != nil {
+				return
+			}
+		}
+	}()
+	for bt := range full {
+		for i := range bt.rows {
+			r := &bt.rows[i]
+			b.rows++
+			if r.bad != nil {
+				if err := b.bad(r.bad); err != nil {
+					return err
+				}
+				continue
+			}
+			b.add(r.id, r.day, r.amount, true)
+		}
+		if bt.err == io.EOF {
+			return nil
+		}
+		if bt.err != nil {
+			return bt.err
+		}
+		select {
+		case free <- bt:
+		default:
+		}
+	}
+	return nil
+}
+
+// column is one mapped field: its role, its name as mapped and its index.
+type column struct {
+	field, name string
+	idx         int // -1: not mapped
+}
+
+type columnSet struct{ customer, date, amount column }
+
+// resolveColumns turns the mapping into indices.
+func resolveColumns(c Columns, header []string, hasHeader bool) (columnSet, error) {
+	var s columnSet
+	var err error
+	if s.customer, err = resolveColumn("customer", c.Customer, header, hasHeader); err != nil {
+		return s, err
+	}
+	if s.date, err = resolveColumn("date", c.Date, header, hasHeader); err != nil {
+		return s, err
+	}
+	s.amount = column{field: "amount", idx: -1}
+	if c.Amount != "" {
+		if s.amount, err = resolveColumn("amount", c.Amount, header, hasHeader); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+func resolveColumn(field, spec string, header []string, hasHeader bool) (column, error) {
+	if hasHeader {
+		for i, h := range header {
+			if h == spec {
+				return column{field: field, name: spec, idx: i}, nil
+			}
+		}
+	}
+	if n, err := strconv.Atoi(spec); err == nil {
+		if n < 1 {
+			return column{}, fmt.Errorf("%s column %q: positions start at 1", field, spec)
+		}
+		if hasHeader && n > len(header) {
+			return column{}, fmt.Errorf("%s column %q: the header has only %d columns", field, spec, len(header))
+		}
+		return column{field: field, name: spec, idx: n - 1}, nil
+	}
+	if !hasHeader {
+		return column{}, fmt.Errorf("%s column %q: without a header, columns are 1-based positions", field, spec)
+	}
+	return column{}, fmt.Errorf("%s column %q: not in the header %q", field, spec, header)
+}
+
+// parse parses one record, or describes why it is bad.
+func (s *columnSet) parse(df DateFormat, rec []string, line int) parsedRow {
+	need := max(s.customer.idx, s.date.idx, s.amount.idx)
+	if need >= len(rec) {
+		col := s.customer
+		switch {
+		case s.date.idx >= len(rec):
+			col = s.date
+		case s.amount.idx >= len(rec):
+			col = s.amount
+		}
+		return parsedRow{bad: &ParseError{Line: line, Field: col.field, Column: col.name, Kind: MissingField,
+			Err: fmt.Errorf("%w: %d, column %s needs %d", errFieldCount, len(rec), col.name, col.idx+1)}}
+	}
+	id := rec[s.customer.idx]
+	if id == "" {
+		return parsedRow{bad: &ParseError{Line: line, Field: "customer", Column: s.customer.name, Kind: EmptyCustomer, Err: errEmptyID}}
+	}
+	ds := trimSpace(rec[s.date.idx])
+	day, err := df.days(ds)
+	if err != nil {
+		return parsedRow{bad: &ParseError{Line: line, Field: "date", Column: s.date.name, Value: ds, Kind: BadDate,
+			Err: fmt.Errorf("parsing %q as %s: %w", ds, df, err)}}
+	}
+	amount := 0.0
+	if s.amount.idx >= 0 {
+		as := trimSpace(rec[s.amount.idx])
+		amount, err = strconv.ParseFloat(as, 64)
+		if err != nil || math.IsNaN(amount) || math.IsInf(amount, 0) {
+			if err == nil {
+				err = errNotFinite
+			} else if ne, ok := err.(*strconv.NumError); ok {
+				err = ne.Err
+			}
+			return parsedRow{bad: &ParseError{Line: line, Field: "amount", Column: s.amount.name, Value: as, Kind: BadAmount,
+				Err: fmt.Errorf("parsing %q as a number: %w", as, err)}}
+		}
+	}
+	return parsedRow{id: id, day: day, amount: amount}
+}
+
+// trimSpace trims ASCII blanks without allocating.
+func trimSpace(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t' || s[len(s)-1] == '\r') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// whitespaceRecords returns a record iterator for files whose fields are
+// separated by runs of spaces or tabs. Blank lines are skipped.
+func whitespaceRecords(r io.Reader) func() ([]string, int, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	line := 0
+	var rec []string
+	return func() ([]string, int, error) {
+		for sc.Scan() {
+			line++
+			s := sc.Text()
+			rec = rec[:0]
+			for i := 0; i < len(s); {
+				for i < len(s) && isBlank(s[i]) {
+					i++
+				}
+				j := i
+				for j < len(s) && !isBlank(s[j]) {
+					j++
+				}
+				if j > i {
+					rec = append(rec, s[i:j])
+				}
+				i = j
+			}
+			if len(rec) == 0 {
+				continue
+			}
+			return rec, line, nil
+		}
+		if err := sc.Err(); err != nil {
+			return nil, line + 1, err
+		}
+		return nil, line, io.EOF
+	}
+}
+
+func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }

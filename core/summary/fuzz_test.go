@@ -1,0 +1,86 @@
+package summary
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzReadCSV feeds arbitrary bytes to the CSV reader in its modes: it must
+// never panic, and with SkipBadRows it must only fail on I/O-level errors.
+func FuzzReadCSV(f *testing.F) {
+	f.Add("id,date,amount\n0001,1997-01-01,29.33\n0001,1997-01-18,29.73\n", uint8(0))
+	f.Add(" 00004 0001 19970101  2   29.33\r\n 00004 0001 19970118  2   29.73\r\n", uint8(1))
+	f.Add("id,date,amount\na,\"1997-01-01\",1e400\n,x,\nb\"c,1,2\n", uint8(2))
+	f.Add("1;2024-02-29;-5\n2;2024-02-30;NaN\n", uint8(3))
+	f.Fuzz(func(t *testing.T, in string, mode uint8) {
+		opts := []CSVOptions{
+			{Header: true, Columns: Columns{Customer: "id", Date: "date", Amount: "amount"}},
+			{Whitespace: true, DateFormat: "YYYYMMDD", Columns: Columns{Customer: "2", Date: "3", Amount: "5"}},
+			{Header: true, DateFormat: "RFC3339", Columns: Columns{Customer: "1", Date: "2", Amount: "3"}},
+			{Delimiter: ';', Columns: Columns{Customer: "1", Date: "2", Amount: "3"}},
+		}
+		opt := opts[int(mode)%len(opts)]
+		for _, skip := range []bool{false, true} {
+			b, err := NewBuilder(Options{Grain: Grain(mode % 3), Unit: Weeks, ObservationEnd: date("2030-01-01"),
+				CalibrationEnd: date("2000-01-01"), SkipBadRows: skip})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ReadCSV(strings.NewReader(in), opt, b); err != nil {
+				continue
+			}
+			s, err := b.Summary()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Report.Rows < s.Report.Transactions+s.Report.AfterObservationEnd {
+				t.Fatalf("report %+v", s.Report)
+			}
+			if _, err := b.Cohorts(CohortOptions{Grain: Grain(mode % 3), ByDay: true, Periods: 3}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// FuzzParseDate checks the hand-written date parsers against time.Parse:
+// same acceptance, same date, and never a panic.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"1997-01-01", "19970101", "2024-02-29", "2023-02-29", "0000-01-01", "9999-12-31", "1997-1-01", "19971301", "1997-01-01T00:00:00Z"} {
+		f.Add(s)
+	}
+	iso, _ := ParseDateFormat("YYYY-MM-DD")
+	compact, _ := ParseDateFormat("YYYYMMDD")
+	rfc, _ := ParseDateFormat("RFC3339")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, c := range []struct {
+			f      DateFormat
+			layout string
+		}{{iso, "2006-01-02"}, {compact, "20060102"}} {
+			got, err := c.f.Parse(s)
+			want, werr := timeParseStrict(c.layout, s)
+			if (err == nil) != (werr == nil) {
+				t.Fatalf("%s %q: fast path error %v, time.Parse error %v", c.f, s, err, werr)
+			}
+			if err == nil && !got.Equal(want) {
+				t.Fatalf("%s %q: %v, time.Parse %v", c.f, s, got, want)
+			}
+		}
+		rfc.Parse(s)
+	})
+}
+
+// timeParseStrict is time.Parse, except that where the layout has a digit
+// the input must too (time.Parse would accept a sign, e.g. year "-997").
+func timeParseStrict(layout, s string) (time.Time, error) {
+	if len(s) != len(layout) {
+		return time.Time{}, errDateSyntax
+	}
+	for i := 0; i < len(layout); i++ {
+		if layout[i] >= '0' && layout[i] <= '9' && (s[i] < '0' || s[i] > '9') {
+			return time.Time{}, errDateSyntax
+		}
+	}
+	return time.Parse(layout, s)
+}

@@ -1,0 +1,246 @@
+package summary
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Customer is one customer's summary in the BTYD convention of lifetimes.
+// With a calibration/holdout split every field but the Holdout ones
+// describes the calibration window only.
+type Customer struct {
+	// ID is the customer id exactly as written.
+	ID string
+	// Frequency is the number of repeat purchase periods: distinct grain
+	// periods with a purchase, minus one.
+	Frequency int
+	// Recency is the time from the first to the last purchase period, in
+	// the unit (0 when Frequency is 0).
+	Recency float64
+	// T is the time from the first purchase period to the period of the
+	// observation end (calibration end with a split), in the unit.
+	T float64
+	// Monetary is the mean amount of the repeat purchase periods (the
+	// first period excluded; amounts in one period add), 0 when Frequency
+	// is 0.
+	Monetary float64
+	// First and Last are the dates of the first and last transactions, as
+	// midnight UTC.
+	First, Last time.Time
+	// Orders is the number of transactions (not periods).
+	Orders int
+	// Revenue is the sum of all amounts, the first purchase included.
+	Revenue float64
+	// FrequencyHoldout is the number of distinct purchase periods in the
+	// holdout window (0 without a split).
+	FrequencyHoldout int
+	// MonetaryHoldout is the mean amount per holdout purchase period, 0 when
+	// FrequencyHoldout is 0.
+	MonetaryHoldout float64
+}
+
+// Report says what happened to the input.
+type Report struct {
+	// Rows is the number of transactions offered: CSV data rows (header
+	// excluded) or Add calls, good or bad.
+	Rows int
+	// Transactions is the number of transactions kept (on or before the
+	// observation end).
+	Transactions int
+	// Customers is the number of customers in the summary.
+	Customers int
+	// AfterObservationEnd counts transactions dated after the observation
+	// end, left out.
+	AfterObservationEnd int
+	// NewInHoldout counts customers whose first purchase falls after the
+	// calibration end: they are not in the calibration summary.
+	NewInHoldout int
+	// Skipped counts the bad rows skipped (Options.SkipBadRows) by Kind.
+	Skipped map[Kind]int
+	// SkippedLines holds the line numbers of the first MaxSkippedLines
+	// skipped rows.
+	SkippedLines []int
+}
+
+// SkippedTotal returns the number of bad rows skipped.
+func (r Report) SkippedTotal() int {
+	n := 0
+	for _, c := range r.Skipped {
+		n += c
+	}
+	return n
+}
+
+// Summary is the per-customer summary of a transaction log.
+type Summary struct {
+	// Customers, sorted by ID: numerically when every id is an integer,
+	// else bytewise (see SortIDs).
+	Customers []Customer
+	// Grain and Unit are the settings used.
+	Grain Grain
+	Unit  Unit
+	// ObservationEnd is the end of the study (the calibration end when
+	// HasHoldout), as midnight UTC of its date.
+	ObservationEnd time.Time
+	// HasHoldout tells whether a calibration end was given.
+	HasHoldout bool
+	// DurationHoldout is the holdout length, from the calibration end's
+	// period to the observation end's period, in the unit.
+	DurationHoldout float64
+	// Report says how the input was used.
+	Report Report
+}
+
+// Summary computes the summary of the transactions added so far. It does
+// not consume the Builder: more transactions may be added and Summary
+// called again.
+//
+// Each customer's transactions are first sorted by (date, amount) so that
+// sums, and hence the result, do not depend on the input's row order.
+func (b *Builder) Summary() (Summary, error) {
+	g := b.opt.Grain
+	// A difference of p periods lasts p × nominalDays days, expressed in
+	// the unit. Multiplying before dividing keeps days/7 correctly rounded
+	// and whole periods exact when the unit is the grain's own length.
+	gd, ud := g.nominalDays(), b.opt.Unit.days()
+	dist := func(p int32) float64 { return float64(p) * gd / ud }
+	endDay := b.obsDay
+	if b.holdout {
+		endDay = b.calDay
+	}
+	endPeriod := g.period(endDay)
+
+	b.group()
+	order := b.sortedCustomers()
+	s := Summary{
+		Customers:      make([]Customer, 0, len(order)),
+		Grain:          g,
+		Unit:           b.opt.Unit,
+		ObservationEnd: dayTime(endDay),
+		HasHoldout:     b.holdout,
+	}
+	if s.Unit.Days == 0 {
+		s.Unit = Days
+	}
+	if b.holdout {
+		s.DurationHoldout = dist(g.period(b.obsDay) - endPeriod)
+	}
+	newInHoldout := 0
+	for _, i := range order {
+		lo, hi := b.off[i], b.off[i+1]
+		days, amounts := b.days[lo:hi], b.amounts[lo:hi]
+		if days[0] > endDay {
+			newInHoldout++
+			continue
+		}
+		c := Customer{ID: b.ids[i], First: dayTime(days[0])}
+		var (
+			firstP   = g.period(days[0])
+			curP     = firstP
+			curSum   float64
+			repeat   float64
+			periods  int
+			lastP    = firstP
+			lastDay  = days[0]
+			k        int
+			holdP    int32
+			holdSum  float64
+			holdN    int
+			holdMean float64
+		)
+		for k = 0; k < len(days) && days[k] <= endDay; k++ {
+			c.Orders++
+			c.Revenue += amounts[k]
+			lastDay = days[k]
+			p := g.period(days[k])
+			if p != curP {
+				if periods > 0 {
+					repeat += curSum
+				}
+				periods++
+				curP, curSum = p, 0
+			}
+			curSum += amounts[k]
+			lastP = p
+		}
+		if periods > 0 {
+			repeat += curSum
+		}
+		c.Frequency = periods
+		c.Last = dayTime(lastDay)
+		c.Recency = dist(lastP - firstP)
+		c.T = dist(endPeriod - firstP)
+		if periods > 0 {
+			c.Monetary = repeat / float64(periods)
+		}
+		// Holdout window: the remaining entries (day > calibration end).
+		for ; k < len(days); k++ {
+			p := g.period(days[k])
+			if holdN == 0 || p != holdP {
+				if holdN > 0 {
+					holdMean += holdSum
+				}
+				holdN++
+				holdP, holdSum = p, 0
+			}
+			holdSum += amounts[k]
+		}
+		if holdN > 0 {
+			holdMean += holdSum
+			c.FrequencyHoldout = holdN
+			c.MonetaryHoldout = holdMean / float64(holdN)
+		}
+		s.Customers = append(s.Customers, c)
+	}
+	s.Report = Report{
+		Rows:                b.rows,
+		Transactions:        b.kept,
+		Customers:           len(s.Customers),
+		AfterObservationEnd: b.after,
+		NewInHoldout:        newInHoldout,
+		Skipped:             maps.Clone(b.skipped),
+		SkippedLines:        slices.Clone(b.skippedLines),
+	}
+	return s, nil
+}
+
+// sortedCustomers returns customer positions ordered by id (see SortIDs).
+func (b *Builder) sortedCustomers() []int32 {
+	order := make([]int32, len(b.ids))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	if !AllIntegerIDs(b.ids) {
+		slices.SortFunc(order, func(x, y int32) int { return strings.Compare(b.ids[x], b.ids[y]) })
+		return order
+	}
+	// Integer ids: sort by value when every value fits in 18 digits (the
+	// common case, and much faster), else by CompareIDs.
+	type keyed struct {
+		v uint64
+		i int32
+	}
+	ks := make([]keyed, len(order))
+	for j, i := range order {
+		t := strings.TrimLeft(b.ids[i], "0")
+		if len(t) > 18 {
+			slices.SortFunc(order, func(x, y int32) int { return CompareIDs(b.ids[x], b.ids[y], true) })
+			return order
+		}
+		v, _ := intKey(t)
+		ks[j] = keyed{v, i}
+	}
+	slices.SortFunc(ks, func(x, y keyed) int {
+		if c := cmp.Compare(x.v, y.v); c != 0 {
+			return c
+		}
+		return strings.Compare(b.ids[x.i], b.ids[y.i])
+	})
+	for j, k := range ks {
+		order[j] = k.i
+	}
+	return order
+}
