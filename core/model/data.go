@@ -88,36 +88,76 @@ func Compress(rows []RFT) []RFT {
 // of its merged row in the output, so per-row results can be broadcast back
 // to customers: perCustomer[i] = perRow[index[i]].
 func CompressIndex(rows []RFT) (distinct []RFT, index []int) {
-	type key struct{ x, tx, t float64 }
-	pos := make(map[key]int, len(rows)/4+16)
 	index = make([]int, len(rows))
+	// Open-addressing hash table of indices into distinct (stored +1, 0 is
+	// empty), linear probing; a built-in map with a 24-byte float key costs
+	// several times more per row.
+	slots := make([]int32, 1<<10)
+	mask := uint64(len(slots) - 1)
 	for i, r := range rows {
-		k := key{r.X, r.TX, r.T}
-		j, ok := pos[k]
-		if !ok {
-			j = len(distinct)
-			pos[k] = j
-			distinct = append(distinct, RFT{X: r.X, TX: r.TX, T: r.T})
+		h := hashRFT(r) & mask
+		for {
+			s := slots[h]
+			if s == 0 {
+				j := len(distinct)
+				distinct = append(distinct, RFT{X: r.X, TX: r.TX, T: r.T, Weight: r.Weight})
+				slots[h] = int32(j + 1)
+				index[i] = j
+				if 2*len(distinct) > len(slots) {
+					slots = rehashRFT(distinct, 2*len(slots))
+					mask = uint64(len(slots) - 1)
+				}
+				break
+			}
+			if d := &distinct[s-1]; d.X == r.X && d.TX == r.TX && d.T == r.T {
+				d.Weight += r.Weight
+				index[i] = int(s - 1)
+				break
+			}
+			h = (h + 1) & mask
 		}
-		distinct[j].Weight += r.Weight
-		index[i] = j
 	}
 	// Sort the distinct rows and remap the index through the permutation.
-	perm := make([]int, len(distinct))
-	for i := range perm {
-		perm[i] = i
+	type keyed struct {
+		r   RFT
+		old int32
 	}
-	slices.SortFunc(perm, func(i, j int) int { return compareRFT(distinct[i], distinct[j]) })
-	sorted := make([]RFT, len(distinct))
-	newPos := make([]int, len(distinct))
-	for n, old := range perm {
-		sorted[n] = distinct[old]
-		newPos[old] = n
+	ks := make([]keyed, len(distinct))
+	for i, d := range distinct {
+		ks[i] = keyed{d, int32(i)}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return compareRFT(a.r, b.r) })
+	newPos := make([]int32, len(distinct))
+	for n, k := range ks {
+		distinct[n] = k.r
+		newPos[k.old] = int32(n)
 	}
 	for i, j := range index {
-		index[i] = newPos[j]
+		index[i] = int(newPos[j])
 	}
-	return sorted, index
+	return distinct, index
+}
+
+// hashRFT mixes the bits of (X, TX, T); ±0 hash alike because 0 + 0 = +0.
+func hashRFT(r RFT) uint64 {
+	h := math.Float64bits(r.X+0)*0x9e3779b97f4a7c15 ^ math.Float64bits(r.TX+0)*0xc2b2ae3d27d4eb4f ^ math.Float64bits(r.T+0)*0x165667b19e3779f9
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 32
+	return h
+}
+
+func rehashRFT(distinct []RFT, size int) []int32 {
+	slots := make([]int32, size)
+	mask := uint64(size - 1)
+	for j, d := range distinct {
+		h := hashRFT(d) & mask
+		for slots[h] != 0 {
+			h = (h + 1) & mask
+		}
+		slots[h] = int32(j + 1)
+	}
+	return slots
 }
 
 // summary holds the weighted counts that decide whether a purchase model is
@@ -132,7 +172,7 @@ type summary struct {
 
 func summarize(rows []RFT) summary {
 	s := summary{rows: len(rows)}
-	seen := map[[3]float64]struct{}{}
+	s.distinctHist = min(len(rows), 1)
 	for _, r := range rows {
 		s.customers += r.Weight
 		s.meanX += r.Weight * r.X
@@ -140,13 +180,14 @@ func summarize(rows []RFT) summary {
 		if r.X > 0 {
 			s.repeatBuyers += r.Weight
 		}
-		seen[[3]float64{r.X, r.TX, r.T}] = struct{}{}
+		if f := rows[0]; r.X != f.X || r.TX != f.TX || r.T != f.T {
+			s.distinctHist = 2
+		}
 	}
 	if s.customers > 0 {
 		s.meanX /= s.customers
 		s.meanT /= s.customers
 	}
-	s.distinctHist = len(seen)
 	return s
 }
 
