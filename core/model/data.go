@@ -67,13 +67,14 @@ func ValidateRFT(rows []RFT) error {
 // adjacent, which the batch predictions use: the part of the conditional
 // expectation that does not depend on TX is computed once per (X, T).
 func compareRFT(a, b RFT) int {
-	if c := cmp.Compare(a.X, b.X); c != 0 {
-		return c
+	switch {
+	case a.X != b.X:
+		return cmp.Compare(a.X, b.X)
+	case a.T != b.T:
+		return cmp.Compare(a.T, b.T)
+	default:
+		return cmp.Compare(a.TX, b.TX)
 	}
-	if c := cmp.Compare(a.T, b.T); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.TX, b.TX)
 }
 
 // Compress merges rows with identical (X, TX, T), summing their weights.
