@@ -66,18 +66,27 @@ var ErrNotConverged = errors.New("fit did not converge")
 // problem is one maximum-likelihood problem: a total log-likelihood over
 // positive parameters.
 type problem struct {
-	names     []string
-	start     []float64
-	logLik    func(params []float64) float64 // total, weights applied
-	rows      int
-	customers float64
+	names  []string
+	start  []float64
+	logLik func(params []float64) float64 // total, weights applied
+	// logLikGrad, when set, returns the same total log-likelihood and stores
+	// its gradient with respect to params (natural scale) in grad. maximize
+	// then runs BFGS on the analytic gradient directly (falling back to the
+	// Nelder-Mead path if that fails) and takes the Hessian for the standard
+	// errors from central differences of the gradient.
+	logLikGrad func(params, grad []float64) float64
+	rows       int
+	customers  float64
 }
 
 // maximize fits p by minimising the (penalized, per-customer) negative
 // log-likelihood over log-transformed parameters: Nelder-Mead first, which
 // tolerates poor starting values and infinite values, then BFGS with
-// central-difference gradients to polish. Everything runs on one goroutine
-// in a fixed order, so the same data gives the same parameters bit for bit.
+// central-difference gradients to polish. When the problem supplies an
+// analytic gradient (logLikGrad), BFGS on it is tried first and the
+// Nelder-Mead path is only the fallback. The optimiser runs on one
+// goroutine in a fixed order and log-likelihood sums are added in a fixed
+// chunk order, so the same data gives the same parameters bit for bit.
 func maximize(p problem, opt FitOptions) (Fit, error) {
 	k := len(p.names)
 	start := p.start
@@ -124,33 +133,13 @@ func maximize(p problem, opt FitOptions) (Fit, error) {
 		return -ll/p.customers + opt.Penalty*pen
 	}
 
-	nm, err := optimize.Minimize(optimize.Problem{Func: objective}, x0, &optimize.Settings{
-		MajorIterations: maxIter,
-		Converger:       &optimize.FunctionConverge{Absolute: 1e-12, Relative: 1e-12, Iterations: 50 * k},
-	}, &optimize.NelderMead{})
-	if err != nil && nm == nil {
-		return Fit{}, fmt.Errorf("optimise: %w", err)
-	}
-	best := nm.X
-	grad := func(g, phi []float64) {
-		fd.Gradient(g, objective, phi, &fd.Settings{Formula: fd.Central, Step: 1e-6})
-	}
-	bfgs, err := optimize.Minimize(optimize.Problem{Func: objective, Grad: grad}, best, &optimize.Settings{
-		MajorIterations:   maxIter,
-		GradientThreshold: 1e-8,
-		Converger:         &optimize.FunctionConverge{Absolute: 1e-13, Relative: 1e-13, Iterations: 20},
-	}, &optimize.BFGS{})
+	var best []float64
 	converged := false
-	if bfgs != nil && bfgs.F <= nm.F {
-		best = bfgs.X
-		converged = err == nil && bfgs.Status != optimize.IterationLimit && bfgs.Status != optimize.Failure
+	if p.logLikGrad != nil {
+		best, converged = searchGrad(p, opt, x0, maxIter, &evals)
 	}
 	if !converged {
-		// BFGS may stop on a line-search failure at a point Nelder-Mead
-		// already pinned down; accept it when the gradient is tiny there.
-		g := make([]float64, k)
-		grad(g, best)
-		converged = mat.Norm(mat.NewVecDense(k, g), math.Inf(1)) < 1e-5
+		best, converged = searchNelderMead(objective, x0, maxIter)
 	}
 
 	fit := Fit{
@@ -176,13 +165,17 @@ func maximize(p problem, opt FitOptions) (Fit, error) {
 	if math.IsNaN(fit.LogLikelihood) || math.IsInf(fit.LogLikelihood, 0) {
 		return fit, fmt.Errorf("%w: log-likelihood is %v at the optimum", ErrNotConverged, fit.LogLikelihood)
 	}
-	fit.StdErrors = standardErrors(func(phi []float64) float64 {
-		t := make([]float64, k)
-		for i, v := range phi {
-			t[i] = math.Exp(v)
-		}
-		return -p.logLik(t)
-	}, best)
+	if p.logLikGrad != nil {
+		fit.StdErrors = standardErrorsGrad(p.logLikGrad, best)
+	} else {
+		fit.StdErrors = standardErrors(func(phi []float64) float64 {
+			t := make([]float64, k)
+			for i, v := range phi {
+				t[i] = math.Exp(v)
+			}
+			return -p.logLik(t)
+		}, best)
+	}
 	fit.Evaluations = evals
 	if !converged {
 		return fit, fmt.Errorf("%w after %d evaluations (parameters %v)", ErrNotConverged, evals, fit.Params)
@@ -190,14 +183,172 @@ func maximize(p problem, opt FitOptions) (Fit, error) {
 	return fit, nil
 }
 
+// searchNelderMead is the derivative-free search: Nelder-Mead, which
+// tolerates poor starting values and infinite values, then BFGS with
+// central-difference gradients to polish. It returns the best log-parameters
+// and whether the search converged.
+func searchNelderMead(objective func([]float64) float64, x0 []float64, maxIter int) ([]float64, bool) {
+	k := len(x0)
+	nm, err := optimize.Minimize(optimize.Problem{Func: objective}, x0, &optimize.Settings{
+		MajorIterations: maxIter,
+		Converger:       &optimize.FunctionConverge{Absolute: 1e-12, Relative: 1e-12, Iterations: 50 * k},
+	}, &optimize.NelderMead{})
+	if err != nil && nm == nil {
+		return x0, false
+	}
+	best := nm.X
+	grad := func(g, phi []float64) {
+		fd.Gradient(g, objective, phi, &fd.Settings{Formula: fd.Central, Step: 1e-6})
+	}
+	bfgs, err := optimize.Minimize(optimize.Problem{Func: objective, Grad: grad}, best, &optimize.Settings{
+		MajorIterations:   maxIter,
+		GradientThreshold: 1e-8,
+		Converger:         &optimize.FunctionConverge{Absolute: 1e-13, Relative: 1e-13, Iterations: 20},
+	}, &optimize.BFGS{})
+	converged := false
+	if bfgs != nil && bfgs.F <= nm.F {
+		best = bfgs.X
+		converged = err == nil && bfgs.Status != optimize.IterationLimit && bfgs.Status != optimize.Failure
+	}
+	if !converged {
+		// BFGS may stop on a line-search failure at a point Nelder-Mead
+		// already pinned down; accept it when the gradient is tiny there.
+		g := make([]float64, k)
+		grad(g, best)
+		converged = mat.Norm(mat.NewVecDense(k, g), math.Inf(1)) < 1e-5
+	}
+	return best, converged
+}
+
+// searchGrad runs BFGS with the problem's analytic gradient from x0 (log
+// parameters). It returns the minimiser and whether BFGS converged with a
+// small gradient; on failure the caller falls back to searchNelderMead.
+func searchGrad(p problem, opt FitOptions, x0 []float64, maxIter int, evals *int) ([]float64, bool) {
+	k := len(x0)
+	theta := make([]float64, k)
+	gTheta := make([]float64, k)
+	// Func and Grad are usually asked at the same point in turn; evaluate
+	// both at once and cache the last point.
+	lastX := make([]float64, k)
+	lastG := make([]float64, k)
+	lastF := math.NaN()
+	eval := func(phi []float64) {
+		if !math.IsNaN(lastF) && slicesEqual(phi, lastX) {
+			return
+		}
+		copy(lastX, phi)
+		*evals++
+		pen := 0.0
+		for i, v := range phi {
+			if v > 700 || v < -700 {
+				lastF = math.Inf(1)
+				for j := range lastG {
+					lastG[j] = 0
+				}
+				return
+			}
+			theta[i] = math.Exp(v)
+			pen += theta[i] * theta[i]
+		}
+		ll := p.logLikGrad(theta, gTheta)
+		if math.IsNaN(ll) || math.IsInf(ll, 0) {
+			lastF = math.Inf(1)
+			for j := range lastG {
+				lastG[j] = 0
+			}
+			return
+		}
+		lastF = -ll/p.customers + opt.Penalty*pen
+		for i := range lastG {
+			// d/dφ = θ d/dθ.
+			lastG[i] = -theta[i]*gTheta[i]/p.customers + 2*opt.Penalty*theta[i]*theta[i]
+		}
+	}
+	prob := optimize.Problem{
+		Func: func(phi []float64) float64 { eval(phi); return lastF },
+		Grad: func(g, phi []float64) { eval(phi); copy(g, lastG) },
+	}
+	res, err := optimize.Minimize(prob, x0, &optimize.Settings{
+		MajorIterations:   maxIter,
+		GradientThreshold: 1e-9,
+		Converger:         &optimize.FunctionConverge{Absolute: 1e-14, Relative: 1e-14, Iterations: 20},
+	}, &optimize.BFGS{})
+	if res == nil || math.IsInf(res.F, 0) || math.IsNaN(res.F) {
+		return x0, false
+	}
+	eval(res.X)
+	gmax := 0.0
+	for _, v := range lastG {
+		gmax = max(gmax, math.Abs(v))
+	}
+	_ = err
+	return res.X, gmax < 1e-6
+}
+
+func slicesEqual(a, b []float64) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// standardErrorsGrad is standardErrors with the Hessian of −LL in log
+// parameters taken as central differences of the analytic gradient
+// (2k gradient evaluations instead of O(k²) function evaluations), then
+// symmetrised.
+func standardErrorsGrad(llGrad func(params, grad []float64) float64, phi []float64) []float64 {
+	k := len(phi)
+	const step = 1e-5
+	h := mat.NewSymDense(k, nil)
+	cols := make([][]float64, k)
+	theta := make([]float64, k)
+	g := make([]float64, k)
+	gradPhi := func(at []float64, dst []float64) {
+		for i, v := range at {
+			theta[i] = math.Exp(v)
+		}
+		llGrad(theta, g)
+		for i := range dst {
+			dst[i] = -theta[i] * g[i] // gradient of −LL in φ
+		}
+	}
+	plus, minus := make([]float64, k), make([]float64, k)
+	x := make([]float64, k)
+	for j := range k {
+		copy(x, phi)
+		x[j] = phi[j] + step
+		gradPhi(x, plus)
+		x[j] = phi[j] - step
+		gradPhi(x, minus)
+		cols[j] = make([]float64, k)
+		for i := range k {
+			cols[j][i] = (plus[i] - minus[i]) / (2 * step)
+		}
+	}
+	for i := range k {
+		for j := i; j < k; j++ {
+			h.SetSym(i, j, (cols[j][i]+cols[i][j])/2)
+		}
+	}
+	return seFromHessian(h, phi)
+}
+
 // standardErrors returns θ·SE(log θ): the Hessian of the total negative
 // log-likelihood in log-parameters φ is inverted, and at the optimum the
 // delta method gives SE(θᵢ) = θᵢ·SE(φᵢ). NaN where the Hessian is singular.
 func standardErrors(negLL func([]float64) float64, phi []float64) []float64 {
+	h := mat.NewSymDense(len(phi), nil)
+	fd.Hessian(h, negLL, phi, &fd.Settings{Formula: fd.Central, Step: 1e-4})
+	return seFromHessian(h, phi)
+}
+
+// seFromHessian inverts the Hessian h of −LL in log parameters phi and
+// returns θᵢ·sqrt((h⁻¹)ᵢᵢ); NaN everywhere if h is not positive definite.
+func seFromHessian(h *mat.SymDense, phi []float64) []float64 {
 	k := len(phi)
 	se := make([]float64, k)
-	h := mat.NewSymDense(k, nil)
-	fd.Hessian(h, negLL, phi, &fd.Settings{Formula: fd.Central, Step: 1e-4})
 	var chol mat.Cholesky
 	if !chol.Factorize(h) {
 		for i := range se {

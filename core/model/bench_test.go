@@ -1,0 +1,160 @@
+package model
+
+import (
+	"runtime"
+	"runtime/metrics"
+	"sync"
+	"testing"
+	"time"
+)
+
+// cdnowBGNBD is the BG/NBD fitted to the CDNOW summary (weeks).
+var cdnowBGNBD = BGNBD{R: 0.2425929073153552, Alpha: 4.413531570273954, A: 0.7928861488064225, B: 2.425753438361021}
+
+// cdnowSpend is a Gamma-Gamma fit to CDNOW spend (FHL 2005 "RFM and CLV":
+// p = 6.25, q = 3.74, v = 15.44).
+var cdnowSpend = SpendParams{P: 6.25, Q: 3.74, V: 15.44}
+
+// ggExpectedSpend is the Gamma-Gamma conditional expected spend per
+// transaction, (p(v + x·z̄)) / (p·x + q − 1), and the population mean
+// p·v/(q−1) for x = 0 (FHL 2005 "RFM and CLV" eq. 5).
+func ggExpectedSpend(sp SpendParams, x, zbar float64) float64 {
+	return sp.P * (sp.V + x*zbar) / (sp.P*x + sp.Q - 1)
+}
+
+var (
+	simOnce sync.Once
+	simData Simulation
+)
+
+// simulated1M draws a million CDNOW-like customers once per test binary:
+// births over 12 weeks, 39 weeks observed, purchase days whole.
+func simulated1M(b *testing.B) Simulation {
+	simOnce.Do(func() {
+		var err error
+		simData, err = Simulate(cdnowBGNBD, SimOptions{
+			Customers: 1_000_000, Seed: 20050101, BirthWindowDays: 84, ObservationDays: 273,
+			DaysPerUnit: 7, Spend: &cdnowSpend,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	})
+	return simData
+}
+
+// peakHeap samples live heap bytes every millisecond until stop is called.
+func peakHeap() (stop func() uint64) {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	read := func() uint64 { metrics.Read(sample); return sample[0].Value.Uint64() }
+	peak := read()
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tk := time.NewTicker(time.Millisecond)
+		defer tk.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tk.C:
+				peak = max(peak, read())
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		wg.Wait()
+		return max(peak, read())
+	}
+}
+
+// BenchmarkPipeline1M: compress a million customers, fit the BG/NBD with
+// standard errors, then P(alive), E[Y(52)] and 12-month CLV (10% a year,
+// margin 1, Gamma-Gamma expected spend) for everyone, computed per distinct
+// row and broadcast. Data generation is outside the timed region.
+func BenchmarkPipeline1M(b *testing.B) {
+	sim := simulated1M(b)
+	rows := sim.Rows
+	n := len(rows)
+	opt := CLVOptions{Months: 12, AnnualDiscountRate: 0.1, Margin: 1, DaysPerUnit: 7}
+	alive := make([]float64, n)
+	exp52 := make([]float64, n)
+	clv := make([]float64, n)
+	runtime.GC()
+	b.ResetTimer()
+	var distinct int
+	var peak uint64
+	for range b.N {
+		// Start each run from a collected heap, so the peak is this run's.
+		b.StopTimer()
+		runtime.GC()
+		b.StartTimer()
+		stop := peakHeap()
+		d, index := CompressIndex(rows)
+		distinct = len(d)
+		m, fit, err := FitBGNBD(d, FitOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if fit.StdErrors[0] <= 0 {
+			b.Fatal("no standard errors")
+		}
+		pa := ProbabilityAliveRows(m, d, nil)
+		e52 := ConditionalExpectedPurchasesRows(m, 52, d, nil)
+		unit, err := CLVRows(m, d, nil, opt, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		forChunks(n, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				j := index[i]
+				alive[i], exp52[i] = pa[j], e52[j]
+				clv[i] = unit[j] * ggExpectedSpend(cdnowSpend, rows[i].X, sim.MeanSpend[i])
+			}
+		})
+		peak = stop()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/customer")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(distinct), "distinct-rows")
+}
+
+// BenchmarkFitBGNBDCDNOW fits the BG/NBD (with standard errors) to the
+// 2,357 CDNOW customers, compressed.
+func BenchmarkFitBGNBDCDNOW(b *testing.B) {
+	rows := Compress(loadCDNOW(b))
+	b.ResetTimer()
+	for range b.N {
+		if _, _, err := FitBGNBD(rows, FitOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/1e6/float64(b.N), "ms/fit")
+}
+
+// BenchmarkParetoVsBGNBD times P(alive) + E[Y(52)] per customer on the
+// compressed simulated rows for both models in the same run and reports the
+// Pareto/NBD cost as a ratio to the BG/NBD's.
+func BenchmarkParetoVsBGNBD(b *testing.B) {
+	d := Compress(simulated1M(b).Rows)
+	pareto := ParetoNBD{R: 0.5533, Alpha: 10.578, S: 0.6062, Beta: 11.668}
+	run := func(m PurchaseModel) time.Duration {
+		start := time.Now()
+		ProbabilityAliveRows(m, d, nil)
+		ConditionalExpectedPurchasesRows(m, 52, d, nil)
+		return time.Since(start)
+	}
+	b.ResetTimer()
+	var bg, pn time.Duration
+	for range b.N {
+		bg += run(cdnowBGNBD)
+		pn += run(pareto)
+	}
+	b.ReportMetric(float64(bg.Nanoseconds())/float64(b.N*len(d)), "bgnbd-ns/row")
+	b.ReportMetric(float64(pn.Nanoseconds())/float64(b.N*len(d)), "pareto-ns/row")
+	b.ReportMetric(float64(pn)/float64(bg), "pareto/bgnbd")
+}

@@ -1,0 +1,188 @@
+package model
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/mathext"
+)
+
+// This file holds what the BG/NBD and MBG/NBD likelihoods share: an index of
+// the data that lets each evaluation compute the terms that depend only on x
+// or only on a time value once, and the likelihood with its analytic
+// gradient.
+
+// rftIndex is rows prepared for repeated likelihood evaluations.
+type rftIndex struct {
+	rows      []RFT
+	customers float64
+	xs, wx    []float64 // distinct x; total weight per x
+	times     []float64 // distinct values among TX and T
+	wT, xwT   []float64 // per distinct time: Σw and Σw·x over rows with that T
+	xi        []int32   // per row: index into xs
+	ti, txi   []int32   // per row: index into times of T and TX
+}
+
+func newRFTIndex(rows []RFT) *rftIndex {
+	ix := &rftIndex{rows: rows}
+	xpos := map[float64]int32{}
+	tpos := map[float64]int32{}
+	for _, r := range rows {
+		ix.customers += r.Weight
+		if _, ok := xpos[r.X]; !ok {
+			xpos[r.X] = 0
+			ix.xs = append(ix.xs, r.X)
+		}
+		for _, t := range [2]float64{r.T, r.TX} {
+			if _, ok := tpos[t]; !ok {
+				tpos[t] = 0
+				ix.times = append(ix.times, t)
+			}
+		}
+	}
+	slices.SortFunc(ix.xs, cmp.Compare)
+	slices.SortFunc(ix.times, cmp.Compare)
+	for i, x := range ix.xs {
+		xpos[x] = int32(i)
+	}
+	for i, t := range ix.times {
+		tpos[t] = int32(i)
+	}
+	ix.wx = make([]float64, len(ix.xs))
+	ix.wT = make([]float64, len(ix.times))
+	ix.xwT = make([]float64, len(ix.times))
+	ix.xi = make([]int32, len(rows))
+	ix.ti = make([]int32, len(rows))
+	ix.txi = make([]int32, len(rows))
+	for i, r := range rows {
+		xi, ti := xpos[r.X], tpos[r.T]
+		ix.xi[i], ix.ti[i], ix.txi[i] = xi, ti, tpos[r.TX]
+		ix.wx[xi] += r.Weight
+		ix.wT[ti] += r.Weight
+		ix.xwT[ti] += r.Weight * r.X
+	}
+	return ix
+}
+
+// betaGeoLogLik returns the total log-likelihood of the BG/NBD
+// (modified = false) or MBG/NBD (modified = true) and, if grad is not nil,
+// its gradient with respect to (r, alpha, a, b).
+//
+// Per customer (FHL 2005 eq. 6; Batislam et al. 2007 eq. 3), with m = 0 for
+// the BG/NBD and 1 for the MBG/NBD:
+//
+//	log L = log Γ(r+x) − log Γ(r) + r log α + log B(a, b+x+m) − log B(a, b)
+//	        − (r+x) log(α+T) + log(1 + [x > 0 or m = 1] e^d),
+//	d     = log(a/(b+x−1+m)) + (r+x)(log(α+T) − log(α+t_x)),
+//
+// because B(a+1, b+x−1+m)/B(a, b+x+m) = a/(b+x−1+m). The first line is
+// summed per distinct x and the −(r+x) log(α+T) term per distinct T; only
+// log(1 + e^d) needs each row.
+func betaGeoLogLik(ix *rftIndex, r, alpha, a, b float64, modified bool, grad []float64) float64 {
+	m := 0.0
+	if modified {
+		m = 1
+	}
+	nt := len(ix.times)
+	logT := make([]float64, nt)
+	invT := make([]float64, nt)
+	for j, t := range ix.times {
+		logT[j] = math.Log(alpha + t)
+		invT[j] = 1 / (alpha + t)
+	}
+	nx := len(ix.xs)
+	logC := make([]float64, nx) // log(a/(b+x−1+m))
+	invB := make([]float64, nx) // 1/(b+x−1+m)
+	ll := 0.0
+	var gr, gal, ga, gb float64
+	lgr := lgamma(r)
+	lbab := mathext.Lbeta(a, b)
+	logAlpha := math.Log(alpha)
+	var psiR, psiAB, psiB float64
+	if grad != nil {
+		psiR, psiAB, psiB = mathext.Digamma(r), mathext.Digamma(a+b), mathext.Digamma(b)
+	}
+	for i, x := range ix.xs {
+		w := ix.wx[i]
+		ll += w * (lgamma(r+x) - lgr + r*logAlpha + mathext.Lbeta(a, b+x+m) - lbab)
+		if x > 0 || modified {
+			logC[i] = math.Log(a) - math.Log(b+x-1+m)
+			invB[i] = 1 / (b + x - 1 + m)
+		}
+		if grad != nil {
+			psiABX := mathext.Digamma(a + b + x + m)
+			gr += w * (mathext.Digamma(r+x) - psiR + logAlpha)
+			gal += w * r / alpha
+			ga += w * (psiAB - psiABX)
+			gb += w * (mathext.Digamma(b+x+m) - psiABX - psiB + psiAB)
+		}
+	}
+	for j := range nt {
+		ll -= logT[j] * (r*ix.wT[j] + ix.xwT[j])
+		if grad != nil {
+			gr -= logT[j] * ix.wT[j]
+			gal -= (r*ix.wT[j] + ix.xwT[j]) * invT[j]
+		}
+	}
+	k := 1
+	if grad != nil {
+		k = 5
+	}
+	rows, xi, ti, txi := ix.rows, ix.xi, ix.ti, ix.txi
+	sums := sumRowsVec(len(rows), k, func(lo, hi int, acc []float64) {
+		var sll, sr, sal, sa, sb float64
+		for i := lo; i < hi; i++ {
+			x := rows[i].X
+			if x == 0 && !modified {
+				continue
+			}
+			w := rows[i].Weight
+			xj, tj, txj := xi[i], ti[i], txi[i]
+			dl := logT[tj] - logT[txj]
+			d := logC[xj] + (r+x)*dl
+			e := math.Exp(-math.Abs(d))
+			sll += w * (max(d, 0) + math.Log1p(e))
+			if k == 1 {
+				continue
+			}
+			var sig float64 // logistic(d)
+			if d >= 0 {
+				sig = 1 / (1 + e)
+			} else {
+				sig = e / (1 + e)
+			}
+			ws := w * sig
+			sr += ws * dl
+			sal += ws * (r + x) * (invT[tj] - invT[txj])
+			sa += ws
+			sb += ws * invB[xj]
+		}
+		acc[0] += sll
+		if k == 5 {
+			acc[1] += sr
+			acc[2] += sal
+			acc[3] += sa
+			acc[4] += sb
+		}
+	})
+	ll += sums[0]
+	if grad != nil {
+		grad[0] = gr + sums[1]
+		grad[1] = gal + sums[2]
+		grad[2] = ga + sums[3]/a
+		grad[3] = gb - sums[4]
+	}
+	return ll
+}
+
+// betaGeoStart returns default starting values (r, alpha, a, b) scaled to
+// the data's time unit: r = 1 and alpha = mean T / max(mean x, 0.1), so that
+// the starting purchase rate r/alpha matches the data's, and a = b = 1.
+func betaGeoStart(s summary) []float64 {
+	alpha := s.meanT / max(s.meanX, 0.1)
+	if !(alpha > 0) || math.IsInf(alpha, 0) {
+		alpha = 1
+	}
+	return []float64{1, alpha, 1, 1}
+}

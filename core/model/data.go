@@ -1,0 +1,217 @@
+package model
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// RFT is one customer's (or one group of identical customers') purchase
+// history summarised for the continuous-time purchase models.
+//
+// All times are in the data's own time unit (weeks for the CDNOW data, days
+// for a daily log); the models' scale parameters (Alpha, Beta) are then in the
+// same unit, and so are the horizons passed to the predictions.
+type RFT struct {
+	// X is the number of repeat purchases (purchase occasions after the
+	// first; lifetimes' "frequency"). A non-negative whole number.
+	X float64
+	// TX is the recency t_x: the time of the last purchase, measured from the
+	// first purchase. 0 when X = 0.
+	TX float64
+	// T is the customer's age: the time from the first purchase to the end of
+	// the observation period. TX ≤ T.
+	T float64
+	// Weight is the number of customers sharing this row (1 for raw data).
+	Weight float64
+}
+
+// RowError reports an invalid RFT row. Callers can branch on it with
+// errors.As to point a user at the offending record.
+type RowError struct {
+	Row   int    // index in the slice passed in
+	Field string // "X", "TX", "T" or "Weight"
+	Value float64
+	Rule  string // what the value violates
+}
+
+func (e *RowError) Error() string {
+	return fmt.Sprintf("row %d: %s = %v: %s", e.Row, e.Field, e.Value, e.Rule)
+}
+
+// ValidateRFT checks every row: X a finite non-negative whole number,
+// 0 ≤ TX ≤ T finite, TX = 0 when X = 0, and Weight finite and > 0. It returns
+// a *RowError naming the first bad row and field.
+func ValidateRFT(rows []RFT) error {
+	for i, r := range rows {
+		switch {
+		case !(r.X >= 0) || math.IsInf(r.X, 0):
+			return &RowError{i, "X", r.X, "repeat purchases must be finite and ≥ 0"}
+		case r.X != math.Trunc(r.X):
+			return &RowError{i, "X", r.X, "repeat purchases must be a whole number"}
+		case !(r.T >= 0) || math.IsInf(r.T, 0):
+			return &RowError{i, "T", r.T, "age must be finite and ≥ 0"}
+		case !(r.TX >= 0) || r.TX > r.T:
+			return &RowError{i, "TX", r.TX, fmt.Sprintf("recency must lie in [0, T = %v]", r.T)}
+		case r.X == 0 && r.TX != 0:
+			return &RowError{i, "TX", r.TX, "recency must be 0 when X = 0 (no repeat purchase)"}
+		case !(r.Weight > 0) || math.IsInf(r.Weight, 0):
+			return &RowError{i, "Weight", r.Weight, "weight must be finite and > 0"}
+		}
+	}
+	return nil
+}
+
+// compareRFT orders rows by X, then T, then TX. Rows with the same (X, T) are
+// adjacent, which the batch predictions use: the part of the conditional
+// expectation that does not depend on TX is computed once per (X, T).
+func compareRFT(a, b RFT) int {
+	switch {
+	case a.X != b.X:
+		return cmp.Compare(a.X, b.X)
+	case a.T != b.T:
+		return cmp.Compare(a.T, b.T)
+	default:
+		return cmp.Compare(a.TX, b.TX)
+	}
+}
+
+// Compress merges rows with identical (X, TX, T), summing their weights.
+// The result is sorted by X, then T, then TX, so it is the same for any
+// order of the input. The input is not modified.
+func Compress(rows []RFT) []RFT {
+	out, _ := CompressIndex(rows)
+	return out
+}
+
+// CompressIndex is Compress that also returns, for each input row, the index
+// of its merged row in the output, so per-row results can be broadcast back
+// to customers: perCustomer[i] = perRow[index[i]].
+func CompressIndex(rows []RFT) (distinct []RFT, index []int) {
+	index = make([]int, len(rows))
+	// Open-addressing hash table of indices into distinct (stored +1, 0 is
+	// empty), linear probing; a built-in map with a 24-byte float key costs
+	// several times more per row.
+	slots := make([]int32, 1<<10)
+	mask := uint64(len(slots) - 1)
+	for i, r := range rows {
+		h := hashRFT(r) & mask
+		for {
+			s := slots[h]
+			if s == 0 {
+				j := len(distinct)
+				distinct = append(distinct, RFT{X: r.X, TX: r.TX, T: r.T, Weight: r.Weight})
+				slots[h] = int32(j + 1)
+				index[i] = j
+				if 2*len(distinct) > len(slots) {
+					slots = rehashRFT(distinct, 2*len(slots))
+					mask = uint64(len(slots) - 1)
+				}
+				break
+			}
+			if d := &distinct[s-1]; d.X == r.X && d.TX == r.TX && d.T == r.T {
+				d.Weight += r.Weight
+				index[i] = int(s - 1)
+				break
+			}
+			h = (h + 1) & mask
+		}
+	}
+	// Sort the distinct rows and remap the index through the permutation.
+	type keyed struct {
+		r   RFT
+		old int32
+	}
+	ks := make([]keyed, len(distinct))
+	for i, d := range distinct {
+		ks[i] = keyed{d, int32(i)}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int { return compareRFT(a.r, b.r) })
+	newPos := make([]int32, len(distinct))
+	for n, k := range ks {
+		distinct[n] = k.r
+		newPos[k.old] = int32(n)
+	}
+	for i, j := range index {
+		index[i] = int(newPos[j])
+	}
+	return distinct, index
+}
+
+// hashRFT mixes the bits of (X, TX, T); ±0 hash alike because 0 + 0 = +0.
+func hashRFT(r RFT) uint64 {
+	h := math.Float64bits(r.X+0)*0x9e3779b97f4a7c15 ^ math.Float64bits(r.TX+0)*0xc2b2ae3d27d4eb4f ^ math.Float64bits(r.T+0)*0x165667b19e3779f9
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 32
+	return h
+}
+
+func rehashRFT(distinct []RFT, size int) []int32 {
+	slots := make([]int32, size)
+	mask := uint64(size - 1)
+	for j, d := range distinct {
+		h := hashRFT(d) & mask
+		for slots[h] != 0 {
+			h = (h + 1) & mask
+		}
+		slots[h] = int32(j + 1)
+	}
+	return slots
+}
+
+// summary holds the weighted counts that decide whether a purchase model is
+// identifiable from the data.
+type summary struct {
+	rows         int
+	customers    float64
+	repeatBuyers float64
+	meanX, meanT float64
+	distinctHist int // distinct (X, TX, T) patterns
+}
+
+func summarize(rows []RFT) summary {
+	s := summary{rows: len(rows)}
+	s.distinctHist = min(len(rows), 1)
+	for _, r := range rows {
+		s.customers += r.Weight
+		s.meanX += r.Weight * r.X
+		s.meanT += r.Weight * r.T
+		if r.X > 0 {
+			s.repeatBuyers += r.Weight
+		}
+		if f := rows[0]; r.X != f.X || r.TX != f.TX || r.T != f.T {
+			s.distinctHist = 2
+		}
+	}
+	if s.customers > 0 {
+		s.meanX /= s.customers
+		s.meanT /= s.customers
+	}
+	return s
+}
+
+// checkIdentifiable validates rows and refuses data from which a
+// four-parameter purchase model cannot be estimated: empty data, fewer than
+// two customers, no repeat buyers, or everyone with the same history.
+func checkIdentifiable(model string, rows []RFT) (summary, error) {
+	if len(rows) == 0 {
+		return summary{}, fmt.Errorf("fit %s: no data rows", model)
+	}
+	if err := ValidateRFT(rows); err != nil {
+		return summary{}, fmt.Errorf("fit %s: %w", model, err)
+	}
+	s := summarize(rows)
+	switch {
+	case s.customers < 2:
+		return s, fmt.Errorf("fit %s: %v customer(s): need at least two customers with different histories", model, s.customers)
+	case s.repeatBuyers == 0:
+		return s, fmt.Errorf("fit %s: no customer made a repeat purchase (all X = 0): purchase rate and dropout cannot be told apart", model)
+	case s.distinctHist < 2:
+		return s, fmt.Errorf("fit %s: all %v customers have the same history (X, TX, T): the model is not identifiable", model, s.customers)
+	case s.meanT == 0:
+		return s, fmt.Errorf("fit %s: every customer has age T = 0", model)
+	}
+	return s, nil
+}
