@@ -143,23 +143,33 @@ func (e *keyError) Error() string { return strconv.Quote(e.key) + ": " + e.err.E
 // written, booleans as "true"/"false") or null.
 func parseObject(line []byte, fn func(key, val string, null bool) error) error {
 	dec := json.NewDecoder(bytes.NewReader(line))
+	token := func() (json.Token, error) {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil, fmt.Errorf("invalid JSON: %w (the object must end on its line)", io.ErrUnexpectedEOF)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("invalid JSON: %w", err)
+		}
+		return tok, nil
+	}
 	dec.UseNumber()
-	tok, err := dec.Token()
+	tok, err := token()
 	if err != nil {
-		return fmt.Errorf("invalid JSON: %w", err)
+		return err
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '{' {
 		return errors.New("not a JSON object (each line must hold one {...} object)")
 	}
 	for dec.More() {
-		tok, err := dec.Token()
+		tok, err := token()
 		if err != nil {
-			return fmt.Errorf("invalid JSON: %w", err)
+			return err
 		}
 		key := tok.(string) // the decoder guarantees an object key is a string
-		tok, err = dec.Token()
+		tok, err = token()
 		if err != nil {
-			return &keyError{key, fmt.Errorf("invalid JSON: %w", err)}
+			return &keyError{key, err}
 		}
 		var val string
 		null := false
@@ -183,8 +193,8 @@ func parseObject(line []byte, fn func(key, val string, null bool) error) error {
 			return err
 		}
 	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return fmt.Errorf("invalid JSON: %w", err)
+	if _, err := token(); err != nil { // the closing brace
+		return err
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("invalid JSON: extra data after the object")

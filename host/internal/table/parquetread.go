@@ -202,15 +202,21 @@ func parquetConverter(t parquet.Type) (func(parquet.Value) string, error) {
 	return nil, fmt.Errorf("unsupported Parquet type %v", t)
 }
 
-// formatFloatText writes a float as JavaScript and encoding/json do: plain
-// decimal notation for magnitudes in [1e-6, 1e21), exponent form outside,
-// always the shortest text that parses back to the same value.
+// formatFloatText writes a float as encoding/json does: plain decimal
+// notation for magnitudes in [1e-6, 1e21), exponent form ("1e-7", "1e+21")
+// outside, always the shortest text that parses back to the same value.
 func formatFloatText(f float64, bits int) string {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return strconv.FormatFloat(f, 'g', -1, bits)
 	}
 	if a := math.Abs(f); a != 0 && (a < 1e-6 || a >= 1e21) {
-		return strconv.FormatFloat(f, 'g', -1, bits)
+		b := strconv.AppendFloat(nil, f, 'e', -1, bits)
+		// Clean up e-09 to e-9, as encoding/json does.
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+		return string(b)
 	}
 	return strconv.FormatFloat(f, 'f', -1, bits)
 }

@@ -174,6 +174,9 @@ func (r Row) Float(i int) (float64, error) {
 		return 0, r.Wrap(i, ErrNull)
 	}
 	v, err := strconv.ParseFloat(s, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, r.Wrap(i, fmt.Errorf("%q is not a number", s))
+	}
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
 		return 0, r.Wrap(i, fmt.Errorf("%q is not a finite number", s))
 	}
