@@ -1,0 +1,35 @@
+package table
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrNull is wrapped by Row.Float and Row.Int when the field is null (or an
+// empty CSV field): the value is missing rather than malformed.
+var ErrNull = errors.New("value is missing")
+
+// Error is an error at a position in a table: the input's name, the line
+// (or Parquet row) and, when known, the column. Callers can use errors.As
+// to get the position, and errors.Is to test the underlying cause.
+type Error struct {
+	Name   string // input name as given to Open, e.g. "orders.csv" or "-"
+	Line   int    // 1-based line (CSV, JSON Lines) or data row (Parquet); 0 if unknown
+	Column string // column name; "" if the error concerns the whole row
+	Err    error  // the underlying cause
+}
+
+// Error formats the error as `name:line: column "x": cause`.
+func (e *Error) Error() string {
+	s := e.Name
+	if e.Line > 0 {
+		s += fmt.Sprintf(":%d", e.Line)
+	}
+	if e.Column != "" {
+		s += fmt.Sprintf(": column %q", e.Column)
+	}
+	return s + ": " + e.Err.Error()
+}
+
+// Unwrap returns the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }

@@ -1,0 +1,213 @@
+package table
+
+import (
+	"bufio"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+)
+
+// ReadOptions tunes Open. The zero value reads standard files.
+type ReadOptions struct {
+	// Comma is the CSV field separator; 0 means ','.
+	Comma rune
+}
+
+// Reader reads a table row by row. Create one with Open.
+type Reader struct {
+	hdr  *header
+	src  source
+	line int
+}
+
+// header is what every Row of a Reader shares: enough to build errors.
+type header struct {
+	name    string
+	columns []string
+	index   map[string]int
+}
+
+// source is one format's decoder.
+type source interface {
+	// next fills row.fields, row.null and row.line, or returns io.EOF or
+	// an error (preferably a *Error).
+	next(row *Row) error
+}
+
+// gzipMagic starts every gzip stream (RFC 1952, section 2.3.1).
+var gzipMagic = []byte{0x1f, 0x8b}
+
+// Open reads the header of a table in format f from r and returns a Reader
+// for its rows. name identifies the input in errors (a path, or "-" for
+// standard input). Gzip-compressed input is decompressed transparently: it
+// is recognised by its magic bytes or by name ending in ".gz". Parquet input
+// is read into memory in full unless r is a regular *os.File.
+func Open(r io.Reader, name string, f Format, opts ReadOptions) (*Reader, error) {
+	if f == Parquet {
+		if file, ok := r.(*os.File); ok {
+			if st, err := file.Stat(); err == nil && st.Mode().IsRegular() {
+				return openParquet(file, st.Size(), name)
+			}
+		}
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
+	magic, _ := br.Peek(2)
+	if Gzipped(name) || string(magic) == string(gzipMagic) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, &Error{Name: name, Err: fmt.Errorf("gzip: %w", err)}
+		}
+		br = bufio.NewReaderSize(zr, 64<<10)
+	}
+	switch f {
+	case CSV:
+		return openCSV(br, name, opts)
+	case JSONL:
+		return openJSONL(br, name)
+	case Parquet:
+		data, err := io.ReadAll(br)
+		if err != nil {
+			return nil, &Error{Name: name, Err: fmt.Errorf("read: %w", err)}
+		}
+		return openParquet(bytesReaderAt(data), int64(len(data)), name)
+	}
+	return nil, &Error{Name: name, Err: fmt.Errorf("unknown table format %v", f)}
+}
+
+// newHeader checks the column names for duplicates and indexes them.
+func newHeader(name string, columns []string) (*header, error) {
+	h := &header{name: name, columns: columns, index: make(map[string]int, len(columns))}
+	for i, c := range columns {
+		if j, dup := h.index[c]; dup {
+			return nil, fmt.Errorf("column %q appears twice (columns %d and %d)", c, j+1, i+1)
+		}
+		h.index[c] = i
+	}
+	return h, nil
+}
+
+// Name returns the input name given to Open.
+func (r *Reader) Name() string { return r.hdr.name }
+
+// Columns returns the column names in file order. The slice must not be
+// modified.
+func (r *Reader) Columns() []string { return r.hdr.columns }
+
+// Index returns the position of the named column, or -1 if there is none.
+func (r *Reader) Index(column string) int {
+	if i, ok := r.hdr.index[column]; ok {
+		return i
+	}
+	return -1
+}
+
+// Require returns the positions of the named columns, or an error naming
+// the input, the first missing column and the columns that exist.
+func (r *Reader) Require(columns ...string) ([]int, error) {
+	idx := make([]int, len(columns))
+	for k, c := range columns {
+		i, ok := r.hdr.index[c]
+		if !ok {
+			return nil, &Error{Name: r.hdr.name, Column: c, Err: fmt.Errorf("no such column (the input has %q)", r.hdr.columns)}
+		}
+		idx[k] = i
+	}
+	return idx, nil
+}
+
+// Next returns the next row, or io.EOF after the last one. Errors are
+// *Error values carrying the position. Each Row is independent of the
+// others and stays valid after later calls.
+func (r *Reader) Next() (Row, error) {
+	row := Row{hdr: r.hdr}
+	if err := r.src.next(&row); err != nil {
+		if err != io.EOF {
+			var te *Error
+			if !errors.As(err, &te) {
+				err = &Error{Name: r.hdr.name, Line: r.line, Err: err}
+			}
+		}
+		return Row{}, err
+	}
+	r.line = row.line
+	return row, nil
+}
+
+// Line returns the position of the row last returned by Next: the 1-based
+// line it starts on for CSV and JSON Lines, the 1-based data row number for
+// Parquet; 0 before the first row.
+func (r *Reader) Line() int { return r.line }
+
+// Row is one row of a table. Field positions follow Reader.Columns.
+// Accessors panic if i is out of range, like a slice index.
+type Row struct {
+	hdr    *header
+	fields []string
+	null   []bool // nil when no field is null
+	line   int
+}
+
+// Len returns the number of fields, which equals the number of columns.
+func (r Row) Len() int { return len(r.fields) }
+
+// Line returns the row's position, as Reader.Line.
+func (r Row) Line() int { return r.line }
+
+// Field returns field i as text; a null field is "".
+func (r Row) Field(i int) string { return r.fields[i] }
+
+// IsNull reports whether field i is null: a JSON null or absent key, or a
+// Parquet null. CSV fields are never null; see Float and Int for empty
+// ones.
+func (r Row) IsNull(i int) bool { return r.null != nil && r.null[i] }
+
+// Float parses field i as a finite decimal number (strconv.ParseFloat
+// syntax; NaN and infinities are rejected). A null or empty field gives an
+// error wrapping ErrNull. Errors are *Error values naming the position.
+func (r Row) Float(i int) (float64, error) {
+	s := r.fields[i]
+	if s == "" || r.IsNull(i) {
+		return 0, r.Wrap(i, ErrNull)
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, r.Wrap(i, fmt.Errorf("%q is not a number", s))
+	}
+	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, r.Wrap(i, fmt.Errorf("%q is not a finite number", s))
+	}
+	return v, nil
+}
+
+// Int parses field i as a base-10 64-bit integer. A null or empty field
+// gives an error wrapping ErrNull. Errors are *Error values naming the
+// position.
+func (r Row) Int(i int) (int64, error) {
+	s := r.fields[i]
+	if s == "" || r.IsNull(i) {
+		return 0, r.Wrap(i, ErrNull)
+	}
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		if errors.Is(err, strconv.ErrRange) {
+			return 0, r.Wrap(i, fmt.Errorf("%q is out of the 64-bit integer range", s))
+		}
+		return 0, r.Wrap(i, fmt.Errorf("%q is not an integer", s))
+	}
+	return v, nil
+}
+
+// Wrap returns err as a *Error at this row's position and column i, for
+// errors the caller finds while interpreting a field (a bad date, a
+// negative amount). i may be -1 for an error about the whole row.
+func (r Row) Wrap(i int, err error) error {
+	e := &Error{Name: r.hdr.name, Line: r.line, Err: err}
+	if i >= 0 {
+		e.Column = r.hdr.columns[i]
+	}
+	return e
+}
