@@ -1,0 +1,424 @@
+// Package score is the scoring pipeline shared by every clvkit front end:
+// per-customer summaries in, fitted models, predictions, formula columns,
+// RFM scores, segments and value tiers out, one row per customer. The clv
+// binary and the browser page both call Score, so they give the same
+// numbers for the same data and settings.
+package score
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/clvkit/clvkit/core/model"
+	"github.com/clvkit/clvkit/core/segment"
+	"github.com/clvkit/clvkit/core/summary"
+)
+
+// Purchase model names accepted in Options.Purchase.
+const (
+	BGNBD     = "bgnbd"
+	ParetoNBD = "paretonbd"
+	MBGNBD    = "mbgnbd"
+	BGBB      = "bgbb"
+)
+
+// Options configures a scoring run.
+type Options struct {
+	// Purchase is the purchase model: BGNBD (default), ParetoNBD, MBGNBD or
+	// BGBB. BG/BB treats each time unit as one purchase opportunity, so it
+	// needs whole-number recency and T (grain equal to the unit).
+	Purchase string
+	// Spend fits Gamma-Gamma to the customers' mean repeat spend. Without
+	// it there are no expected_spend and clv columns.
+	Spend bool
+	// Fit tunes both fits (penalty, start values).
+	Fit model.FitOptions
+	// CLV sets the horizon in months, the annual discount rate, the margin
+	// and the length of the data's time unit in days.
+	CLV model.CLVOptions
+	// Columns are extra output columns computed in order after the model
+	// columns (built-in formulas, custom expressions, plugins); each may use
+	// the columns before it.
+	Columns []Columner
+	// Segments is the segment map; nil means segment.DefaultMap(). Ignored
+	// when Segmenter is set.
+	Segments *segment.Map
+	// Segmenter, when set, labels customers instead of Segments (a plugin).
+	Segmenter Segmenter
+	// TierColumn names the column value tiers are cut from ("" for none).
+	TierColumn string
+	// Tiers are the tier cutoffs and labels (segment.DefaultTiers() when
+	// empty and TierColumn is set).
+	Tiers segment.Tiers
+}
+
+// Columner computes extra numeric columns from the columns it reads, for a
+// batch of customers at a time. Formulas and formula plugins implement it.
+type Columner interface {
+	// Inputs names the columns read, in the order In receives them.
+	Inputs() []string
+	// Outputs names the columns written, in the order Out receives them.
+	Outputs() []string
+	// Compute fills out[j][i] for customer i of the batch from in[k][i].
+	Compute(ctx context.Context, in, out [][]float64) error
+}
+
+// Segmenter labels a batch of customers from the columns it reads.
+// Segmentation plugins implement it.
+type Segmenter interface {
+	Inputs() []string
+	// Labels is the list of labels Segment's indices point into.
+	Labels() []string
+	// Segment fills out[i] with an index into Labels for customer i.
+	Segment(ctx context.Context, in [][]float64, out []int) error
+}
+
+// Column is one output column: numbers or labels.
+type Column struct {
+	Name   string
+	Floats []float64 // nil for a label column
+	Labels []string  // nil for a numeric column
+	// Integer marks a numeric column whose values are whole numbers
+	// (frequency, scores), written without decimals.
+	Integer bool
+}
+
+// Result is a scored customer base, one row per customer, sorted by id
+// (numerically when every id is an integer, else bytewise).
+type Result struct {
+	IDs     []string
+	Columns []Column
+	// PurchaseFit is the purchase model's fit; Purchase the fitted model.
+	PurchaseFit model.Fit
+	Purchase    model.PurchaseModel
+	// SpendFit and Spend are the Gamma-Gamma fit and model (zero without
+	// Options.Spend).
+	SpendFit model.GammaGammaFit
+	Spend    model.GammaGamma
+	// Warnings are non-fatal findings worth telling the user.
+	Warnings []string
+}
+
+// Column returns the named column and whether it exists.
+func (r *Result) Column(name string) (Column, bool) {
+	for _, c := range r.Columns {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Column{}, false
+}
+
+// Score fits the models to the customers and scores every one of them.
+// customers need ID, Frequency, Recency, T and (with Spend) Monetary; the
+// input order does not matter. ctx stops long runs between stages.
+func Score(ctx context.Context, customers []summary.Customer, o Options) (*Result, error) {
+	if len(customers) == 0 {
+		return nil, errors.New("no customers to score")
+	}
+	if err := o.CLV.Validate(); err != nil {
+		return nil, err
+	}
+	cs := slices.Clone(customers)
+	numeric := true
+	for _, c := range cs {
+		if !summary.IsIntegerID(c.ID) {
+			numeric = false
+			break
+		}
+	}
+	slices.SortFunc(cs, func(a, b summary.Customer) int { return summary.CompareIDs(a.ID, b.ID, numeric) })
+	for i := 1; i < len(cs); i++ {
+		if cs[i].ID == cs[i-1].ID {
+			return nil, fmt.Errorf("customer %q appears twice", cs[i].ID)
+		}
+	}
+	n := len(cs)
+	res := &Result{IDs: make([]string, n)}
+	rows := make([]model.RFT, n)
+	freq, rec, age, mon := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for i, c := range cs {
+		res.IDs[i] = c.ID
+		rows[i] = model.RFT{X: float64(c.Frequency), TX: c.Recency, T: c.T, Weight: 1}
+		freq[i], rec[i], age[i], mon[i] = float64(c.Frequency), c.Recency, c.T, c.Monetary
+	}
+	if err := model.ValidateRFT(rows); err != nil {
+		var re *model.RowError
+		if errors.As(err, &re) && re.Row < n {
+			return nil, fmt.Errorf("customer %q: %w", res.IDs[re.Row], err)
+		}
+		return nil, err
+	}
+	res.add(Column{Name: "frequency", Floats: freq, Integer: true})
+	res.add(Column{Name: "recency", Floats: rec})
+	res.add(Column{Name: "T", Floats: age})
+	res.add(Column{Name: "monetary_value", Floats: mon})
+
+	// Purchase model: fitted and evaluated on the distinct rows only.
+	distinct, index := model.CompressIndex(rows)
+	pm, fit, err := fitPurchase(distinct, o)
+	if err != nil {
+		return nil, err
+	}
+	res.Purchase, res.PurchaseFit = pm, fit
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	horizon := float64(o.CLV.Months) * o.CLV.MonthLength()
+	alive := model.ProbabilityAliveRows(pm, distinct, nil)
+	expected := model.ConditionalExpectedPurchasesRows(pm, horizon, distinct, nil)
+	res.add(Column{Name: "p_alive", Floats: broadcast(alive, index)})
+	res.add(Column{Name: "expected_purchases", Floats: broadcast(expected, index)})
+
+	if o.Spend {
+		if err := res.scoreSpend(distinct, index, freq, mon, o); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+
+	// RFM scores from the recency gap T − recency, frequency and monetary.
+	gap, err := segment.RecencyGap(age, rec)
+	if err != nil {
+		return nil, err
+	}
+	codes, err := segment.RFM(gap, freq, mon)
+	if err != nil {
+		return nil, fmt.Errorf("RFM scores: %w", err)
+	}
+	r, f, m, code := make([]float64, n), make([]float64, n), make([]float64, n), make([]string, n)
+	for i, c := range codes {
+		r[i], f[i], m[i], code[i] = float64(c.R), float64(c.F), float64(c.M), c.String()
+	}
+	res.add(Column{Name: "r", Floats: r, Integer: true})
+	res.add(Column{Name: "f", Floats: f, Integer: true})
+	res.add(Column{Name: "m", Floats: m, Integer: true})
+	res.add(Column{Name: "rfm", Labels: code})
+
+	for _, c := range o.Columns {
+		if err := res.compute(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	if err := res.segment(ctx, codes, o); err != nil {
+		return nil, err
+	}
+	if o.TierColumn != "" {
+		if err := res.tier(o); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (r *Result) add(c Column) { r.Columns = append(r.Columns, c) }
+
+// floats returns the numeric column name, or an error naming what exists.
+func (r *Result) floats(name string) ([]float64, error) {
+	c, ok := r.Column(name)
+	if !ok || c.Floats == nil {
+		var names []string
+		for _, c := range r.Columns {
+			if c.Floats != nil {
+				names = append(names, c.Name)
+			}
+		}
+		return nil, fmt.Errorf("no numeric column %q (have %v)", name, names)
+	}
+	return c.Floats, nil
+}
+
+func broadcast(perRow []float64, index []int) []float64 {
+	out := make([]float64, len(index))
+	for i, j := range index {
+		out[i] = perRow[j]
+	}
+	return out
+}
+
+func fitPurchase(rows []model.RFT, o Options) (model.PurchaseModel, model.Fit, error) {
+	switch o.Purchase {
+	case BGNBD, "":
+		m, f, err := model.FitBGNBD(rows, o.Fit)
+		return m, f, wrapFit("BG/NBD", err)
+	case ParetoNBD:
+		m, f, err := model.FitParetoNBD(rows, o.Fit)
+		return m, f, wrapFit("Pareto/NBD", err)
+	case MBGNBD:
+		m, f, err := model.FitMBGNBD(rows, o.Fit)
+		return m, f, wrapFit("MBG/NBD", err)
+	case BGBB:
+		return fitBGBB(rows, o)
+	}
+	return nil, model.Fit{}, fmt.Errorf("unknown purchase model %q (want bgnbd, paretonbd, mbgnbd or bgbb)", o.Purchase)
+}
+
+func wrapFit(name string, err error) error {
+	if err != nil {
+		return fmt.Errorf("fit %s: %w", name, err)
+	}
+	return nil
+}
+
+// scoreSpend fits Gamma-Gamma and adds expected_spend and clv. CLV is
+// linear in spend, so the discounted expected purchases are computed once
+// per distinct (x, t_x, T) row and scaled by each customer's spend.
+func (r *Result) scoreSpend(distinct []model.RFT, index []int, freq, mon []float64, o Options) error {
+	spendRows := make([]model.SpendRow, len(freq))
+	for i := range freq {
+		spendRows[i] = model.SpendRow{Frequency: freq[i], MeanSpend: mon[i], Weight: 1}
+	}
+	gg, ggFit, err := model.FitGammaGamma(spendRows, o.Fit)
+	if err != nil {
+		return fmt.Errorf("fit Gamma-Gamma spend model: %w", err)
+	}
+	r.Spend, r.SpendFit = gg, ggFit
+	if ggFit.Warning != "" {
+		r.Warnings = append(r.Warnings, ggFit.Warning)
+	}
+	spend := make([]float64, len(freq))
+	for i := range freq {
+		s, err := gg.ConditionalExpectedSpend(freq[i], mon[i])
+		if err != nil {
+			return fmt.Errorf("customer %q: expected spend: %w", r.IDs[i], err)
+		}
+		spend[i] = s
+	}
+	unit, err := model.CLVRows(r.Purchase, distinct, nil, o.CLV, nil)
+	if err != nil {
+		return err
+	}
+	clv := make([]float64, len(freq))
+	for i, j := range index {
+		// unit already includes the margin; float64() keeps the product
+		// from being fused with anything on arm64.
+		clv[i] = float64(unit[j] * spend[i])
+	}
+	r.add(Column{Name: "expected_spend", Floats: spend})
+	r.add(Column{Name: "clv", Floats: clv})
+	return nil
+}
+
+// compute runs one Columner over all customers, in batches.
+func (r *Result) compute(ctx context.Context, c Columner) error {
+	const batch = 4096
+	ins := c.Inputs()
+	cols := make([][]float64, len(ins))
+	for k, name := range ins {
+		v, err := r.floats(name)
+		if err != nil {
+			return fmt.Errorf("column %v: input %w", c.Outputs(), err)
+		}
+		cols[k] = v
+	}
+	outs := c.Outputs()
+	for _, name := range outs {
+		if _, dup := r.Column(name); dup {
+			return fmt.Errorf("column %q is computed twice", name)
+		}
+	}
+	n := len(r.IDs)
+	results := make([][]float64, len(outs))
+	for j := range results {
+		results[j] = make([]float64, n)
+	}
+	in, out := make([][]float64, len(ins)), make([][]float64, len(outs))
+	for lo := 0; lo < n; lo += batch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hi := min(lo+batch, n)
+		for k := range cols {
+			in[k] = cols[k][lo:hi]
+		}
+		for j := range results {
+			out[j] = results[j][lo:hi]
+		}
+		if err := c.Compute(ctx, in, out); err != nil {
+			return fmt.Errorf("column %v, customers %d..%d: %w", outs, lo+1, hi, err)
+		}
+		for j := range out {
+			for i, v := range out[j] {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return fmt.Errorf("column %q: customer %q: value is %v", outs[j], r.IDs[lo+i], v)
+				}
+			}
+		}
+	}
+	for j, name := range outs {
+		r.add(Column{Name: name, Floats: results[j]})
+	}
+	return nil
+}
+
+func (r *Result) segment(ctx context.Context, codes []segment.Code, o Options) error {
+	n := len(r.IDs)
+	labels := make([]string, n)
+	if s := o.Segmenter; s != nil {
+		ins := s.Inputs()
+		cols := make([][]float64, len(ins))
+		for k, name := range ins {
+			v, err := r.floats(name)
+			if err != nil {
+				return fmt.Errorf("segmenter input %w", err)
+			}
+			cols[k] = v
+		}
+		idx := make([]int, n)
+		if err := s.Segment(ctx, cols, idx); err != nil {
+			return err
+		}
+		names := s.Labels()
+		for i, k := range idx {
+			if k < 0 || k >= len(names) {
+				return fmt.Errorf("segmenter: customer %q: label index %d out of range 0..%d", r.IDs[i], k, len(names)-1)
+			}
+			labels[i] = names[k]
+		}
+	} else {
+		m := o.Segments
+		if m == nil {
+			m = segment.DefaultMap()
+		}
+		columns := map[string][]float64{}
+		for _, name := range m.Columns() {
+			v, err := r.floats(name)
+			if err != nil {
+				return fmt.Errorf("segment rules: %w", err)
+			}
+			columns[name] = v
+		}
+		var err error
+		if labels, err = m.Assign(codes, columns); err != nil {
+			return fmt.Errorf("segments: %w", err)
+		}
+	}
+	r.add(Column{Name: "segment", Labels: labels})
+	return nil
+}
+
+func (r *Result) tier(o Options) error {
+	values, err := r.floats(o.TierColumn)
+	if err != nil {
+		return fmt.Errorf("value tiers: %w", err)
+	}
+	t := o.Tiers
+	if len(t.Labels) == 0 {
+		t = segment.DefaultTiers()
+	}
+	idx, _, err := t.Assign(values)
+	if err != nil {
+		return fmt.Errorf("value tiers by %s: %w", o.TierColumn, err)
+	}
+	labels := make([]string, len(idx))
+	for i, k := range idx {
+		labels[i] = t.Labels[k]
+	}
+	r.add(Column{Name: "tier", Labels: labels})
+	return nil
+}
