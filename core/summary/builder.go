@@ -172,13 +172,19 @@ func (b *Builder) bad(e *ParseError) error {
 // add keeps one valid transaction. When clone is set the id is copied
 // before being stored (the CSV reader's strings share a record buffer).
 func (b *Builder) add(id string, day int32, amount float64, clone bool) {
+	key, intID := intKey(id)
+	b.addKeyed(id, key, intID, day, amount, clone)
+}
+
+// addKeyed is add with intKey(id) already computed.
+func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount float64, clone bool) {
 	if day > b.obsDay {
 		b.after++
 		return
 	}
 	b.kept++
 	var i int32
-	if key, ok := intKey(id); ok {
+	if intID {
 		if key >= uint64(len(b.direct)) && key < b.directLimit() {
 			b.growDirect(key)
 		}
