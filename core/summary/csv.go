@@ -277,7 +277,7 @@ func (s *columnSet) parse(df DateFormat, rec []string, line int) parsedRow {
 	amount := 0.0
 	if s.amount.idx >= 0 {
 		as := trimSpace(rec[s.amount.idx])
-		amount, err = strconv.ParseFloat(as, 64)
+		amount, err = parseAmount(as)
 		if err != nil || math.IsNaN(amount) || math.IsInf(amount, 0) {
 			if err == nil {
 				err = errNotFinite

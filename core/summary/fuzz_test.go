@@ -2,6 +2,8 @@ package summary
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -127,4 +129,19 @@ func drainRecords(t *testing.T, src recordSource) string {
 	}
 	t.Fatal("no end")
 	return ""
+}
+
+// FuzzParseAmount checks the decimal fast path against strconv.ParseFloat:
+// the same bits and the same error.
+func FuzzParseAmount(f *testing.F) {
+	for _, s := range []string{"29.33", "-0", "-0.00", "+1.", ".5", "123456789012345", "1234567890123456", "0.000000000000001", "1e5", "inf", "1_0", "", "-", ".", "9007199254740993"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := parseAmount(s)
+		want, werr := strconv.ParseFloat(s, 64)
+		if math.Float64bits(got) != math.Float64bits(want) || fmt.Sprint(err) != fmt.Sprint(werr) {
+			t.Fatalf("%q: %v (%b) %v, strconv %v (%b) %v", s, got, math.Float64bits(got), err, want, math.Float64bits(want), werr)
+		}
+	})
 }
