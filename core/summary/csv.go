@@ -44,7 +44,8 @@ type CSVOptions struct {
 const maxLine = 1 << 20
 
 // ReadCSV streams the transaction log in r into b. Line endings may be LF or
-// CRLF. Only one row is held in memory at a time.
+// CRLF. The input is read in chunks of whole lines (a few hundred KiB at a
+// time, a few chunks in flight), never held whole.
 //
 // A bad row (too few fields, empty customer id, a date or amount that does
 // not parse, a NaN or infinite amount, a malformed CSV record) stops the read
