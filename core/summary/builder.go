@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -87,8 +89,11 @@ type Builder struct {
 
 	log [][]logRow // arrival log since the last grouping
 
-	// Grouped transactions: customer i's are days[off[i]:off[i+1]] and
-	// amounts[off[i]:off[i+1]], sorted by (day, amount).
+	// Grouped transactions, by customer in output order (see SortIDs):
+	// order[r] is the customer of rank r and its transactions are
+	// days[off[r]:off[r+1]] and amounts[off[r]:off[r+1]], sorted by (day,
+	// amount). Summary and Cohorts thus read them sequentially.
+	order   []int32
 	off     []int32
 	days    []int32
 	amounts []float64
@@ -172,13 +177,19 @@ func (b *Builder) bad(e *ParseError) error {
 // add keeps one valid transaction. When clone is set the id is copied
 // before being stored (the CSV reader's strings share a record buffer).
 func (b *Builder) add(id string, day int32, amount float64, clone bool) {
+	key, intID := intKey(id)
+	b.addKeyed(id, key, intID, day, amount, clone)
+}
+
+// addKeyed is add with intKey(id) already computed.
+func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount float64, clone bool) {
 	if day > b.obsDay {
 		b.after++
 		return
 	}
 	b.kept++
 	var i int32
-	if key, ok := intKey(id); ok {
+	if intID {
 		if key >= uint64(len(b.direct)) && key < b.directLimit() {
 			b.growDirect(key)
 		}
@@ -260,21 +271,27 @@ func intKey(id string) (uint64, bool) {
 	return v, true
 }
 
-// group moves the arrival log into the grouped arrays, sorting each
-// customer's transactions by (day, amount): the canonical order in which
-// amounts are added, so results do not depend on the input's row order.
+// group moves the arrival log into the grouped arrays, customers in output
+// order, sorting each customer's transactions by (day, amount): the
+// canonical order in which amounts are added, so results do not depend on
+// the input's row order.
 func (b *Builder) group() {
 	if len(b.log) == 0 && len(b.off) == len(b.ids)+1 {
 		return
 	}
 	n := len(b.ids)
+	order := b.sortedCustomers()
+	rank := make([]int32, n)
+	for r, i := range order {
+		rank[i] = int32(r)
+	}
 	off := make([]int32, n+1)
-	for i := 0; i+1 < len(b.off); i++ {
-		off[i+1] = b.off[i+1] - b.off[i]
+	for r := 0; r+1 < len(b.off); r++ {
+		off[rank[b.order[r]]+1] = b.off[r+1] - b.off[r]
 	}
 	for _, c := range b.log {
-		for _, r := range c {
-			off[r.cust+1]++
+		for _, row := range c {
+			off[rank[row.cust]+1]++
 		}
 	}
 	for i := 1; i <= n; i++ {
@@ -285,42 +302,62 @@ func (b *Builder) group() {
 	amounts := make([]float64, total)
 	next := make([]int32, n)
 	copy(next, off[:n])
-	for i := 0; i+1 < len(b.off); i++ {
-		k := copy(days[next[i]:], b.days[b.off[i]:b.off[i+1]])
-		copy(amounts[next[i]:], b.amounts[b.off[i]:b.off[i+1]])
-		next[i] += int32(k)
+	for r := 0; r+1 < len(b.off); r++ {
+		nr := rank[b.order[r]]
+		k := copy(days[next[nr]:], b.days[b.off[r]:b.off[r+1]])
+		copy(amounts[next[nr]:], b.amounts[b.off[r]:b.off[r+1]])
+		next[nr] += int32(k)
 	}
 	b.days, b.amounts = nil, nil
 	for ci, c := range b.log {
-		for _, r := range c {
-			j := next[r.cust]
-			days[j], amounts[j] = r.day, r.amount
-			next[r.cust]++
+		for _, row := range c {
+			r := rank[row.cust]
+			j := next[r]
+			days[j], amounts[j] = row.day, row.amount
+			next[r]++
 		}
 		b.log[ci] = nil // let the collector have it
 	}
 	b.log = nil
-	next = nil
+	next, rank = nil, nil
+	// Customers are independent: sort them in parallel parts.
+	parts := 1
+	if n >= 1<<16 {
+		parts = min(runtime.GOMAXPROCS(0), 8)
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() { sortEntries(off[n*p/parts:n*(p+1)/parts+1], days, amounts) })
+	}
+	wg.Wait()
+	b.order, b.off, b.days, b.amounts = order, off, days, amounts
+}
+
+// sortEntries sorts the transactions of each customer by (day, amount):
+// for each r, days[off[r]:off[r+1]] and amounts[off[r]:off[r+1]].
+func sortEntries(off []int32, days []int32, amounts []float64) {
 	var buf []entry
-	for i := range n {
-		lo, hi := off[i], off[i+1]
-		buf = buf[:0]
+	for r := 0; r+1 < len(off); r++ {
+		lo, hi := off[r], off[r+1]
 		sorted := true
-		for j := lo; j < hi; j++ {
-			buf = append(buf, entry{days[j], amounts[j]})
-			if j > lo && lessEntry(buf[j-lo], buf[j-lo-1]) {
+		for j := lo + 1; j < hi; j++ {
+			if lessEntry(entry{days[j], amounts[j]}, entry{days[j-1], amounts[j-1]}) {
 				sorted = false
+				break
 			}
 		}
 		if sorted {
 			continue
+		}
+		buf = buf[:0]
+		for j := lo; j < hi; j++ {
+			buf = append(buf, entry{days[j], amounts[j]})
 		}
 		slices.SortFunc(buf, cmpEntry)
 		for j, e := range buf {
 			days[lo+int32(j)], amounts[lo+int32(j)] = e.day, e.amount
 		}
 	}
-	b.off, b.days, b.amounts = off, days, amounts
 }
 
 func cmpEntry(x, y entry) int {

@@ -69,8 +69,8 @@ func (b *Builder) Cohorts(opt CohortOptions) ([]Cohort, error) {
 	}
 	byStart := map[int32]*acc{}
 	first, last := int32(math.MaxInt32), int32(math.MinInt32)
-	for _, i := range b.sortedCustomers() {
-		lo, hi := b.off[i], b.off[i+1]
+	for r := range b.order {
+		lo, hi := b.off[r], b.off[r+1]
 		if lo == hi {
 			continue
 		}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Columns maps the transaction fields to columns of a CSV file: each is a
@@ -43,7 +44,8 @@ type CSVOptions struct {
 const maxLine = 1 << 20
 
 // ReadCSV streams the transaction log in r into b. Line endings may be LF or
-// CRLF. Only one row is held in memory at a time.
+// CRLF. The input is read in chunks of whole lines (a few hundred KiB at a
+// time, a few chunks in flight), never held whole.
 //
 // A bad row (too few fields, empty customer id, a date or amount that does
 // not parse, a NaN or infinite amount, a malformed CSV record) stops the read
@@ -59,31 +61,27 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 	if opt.Columns.Customer == "" || opt.Columns.Date == "" {
 		return errors.New("read csv: the customer and date columns must be mapped")
 	}
-	var next func() ([]string, int, error)
-	if opt.Whitespace {
-		next = whitespaceRecords(r)
-	} else {
-		cr := csv.NewReader(r)
+	var src recordSource
+	switch {
+	case opt.Whitespace:
+		src = &recordFunc{f: whitespaceRecords(r)}
+	case opt.Delimiter == 0 || (opt.Delimiter < utf8.RuneSelf && validDelim(byte(opt.Delimiter))):
+		d := byte(',')
 		if opt.Delimiter != 0 {
-			cr.Comma = opt.Delimiter
+			d = byte(opt.Delimiter)
 		}
-		cr.FieldsPerRecord = -1
-		cr.ReuseRecord = true
-		next = func() ([]string, int, error) {
-			rec, err := cr.Read()
-			line := 0
-			var pe *csv.ParseError
-			if err == nil && len(rec) > 0 {
-				line, _ = cr.FieldPos(0)
-			} else if errors.As(err, &pe) {
-				line = pe.Line
-			}
-			return rec, line, err
-		}
+		src = newFastCSV(r, d)
+	default:
+		src = &recordFunc{f: csvRecords(r, opt.Delimiter, 0)}
 	}
+	src.load(nil)
 	var header []string
 	if opt.Header {
-		rec, _, err := next()
+		rec, _, err := src.next()
+		for err == errChunkEnd { // a first chunk of empty lines
+			src.load(nil)
+			rec, _, err = src.next()
+		}
 		if err == io.EOF {
 			return errors.New("read csv: empty input, expected a header line")
 		}
@@ -102,31 +100,37 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 	if err != nil {
 		return fmt.Errorf("read csv: %w", err)
 	}
-	return pipeline(next, cols, df, b)
+	return pipeline(src, cols, df, b)
 }
 
 // parsedRow is a row parsed by the reader goroutine: a transaction, or the
-// reason it is bad.
+// reason it is bad. id may point into its batch's chunk buffer.
 type parsedRow struct {
 	id     string
+	key    uint64 // intKey(id), when intID
+	intID  bool
 	day    int32
 	amount float64
 	bad    *ParseError
 }
 
-// batch is a run of parsed rows, or the fatal error that ended the input.
+// batch is a run of parsed rows, the chunk buffer their ids may point
+// into, or the fatal error that ended the input.
 type batch struct {
 	rows []parsedRow
+	buf  []byte
 	err  error // io.EOF at the end
 }
 
-const batchRows = 4096
-
-// pipeline runs the CSV parsing (records, dates, amounts) in one goroutine
-// and feeds the parsed rows, in order, to the Builder in the caller's: on
-// two or more cores the two halves overlap. The result is the same as a
+// pipeline splits the work between two goroutines so that both cores work
+// on a large log: one reads records and parses them (fields, customer id
+// key, date, amount) into batches, the caller's looks the customers up and
+// logs the transactions in the Builder. Batches go back to the reader for
+// reuse (with their chunk buffer, which their ids point into) once
+// consumed, so the reading allocates nothing per row. Rows are applied in
+// input order: the result, errors and line numbers are those of a
 // sequential read.
-func pipeline(next func() ([]string, int, error), cols columnSet, df DateFormat, b *Builder) error {
+func pipeline(src recordSource, cols columnSet, df DateFormat, b *Builder) error {
 	full := make(chan *batch, 4)
 	free := make(chan *batch, 4)
 	done := make(chan struct{})
@@ -141,8 +145,12 @@ func pipeline(next func() ([]string, int, error), cols columnSet, df DateFormat,
 			default:
 				bt = &batch{rows: make([]parsedRow, 0, batchRows)}
 			}
-			for len(bt.rows) < batchRows {
-				rec, line, err := next()
+			bt.buf = src.load(bt.buf)
+			for {
+				rec, line, err := src.next()
+				if err == errChunkEnd {
+					break
+				}
 				if err != nil {
 					var pe *csv.ParseError
 					if errors.As(err, &pe) {
@@ -177,7 +185,7 @@ func pipeline(next func() ([]string, int, error), cols columnSet, df DateFormat,
 				}
 				continue
 			}
-			b.add(r.id, r.day, r.amount, true)
+			b.addKeyed(r.id, r.key, r.intID, r.day, r.amount, true)
 		}
 		if bt.err == io.EOF {
 			return nil
@@ -264,24 +272,25 @@ func (s *columnSet) parse(df DateFormat, rec []string, line int) parsedRow {
 	ds := trimSpace(rec[s.date.idx])
 	day, err := df.days(ds)
 	if err != nil {
-		return parsedRow{bad: &ParseError{Line: line, Field: "date", Column: s.date.name, Value: ds, Kind: BadDate,
+		return parsedRow{bad: &ParseError{Line: line, Field: "date", Column: s.date.name, Value: strings.Clone(ds), Kind: BadDate,
 			Err: fmt.Errorf("parsing %q as %s: %w", ds, df, err)}}
 	}
 	amount := 0.0
 	if s.amount.idx >= 0 {
 		as := trimSpace(rec[s.amount.idx])
-		amount, err = strconv.ParseFloat(as, 64)
+		amount, err = parseAmount(as)
 		if err != nil || math.IsNaN(amount) || math.IsInf(amount, 0) {
 			if err == nil {
 				err = errNotFinite
 			} else if ne, ok := err.(*strconv.NumError); ok {
 				err = ne.Err
 			}
-			return parsedRow{bad: &ParseError{Line: line, Field: "amount", Column: s.amount.name, Value: as, Kind: BadAmount,
+			return parsedRow{bad: &ParseError{Line: line, Field: "amount", Column: s.amount.name, Value: strings.Clone(as), Kind: BadAmount,
 				Err: fmt.Errorf("parsing %q as a number: %w", as, err)}}
 		}
 	}
-	return parsedRow{id: id, day: day, amount: amount}
+	key, intID := intKey(id)
+	return parsedRow{id: id, key: key, intID: intID, day: day, amount: amount}
 }
 
 // trimSpace trims ASCII blanks without allocating.
@@ -331,5 +340,9 @@ func whitespaceRecords(r io.Reader) func() ([]string, int, error) {
 		return nil, line, io.EOF
 	}
 }
+
+// validDelim reports whether the ASCII byte c can be a delimiter
+// (encoding/csv's rule).
+func validDelim(c byte) bool { return c != 0 && c != '"' && c != '\r' && c != '\n' }
 
 func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }

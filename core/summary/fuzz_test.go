@@ -1,6 +1,9 @@
 package summary
 
 import (
+	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,4 +86,62 @@ func timeParseStrict(layout, s string) (time.Time, error) {
 		}
 	}
 	return time.Parse(layout, s)
+}
+
+// FuzzFastCSV checks the fast delimited-record reader against encoding/csv
+// on the same bytes: same records, same line numbers, same errors, with
+// chunk sizes small enough to split lines and grow the buffer.
+func FuzzFastCSV(f *testing.F) {
+	f.Add("id,date,amount\r\n7,2024-01-01,1.5\r\n\r\n\n7,,2\r", uint8(0), uint8(5))
+	f.Add("a,b\n\"q\nq\",c\nd,e\nf\"g,h\ni,j", uint8(0), uint8(3))
+	f.Add("a;b\r\r\n;;\n\"\";x\"\n", uint8(1), uint8(1))
+	f.Add("x\ty\n\"unterminated\n", uint8(2), uint8(64))
+	f.Fuzz(func(t *testing.T, in string, d, chunk uint8) {
+		delim := []byte{',', ';', '\t', '|', ' '}[int(d)%5]
+		want := drainRecords(t, &recordFunc{f: csvRecords(strings.NewReader(in), rune(delim), 0)})
+		fc := newFastCSV(strings.NewReader(in), delim)
+		fc.chunk = 1 + int(chunk)%300
+		got := drainRecords(t, fc)
+		if got != want {
+			t.Fatalf("input %q delimiter %q chunk %d:\nfast     %s\nencoding %s", in, delim, fc.chunk, got, want)
+		}
+	})
+}
+
+// drainRecords reads src to its end (or first error) and describes every
+// record as line:fields, and the error.
+func drainRecords(t *testing.T, src recordSource) string {
+	var out strings.Builder
+	var buf []byte
+	for range 100000 {
+		buf = src.load(buf)
+		for {
+			rec, line, err := src.next()
+			if err == errChunkEnd {
+				break
+			}
+			if err != nil {
+				fmt.Fprintf(&out, "error %d: %v", line, err)
+				return out.String()
+			}
+			fmt.Fprintf(&out, "%d:%q ", line, rec)
+		}
+	}
+	t.Fatal("no end")
+	return ""
+}
+
+// FuzzParseAmount checks the decimal fast path against strconv.ParseFloat:
+// the same bits and the same error.
+func FuzzParseAmount(f *testing.F) {
+	for _, s := range []string{"29.33", "-0", "-0.00", "+1.", ".5", "123456789012345", "1234567890123456", "0.000000000000001", "1e5", "inf", "1_0", "", "-", ".", "9007199254740993"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := parseAmount(s)
+		want, werr := strconv.ParseFloat(s, 64)
+		if math.Float64bits(got) != math.Float64bits(want) || fmt.Sprint(err) != fmt.Sprint(werr) {
+			t.Fatalf("%q: %v (%b) %v, strconv %v (%b) %v", s, got, math.Float64bits(got), err, want, math.Float64bits(want), werr)
+		}
+	})
 }

@@ -3,8 +3,10 @@ package summary
 import (
 	"cmp"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -114,9 +116,7 @@ func (b *Builder) Summary() (Summary, error) {
 	endPeriod := g.period(endDay)
 
 	b.group()
-	order := b.sortedCustomers()
 	s := Summary{
-		Customers:      make([]Customer, 0, len(order)),
 		Grain:          g,
 		Unit:           b.opt.Unit,
 		ObservationEnd: dayTime(endDay),
@@ -128,73 +128,104 @@ func (b *Builder) Summary() (Summary, error) {
 	if b.holdout {
 		s.DurationHoldout = dist(g.period(b.obsDay) - endPeriod)
 	}
-	newInHoldout := 0
-	for _, i := range order {
-		lo, hi := b.off[i], b.off[i+1]
-		days, amounts := b.days[lo:hi], b.amounts[lo:hi]
-		if days[0] > endDay {
-			newInHoldout++
-			continue
-		}
-		c := Customer{ID: b.ids[i], First: dayTime(days[0])}
-		var (
-			firstP   = g.period(days[0])
-			curP     = firstP
-			curSum   float64
-			repeat   float64
-			periods  int
-			lastP    = firstP
-			lastDay  = days[0]
-			k        int
-			holdP    int32
-			holdSum  float64
-			holdN    int
-			holdMean float64
-		)
-		for k = 0; k < len(days) && days[k] <= endDay; k++ {
-			c.Orders++
-			c.Revenue += amounts[k]
-			lastDay = days[k]
-			p := g.period(days[k])
-			if p != curP {
-				if periods > 0 {
-					repeat += curSum
-				}
-				periods++
-				curP, curSum = p, 0
+
+	// summarize writes the summaries of the customers of ranks [r0, r1) to
+	// out, in order, and returns how many it wrote.
+	summarize := func(r0, r1 int, out []Customer) int {
+		n := 0
+		for r := r0; r < r1; r++ {
+			lo, hi := b.off[r], b.off[r+1]
+			days, amounts := b.days[lo:hi], b.amounts[lo:hi]
+			if days[0] > endDay {
+				continue // new in the holdout window
 			}
-			curSum += amounts[k]
-			lastP = p
-		}
-		if periods > 0 {
-			repeat += curSum
-		}
-		c.Frequency = periods
-		c.Last = dayTime(lastDay)
-		c.Recency = dist(lastP - firstP)
-		c.T = dist(endPeriod - firstP)
-		if periods > 0 {
-			c.Monetary = repeat / float64(periods)
-		}
-		// Holdout window: the remaining entries (day > calibration end).
-		for ; k < len(days); k++ {
-			p := g.period(days[k])
-			if holdN == 0 || p != holdP {
-				if holdN > 0 {
-					holdMean += holdSum
+			c := &out[n]
+			n++
+			*c = Customer{ID: b.ids[b.order[r]], First: dayTime(days[0])}
+			var (
+				firstP   = g.period(days[0])
+				curP     = firstP
+				curSum   float64
+				repeat   float64
+				periods  int
+				lastP    = firstP
+				lastDay  = days[0]
+				k        int
+				holdP    int32
+				holdSum  float64
+				holdN    int
+				holdMean float64
+			)
+			for k = 0; k < len(days) && days[k] <= endDay; k++ {
+				c.Orders++
+				c.Revenue += amounts[k]
+				lastDay = days[k]
+				p := g.period(days[k])
+				if p != curP {
+					if periods > 0 {
+						repeat += curSum
+					}
+					periods++
+					curP, curSum = p, 0
 				}
-				holdN++
-				holdP, holdSum = p, 0
+				curSum += amounts[k]
+				lastP = p
 			}
-			holdSum += amounts[k]
+			if periods > 0 {
+				repeat += curSum
+			}
+			c.Frequency = periods
+			c.Last = dayTime(lastDay)
+			c.Recency = dist(lastP - firstP)
+			c.T = dist(endPeriod - firstP)
+			if periods > 0 {
+				c.Monetary = repeat / float64(periods)
+			}
+			// Holdout window: the remaining entries (day > calibration end).
+			for ; k < len(days); k++ {
+				p := g.period(days[k])
+				if holdN == 0 || p != holdP {
+					if holdN > 0 {
+						holdMean += holdSum
+					}
+					holdN++
+					holdP, holdSum = p, 0
+				}
+				holdSum += amounts[k]
+			}
+			if holdN > 0 {
+				holdMean += holdSum
+				c.FrequencyHoldout = holdN
+				c.MonetaryHoldout = holdMean / float64(holdN)
+			}
 		}
-		if holdN > 0 {
-			holdMean += holdSum
-			c.FrequencyHoldout = holdN
-			c.MonetaryHoldout = holdMean / float64(holdN)
-		}
-		s.Customers = append(s.Customers, c)
+		return n
 	}
+
+	// Customers are independent: on several cores, parts of the rank range
+	// are summarized in parallel into their own stretch of the output,
+	// then closed up.
+	nc := len(b.order)
+	parts := 1
+	if nc >= 1<<16 {
+		parts = min(runtime.GOMAXPROCS(0), 8)
+	}
+	all := make([]Customer, nc)
+	counts := make([]int, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		r0, r1 := nc*p/parts, nc*(p+1)/parts
+		wg.Go(func() { counts[p] = summarize(r0, r1, all[r0:r1]) })
+	}
+	wg.Wait()
+	kept := 0
+	for p := range parts {
+		r0 := nc * p / parts
+		kept += copy(all[kept:], all[r0:r0+counts[p]])
+	}
+	clear(all[kept:])
+	s.Customers = all[:kept:kept]
+	newInHoldout := nc - kept
 	s.Report = Report{
 		Rows:                b.rows,
 		Transactions:        b.kept,
