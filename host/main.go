@@ -73,13 +73,13 @@ func main() {
 		// Interrupted: stop, remove half-written outputs and leave at once,
 		// even if the command is blocked reading its input.
 		cancel()
-		files.RemoveAll()
+		files.Cleanup()
 		fmt.Fprintf(os.Stderr, "clv: %v: stopped; no output file was written\n", s)
 		os.Exit(exitUser)
 	}()
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, files: files, isTerminal: isTerminal(os.Stderr)}
 	code := run(ctx, e, os.Args[1:])
-	files.RemoveAll()
+	files.Cleanup()
 	os.Exit(code)
 }
 

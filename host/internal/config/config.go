@@ -26,9 +26,19 @@ type Config struct {
 	Plugins      []Plugin     `toml:"plugins"`
 	Output       Output       `toml:"output"`
 
-	// Dir is the folder of the config file; relative paths are resolved
-	// against it. Empty for a config read from stdin.
-	Dir string `toml:"-"`
+	// Name is the config file's name, as given to Parse; Dir its folder,
+	// against which relative paths are resolved (empty for stdin).
+	Name string `toml:"-"`
+	Dir  string `toml:"-"`
+
+	text []byte // the file's text, to find keys' lines for errors
+}
+
+// KeyError reports a problem with the value of key (dotted, such as
+// "model.margin" or "formulas[1]"), naming the file and, when the key is in
+// the file, its line.
+func (c *Config) KeyError(key string, err error) error {
+	return &Error{File: c.Name, Line: findKeyLine(c.text, strings.Split(key, ".")), Key: key, Msg: err.Error()}
 }
 
 // Input says where the data comes from and how to read it.
@@ -153,7 +163,12 @@ func (e *Error) Error() string {
 // Parse decodes a config from its text. name is used in errors and its
 // folder becomes Config.Dir. Defaults are filled in and the result is
 // checked with Validate.
-func Parse(name string, text []byte) (*Config, error) {
+func Parse(name string, text []byte) (*Config, error) { return ParseWith(name, text, nil) }
+
+// ParseWith is Parse with override, when not nil, applied to the decoded
+// values before defaults and checks: command-line flags use it to override
+// the file.
+func ParseWith(name string, text []byte, override func(*Config)) (*Config, error) {
 	var c Config
 	md, err := toml.NewDecoder(bytes.NewReader(text)).Decode(&c)
 	if err != nil {
@@ -168,8 +183,12 @@ func Parse(name string, text []byte) (*Config, error) {
 		return nil, &Error{File: name, Line: findKeyLine(text, k), Key: k.String(),
 			Msg: "unknown key (check its spelling and section; `clv init` writes an example with every key)"}
 	}
+	c.Name, c.text = name, text
 	if name != "-" && name != "" {
 		c.Dir = filepath.Dir(name)
+	}
+	if override != nil {
+		override(&c)
 	}
 	c.applyDefaults()
 	if err := c.Validate(); err != nil {

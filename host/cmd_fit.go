@@ -1,0 +1,395 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/clvkit/clvkit/core/model"
+	"github.com/clvkit/clvkit/host/internal/table"
+)
+
+// fitReport is what `clv fit --json` prints: one object, stable keys.
+type fitReport struct {
+	Model         string             `json:"model"`
+	Params        map[string]float64 `json:"params"`
+	StdErrors     map[string]float64 `json:"std_errors"`
+	LogLikelihood float64            `json:"log_likelihood"`
+	// PenalizedLogLikelihood is set only with a penalty.
+	PenalizedLogLikelihood *float64 `json:"penalized_log_likelihood,omitempty"`
+	Rows                   int      `json:"n_rows"`
+	Customers              float64  `json:"n_customers"`
+	Converged              bool     `json:"converged"`
+	// Model-specific diagnostics.
+	Excluded        *float64        `json:"excluded,omitempty"`
+	Correlation     *float64        `json:"frequency_spend_correlation,omitempty"`
+	Warning         string          `json:"warning,omitempty"`
+	Histogram       []histogramBin  `json:"frequency_histogram,omitempty"`
+	Survival        []survivalPoint `json:"survival,omitempty"`
+	MedianLifetime  *float64        `json:"median_lifetime,omitempty"`
+	MeanLifetime    *float64        `json:"expected_lifetime,omitempty"`
+	MeanLifetimeMsg string          `json:"expected_lifetime_note,omitempty"`
+	names           []string
+}
+
+type histogramBin struct {
+	Purchases string  `json:"purchases"`
+	Actual    float64 `json:"actual"`
+	Expected  float64 `json:"expected"`
+}
+
+type survivalPoint struct {
+	Period int      `json:"period"`
+	Actual *float64 `json:"actual,omitempty"`
+	Fitted float64  `json:"fitted"`
+}
+
+func fitCommand() command {
+	return command{
+		name:    "fit",
+		summary: "fit a CLV model to a customer summary and print its parameters and diagnostics",
+		usage: `Usage: clv fit --model MODEL --input FILE [flags]
+
+Fits a model by maximum likelihood and prints its parameters with standard
+errors, the log-likelihood (the total over customers, in the data's own time
+unit) and diagnostics. Models:
+  bgnbd       BG/NBD (Fader, Hardie & Lee 2005): r, alpha, a, b
+  paretonbd   Pareto/NBD (Schmittlein, Morrison & Colombo 1987): r, alpha, s, beta
+  mbgnbd      MBG/NBD (Batislam et al. 2007): r, alpha, a, b
+  bgbb        BG/BB for discrete opportunities (Fader, Hardie & Shang 2010): alpha, beta, gamma, delta
+  gammagamma  Gamma-Gamma spend (Fader, Hardie & Lee 2005): p, q, v
+  sbg         shifted-beta-geometric retention (Fader & Hardie 2007): alpha, beta
+
+The input is one row per customer (or per pattern, with --weights), such as
+the output of clv summarize: CSV, JSON Lines or Parquet. For sbg, one row per
+period with the number of customers still active at its start (--alive).
+
+Examples:
+  clv summarize --input orders.csv --amount amount --unit week \
+      --observation-end 2024-12-31 --out summary.csv
+  clv fit --model bgnbd --input summary.csv
+  clv fit --model gammagamma --input summary.csv --json
+  clv fit --model bgbb --input donations.csv --weights weights --periods periods
+  clv fit --model sbg --input survival.csv --alive regular_alive`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+			name := fs.String("model", "", "bgnbd, paretonbd, mbgnbd, bgbb, gammagamma or sbg (required)")
+			path := fs.String("input", "", "customer summary file (CSV, JSON Lines or Parquet), - for stdin (required)")
+			format := fs.String("format", "", "input format: csv, jsonl or parquet (default: from the file name)")
+			freq := fs.String("frequency", "frequency", "column of repeat purchases x")
+			rec := fs.String("recency", "recency", "column of recency t_x")
+			age := fs.String("T", "T", "column of age T (purchase models)")
+			mon := fs.String("monetary", "monetary_value", "column of mean repeat spend (gammagamma)")
+			weights := fs.String("weights", "", "column of row weights: customers per row (default: weights if present, else 1)")
+			periods := fs.String("periods", "periods", "column of purchase opportunities n (bgbb)")
+			alive := fs.String("alive", "alive", "column of customers active at the start of each period (sbg)")
+			calPeriods := fs.Int("calibration-periods", 0, "sbg: fit on periods 0..N only and show the rest as holdout (default: all)")
+			penalty := fs.Float64("penalty", 0, "L2 penalty on the parameters (lifetimes' penalizer_coef)")
+			asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
+			return func(ctx context.Context, e *env, args []string) error {
+				if len(args) > 0 {
+					return fmt.Errorf("unexpected arguments %q", args)
+				}
+				if *name == "" || *path == "" {
+					return errors.New("--model and --input are required (see clv fit --help)")
+				}
+				cols := fitColumns{freq: *freq, rec: *rec, age: *age, mon: *mon, weights: *weights, periods: *periods, alive: *alive, calPeriods: *calPeriods}
+				src := source{Path: *path, Format: *format}
+				rep, err := fitModel(e, *name, src, cols, model.FitOptions{Penalty: *penalty})
+				if err != nil {
+					return err
+				}
+				if *asJSON {
+					enc := json.NewEncoder(e.stdout)
+					enc.SetIndent("", "  ")
+					return enc.Encode(rep)
+				}
+				printFit(e.stdout, rep)
+				return nil
+			}
+		},
+	}
+}
+
+type fitColumns struct {
+	freq, rec, age, mon, weights, periods, alive string
+	calPeriods                                   int
+}
+
+// readColumns reads the named numeric columns of a table; optional names
+// may be missing (their slice is nil).
+func readColumns(e *env, src source, required, optional []string) (map[string][]float64, error) {
+	f, err := src.format()
+	if err != nil {
+		return nil, err
+	}
+	r, closeFn, _, err := src.open(e, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	tr, err := table.Open(r, src.displayName(), f, table.ReadOptions{})
+	if err != nil {
+		return nil, err
+	}
+	idx, err := tr.Require(required...)
+	if err != nil {
+		return nil, err
+	}
+	names := append([]string(nil), required...)
+	for _, o := range optional {
+		if o == "" {
+			continue
+		}
+		if i := tr.Index(o); i >= 0 {
+			idx = append(idx, i)
+			names = append(names, o)
+		}
+	}
+	out := map[string][]float64{}
+	for {
+		row, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range idx {
+			v, err := row.Float(i)
+			if err != nil {
+				return nil, err
+			}
+			out[names[k]] = append(out[names[k]], v)
+		}
+	}
+	if len(out[required[0]]) == 0 {
+		return nil, fmt.Errorf("%s: no data rows", src.displayName())
+	}
+	return out, nil
+}
+
+func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOptions) (*fitReport, error) {
+	weightCol := c.weights
+	optional := []string{"weights"}
+	if weightCol != "" {
+		optional = nil
+	}
+	weightsOf := func(d map[string][]float64, n int) []float64 {
+		w := d[weightCol]
+		if w == nil {
+			w = d["weights"]
+		}
+		if w == nil {
+			w = make([]float64, n)
+			for i := range w {
+				w[i] = 1
+			}
+		}
+		return w
+	}
+	var required []string
+	switch name {
+	case "bgnbd", "paretonbd", "mbgnbd":
+		required = []string{c.freq, c.rec, c.age}
+	case "bgbb":
+		required = []string{c.freq, c.rec, c.periods}
+	case "gammagamma":
+		required = []string{c.freq, c.mon}
+	case "sbg":
+		d, err := readColumns(e, src, []string{c.alive}, nil)
+		if err != nil {
+			return nil, err
+		}
+		return fitSBG(d[c.alive], c.calPeriods, opt)
+	default:
+		return nil, fmt.Errorf("--model %q: want bgnbd, paretonbd, mbgnbd, bgbb, gammagamma or sbg", name)
+	}
+	if weightCol != "" {
+		required = append(required, weightCol)
+	}
+	d, err := readColumns(e, src, required, optional)
+	if err != nil {
+		return nil, err
+	}
+	n := len(d[required[0]])
+	w := weightsOf(d, n)
+	rep := &fitReport{Model: name}
+	switch name {
+	case "bgnbd", "paretonbd", "mbgnbd":
+		rows := make([]model.RFT, n)
+		for i := range rows {
+			rows[i] = model.RFT{X: d[c.freq][i], TX: d[c.rec][i], T: d[c.age][i], Weight: w[i]}
+		}
+		if err := model.ValidateRFT(rows); err != nil {
+			return nil, fmt.Errorf("%s: %w", src.displayName(), rowLine(err))
+		}
+		rows = model.Compress(rows)
+		var m model.PurchaseModel
+		var fit model.Fit
+		switch name {
+		case "bgnbd":
+			m, fit, err = model.FitBGNBD(rows, opt)
+		case "paretonbd":
+			m, fit, err = model.FitParetoNBD(rows, opt)
+		default:
+			m, fit, err = model.FitMBGNBD(rows, opt)
+		}
+		if err != nil {
+			return nil, err
+		}
+		rep.setFit(fit, opt)
+		hist, err := model.FrequencyHistogram(m, rows, 7)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range hist {
+			label := strconv.Itoa(b.Purchases)
+			if b.Open {
+				label += "+"
+			}
+			rep.Histogram = append(rep.Histogram, histogramBin{Purchases: label, Actual: b.Actual, Expected: b.Expected})
+		}
+	case "bgbb":
+		rows := make([]model.BGBBRow, n)
+		for i := range rows {
+			rows[i] = model.BGBBRow{X: d[c.freq][i], TX: d[c.rec][i], N: d[c.periods][i], Weight: w[i]}
+		}
+		_, fit, err := model.FitBGBB(rows, opt)
+		if err != nil {
+			return nil, err
+		}
+		rep.setFit(fit, opt)
+	case "gammagamma":
+		rows := make([]model.SpendRow, n)
+		for i := range rows {
+			rows[i] = model.SpendRow{Frequency: d[c.freq][i], MeanSpend: d[c.mon][i], Weight: w[i]}
+		}
+		_, fit, err := model.FitGammaGamma(rows, opt)
+		if err != nil {
+			return nil, err
+		}
+		rep.setFit(fit.Fit, opt)
+		rep.Excluded, rep.Correlation, rep.Warning = &fit.Excluded, &fit.Correlation, fit.Warning
+	}
+	return rep, nil
+}
+
+// rowLine turns a model row error into a line of the input file (the
+// header is line 1).
+func rowLine(err error) error {
+	var re *model.RowError
+	if errors.As(err, &re) {
+		return fmt.Errorf("line %d: %w", re.Row+2, err)
+	}
+	return err
+}
+
+func fitSBG(alive []float64, calPeriods int, opt model.FitOptions) (*fitReport, error) {
+	cal := alive
+	if calPeriods > 0 {
+		if calPeriods >= len(alive) {
+			return nil, fmt.Errorf("--calibration-periods %d: the data have periods 0..%d", calPeriods, len(alive)-1)
+		}
+		cal = alive[:calPeriods+1]
+	}
+	m, fit, err := model.FitSBG(cal, opt)
+	if err != nil {
+		return nil, err
+	}
+	rep := &fitReport{Model: "sbg"}
+	rep.setFit(fit, opt)
+	for t := 0; t < len(alive)+5; t++ {
+		p := survivalPoint{Period: t, Fitted: alive[0] * m.Survival(t)}
+		if t < len(alive) {
+			a := alive[t]
+			p.Actual = &a
+		}
+		rep.Survival = append(rep.Survival, p)
+	}
+	med := m.MedianLifetime()
+	rep.MedianLifetime = &med
+	if mean, err := m.ExpectedLifetime(); err != nil {
+		rep.MeanLifetimeMsg = fmt.Sprintf("infinite: alpha = %.4g ≤ 1, so the mean lifetime does not exist (the median does)", m.Alpha)
+	} else {
+		rep.MeanLifetime = &mean
+	}
+	return rep, nil
+}
+
+func (r *fitReport) setFit(f model.Fit, opt model.FitOptions) {
+	r.names = f.Names
+	r.Params, r.StdErrors = map[string]float64{}, map[string]float64{}
+	for i, n := range f.Names {
+		r.Params[n] = f.Params[i]
+		se := f.StdErrors[i]
+		if math.IsNaN(se) || math.IsInf(se, 0) {
+			se = -1 // JSON has no NaN; -1 marks "not available"
+		}
+		r.StdErrors[n] = se
+	}
+	r.LogLikelihood, r.Rows, r.Customers, r.Converged = f.LogLikelihood, f.Rows, f.Customers, f.Converged
+	if opt.Penalty > 0 {
+		p := f.PenalizedLogLikelihood
+		r.PenalizedLogLikelihood = &p
+	}
+}
+
+func printFit(w io.Writer, r *fitReport) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "model %s: %g customers in %d rows, converged: %v\n\n", r.Model, r.Customers, r.Rows, r.Converged)
+	fmt.Fprintln(tw, "parameter\testimate\tstd. error\t")
+	for _, n := range r.names {
+		se := "n/a"
+		if v := r.StdErrors[n]; v >= 0 {
+			se = fmt.Sprintf("%.4f", v)
+		}
+		fmt.Fprintf(tw, "%s\t%.4f\t%s\t\n", n, r.Params[n], se)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nlog-likelihood %.4f", r.LogLikelihood)
+	if r.PenalizedLogLikelihood != nil {
+		fmt.Fprintf(w, " (penalized %.4f)", *r.PenalizedLogLikelihood)
+	}
+	fmt.Fprintln(w)
+	if r.Excluded != nil {
+		fmt.Fprintf(w, "customers left out (no repeat purchase or no positive mean spend): %g\n", *r.Excluded)
+		fmt.Fprintf(w, "correlation of frequency and mean spend: %.4f\n", *r.Correlation)
+	}
+	if r.Warning != "" {
+		fmt.Fprintf(w, "warning: %s\n", r.Warning)
+	}
+	if len(r.Histogram) > 0 {
+		fmt.Fprintln(w, "\nrepeat purchases in the calibration period, customers actual vs expected:")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "purchases\tactual\texpected\t")
+		for _, b := range r.Histogram {
+			fmt.Fprintf(tw, "%s\t%.0f\t%.1f\t\n", b.Purchases, b.Actual, b.Expected)
+		}
+		tw.Flush()
+	}
+	if len(r.Survival) > 0 {
+		fmt.Fprintln(w, "\ncustomers active at the start of each period, actual vs fitted:")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "period\tactual\tfitted\t")
+		for _, p := range r.Survival {
+			a := "–"
+			if p.Actual != nil {
+				a = strconv.FormatFloat(*p.Actual, 'f', -1, 64)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%.1f\t\n", p.Period, a, p.Fitted)
+		}
+		tw.Flush()
+		fmt.Fprintf(w, "median lifetime: %.2f periods\n", *r.MedianLifetime)
+		if r.MeanLifetime != nil {
+			fmt.Fprintf(w, "expected lifetime: %.2f periods\n", *r.MeanLifetime)
+		} else {
+			fmt.Fprintf(w, "expected lifetime: %s\n", r.MeanLifetimeMsg)
+		}
+	}
+}

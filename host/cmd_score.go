@@ -1,0 +1,347 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/core/summary"
+	"github.com/clvkit/clvkit/host/internal/config"
+)
+
+func scoreCommand() command {
+	return command{
+		name:    "score",
+		summary: "score every customer: P(alive), expected purchases, CLV, RFM, segment, tier (the main job)",
+		usage: `Usage: clv score --config FILE [flags]
+
+Reads the transactions (or a per-customer summary) named in the config, fits
+the purchase and spend models, and writes one row per customer, sorted by
+customer id:
+  customer_id, frequency, recency, T, monetary_value,
+  p_alive             probability the customer is still active
+  expected_purchases  expected purchases over the horizon
+  expected_spend      expected value per purchase (Gamma-Gamma)
+  clv                 discounted margin over the horizon
+  r, f, m, rfm        RFM scores (1-5) and code
+  your [[formulas]] columns, segment, tier
+Numbers have the config's fixed precision; the same inputs and config give
+byte-identical output on any machine. A manifest (JSON) is written beside
+the output with the hashes and fitted parameters that clv verify checks.
+
+A short report (model fit, segment counts, top customers, total predicted
+value) goes to stderr unless --quiet.
+
+Examples:
+  clv score --config clv.toml
+  clv score --config clv.toml --out - > scores.csv
+  clv score --config clv.toml --input new_orders.csv --observation-end 2025-03-31`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+			o := scoreFlags{}
+			o.register(fs)
+			return func(ctx context.Context, e *env, args []string) error {
+				if len(args) > 0 {
+					return fmt.Errorf("unexpected arguments %q", args)
+				}
+				cfg, err := o.load(e)
+				if err != nil {
+					return err
+				}
+				j, err := prepare(cfg)
+				if err != nil {
+					return err
+				}
+				run, err := j.run(ctx, e, newProgress(e, o.quiet))
+				if err != nil {
+					return err
+				}
+				if err := run.write(e); err != nil {
+					return err
+				}
+				if !o.quiet {
+					run.report(e.stderr)
+				}
+				return nil
+			}
+		},
+	}
+}
+
+// scoreFlags are the flags of clv score; set ones override the config.
+type scoreFlags struct {
+	config, input, out, format, observationEnd string
+	precision                                  int
+	quiet                                      bool
+}
+
+func (o *scoreFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&o.config, "config", "", "the clv.toml to run (required; - for stdin)")
+	fs.StringVar(&o.input, "input", "", "override input.path")
+	fs.StringVar(&o.out, "out", "", "override output.path (- for stdout)")
+	fs.StringVar(&o.format, "out-format", "", "override output.format: csv, jsonl or parquet")
+	fs.StringVar(&o.observationEnd, "observation-end", "", "override time.observation_end (YYYY-MM-DD)")
+	fs.IntVar(&o.precision, "precision", -1, "override output.precision (decimals)")
+	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar or report on stderr")
+}
+
+// load reads the config and applies the flags over it.
+func (o *scoreFlags) load(e *env) (*config.Config, error) {
+	if o.config == "" {
+		return nil, errors.New("--config is required (clv init writes a starter clv.toml)")
+	}
+	cfg, err := loadConfig(e, o.config, func(c *config.Config) {
+		if o.input != "" {
+			c.Input.Path = o.input
+		}
+		if o.observationEnd != "" {
+			c.Time.ObservationEnd = o.observationEnd
+		}
+		if o.out != "" {
+			c.Output.Path = o.out
+		}
+		if o.format != "" {
+			c.Output.Format = o.format
+		}
+		if o.precision >= 0 {
+			c.Output.Precision = o.precision
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Flag paths are relative to the working directory, not the config.
+	if o.input != "" {
+		cfg.Input.Path = absPath(o.input)
+	}
+	if o.out != "" {
+		cfg.Output.Path = absPath(o.out)
+	}
+	return cfg, nil
+}
+
+func absPath(p string) string {
+	if p == "-" || filepath.IsAbs(p) {
+		return p
+	}
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return p
+	}
+	return a
+}
+
+// loadConfig reads and parses a config file ("-" for stdin); override, if
+// set, edits the text's values before validation.
+func loadConfig(e *env, path string, override func(*config.Config)) (*config.Config, error) {
+	var text []byte
+	var err error
+	if path == "-" {
+		text, err = io.ReadAll(e.stdin)
+	} else {
+		text, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return config.ParseWith(path, text, override)
+}
+
+// scoring is a finished run: the scored customers and what the manifest
+// records.
+type scoring struct {
+	job      *job
+	result   *score.Result
+	inputSum string           // sha256 of the input bytes
+	cfgSum   string           // sha256 of the config file
+	summary  *summary.Summary // nil for a precomputed summary input
+}
+
+func (j *job) run(ctx context.Context, e *env, p *progress) (*scoring, error) {
+	customers, s, err := j.customers(ctx, e, p)
+	if err != nil {
+		return nil, err
+	}
+	res, err := score.Score(ctx, customers, j.options)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", j.input.displayName(), err)
+	}
+	run := &scoring{job: j, result: res, summary: s}
+	if j.input.Path != "-" {
+		if run.inputSum, err = fileSHA256(j.input.Path); err != nil {
+			return nil, err
+		}
+	}
+	if j.cfg.Name != "-" {
+		if run.cfgSum, err = fileSHA256(j.cfg.Name); err != nil {
+			return nil, err
+		}
+	}
+	return run, nil
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// manifestPath is where the manifest goes: output.manifest, or the output
+// path + ".manifest.json"; "" when the output is stdout and none is set.
+func (j *job) manifestPath() string {
+	if m := j.cfg.Output.Manifest; m != "" {
+		return j.cfg.Resolve(m)
+	}
+	if j.output.Path == "-" {
+		return ""
+	}
+	return j.output.Path + ".manifest.json"
+}
+
+// write writes the scores and the manifest together: both appear, or
+// neither does.
+func (r *scoring) write(e *env) error {
+	var data bytes.Buffer
+	if err := encodeResult(&data, r.result, r.job.output); err != nil {
+		return err
+	}
+	mpath := r.job.manifestPath()
+	var man []byte
+	if mpath != "" {
+		m := r.manifest(mpath, sha256Hex(data.Bytes()))
+		var err error
+		if man, err = json.MarshalIndent(m, "", "  "); err != nil {
+			return &internalError{err}
+		}
+		man = append(man, '\n')
+	}
+	if r.job.output.Path == "-" {
+		if _, err := e.stdout.Write(data.Bytes()); err != nil {
+			return err
+		}
+		if mpath != "" {
+			return writeAtomic(e, mpath, func(w io.Writer) error { _, err := w.Write(man); return err })
+		}
+		return nil
+	}
+	g := e.files.NewGroup()
+	defer g.Close()
+	f, err := g.Create(r.job.output.Path, 0)
+	if err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	if _, err := f.Write(data.Bytes()); err != nil {
+		return fmt.Errorf("write %s: %w", r.job.output.Path, err)
+	}
+	if mpath != "" {
+		mf, err := g.Create(mpath, 0)
+		if err != nil {
+			return fmt.Errorf("manifest: %w", err)
+		}
+		if _, err := mf.Write(man); err != nil {
+			return fmt.Errorf("write %s: %w", mpath, err)
+		}
+	}
+	return g.Commit()
+}
+
+// report prints a readable summary of the run: model fit, segment counts,
+// top customers and total predicted value.
+func (r *scoring) report(w io.Writer) {
+	res := r.result
+	if r.summary != nil {
+		reportSummary(w, r.job.input.displayName(), *r.summary)
+	}
+	fmt.Fprintf(w, "scored %d customers", len(res.IDs))
+	if r.job.output.Path != "-" {
+		fmt.Fprintf(w, " → %s", r.job.output.Path)
+	}
+	fmt.Fprintln(w)
+	printParams(w, r.job.options.Purchase, res.PurchaseFit.Names, res.PurchaseFit.Params)
+	fmt.Fprintf(w, " (log-likelihood %.2f)\n", res.PurchaseFit.LogLikelihood)
+	if r.job.options.Spend {
+		printParams(w, "gammagamma", res.SpendFit.Names, res.SpendFit.Params)
+		fmt.Fprintf(w, " (%g customers without repeat purchases left out of the fit)\n", res.SpendFit.Excluded)
+	}
+	for _, warn := range res.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+	value := "expected_purchases"
+	if c, ok := res.Column("clv"); ok {
+		value = "clv"
+		total := 0.0
+		for _, v := range c.Floats {
+			total += v
+		}
+		fmt.Fprintf(w, "total predicted value (clv, %d months): %.2f\n", r.job.options.CLV.Months, total)
+	}
+	if seg, ok := res.Column("segment"); ok {
+		counts := map[string]int{}
+		for _, l := range seg.Labels {
+			counts[l]++
+		}
+		names := make([]string, 0, len(counts))
+		for n := range counts {
+			names = append(names, n)
+		}
+		sort.Slice(names, func(a, b int) bool {
+			if counts[names[a]] != counts[names[b]] {
+				return counts[names[a]] > counts[names[b]]
+			}
+			return names[a] < names[b]
+		})
+		fmt.Fprintln(w, "\nsegments:")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, n := range names {
+			fmt.Fprintf(tw, "  %s\t%d\t%.1f%%\n", n, counts[n], 100*float64(counts[n])/float64(len(res.IDs)))
+		}
+		tw.Flush()
+	}
+	c, _ := res.Column(value)
+	pa, _ := res.Column("p_alive")
+	order := make([]int, len(res.IDs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch {
+		case c.Floats[a] > c.Floats[b]:
+			return -1
+		case c.Floats[a] < c.Floats[b]:
+			return 1
+		}
+		return 0
+	})
+	fmt.Fprintf(w, "\ntop customers by %s:\n", value)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "customer\t%s\tp_alive\t\n", value)
+	for _, i := range order[:min(5, len(order))] {
+		fmt.Fprintf(tw, "%s\t%.2f\t%.3f\t\n", res.IDs[i], c.Floats[i], pa.Floats[i])
+	}
+	tw.Flush()
+}
+
+func printParams(w io.Writer, name string, names []string, params []float64) {
+	fmt.Fprintf(w, "%s:", name)
+	for i, n := range names {
+		fmt.Fprintf(w, " %s=%.4f", n, params[i])
+	}
+}

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+
+	"github.com/clvkit/clvkit/core/segment"
+)
+
+func segmentsCommand() command {
+	return command{
+		name:    "segments",
+		summary: "check a segment map: clv segments lint [--config FILE]",
+		usage: `Usage: clv segments lint [--config FILE]
+       clv segments list
+
+lint checks the segment rules of a config (or the default RFM map without
+--config) and reports rules that can never match because earlier rules take
+all their customers, overlaps between rules, and RFM codes no rule covers.
+It exits with 1 when it finds a problem, so CI can run it.
+
+list prints the default map: each segment, what it means and what to do.
+
+Examples:
+  clv segments lint --config clv.toml
+  clv segments list`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+			cfgPath := fs.String("config", "", "config whose [segmentation] rules to lint (default: the built-in RFM map)")
+			return func(_ context.Context, e *env, args []string) error {
+				if len(args) != 1 || (args[0] != "lint" && args[0] != "list") {
+					return errors.New("give a subcommand: lint or list (see clv segments --help)")
+				}
+				if args[0] == "list" {
+					for _, s := range segment.DefaultSegments() {
+						fmt.Fprintf(e.stdout, "%s (%d codes)\n  %s\n  what to do: %s\n", s.Name, len(s.Codes), s.Description, s.Action)
+					}
+					return nil
+				}
+				m := segment.DefaultMap()
+				what := "the default RFM map"
+				if *cfgPath != "" {
+					cfg, err := loadConfig(e, *cfgPath, nil)
+					if err != nil {
+						return err
+					}
+					j, err := prepare(cfg)
+					if err != nil {
+						return err
+					}
+					if j.options.Segments != nil {
+						m, what = j.options.Segments, *cfgPath+" [segmentation]"
+					}
+				}
+				findings := m.Lint()
+				problems := 0
+				for _, f := range findings {
+					fmt.Fprintln(e.stdout, f.String())
+					if f.Kind != segment.NotChecked && f.Kind != segment.Overlap {
+						problems++
+					}
+				}
+				if problems > 0 {
+					return fmt.Errorf("%s: %d problems (rules that never match, or codes no rule covers)", what, problems)
+				}
+				fmt.Fprintf(e.stderr, "%s: %d rules, every rule can match and every RFM code is covered\n", what, len(m.Rules()))
+				return nil
+			}
+		},
+	}
+}

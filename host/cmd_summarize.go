@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/clvkit/clvkit/core/summary"
+	"github.com/clvkit/clvkit/host/internal/table"
+)
+
+// timeFlags are the grain, unit and period flags shared by summarize and
+// score.
+type timeFlags struct {
+	grain, unit, calibrationEnd, observationEnd string
+}
+
+func (t *timeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&t.grain, "grain", "day", "what counts as one purchase period: day, week (ISO, from Monday) or month")
+	fs.StringVar(&t.unit, "unit", "", "unit of recency and T: day, week, month or Nd (N days); required")
+	fs.StringVar(&t.calibrationEnd, "calibration-end", "", "last day of the calibration period (YYYY-MM-DD); adds holdout columns")
+	fs.StringVar(&t.observationEnd, "observation-end", "", "last day of the data (YYYY-MM-DD, inclusive); required")
+}
+
+func (t timeFlags) options(skipBad bool) (summary.Options, error) {
+	var o summary.Options
+	var err error
+	if o.Grain, err = summary.ParseGrain(t.grain); err != nil {
+		return o, fmt.Errorf("--grain: %w", err)
+	}
+	if t.unit == "" {
+		return o, fmt.Errorf("--unit is required: day, week, month or Nd (the unit of recency and T)")
+	}
+	if o.Unit, err = summary.ParseUnit(t.unit); err != nil {
+		return o, fmt.Errorf("--unit: %w", err)
+	}
+	if t.observationEnd == "" {
+		return o, fmt.Errorf("--observation-end is required: the last day of the data (YYYY-MM-DD); there is no implicit today, so runs reproduce")
+	}
+	if o.ObservationEnd, err = parseDay("--observation-end", t.observationEnd); err != nil {
+		return o, err
+	}
+	if o.CalibrationEnd, err = parseDay("--calibration-end", t.calibrationEnd); err != nil {
+		return o, err
+	}
+	o.SkipBadRows = skipBad
+	return o, nil
+}
+
+// inputFlags are the transaction-file flags shared by commands.
+type inputFlags struct {
+	src  source
+	cols transactionColumns
+}
+
+func (in *inputFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&in.src.Path, "input", "", "transaction log: CSV (also .gz), JSON Lines or Parquet; - for stdin")
+	fs.StringVar(&in.src.Format, "format", "", "input format: csv, jsonl or parquet (default: from the file name)")
+	fs.StringVar(&in.src.Delimiter, "delimiter", ",", `CSV delimiter: ",", ";", "\t", "|" or "whitespace" (runs of spaces)`)
+	fs.BoolVar(&in.src.NoHeader, "no-header", false, "the CSV has no header row; name columns by 1-based position")
+	fs.StringVar(&in.src.DateFormat, "date-format", "YYYY-MM-DD", "date format: YYYY-MM-DD, YYYYMMDD, RFC3339 or a Go layout")
+	fs.BoolVar(&in.src.SkipBadRows, "skip-bad-rows", false, "skip rows that cannot be read and report how many, instead of stopping")
+	fs.StringVar(&in.cols.Customer, "customer", "customer_id", "customer id column (name, or position with --no-header)")
+	fs.StringVar(&in.cols.Date, "date", "date", "order date column")
+	fs.StringVar(&in.cols.Amount, "amount", "", "order value column (optional; needed for monetary_value)")
+}
+
+func summarizeCommand() command {
+	return command{
+		name:    "summarize",
+		summary: "turn a transaction log into one row per customer (frequency, recency, T, monetary value)",
+		usage: `Usage: clv summarize --input FILE --unit UNIT --observation-end DATE [flags]
+
+Reads a transaction log (one row per order) and writes, per customer, in the
+convention of lifetimes, BTYD and CLVTools:
+  frequency       repeat purchase periods (distinct periods with a purchase, minus one)
+  recency         time from the first to the last purchase period, in --unit
+  T               time from the first purchase to the observation end, in --unit
+  monetary_value  mean value of the repeat purchase periods (first excluded)
+With --calibration-end, also frequency_holdout, monetary_value_holdout and
+duration_holdout for the time after it. Customers who first bought after the
+calibration end are left out and counted on stderr.
+
+Examples:
+  clv summarize --input orders.csv --customer customer_id --date date \
+      --amount amount --unit week --observation-end 2024-12-31
+  # the CDNOW sample: no header, columns separated by runs of spaces
+  clv summarize --input CDNOW_sample.txt --delimiter whitespace --no-header \
+      --customer 2 --date 3 --amount 5 --date-format YYYYMMDD \
+      --unit week --observation-end 1997-09-30 --out cdnow_summary.csv`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+			var in inputFlags
+			var tf timeFlags
+			in.register(fs)
+			tf.register(fs)
+			out := fs.String("out", "-", "output file (.csv, .csv.gz, .jsonl, .parquet), - for stdout")
+			outFormat := fs.String("out-format", "", "output format: csv, jsonl or parquet (default: from --out)")
+			precision := fs.Int("precision", 6, "decimals of recency, T and monetary values")
+			quiet := fs.Bool("quiet", false, "no progress bar or report on stderr")
+			return func(ctx context.Context, e *env, args []string) error {
+				if len(args) > 0 {
+					return fmt.Errorf("unexpected arguments %q", args)
+				}
+				if in.src.Path == "" {
+					return fmt.Errorf("--input is required (a file, or - for stdin)")
+				}
+				o, err := tf.options(in.src.SkipBadRows)
+				if err != nil {
+					return err
+				}
+				s, err := summarizeSource(ctx, e, in, o, newProgress(e, *quiet))
+				if err != nil {
+					return err
+				}
+				snk := sink{Path: *out, Format: *outFormat, Precision: *precision}
+				if err := writeAtomic(e, snk.Path, func(w io.Writer) error { return writeSummary(w, s, snk) }); err != nil {
+					return err
+				}
+				if !*quiet {
+					reportSummary(e.stderr, in.src.displayName(), s)
+				}
+				return nil
+			}
+		},
+	}
+}
+
+// summarizeSource reads a transaction log into a summary.
+func summarizeSource(ctx context.Context, e *env, in inputFlags, o summary.Options, p *progress) (summary.Summary, error) {
+	b, err := summary.NewBuilder(o)
+	if err != nil {
+		return summary.Summary{}, err
+	}
+	if err := readTransactions(ctx, e, in.src, in.cols, b, p); err != nil {
+		return summary.Summary{}, err
+	}
+	s, err := b.Summary()
+	if err != nil {
+		return s, fmt.Errorf("%s: %w", in.src.displayName(), err)
+	}
+	if len(s.Customers) == 0 {
+		return s, fmt.Errorf("%s: no customers with a purchase on or before %s", in.src.displayName(), o.ObservationEnd.Format(time.DateOnly))
+	}
+	return s, nil
+}
+
+func writeSummary(w io.Writer, s summary.Summary, snk sink) error {
+	f, err := snk.format()
+	if err != nil {
+		return err
+	}
+	cols := []table.Column{
+		{Name: "customer_id", Kind: table.String},
+		{Name: "frequency", Kind: table.Int},
+		{Name: "recency", Kind: table.Float, Precision: snk.Precision},
+		{Name: "T", Kind: table.Float, Precision: snk.Precision},
+		{Name: "monetary_value", Kind: table.Float, Precision: snk.Precision},
+	}
+	if s.HasHoldout {
+		cols = append(cols,
+			table.Column{Name: "frequency_holdout", Kind: table.Int},
+			table.Column{Name: "monetary_value_holdout", Kind: table.Float, Precision: snk.Precision},
+			table.Column{Name: "duration_holdout", Kind: table.Float, Precision: snk.Precision})
+	}
+	tw, err := table.Create(w, f, cols, table.WriteOptions{Gzip: snk.Path != "-" && table.Gzipped(snk.Path)})
+	if err != nil {
+		return err
+	}
+	row := make([]table.Value, len(cols))
+	for _, c := range s.Customers {
+		row[0] = table.StringValue(c.ID)
+		row[1] = table.IntValue(int64(c.Frequency))
+		row[2] = table.FloatValue(c.Recency)
+		row[3] = table.FloatValue(c.T)
+		row[4] = table.FloatValue(c.Monetary)
+		if s.HasHoldout {
+			row[5] = table.IntValue(int64(c.FrequencyHoldout))
+			row[6] = table.FloatValue(c.MonetaryHoldout)
+			row[7] = table.FloatValue(s.DurationHoldout)
+		}
+		if err := tw.WriteRow(row); err != nil {
+			return err
+		}
+	}
+	return tw.Close()
+}
+
+// reportSummary tells what happened to the input, on stderr.
+func reportSummary(w io.Writer, name string, s summary.Summary) {
+	r := s.Report
+	fmt.Fprintf(w, "%s: %d rows, %d transactions kept, %d customers", name, r.Rows, r.Transactions, r.Customers)
+	if r.AfterObservationEnd > 0 {
+		fmt.Fprintf(w, "; %d transactions after the observation end left out", r.AfterObservationEnd)
+	}
+	if r.NewInHoldout > 0 {
+		fmt.Fprintf(w, "; %d customers first bought after the calibration end (not in the summary)", r.NewInHoldout)
+	}
+	fmt.Fprintln(w)
+	if n := r.SkippedTotal(); n > 0 {
+		fmt.Fprintf(w, "skipped %d bad rows:", n)
+		for _, k := range slices.Sorted(maps.Keys(r.Skipped)) {
+			fmt.Fprintf(w, " %s %d;", k, r.Skipped[k])
+		}
+		fmt.Fprintf(w, " first at lines %v\n", r.SkippedLines)
+	}
+}
+
+// writeAtomic streams output to path through a temp file and a rename ("-"
+// writes stdout directly), so a failure or Ctrl-C never leaves a partial
+// file.
+func writeAtomic(e *env, path string, write func(io.Writer) error) error {
+	if path == "-" {
+		return write(e.stdout)
+	}
+	f, err := e.files.Create(path, 0)
+	if err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	defer f.Close()
+	if err := write(f); err != nil {
+		return err
+	}
+	return f.Commit()
+}

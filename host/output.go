@@ -1,0 +1,81 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+
+	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/host/internal/table"
+)
+
+// sink is where a table goes: a path ("-" for stdout) and its format.
+type sink struct {
+	Path      string
+	Format    string
+	Precision int
+}
+
+func (s sink) format() (table.Format, error) {
+	if s.Format != "" {
+		return table.ParseFormat(s.Format)
+	}
+	if s.Path == "-" {
+		return table.CSV, nil
+	}
+	f, err := table.FormatFromPath(s.Path)
+	if err != nil {
+		return 0, fmt.Errorf("output %s: %w (set the format explicitly)", s.Path, err)
+	}
+	return f, nil
+}
+
+// encodeResult writes the scored customers as a table to out: rows in the
+// result's order (sorted by id), columns in the result's order, every number
+// at the sink's fixed precision.
+func encodeResult(out io.Writer, res *score.Result, s sink) error {
+	f, err := s.format()
+	if err != nil {
+		return err
+	}
+	cols := []table.Column{{Name: "customer_id", Kind: table.String}}
+	for _, c := range res.Columns {
+		switch {
+		case c.Labels != nil:
+			cols = append(cols, table.Column{Name: c.Name, Kind: table.String})
+		case c.Integer:
+			cols = append(cols, table.Column{Name: c.Name, Kind: table.Int})
+		default:
+			cols = append(cols, table.Column{Name: c.Name, Kind: table.Float, Precision: s.Precision})
+		}
+	}
+	w, err := table.Create(out, f, cols, table.WriteOptions{Gzip: s.Path != "-" && table.Gzipped(s.Path)})
+	if err != nil {
+		return err
+	}
+	row := make([]table.Value, len(cols))
+	for i, id := range res.IDs {
+		row[0] = table.StringValue(id)
+		for k, c := range res.Columns {
+			switch {
+			case c.Labels != nil:
+				row[k+1] = table.StringValue(c.Labels[i])
+			case c.Integer:
+				row[k+1] = table.IntValue(int64(c.Floats[i]))
+			default:
+				row[k+1] = table.FloatValue(c.Floats[i])
+			}
+		}
+		if err := w.WriteRow(row); err != nil {
+			return err
+		}
+	}
+	return w.Close()
+}
+
+func sha256Hex(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+

@@ -1,0 +1,237 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/clvkit/clvkit/core/formula"
+	"github.com/clvkit/clvkit/core/model"
+	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/core/segment"
+	"github.com/clvkit/clvkit/core/summary"
+	"github.com/clvkit/clvkit/host/internal/config"
+	"github.com/clvkit/clvkit/host/internal/table"
+)
+
+// job is a scoring run prepared from a config: where the data is and the
+// core options, checked before any data is read.
+type job struct {
+	cfg     *config.Config
+	input   source
+	cols    transactionColumns
+	time    summary.Options
+	options score.Options
+	output  sink
+}
+
+// prepare turns a config into a job. Every mistake is reported here, before
+// reading data: formulas are compiled, rules parsed, units checked.
+func prepare(cfg *config.Config) (*job, error) {
+	j := &job{cfg: cfg}
+	in := cfg.Input
+	j.input = source{Path: cfg.Resolve(in.Path), Format: in.Format, Delimiter: in.Delimiter,
+		NoHeader: in.NoHeader, DateFormat: in.DateFormat, SkipBadRows: in.SkipBadRows}
+	j.cols = transactionColumns{Customer: in.Columns.Customer, Date: in.Columns.Date, Amount: in.Columns.Amount}
+	tf := timeFlags{grain: cfg.Time.Grain, unit: cfg.Time.Unit, calibrationEnd: cfg.Time.CalibrationEnd, observationEnd: cfg.Time.ObservationEnd}
+	var err error
+	if in.Kind == "transactions" {
+		if j.time, err = tf.options(in.SkipBadRows); err != nil {
+			return nil, configErr(cfg, "time", err)
+		}
+	} else if j.time.Unit, err = summary.ParseUnit(cfg.Time.Unit); err != nil {
+		return nil, configErr(cfg, "time.unit", err)
+	}
+	if _, err := j.input.format(); err != nil {
+		return nil, configErr(cfg, "input.format", err)
+	}
+	spend := cfg.Model.Spend == "gammagamma"
+	if spend && in.Kind == "transactions" && in.Columns.Amount == "" {
+		return nil, configErr(cfg, "input.columns.amount", errors.New("model.spend = \"gammagamma\" needs order values: name the amount column, or set model.spend = \"none\""))
+	}
+	margin := cfg.Model.Margin
+	if margin == 0 {
+		margin = 1
+	}
+	j.options = score.Options{
+		Purchase: cfg.Model.Purchase,
+		Spend:    spend,
+		Fit:      model.FitOptions{Penalty: cfg.Model.Penalty},
+		CLV: model.CLVOptions{Months: cfg.Model.HorizonMonths, AnnualDiscountRate: cfg.Model.AnnualDiscountRate,
+			Margin: margin, DaysPerUnit: j.time.Unit.Days},
+		TierColumn: cfg.Tiers.Column,
+		Tiers:      segment.Tiers{Cutoffs: cfg.Tiers.Cutoffs, Labels: cfg.Tiers.Labels},
+	}
+	if err := j.options.CLV.Validate(); err != nil {
+		return nil, configErr(cfg, "model", err)
+	}
+	if !spend && j.options.TierColumn == "clv" {
+		j.options.TierColumn = "expected_purchases"
+	}
+	if j.options.TierColumn != "" {
+		if err := j.options.Tiers.Validate(); err != nil {
+			return nil, configErr(cfg, "tiers", err)
+		}
+	}
+	reg := formula.Builtin()
+	for i, f := range cfg.Formulas {
+		c, err := formulaColumn(reg, f)
+		if err != nil {
+			return nil, configErr(cfg, fmt.Sprintf("formulas[%d]", i), err)
+		}
+		j.options.Columns = append(j.options.Columns, c)
+	}
+	if cfg.Segmentation.Map == "rules" {
+		rules := make([]segment.Rule, len(cfg.Segmentation.Rules))
+		for i, r := range cfg.Segmentation.Rules {
+			rules[i] = segment.Rule{Segment: r.Segment, When: r.When}
+		}
+		m, err := segment.NewMap(rules, cfg.Segmentation.Default)
+		if err != nil {
+			return nil, configErr(cfg, "segmentation.rules", err)
+		}
+		j.options.Segments = m
+	}
+	if err := checkColumns(j.options, spend); err != nil {
+		return nil, configErr(cfg, "formulas", err)
+	}
+	j.output = sink{Path: cfg.Resolve(cfg.Output.Path), Format: cfg.Output.Format, Precision: cfg.Output.Precision}
+	if _, err := j.output.format(); err != nil {
+		return nil, configErr(cfg, "output.format", err)
+	}
+	return j, nil
+}
+
+// configErr names the config file, key and line in an error about a value.
+func configErr(cfg *config.Config, key string, err error) error { return cfg.KeyError(key, err) }
+
+// formulaColumn builds one [[formulas]] entry: a built-in formula with
+// inputs bound to numbers or columns, or an expression over columns.
+func formulaColumn(reg *formula.Registry, f config.Formula) (score.Columner, error) {
+	if f.Expr != "" {
+		if len(f.Inputs) > 0 {
+			return nil, fmt.Errorf("formula %q: an expr reads columns by name; inputs are for builtin formulas", f.Name)
+		}
+		return score.NewExpression(f.Name, f.Expr)
+	}
+	def, ok := reg.Lookup(f.Builtin)
+	if !ok {
+		return nil, fmt.Errorf("formula %q: no built-in formula %q (see clv formulas; known: %v)", f.Name, f.Builtin, reg.IDs())
+	}
+	consts, cols := map[string]float64{}, map[string]string{}
+	for k, v := range f.Inputs {
+		switch v := v.(type) {
+		case string:
+			cols[k] = v
+		case int64:
+			consts[k] = float64(v)
+		case float64:
+			consts[k] = v
+		}
+	}
+	return score.NewBuiltinColumn(f.Name, def, consts, cols)
+}
+
+// checkColumns verifies, before any data is read, that every column a
+// formula or rule reads exists by the time it runs.
+func checkColumns(o score.Options, spend bool) error {
+	have := []string{"frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases", "r", "f", "m"}
+	if spend {
+		have = append(have, "expected_spend", "clv")
+	}
+	for _, c := range o.Columns {
+		for _, in := range c.Inputs() {
+			if !slices.Contains(have, in) {
+				return fmt.Errorf("column %v reads %q, which is not a column before it (have %v)", c.Outputs(), in, have)
+			}
+		}
+		have = append(have, c.Outputs()...)
+	}
+	if o.Segments != nil {
+		for _, in := range o.Segments.Columns() {
+			if !slices.Contains(have, in) {
+				return fmt.Errorf("segment rules read %q, which is not a column (have %v)", in, have)
+			}
+		}
+	}
+	if o.TierColumn != "" && !slices.Contains(have, o.TierColumn) {
+		return fmt.Errorf("tiers.column %q is not a column (have %v)", o.TierColumn, have)
+	}
+	return nil
+}
+
+// customers reads the job's input as per-customer summaries: from a
+// transaction log through core/summary, or from a precomputed summary.
+func (j *job) customers(ctx context.Context, e *env, p *progress) ([]summary.Customer, *summary.Summary, error) {
+	if j.cfg.Input.Kind == "transactions" {
+		s, err := summarizeSource(ctx, e, inputFlags{src: j.input, cols: j.cols}, j.time, p)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s.Customers, &s, nil
+	}
+	cs, err := readSummary(e, j.input, j.cfg.Input.Columns)
+	return cs, nil, err
+}
+
+// readSummary reads a precomputed per-customer summary.
+func readSummary(e *env, src source, c config.Columns) ([]summary.Customer, error) {
+	f, err := src.format()
+	if err != nil {
+		return nil, err
+	}
+	r, closeFn, _, err := src.open(e, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	comma, _, err := src.comma()
+	if err != nil {
+		return nil, err
+	}
+	tr, err := table.Open(r, src.displayName(), f, table.ReadOptions{Comma: comma})
+	if err != nil {
+		return nil, err
+	}
+	idx, err := tr.Require(c.Customer, c.Frequency, c.Recency, c.T)
+	if err != nil {
+		return nil, err
+	}
+	mi := tr.Index(c.Monetary)
+	var out []summary.Customer
+	for {
+		row, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		cu := summary.Customer{ID: row.Field(idx[0])}
+		if cu.ID == "" {
+			return nil, row.Wrap(idx[0], errors.New("empty customer id"))
+		}
+		x, err := row.Float(idx[1])
+		if err != nil {
+			return nil, err
+		}
+		if x < 0 || x != float64(int(x)) {
+			return nil, row.Wrap(idx[1], fmt.Errorf("frequency %v: want a whole number ≥ 0", x))
+		}
+		cu.Frequency = int(x)
+		if cu.Recency, err = row.Float(idx[2]); err != nil {
+			return nil, err
+		}
+		if cu.T, err = row.Float(idx[3]); err != nil {
+			return nil, err
+		}
+		if mi >= 0 {
+			if cu.Monetary, err = row.Float(mi); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, cu)
+	}
+}
