@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
-	"maps"
-	"slices"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/clvkit/clvkit/core/summary"

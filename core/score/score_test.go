@@ -189,6 +189,3 @@ func TestScoreErrors(t *testing.T) {
 		})
 	}
 }
-
-
-
