@@ -66,6 +66,23 @@ type Columner interface {
 	Compute(ctx context.Context, in, out [][]float64) error
 }
 
+// BatchSizer is implemented by a Columner or Segmenter that wants batches
+// of its own size (a plugin across a process or sandbox boundary); others
+// get DefaultBatch customers at a time.
+type BatchSizer interface {
+	BatchSize() int
+}
+
+// DefaultBatch is the number of customers per Compute or Segment call.
+const DefaultBatch = 4096
+
+func batchSize(v any) int {
+	if b, ok := v.(BatchSizer); ok && b.BatchSize() > 0 {
+		return b.BatchSize()
+	}
+	return DefaultBatch
+}
+
 // Segmenter labels a batch of customers from the columns it reads.
 // Segmentation plugins implement it.
 type Segmenter interface {
@@ -306,7 +323,7 @@ func (r *Result) scoreSpend(distinct []model.RFT, index []int, freq, mon []float
 
 // compute runs one Columner over all customers, in batches.
 func (r *Result) compute(ctx context.Context, c Columner) error {
-	const batch = 4096
+	batch := batchSize(c)
 	ins := c.Inputs()
 	cols := make([][]float64, len(ins))
 	for k, name := range ins {
@@ -370,8 +387,16 @@ func (r *Result) segment(ctx context.Context, codes []segment.Code, o Options) e
 			cols[k] = v
 		}
 		idx := make([]int, n)
-		if err := s.Segment(ctx, cols, idx); err != nil {
-			return err
+		in := make([][]float64, len(cols))
+		batch := batchSize(s)
+		for lo := 0; lo < n; lo += batch {
+			hi := min(lo+batch, n)
+			for k := range cols {
+				in[k] = cols[k][lo:hi]
+			}
+			if err := s.Segment(ctx, in, idx[lo:hi]); err != nil {
+				return fmt.Errorf("segmenter, customers %d..%d: %w", lo+1, hi, err)
+			}
 		}
 		names := s.Labels()
 		for i, k := range idx {
