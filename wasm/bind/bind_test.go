@@ -1,0 +1,162 @@
+package bind
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/clvkit/clvkit/core/formula"
+)
+
+func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Abs(b)) }
+
+// TestCalculateDefaults checks the calculator against the core's typed
+// formula functions for the default state (AOV 100, 3 a year, 5 years,
+// 30 % margin, 80 % retention, 10 % discount, CAC 50, ARPA 100×3÷12 = 25).
+func TestCalculateDefaults(t *testing.T) {
+	c := Calculate(DefaultInput())
+	want := map[string]float64{
+		formula.IDAOVFrequencyLifespan: 1500,                                   // 100 × 3 × 5
+		formula.IDAOVFrequencyChurn:    1500,                                   // 100 × 3 ÷ 0.2
+		formula.IDMarginCLV:            450,                                    // 1500 × 0.3
+		formula.IDRevenueYearsCAC:      1450,                                   // 300 × 5 − 50
+		formula.IDRetentionA:           90 * 0.8 / 0.3,                         // m = 300 × 0.3 = 90
+		formula.IDRetentionB:           90 * 1.1 / 0.3,                         // 330
+		formula.IDRetentionC:           90 / 0.3,                               // 300
+		formula.IDLTVCACRatio:          9,                                      // 450 ÷ 50
+		formula.IDMaxCAC:               150,                                    // 450 ÷ 3
+		formula.IDCACPaybackMonths:     50 / (25 * 0.3),                        // 6.667
+		formula.IDSubscriptionLTV:      25 * 0.3 / (1 - math.Pow(0.8, 1.0/12)), // monthly churn
+	}
+	for _, r := range c.Formulas {
+		w, ok := want[r.ID]
+		if !ok {
+			continue
+		}
+		if r.Error != "" || !near(float64(r.Value), w, 1e-12) {
+			t.Errorf("%s = %v (%s), want %v", r.ID, r.Value, r.Error, w)
+		}
+		if r.Rendered == "" {
+			t.Errorf("%s: no rendered text", r.ID)
+		}
+	}
+	if r := c.Formulas[2]; r.Rendered != "$100.00 × 3 × 5 × 0.3 = $450.00" {
+		t.Errorf("margin_clv rendered %q", r.Rendered)
+	}
+	if c.Headline.Level != "high" || float64(c.Headline.LTVCAC) != 9 {
+		t.Errorf("headline %+v", c.Headline)
+	}
+	// Month t adds 7.5 × 0.8^((t−1)/12) ÷ 1.1^(t/12): about 48.1 after 7
+	// months and 54.3 after 8, so CAC 50 is paid back in month 8.
+	if c.Journey.BreakEvenMonth != 8 {
+		t.Errorf("break-even month %d, want 8", c.Journey.BreakEvenMonth)
+	}
+	if !near(float64(c.Journey.Cumulative[1]), 7.5/math.Pow(1.1, 1.0/12), 1e-12) {
+		t.Errorf("month 1 %v", c.Journey.Cumulative[1])
+	}
+	if !near(float64(c.Survival.Alive[12]), 0.8, 1e-12) {
+		t.Errorf("survival after 12 months %v, want 0.8", c.Survival.Alive[12])
+	}
+	if !c.Custom.OK || float64(c.Custom.Value) != 400 { // 450 − 50
+		t.Errorf("custom %+v", c.Custom)
+	}
+	// Retention drives retention_b most: 0.8 → 0.88 gives 99/0.22 = 450.
+	if len(c.Tornado.Bars) == 0 || c.Tornado.Bars[0].Input != "retention" {
+		t.Fatalf("tornado %+v", c.Tornado.Bars)
+	}
+	if v := c.Tornado.Bars[0].Moves[2]; v == nil || !near(float64(*v), 450, 1e-12) {
+		t.Errorf("retention +10%% = %v, want 450", v)
+	}
+	if _, err := json.Marshal(c); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCalculateEdgeCases(t *testing.T) {
+	in := DefaultInput()
+	in.LifeMode, in.Churn = "churn", 0 // infinite lifespan
+	in.Retention, in.Discount = 1, 0
+	c := Calculate(in)
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"Infinity"`) {
+		t.Errorf("want a flagged infinity in %s", b[:200])
+	}
+	in = DefaultInput()
+	in.Custom = "aov * frequncy"
+	cu := Calculate(in).Custom
+	if cu.OK || cu.Column != 7 || !strings.Contains(cu.Error, "frequency") {
+		t.Errorf("custom error %+v, want column 7 suggesting frequency", cu)
+	}
+	in.Custom = "aov * (1 +"
+	if cu := Calculate(in).Custom; cu.OK || cu.Column == 0 {
+		t.Errorf("syntax error %+v", cu)
+	}
+}
+
+var inspectTests = []struct {
+	name, data string
+	want       Mapping
+	header     bool
+	delim, fmt string
+}{
+	{"cdnow", "customer_id,date,cds,amount\n0001,1997-01-01,2,29.33\n0001,1997-01-18,2,29.73\n", Mapping{"customer_id", "date", "amount"}, true, ",", "YYYY-MM-DD"},
+	{"shopify-like", "Name;Email;Created at;Total\n#1001;a@x.com;2024-03-01 10:00:00;12.50\n#1002;b@x.com;2024-03-02 11:30:00;8.00\n", Mapping{"Email", "Created at", "Total"}, true, ";", "2006-01-02 15:04:05"},
+	{"no header, whitespace", "00001 19970101 1 11.77\n00002 19970112 1 12.00\n", Mapping{"1", "2", "4"}, false, "whitespace", "YYYYMMDD"},
+	{"online retail", "InvoiceNo,StockCode,InvoiceDate,UnitPrice,CustomerID\n536365,85123A,12/1/2010 8:26,2.55,17850\n536366,71053,12/13/2010 8:26,3.39,17850\n", Mapping{"CustomerID", "InvoiceDate", "UnitPrice"}, true, ",", "1/2/2006 15:04"},
+}
+
+func TestInspect(t *testing.T) {
+	for _, tt := range inspectTests {
+		ins := Inspect([]byte(tt.data))
+		if ins.Guess != tt.want || ins.Header != tt.header || ins.Delimiter != tt.delim || ins.DateFormat != tt.fmt {
+			t.Errorf("%s: got %+v header=%v delim=%q format=%q (candidates %v)", tt.name, ins.Guess, ins.Header, ins.Delimiter, ins.DateFormat, ins.DateFormats)
+		}
+	}
+}
+
+// TestScoreCDNOW fits BG/NBD to the CDNOW sample as the page does; the
+// parameters are those of Fader, Hardie & Lee (2005) / lifetimes
+// (r 0.2426, α 4.4136, a 0.7929, b 2.4259).
+func TestScoreCDNOW(t *testing.T) {
+	data, err := os.ReadFile("../../examples/cdnow/transactions.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Session
+	ins := s.Load(data)
+	var stages []Stage
+	res, err := s.Score(context.Background(), Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
+		ObservationEnd: "1997-09-30", Margin: 0.3}, func(st Stage, _ float64) { stages = append(stages, st) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0.2426, 4.4136, 0.7929, 2.4259}
+	for i, w := range want {
+		if !near(float64(res.Purchase.Params[i]), w, 1e-3) {
+			t.Errorf("%s = %v, want %v", res.Purchase.Names[i], res.Purchase.Params[i], w)
+		}
+	}
+	if res.Customers != 2357 || len(res.Histogram) != 8 || len(res.Segments) == 0 || len(res.Tiers) != 4 {
+		t.Errorf("customers %d, histogram %d bins, segments %v, tiers %v", res.Customers, len(res.Histogram), res.Segments, res.Tiers)
+	}
+	if len(stages) < 2 || stages[len(stages)-1] != "diagnostics" {
+		t.Errorf("stages %v", stages)
+	}
+	csv := string(s.CSV(6))
+	lines := strings.Split(csv, "\n")
+	if lines[0] != "customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_spend,clv,r,f,m,rfm,segment,tier" {
+		t.Errorf("header %q", lines[0])
+	}
+	if len(lines) != 2357+2 {
+		t.Errorf("%d lines", len(lines))
+	}
+	if _, err := json.Marshal(res); err != nil {
+		t.Fatal(err)
+	}
+}

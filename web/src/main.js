@@ -1,0 +1,537 @@
+// The calculator page. The Go core (clv.wasm) does every calculation: the
+// calculator through globalThis.clv on this thread, the data scoring in a
+// worker (worker.js). This file only reads inputs, draws and keeps state in
+// the URL fragment and localStorage.
+import { call, compile, num, start } from './wasm.js';
+import { barChart, lineChart, tornadoChart } from './charts.js';
+
+const $ = (id) => document.getElementById(id);
+const t0 = performance.now();
+const perf = { firstResultMs: NaN }; // read by the browser tests
+globalThis.__clvPage = perf;
+
+// Page fields: the key in the state (and URL), the registry input that
+// gives the label and "where to find this", the unit shown, and whether the
+// user types a percent that the core takes as a fraction.
+const FIELDS = [
+  { key: 'aov', input: 'aov', unit: 'money', step: 'any' },
+  { key: 'frequency', input: 'frequency', unit: 'orders per customer per year', step: 'any' },
+  { key: 'lifespan', input: 'lifespan', unit: 'years', step: 'any', mode: 'lifespan' },
+  { key: 'churn', input: 'churn', formula: 'aov_frequency_churn', unit: '% of customers lost per year', pct: true, step: 'any', mode: 'churn' },
+  { key: 'grossMargin', input: 'gross_margin', formula: 'margin_clv', unit: '% of revenue', pct: true, step: 'any' },
+  { key: 'retention', input: 'retention', unit: '% of customers kept per year', pct: true, step: 'any' },
+  { key: 'discount', input: 'discount', unit: '% per year', pct: true, step: 'any' },
+  { key: 'cac', input: 'cac', formula: 'cac_payback_months', unit: 'money per new customer', step: 'any' },
+  { key: 'arpa', input: 'arpa', formula: 'cac_payback_months', unit: 'money per customer per month', step: 'any', optional: 'AOV × frequency ÷ 12' },
+  { key: 'horizon', input: 'horizon', unit: 'years (truncated CLV)', step: '1' },
+  { key: 'targetRatio', input: 'target_ratio', unit: ': 1 target LTV:CAC', step: 'any' },
+];
+const PCT = new Set(FIELDS.filter((f) => f.pct).map((f) => f.key));
+
+let formulas = [];
+let defaults = {};
+let state = {};
+
+function moneyFmt(v, digits = 2) {
+  const s = state.currency ?? '$';
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? '—' : (v < 0 ? '−∞' : '∞');
+  const a = Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return (v < 0 ? '−' : '') + s + a;
+}
+function plain(v, digits = 2) {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? '—' : (v < 0 ? '−∞' : '∞');
+  return v.toLocaleString('en-US', { maximumFractionDigits: digits });
+}
+
+// ---- state <-> URL fragment ----
+function defaultState() {
+  const d = defaults;
+  return {
+    currency: d.currency, aov: d.aov, frequency: d.frequency, lifeMode: d.lifeMode, lifespan: d.lifespan,
+    churn: d.churn * 100, grossMargin: d.grossMargin * 100, retention: d.retention * 100, discount: d.discount * 100,
+    cac: d.cac, arpa: '', horizon: d.horizon, targetRatio: d.targetRatio, custom: d.custom, tornado: d.tornado,
+  };
+}
+function fromHash(hash) {
+  const s = defaultState();
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  for (const [k, v] of p) {
+    if (!(k in s)) continue;
+    if (['currency', 'lifeMode', 'custom', 'tornado'].includes(k)) s[k] = v;
+    else if (k === 'arpa' && v === '') s.arpa = '';
+    else if (v !== '' && Number.isFinite(Number(v))) s[k] = Number(v);
+  }
+  return s;
+}
+function toHash(s) {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(s)) p.set(k, String(v));
+  return '#' + p.toString();
+}
+function toInput(s) {
+  const c = { ...s };
+  for (const k of PCT) c[k] = Number(s[k]) / 100;
+  c.arpa = s.arpa === '' || s.arpa === null ? null : Number(s.arpa);
+  for (const k of ['aov', 'frequency', 'lifespan', 'cac', 'horizon', 'targetRatio']) c[k] = Number(s[k]);
+  return c;
+}
+
+// ---- the input form, built from the registry ----
+function registryInput(f) {
+  for (const fo of formulas) {
+    if (f.formula && fo.id !== f.formula) continue;
+    const inp = fo.inputs.find((i) => i.name === f.input);
+    if (inp) return inp;
+  }
+  return { label: f.key, description: '', whereToFind: '' };
+}
+function buildFields() {
+  const box = $('fields');
+  const lifeBox = document.createElement('div');
+  lifeBox.className = 'field';
+  lifeBox.innerHTML = `<fieldset class="life-mode"><legend>Lifespan or churn?</legend>
+    <label><input type="radio" name="lifeMode" value="lifespan"> I know the lifespan</label>
+    <label><input type="radio" name="lifeMode" value="churn"> I know the churn rate</label></fieldset>
+    <p class="hint">One is 1 ÷ the other: 20 % churn a year is a 5-year lifespan.</p>`;
+  for (const f of FIELDS) {
+    const ri = registryInput(f);
+    const div = document.createElement('div');
+    div.className = 'field';
+    div.dataset.mode = f.mode || '';
+    const id = `in-${f.key}`;
+    let label = ri.label;
+    if (f.key === 'frequency') label = 'Purchase frequency (per year)';
+    if (f.key === 'churn') label = 'Churn rate (per year)';
+    if (f.key === 'retention') label = 'Retention rate (per year)';
+    if (f.key === 'discount') label = 'Discount rate (per year)';
+    if (f.key === 'lifespan') label = 'Customer lifespan (years)';
+    div.innerHTML = `<label for="${id}">${label}</label>
+      <span class="unit-in"><input id="${id}" name="${f.key}" type="number" step="${f.step}" inputmode="decimal"
+        aria-describedby="${id}-unit ${id}-desc"${f.optional ? ` placeholder="auto"` : ''}>
+      <span class="unit" id="${id}-unit">${f.unit === 'money' ? '<span class="cur"></span> per order' : f.unit.replace('money', '<span class="cur"></span>')}</span></span>
+      <p class="hint" id="${id}-desc">${ri.description}${f.optional ? ` Leave empty to use ${f.optional}.` : ''}</p>
+      <details class="where"><summary>Where to find this</summary><p>${ri.whereToFind}</p></details>`;
+    box.appendChild(div);
+    if (f.key === 'frequency') box.appendChild(lifeBox);
+  }
+  const tsel = $('tornado-formula');
+  for (const fo of formulas) {
+    if (fo.output !== 'money') continue;
+    const o = document.createElement('option');
+    o.value = fo.id;
+    o.textContent = fo.name;
+    tsel.appendChild(o);
+  }
+}
+function writeForm() {
+  $('in-currency').value = state.currency;
+  for (const f of FIELDS) $(`in-${f.key}`).value = state[f.key];
+  for (const r of document.querySelectorAll('input[name=lifeMode]')) r.checked = r.value === state.lifeMode;
+  $('custom').value = state.custom;
+  $('tornado-formula').value = state.tornado;
+  showMode();
+}
+function showMode() {
+  for (const d of document.querySelectorAll('#fields .field[data-mode]')) {
+    d.hidden = d.dataset.mode !== '' && d.dataset.mode !== state.lifeMode;
+  }
+  for (const c of document.querySelectorAll('.cur')) c.textContent = state.currency || 'money';
+}
+function readForm() {
+  state.currency = $('in-currency').value;
+  for (const f of FIELDS) {
+    const el = $(`in-${f.key}`);
+    if (f.optional && el.value.trim() === '') { state[f.key] = ''; continue; }
+    if (el.value.trim() === '' || !Number.isFinite(el.valueAsNumber)) { el.setAttribute('aria-invalid', 'true'); continue; }
+    el.removeAttribute('aria-invalid');
+    state[f.key] = el.valueAsNumber;
+  }
+  const m = document.querySelector('input[name=lifeMode]:checked');
+  if (m) state.lifeMode = m.value;
+  state.custom = $('custom').value;
+  state.tornado = $('tornado-formula').value;
+}
+
+// ---- results ----
+let charts = {};
+function render(calc) {
+  const h = calc.headline;
+  const set = (id, v, text) => { const el = $(id); el.dataset.value = String(num(v)); el.textContent = text; };
+  set('out-clv', h.clv, moneyFmt(num(h.clv)));
+  set('out-ltvcac', h.ltvCac, `${plain(num(h.ltvCac), 2)} : 1`);
+  $('out-ltvcac').className = `big level-${h.level}`;
+  $('out-verdict').textContent = h.verdict;
+  set('out-payback', h.paybackMonths, `${plain(num(h.paybackMonths), 1)} months`);
+  set('out-maxcac', h.maxCac, moneyFmt(num(h.maxCac)));
+  $('out-maxcac-why').textContent = `The most you can pay for a customer and keep LTV:CAC at ${plain(Number(state.targetRatio))} : 1 (margin CLV ÷ target).`;
+
+  const tb = $('formulas').tBodies[0];
+  tb.replaceChildren();
+  for (const r of calc.formulas) {
+    const tr = document.createElement('tr');
+    tr.dataset.id = r.id;
+    tr.dataset.value = String(num(r.value));
+    const from = r.inputs.filter((i) => !i.from.startsWith('your')).map((i) => `${i.label}: ${i.from}`).join('; ');
+    tr.innerHTML = `<td><span class="fname"></span><small></small></td><td class="rendered"></td><td></td>`;
+    tr.cells[0].firstChild.textContent = r.name;
+    tr.cells[0].lastChild.textContent = r.text;
+    tr.cells[1].textContent = r.rendered || r.error;
+    if (!r.rendered || r.unbounded) tr.cells[1].classList.add('err');
+    tr.cells[2].textContent = r.explanation + (from ? ` (${from}.)` : '');
+    tb.appendChild(tr);
+  }
+  const cu = calc.custom;
+  const out = $('custom-out');
+  const ci = $('custom');
+  if (cu.ok) {
+    out.className = 'custom-out';
+    out.textContent = cu.rendered || plain(num(cu.value), 4);
+    out.dataset.value = String(num(cu.value));
+    ci.removeAttribute('aria-invalid');
+  } else {
+    out.className = 'custom-out error';
+    out.dataset.value = '';
+    out.dataset.column = cu.column || '';
+    out.textContent = cu.column ? `${' '.repeat(Math.max(0, cu.column - 1))}^ column ${cu.column}: ${cu.error}` : cu.error;
+    ci.setAttribute('aria-invalid', 'true');
+  }
+
+  const j = calc.journey;
+  const months = j.months.map(num);
+  const be = j.breakEvenMonth;
+  $('breakeven').textContent = be > 0 ? `Break-even in month ${be}.` : be === 0 ? 'No acquisition cost to earn back.' : 'Does not break even within the chart.';
+  $('breakeven').dataset.month = String(be);
+  charts.journey = lineChart(charts.journey, $('chart-journey'), months, [
+    { label: 'Cumulative margin', data: j.cumulative.map(num), color: '#0b5cad', fill: true },
+    { label: 'CAC', data: months.map(() => num(j.cac)), color: '#b42318', dash: true },
+  ], { x: 'months', y: state.currency || 'money', point: be > 0 ? { x: be, y: num(j.cumulative[be]), label: `break-even, month ${be}` } : null });
+  charts.survival = lineChart(charts.survival, $('chart-survival'), months, [
+    { label: 'Still buying', data: calc.survival.alive.map((v) => 100 * num(v)), color: '#1a7f37', fill: true },
+  ], { x: 'months', y: '% of customers', yMin: 0, yMax: 100 });
+  charts.tornado = tornadoChart(charts.tornado, $('chart-tornado'), calc.tornado);
+}
+
+function recalc() {
+  const calc = call('calculate', JSON.stringify(toInput(state)));
+  render(calc);
+  const h = toHash(state);
+  if (location.hash !== h) history.replaceState(null, '', h);
+  $('share-url').value = location.href;
+  if (Number.isNaN(perf.firstResultMs)) perf.firstResultMs = performance.now() - t0;
+  return calc;
+}
+
+// ---- scenarios (localStorage) ----
+const STORE = 'clvkit.scenarios';
+function loadScenarios() { try { return JSON.parse(localStorage.getItem(STORE) || '[]'); } catch { return []; } }
+function saveScenarios(list) { localStorage.setItem(STORE, JSON.stringify(list)); }
+function renderScenarios() {
+  const list = loadScenarios();
+  const tb = $('compare').tBodies[0];
+  tb.replaceChildren();
+  if (list.length === 0) { tb.innerHTML = '<tr><td>No saved scenarios yet.</td></tr>'; return; }
+  const calcs = list.map((s) => call('calculate', JSON.stringify(toInput({ ...defaultState(), ...s.state }))));
+  const rows = [
+    ['Scenario', (s) => s.name, null],
+    ['AOV', (s) => moneyFmt(Number(s.state.aov))],
+    ['Orders per year', (s) => plain(Number(s.state.frequency))],
+    ['Lifespan (years)', (s, c) => plain(num(c.derived.lifespan))],
+    ['Gross margin', (s) => `${plain(Number(s.state.grossMargin))} %`],
+    ['Retention per year', (s) => `${plain(Number(s.state.retention))} %`],
+    ['CAC', (s) => moneyFmt(Number(s.state.cac))],
+    ['Margin CLV', (s, c) => moneyFmt(num(c.headline.clv))],
+    ['LTV : CAC', (s, c) => `${plain(num(c.headline.ltvCac))} : 1`],
+    ['CAC payback', (s, c) => `${plain(num(c.headline.paybackMonths), 1)} months`],
+    ['Largest affordable CAC', (s, c) => moneyFmt(num(c.headline.maxCac))],
+  ];
+  for (const [label, f] of rows) {
+    const tr = document.createElement('tr');
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = label;
+    tr.appendChild(th);
+    list.forEach((s, i) => { const td = document.createElement(label === 'Scenario' ? 'th' : 'td'); td.textContent = f(s, calcs[i]); tr.appendChild(td); });
+    tb.appendChild(tr);
+  }
+  const tr = document.createElement('tr');
+  tr.appendChild(document.createElement('td'));
+  list.forEach((s, i) => {
+    const td = document.createElement('td');
+    const open = document.createElement('button'); open.type = 'button'; open.className = 'secondary'; open.textContent = 'Open'; open.setAttribute('aria-label', `Open ${s.name}`);
+    open.onclick = () => { state = { ...defaultState(), ...s.state }; writeForm(); recalc(); };
+    const del = document.createElement('button'); del.type = 'button'; del.className = 'secondary'; del.textContent = 'Delete'; del.setAttribute('aria-label', `Delete ${s.name}`);
+    del.onclick = () => { const l = loadScenarios(); l.splice(i, 1); saveScenarios(l); renderScenarios(); };
+    td.append(open, ' ', del);
+    tr.appendChild(td);
+  });
+  tb.appendChild(tr);
+}
+
+// ---- your data (worker) ----
+let worker;
+let module;
+let workerReady;
+let inspection;
+let scored;
+const pending = {};
+function ask(msg, transfer = []) {
+  return new Promise((resolve, reject) => {
+    pending[msg.type] = { resolve, reject };
+    worker.postMessage(msg, transfer);
+  });
+}
+function ensureWorker() {
+  if (workerReady) return workerReady;
+  worker = new Worker('worker.js');
+  worker.onmessage = (e) => {
+    const m = e.data;
+    if (m.type === 'progress') { showProgress(m.stage, m.done); return; }
+    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv' }[m.type];
+    const p = pending[key];
+    delete pending[key];
+    if (!p) return;
+    if (m.type === 'error') p.reject(new Error(m.message)); else p.resolve(m);
+  };
+  workerReady = ask({ type: 'init', module });
+  return workerReady;
+}
+function showProgress(stage, done) {
+  $('progress-wrap').hidden = false;
+  const words = { reading: 'Reading transactions', fitting: 'Fitting the models and scoring customers', diagnostics: 'Checking the fit' };
+  $('progress-label').textContent = `${words[stage] || stage}…`;
+  $('progress').value = stage === 'reading' ? done : 1;
+}
+function options(sel, values, chosen) {
+  sel.replaceChildren();
+  for (const v of values) { const o = document.createElement('option'); o.value = v; o.textContent = v || '(none)'; sel.appendChild(o); }
+  sel.value = chosen;
+}
+async function loadFile(file) {
+  $('data-error').textContent = '';
+  try {
+    await ensureWorker();
+    showProgress('reading', 0);
+    const buf = await file.arrayBuffer();
+    const m = await ask({ type: 'load', buffer: buf }, [buf]);
+    inspection = m.inspection;
+    const ins = inspection;
+    $('file-info').textContent = `${file.name}: ${ins.lines.toLocaleString('en-US')} lines, ${ins.header ? 'with a header row' : 'no header row'}, separated by ${ins.delimiter === '\t' ? 'tabs' : ins.delimiter === 'whitespace' ? 'spaces' : `"${ins.delimiter}"`}. Check the columns below.`;
+    options($('map-customer'), ins.columns, ins.guess.customer);
+    options($('map-date'), ins.columns, ins.guess.date);
+    options($('map-amount'), ['', ...ins.columns], ins.guess.amount);
+    const fmts = ins.dateFormats && ins.dateFormats.length ? ins.dateFormats : ['YYYY-MM-DD'];
+    options($('map-format'), fmts, ins.dateFormat || fmts[0]);
+    $('format-hint').textContent = ins.ambiguous ? 'Both month-first and day-first fit the first rows: check which your file uses.' : 'Detected from the first rows.';
+    $('mapping').hidden = false;
+    $('progress-wrap').hidden = true;
+    await updateDates();
+  } catch (err) {
+    $('progress-wrap').hidden = true;
+    $('data-error').textContent = `Could not read the file: ${err.message}`;
+  }
+}
+function mapping() {
+  return { customer: $('map-customer').value, date: $('map-date').value, amount: $('map-amount').value };
+}
+async function updateDates() {
+  const m = await ask({ type: 'dates', mapping: mapping(), format: $('map-format').value });
+  if (m.range.last) {
+    $('obs-end').value = m.range.last;
+    $('format-hint').textContent = `Dates from ${m.range.first} to ${m.range.last}${m.range.bad ? `; ${m.range.bad} rows do not parse with this format` : ''}.`;
+  } else {
+    $('format-hint').textContent = 'No date in this column parses with this format.';
+  }
+}
+async function runScore() {
+  $('data-error').textContent = '';
+  $('score').disabled = true;
+  const tStart = performance.now();
+  try {
+    const settings = {
+      columns: mapping(), dateFormat: $('map-format').value, observationEnd: $('obs-end').value,
+      purchase: $('model').value, spend: $('map-amount').value ? 'gammagamma' : 'none',
+      months: Number($('months').value), annualDiscountRate: Number($('annual-discount').value) / 100,
+      margin: Number($('margin').value) / 100,
+    };
+    showProgress('reading', 0);
+    const m = await ask({ type: 'score', settings });
+    scored = { ...m, ids: m.ids };
+    renderScored(m, performance.now() - tStart);
+  } catch (err) {
+    $('data-error').textContent = err.message;
+  } finally {
+    $('score').disabled = false;
+    $('progress-wrap').hidden = true;
+  }
+}
+
+const TABLE_COLS = [
+  ['customer_id', 'Customer', 'The id as written in your file'],
+  ['frequency', 'Repeat purchases', 'Purchase days after the first'],
+  ['T', 'Age (weeks)', 'Weeks since the first purchase'],
+  ['monetary_value', 'Avg repeat order', 'Mean value of repeat purchase days'],
+  ['p_alive', 'P(alive)', 'Probability the customer is still active'],
+  ['expected_purchases', 'Expected purchases', 'Expected purchases over the horizon'],
+  ['clv', 'CLV', 'Discounted margin over the horizon'],
+  ['rfm', 'RFM', 'Recency, frequency, monetary scores 1–5'],
+  ['segment', 'Segment', 'Named RFM segment'],
+  ['tier', 'Value tier', 'Rank by CLV'],
+];
+let view = { order: null, sortCol: 'clv', dir: -1, page: 0, query: '' };
+const PAGE = 50;
+function colValue(name, i) {
+  if (name === 'customer_id') return scored.ids[i];
+  const info = scored.result.columns.find((c) => c.name === name);
+  const v = scored.columns[name][i];
+  return info.kind === 'label' ? info.levels[v] : v;
+}
+function renderScored(m, ms) {
+  const r = m.result;
+  $('results').hidden = false;
+  $('res-customers').textContent = r.customers.toLocaleString('en-US');
+  $('res-customers').dataset.value = String(r.customers);
+  const skipped = Object.values(r.report.skipped).reduce((a, b) => a + b, 0);
+  $('res-report').textContent = `${r.report.transactions.toLocaleString('en-US')} transactions up to ${r.report.observationEnd}` +
+    (r.report.afterObservationEnd ? `; ${r.report.afterObservationEnd} after it left out` : '') + (skipped ? `; ${skipped} bad rows skipped` : '') + '.';
+  $('res-total').textContent = r.spend ? moneyFmt(num(r.totalClv), 0) : '—';
+  $('res-total-why').textContent = r.spend ? `Sum of every customer's CLV over ${r.settings.months} months at ${plain(r.settings.margin * 100)} % margin, discounted ${plain(r.settings.annualDiscountRate * 100)} % a year.` : 'No amount column: expected purchases only.';
+  $('res-time').textContent = `${(ms / 1000).toFixed(2)} s`;
+  $('res-time').dataset.ms = String(ms);
+  $('res-time').dataset.fitMs = String(r.ms.score);
+  $('res-time').dataset.summarizeMs = String(r.ms.summarize);
+  const tb = $('params').tBodies[0];
+  tb.replaceChildren();
+  const fits = [r.purchase, ...(r.spend ? [r.spend] : [])];
+  const modelNames = { bgnbd: 'BG/NBD', paretonbd: 'Pareto/NBD', mbgnbd: 'MBG/NBD', gammagamma: 'Gamma-Gamma' };
+  for (const f of fits) {
+    f.names.forEach((n, i) => {
+      const tr = document.createElement('tr');
+      tr.dataset.model = f.model; tr.dataset.param = n; tr.dataset.value = String(num(f.params[i]));
+      tr.innerHTML = `<td>${i === 0 ? modelNames[f.model] || f.model : ''}</td><td>${n}</td><td class="num">${num(f.params[i]).toPrecision(6)}</td><td class="num">${Number.isFinite(num(f.stdErrors[i])) ? num(f.stdErrors[i]).toPrecision(3) : '—'}</td>`;
+      tb.appendChild(tr);
+    });
+  }
+  $('fit-note').textContent = `Log-likelihood ${num(r.purchase.logLikelihood).toFixed(2)}. Times are in ${r.report.unit}s, so the purchase rate is per ${r.report.unit}.` +
+    (r.spend ? ` Gamma-Gamma left out ${num(r.spend.excluded)} customers without repeat purchases.` : '') + (r.warnings && r.warnings.length ? ` Note: ${r.warnings.join(' ')}` : '');
+  charts.hist = barChart(charts.hist, $('chart-hist'), r.histogram.map((b) => b.purchases), [
+    { label: 'Actual', data: r.histogram.map((b) => num(b.actual)), color: '#57606a' },
+    { label: 'Predicted', data: r.histogram.map((b) => num(b.expected)), color: '#0b5cad' },
+  ], { x: 'repeat purchases', y: 'customers' });
+  charts.segments = barChart(charts.segments, $('chart-segments'), r.segments.map((s) => s.label), [
+    { label: 'Customers', data: r.segments.map((s) => s.count), color: '#0b5cad' },
+  ], { horizontal: true, x: 'customers' });
+  view = { order: null, sortCol: r.spend ? 'clv' : 'expected_purchases', dir: -1, page: 0, query: $('search').value };
+  renderTable();
+}
+function renderTable() {
+  const cols = TABLE_COLS.filter(([n]) => n === 'customer_id' || scored.columns[n]);
+  const n = scored.ids.length;
+  if (!view.order) {
+    const idx = Array.from({ length: n }, (_, i) => i);
+    const c = view.sortCol;
+    const info = scored.result.columns.find((x) => x.name === c);
+    if (c === 'customer_id') { if (view.dir < 0) idx.reverse(); } // already in id order
+    else if (info.kind === 'label') idx.sort((a, b) => view.dir * colValue(c, a).localeCompare(colValue(c, b)) || a - b);
+    else { const v = scored.columns[c]; idx.sort((a, b) => view.dir * (v[a] - v[b]) || a - b); }
+    const q = view.query.trim().toLowerCase();
+    view.order = q ? idx.filter((i) => scored.ids[i].toLowerCase().includes(q) || (scored.columns.segment && colValue('segment', i).toLowerCase().includes(q))) : idx;
+  }
+  const thead = $('customers').tHead;
+  thead.replaceChildren();
+  const htr = document.createElement('tr');
+  for (const [name, label, why] of cols) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.title = why;
+    if (!['customer_id', 'rfm', 'segment', 'tier'].includes(name)) th.className = 'num';
+    th.setAttribute('aria-sort', view.sortCol === name ? (view.dir > 0 ? 'ascending' : 'descending') : 'none');
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    b.dataset.col = name;
+    b.onclick = () => { view.dir = view.sortCol === name ? -view.dir : (name === 'customer_id' ? 1 : -1); view.sortCol = name; view.order = null; view.page = 0; renderTable(); };
+    th.appendChild(b);
+    htr.appendChild(th);
+  }
+  thead.appendChild(htr);
+  const tb = $('customers').tBodies[0];
+  tb.replaceChildren();
+  const start = view.page * PAGE;
+  for (const i of view.order.slice(start, start + PAGE)) {
+    const tr = document.createElement('tr');
+    for (const [name] of cols) {
+      const td = document.createElement('td');
+      const v = colValue(name, i);
+      if (typeof v === 'number') {
+        td.className = 'num';
+        td.textContent = name === 'clv' || name === 'monetary_value' ? moneyFmt(v) : name === 'p_alive' ? `${(100 * v).toFixed(1)} %` : name === 'frequency' ? String(v) : plain(v, 2);
+      } else td.textContent = v;
+      tr.appendChild(td);
+    }
+    tb.appendChild(tr);
+  }
+  const pages = Math.max(1, Math.ceil(view.order.length / PAGE));
+  $('page-info').textContent = `Page ${view.page + 1} of ${pages} (${view.order.length.toLocaleString('en-US')} customers)`;
+  $('prev').disabled = view.page === 0;
+  $('next').disabled = view.page + 1 >= pages;
+}
+async function download() {
+  const m = await ask({ type: 'csv', precision: 6 });
+  const url = URL.createObjectURL(new Blob([m.bytes], { type: 'text/csv' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = 'scores.csv';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// ---- wiring ----
+async function main() {
+  module = await compile();
+  await start(module);
+  $('version').textContent = `version ${globalThis.clv.version}`;
+  formulas = call('formulas');
+  defaults = call('defaults');
+  $('custom-names').textContent = ['aov', 'frequency', 'lifespan', 'churn', 'gross_margin', 'retention', 'discount', 'cac', 'arpa', 'horizon', 'target_ratio', 'revenue_per_year', 'margin_per_year'].join(', ');
+  buildFields();
+  state = fromHash(location.hash);
+  writeForm();
+  recalc();
+  $('status').textContent = 'Ready. Results update as you type.';
+  $('inputs').addEventListener('input', () => { readForm(); showMode(); recalc(); });
+  $('custom').addEventListener('input', () => { readForm(); recalc(); });
+  $('tornado-formula').addEventListener('change', () => { readForm(); recalc(); });
+  window.addEventListener('hashchange', () => { state = fromHash(location.hash); writeForm(); recalc(); });
+  $('copy-link').onclick = async () => {
+    $('share-url').value = location.href;
+    try { await navigator.clipboard.writeText(location.href); $('status').textContent = 'Link copied.'; } catch { $('share-url').select(); $('status').textContent = 'Select the link and copy it.'; }
+  };
+  $('save-scenario').onclick = () => {
+    const list = loadScenarios();
+    list.push({ name: $('scenario-name').value || `Scenario ${list.length + 1}`, state: { ...state } });
+    saveScenarios(list);
+    $('scenario-name').value = `Scenario ${list.length + 1}`;
+    renderScenarios();
+  };
+  renderScenarios();
+  // data
+  $('file').addEventListener('change', (e) => { if (e.target.files[0]) loadFile(e.target.files[0]); });
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); if (e.dataTransfer.files[0]) loadFile(e.dataTransfer.files[0]); });
+  drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); $('file').click(); } });
+  for (const id of ['map-date', 'map-format']) $(id).addEventListener('change', updateDates);
+  $('score').onclick = runScore;
+  $('search').addEventListener('input', () => { if (!scored) return; view.query = $('search').value; view.order = null; view.page = 0; renderTable(); });
+  $('prev').onclick = () => { view.page--; renderTable(); };
+  $('next').onclick = () => { view.page++; renderTable(); };
+  $('download').onclick = download;
+}
+
+main().catch((err) => {
+  $('status').textContent = `The calculator could not start: ${err.message}`;
+  console.error(err);
+});

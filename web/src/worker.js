@@ -1,0 +1,58 @@
+// The data worker: a second instance of the Go core that reads, summarizes,
+// fits and scores an uploaded CSV off the main thread, so the page never
+// freezes. Messages in: {type: 'init', module}, {type: 'load', buffer},
+// {type: 'dates', mapping, format}, {type: 'score', settings},
+// {type: 'csv', precision}. Messages out: {type: 'ready' | 'loaded' |
+// 'dates' | 'progress' | 'scored' | 'csv' | 'error', ...}.
+import { call, start } from './wasm.js';
+
+importScripts('wasm_exec.js');
+
+let ready;
+
+self.onmessage = async (e) => {
+  const m = e.data;
+  try {
+    if (m.type === 'init') {
+      ready = start(m.module);
+      await ready;
+      self.postMessage({ type: 'ready' });
+      return;
+    }
+    await ready;
+    switch (m.type) {
+      case 'load': {
+        const t0 = performance.now();
+        const ins = call('load', new Uint8Array(m.buffer));
+        self.postMessage({ type: 'loaded', inspection: ins, ms: performance.now() - t0 });
+        break;
+      }
+      case 'dates':
+        self.postMessage({ type: 'dates', range: call('dates', JSON.stringify(m.mapping), m.format) });
+        break;
+      case 'score': {
+        const t0 = performance.now();
+        const res = call('score', JSON.stringify(m.settings), (stage, done) => self.postMessage({ type: 'progress', stage, done }));
+        const ids = call('ids');
+        const cols = {};
+        const transfer = [];
+        for (const c of res.columns) {
+          const a = globalThis.clv.column(c.name);
+          cols[c.name] = a;
+          transfer.push(a.buffer);
+        }
+        self.postMessage({ type: 'scored', result: res, ids, columns: cols, ms: performance.now() - t0 }, transfer);
+        break;
+      }
+      case 'csv': {
+        const bytes = globalThis.clv.csv(m.precision ?? 6);
+        self.postMessage({ type: 'csv', bytes }, [bytes.buffer]);
+        break;
+      }
+      default:
+        throw new Error(`unknown message ${m.type}`);
+    }
+  } catch (err) {
+    self.postMessage({ type: 'error', request: m.type, message: String(err && err.message || err) });
+  }
+};
