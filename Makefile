@@ -5,13 +5,22 @@ PKGS    := ./...
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build test bench lint demo clean
+.PHONY: help build test bench lint demo wasm web clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
-build: ## build the clv binary into bin/
+build: web ## build the clv binary into bin/ (with the calculator page embedded)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/clv ./host
+
+wasm: ## compile the core for the browser (GOOS=js GOARCH=wasm) into bin/clv.wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags '-s -w $(LDFLAGS)' -o $(BIN)/clv.wasm ./wasm
+
+web: web/node_modules/.package-lock.json ## build the calculator page into web/dist (and host/webdist for clv serve); needs Node
+	cd web && node build.mjs --embed ../host/webdist
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
 
 test: ## run every test (unit, examples, golden, end-to-end)
 	$(GO) test -count=1 -timeout 20m $(PKGS)
@@ -28,4 +37,5 @@ demo: build ## score the bundled CDNOW sample and print a readable summary
 	@echo; echo "first rows of $(BIN)/demo-scores.csv:"; head -4 $(BIN)/demo-scores.csv
 
 clean: ## remove build outputs
-	rm -rf $(BIN)
+	rm -rf $(BIN) web/dist web/node_modules web/test-results
+	find host/webdist -mindepth 1 ! -name README.md ! -name .gitignore -delete

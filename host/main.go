@@ -59,6 +59,7 @@ func commands() []command {
 		evalCommand(),
 		segmentsCommand(),
 		validateCommand(),
+		serveCommand(),
 		versionCommand(),
 	}
 }
