@@ -22,7 +22,7 @@ type synthLog struct {
 // Gamma-Gamma models so that the fits converge like on real data: each
 // customer first buys on a day of 2023, then buys at a Poisson rate
 // λ ~ Gamma(0.9, scale 0.03) per day and drops out after each purchase with
-// probability p ~ Beta(1, 10), until 2024-12-31; each order is worth the
+// probability p ~ Beta(1, 12), until 2024-12-31; each order is worth the
 // customer's mean spend ~ Gamma(4, scale 12) times Gamma(8, scale 1/8).
 // About 10 orders per customer. Customer ids are 8 hex digits in a
 // scrambled order, each customer's orders in date order. The same rows and
@@ -49,7 +49,7 @@ func writeSynthLog(path string, rows int, seed uint64) (synthLog, error) {
 		// ids in a scrambled order.
 		id := fmt.Sprintf("%08x", uint32(c)*2654435761)
 		lambda := gammaRand(r, 0.9, 0.03)
-		p := betaRand(r, 1, 10)
+		p := betaRand(r, 1, 12)
 		mean := gammaRand(r, 4, 12)
 		t := float64(r.IntN(365))
 		for n < rows {
