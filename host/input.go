@@ -43,7 +43,12 @@ func (s source) format() (table.Format, error) {
 	}
 	f, err := table.FormatFromPath(s.Path)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %w (set the format explicitly)", s.Path, err)
+		// A delimiter or a header-less layout only make sense for
+		// delimited text (CDNOW_sample.txt): read it as CSV.
+		if (s.Delimiter != "" && s.Delimiter != ",") || s.NoHeader {
+			return table.CSV, nil
+		}
+		return 0, fmt.Errorf("%w (--format or input.format)", err)
 	}
 	return f, nil
 }

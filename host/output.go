@@ -26,7 +26,7 @@ func (s sink) format() (table.Format, error) {
 	}
 	f, err := table.FormatFromPath(s.Path)
 	if err != nil {
-		return 0, fmt.Errorf("output %s: %w (set the format explicitly)", s.Path, err)
+		return 0, fmt.Errorf("output: %w (--out-format or output.format)", err)
 	}
 	return f, nil
 }
