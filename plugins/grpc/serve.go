@@ -23,8 +23,8 @@ import (
 //
 // Write logs to stderr. Anything the plugin writes to stdout before
 // ServeFormula breaks the handshake (the host reads its first line);
-// ServeFormula sends what the plugin writes to os.Stdout afterwards to the
-// host's plugin log, like stderr. Run by hand, the program says it is a
+// from then on ServeFormula points os.Stdout at stderr, which the host
+// passes to its plugin log (Config.Stderr). Run by hand, the program says it is a
 // plugin and exits with status 1.
 func ServeFormula(f plugins.Formula) {
 	serve(&server{formula: f}, func() plugins.Description { return f.Describe() })
@@ -59,6 +59,7 @@ func serve(s *server, describe func() plugins.Description) {
 		fmt.Fprintf(os.Stderr, "clv plugin %s: %v\n", s.desc.Name, err)
 		os.Exit(1)
 	}
+	s.stderr = os.Stderr
 	go watchParent(os.Getppid(), parentPollInterval)
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig:  handshake(),
@@ -99,13 +100,33 @@ type server struct {
 
 	mu         sync.Mutex
 	configured bool
+
+	// stderr is the process's real stderr, which the host reads to the end
+	// even after a crash. go-plugin points os.Stdout and os.Stderr at pipes
+	// it forwards over gRPC, which lose what is unread when the process
+	// exits; the first call points both back at stderr.
+	stderr   *os.File
+	redirect sync.Once
+}
+
+// enter runs at the start of every call. Handlers run on goroutines the
+// gRPC server starts after go-plugin has set os.Stdout and os.Stderr, so
+// reading and setting them here does not race with go-plugin.
+func (s *server) enter() {
+	s.redirect.Do(func() {
+		if s.stderr != nil {
+			os.Stdout, os.Stderr = s.stderr, s.stderr
+		}
+	})
 }
 
 func (s *server) Describe(context.Context, *pluginpb.DescribeRequest) (*pluginpb.DescribeResponse, error) {
+	s.enter()
 	return &pluginpb.DescribeResponse{DescriptionJson: s.descJSON}, nil
 }
 
 func (s *server) Configure(_ context.Context, req *pluginpb.ConfigureRequest) (resp *pluginpb.ConfigureResponse, err error) {
+	s.enter()
 	var given plugins.Params
 	if err := json.Unmarshal(req.ParamsJson, &given); err != nil {
 		return nil, status.Errorf(codes.InvalidArgument, "parameters: %v", err)
@@ -149,6 +170,7 @@ func (s *server) columns(rows uint32, cols []*pluginpb.Column) ([][]float64, err
 }
 
 func (s *server) Compute(_ context.Context, req *pluginpb.ComputeRequest) (resp *pluginpb.ComputeResponse, err error) {
+	s.enter()
 	if s.formula == nil {
 		return nil, status.Errorf(codes.Unimplemented, "plugin %s is a %s plugin: it has no Compute", s.desc.Name, s.desc.Kind)
 	}
@@ -172,6 +194,7 @@ func (s *server) Compute(_ context.Context, req *pluginpb.ComputeRequest) (resp 
 }
 
 func (s *server) Segment(_ context.Context, req *pluginpb.SegmentRequest) (resp *pluginpb.SegmentResponse, err error) {
+	s.enter()
 	if s.segmentation == nil {
 		return nil, status.Errorf(codes.Unimplemented, "plugin %s is a %s plugin: it has no Segment", s.desc.Name, s.desc.Kind)
 	}
