@@ -1,6 +1,7 @@
 package grpc_test
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -78,6 +80,9 @@ func buildPlugins(dir string) error {
 }
 
 func actAsHost(path string) int {
+	if raw, ok := strings.CutPrefix(path, "raw:"); ok {
+		return actAsRawHost(raw)
+	}
 	p, err := grpc.Load(context.Background(), path, grpc.Config{SHA256: sha256File(path)})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -115,3 +120,27 @@ func load(t testing.TB, name string, cfg grpc.Config) *grpc.Plugin {
 	return p
 }
 
+// actAsRawHost starts the plugin without grpc.Load, so without Pdeathsig:
+// only the plugin's parent watchdog can end it when this host dies. It
+// waits for the handshake line, prints the plugin's PID and waits.
+func actAsRawHost(path string) int {
+	cmd := exec.Command(path)
+	cmd.Env = append(os.Environ(), grpc.MagicCookieKey+"="+grpc.MagicCookieValue, "PLUGIN_PROTOCOL_VERSIONS=1")
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	if _, err := bufio.NewReader(stdout).ReadString('\n'); err != nil {
+		fmt.Fprintln(os.Stderr, "handshake:", err)
+		return 1
+	}
+	fmt.Println(cmd.Process.Pid)
+	time.Sleep(time.Minute)
+	return 0
+}
