@@ -121,6 +121,8 @@ func Load(ctx context.Context, path string, cfg Config) (*Plugin, error) {
 		GRPCDialOptions: []ggrpc.DialOption{
 			ggrpc.WithInitialWindowSize(windowBytes),
 			ggrpc.WithInitialConnWindowSize(windowBytes),
+			ggrpc.WithWriteBufferSize(ioBufferBytes),
+			ggrpc.WithReadBufferSize(ioBufferBytes),
 		},
 	})
 	rpcClient, err := p.client.Client()

@@ -33,6 +33,10 @@ const maxMessageBytes = math.MaxInt32
 // about 1 MiB crosses without waiting for window updates.
 const windowBytes = 8 << 20
 
+// ioBufferBytes is gRPC's read and write buffer on both sides (default
+// 32 KiB): fewer, larger reads and writes for chunks of about 1 MiB.
+const ioBufferBytes = 1 << 20
+
 // handshake is the go-plugin handshake. ProtocolVersion is left 0: the
 // versions are the keys of VersionedPlugins.
 func handshake() goplugin.HandshakeConfig {

@@ -70,6 +70,8 @@ func serve(s *server, describe func() plugins.Description) {
 				ggrpc.MaxSendMsgSize(maxMessageBytes),
 				ggrpc.InitialWindowSize(windowBytes),
 				ggrpc.InitialConnWindowSize(windowBytes),
+				ggrpc.WriteBufferSize(ioBufferBytes),
+				ggrpc.ReadBufferSize(ioBufferBytes),
 			)...)
 		},
 		Logger: hclog.New(&hclog.LoggerOptions{Name: s.desc.Name, Level: hclog.Warn, Output: os.Stderr}),
