@@ -71,6 +71,6 @@ func BenchmarkLoad(b *testing.B) {
 		p.Close()
 	}
 	b.ReportMetric(float64(loadTotal.Milliseconds())/float64(b.N), "ms/load")
-	b.ReportMetric(float64((b.Elapsed() - loadTotal).Milliseconds())/float64(b.N), "ms/close")
+	b.ReportMetric(float64((b.Elapsed()-loadTotal).Milliseconds())/float64(b.N), "ms/close")
 	var _ plugins.Client = (*grpc.Plugin)(nil)
 }

@@ -10,7 +10,9 @@ import (
 	ggrpc "google.golang.org/grpc"
 )
 
-type future struct{ goplugin.NetRPCUnsupportedPlugin }
+type future struct {
+	goplugin.NetRPCUnsupportedPlugin
+}
 
 func (future) GRPCServer(*goplugin.GRPCBroker, *ggrpc.Server) error { return nil }
 func (future) GRPCClient(context.Context, *goplugin.GRPCBroker, *ggrpc.ClientConn) (any, error) {
