@@ -44,9 +44,9 @@ const (
 
 // Description is a plugin's answer to Describe.
 type Description struct {
-	Name    string  `json:"name"`
-	Version string  `json:"version"`
-	Kind    Kind    `json:"kind"`
+	Name    string   `json:"name"`
+	Version string   `json:"version"`
+	Kind    Kind     `json:"kind"`
 	Inputs  []string `json:"inputs"`
 	// Outputs are the columns a formula plugin writes.
 	Outputs []string `json:"outputs,omitempty"`
