@@ -37,7 +37,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"unsafe"
 
 	"github.com/clvkit/clvkit/plugins"
@@ -234,9 +233,11 @@ func (m *module) checkRows(rows int) error {
 	return nil
 }
 
-// compute answers clv_compute. The output columns are set to NaN first, so
-// a value the plugin leaves unwritten is caught by plugins.CheckBatch on
-// the host instead of leaking from the previous batch.
+// compute answers clv_compute. (The host fills the output columns with
+// NaN before the call, so a value the plugin leaves unwritten is caught by
+// plugins.CheckBatch rather than leaking from the previous batch; doing it
+// here would cost a loop iteration per value, and a loop iteration is what
+// a host's timeout guard makes expensive.)
 func (m *module) compute(rows int) error {
 	if m.formula == nil {
 		if _, err := m.description(); err != nil {
@@ -247,17 +248,11 @@ func (m *module) compute(rows int) error {
 	if err := m.checkRows(rows); err != nil {
 		return err
 	}
-	nan := math.NaN()
-	for _, col := range m.out {
-		for i := range col {
-			col[i] = nan
-		}
-	}
 	return m.formula.Compute(m.in, m.out)
 }
 
-// segment answers clv_segment. The labels are set to -1 first, so a label
-// the plugin leaves unwritten is caught by plugins.CheckBatch on the host.
+// segment answers clv_segment. (The host fills the labels with -1 before
+// the call, as compute explains.)
 func (m *module) segment(rows int) error {
 	if m.segmentation == nil {
 		if _, err := m.description(); err != nil {
@@ -267,9 +262,6 @@ func (m *module) segment(rows int) error {
 	}
 	if err := m.checkRows(rows); err != nil {
 		return err
-	}
-	for i := range m.labels {
-		m.labels[i] = -1
 	}
 	return m.segmentation.Segment(m.in, m.labels)
 }

@@ -278,6 +278,19 @@ func (p *Plugin) prepare(ctx context.Context, what string, in [][]float64, nOut 
 	for k, col := range in {
 		putFloats(view[8*rows*k:], col)
 	}
+	// Fill the outputs with NaN (labels with -1), so a value the plugin
+	// leaves unwritten fails plugins.CheckBatch instead of passing with the
+	// previous batch's number.
+	outSize := uint64(8*rows) * uint64(nOut)
+	pattern := nanBytes
+	if p.desc.Kind == plugins.KindSegmentation {
+		outSize, pattern = uint64(4*rows), noLabel
+	}
+	outView, ok := p.mem.Read(p.batchPtr+uint32(size), uint32(outSize))
+	if !ok || size+outSize > uint64(^uint32(0)) {
+		return 0, p.fail(what, fmt.Errorf("clv_batch returned %d, beyond its memory of %d bytes", p.batchPtr, p.mem.Size()))
+	}
+	fill(outView, pattern)
 	return p.batchPtr, nil
 }
 

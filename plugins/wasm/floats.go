@@ -48,3 +48,21 @@ func getInt32s(dst []int32, src []byte) {
 		dst[i] = int32(binary.LittleEndian.Uint32(src[4*i:]))
 	}
 }
+
+// nanBytes is a little-endian float64 NaN; noLabel is the int32 -1.
+var (
+	nanBytes = binary.LittleEndian.AppendUint64(nil, math.Float64bits(math.NaN()))
+	noLabel  = []byte{0xff, 0xff, 0xff, 0xff}
+)
+
+// fill repeats pattern over dst (whose length is a multiple of it) by
+// doubling copies.
+func fill(dst, pattern []byte) {
+	if len(dst) == 0 {
+		return
+	}
+	n := copy(dst, pattern)
+	for n < len(dst) {
+		n += copy(dst[n:], dst[:n])
+	}
+}

@@ -37,6 +37,7 @@ var builds = []struct {
 	{"misbehave", "./testdata/misbehave", true},
 	{"badabi", "./testdata/badabi", true},
 	{"command", "./testdata/misbehave", false}, // a WASI command, not a reactor
+	{"layout", "./testdata/layout", true},      // BenchmarkLayout
 }
 
 func TestMain(m *testing.M) {
