@@ -21,6 +21,10 @@ func (p *Plugin) call(ctx context.Context, what string, fn api.Function, args ..
 	if p.broken != nil {
 		return 0, fmt.Errorf("plugin %s: %s: %w after an earlier failure (%v); load the plugin again", p.name, what, ErrDiscarded, p.broken)
 	}
+	if err := ctx.Err(); err != nil {
+		// Calling would close the module: wazero closes it on a done context.
+		return 0, fmt.Errorf("plugin %s: %s: %w", p.name, what, err)
+	}
 	v, err := p.rawCall(ctx, fn, args...)
 	if err != nil {
 		err = fmt.Errorf("%s: %w", what, p.classify(ctx, err))

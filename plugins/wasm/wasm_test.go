@@ -334,6 +334,7 @@ func TestFailures(t *testing.T) {
 			if !errors.Is(err, tt.is) {
 				t.Errorf("error %v is not %v", err, tt.is)
 			}
+			t.Logf("guest stderr: %.300q", stderr.String())
 			if tt.mode == hang && time.Since(start) > 5*time.Second {
 				t.Errorf("a 200ms timeout took %v", time.Since(start))
 			}
@@ -472,5 +473,19 @@ func TestCallerCancel(t *testing.T) {
 	err := p.Compute(ctx, [][]float64{{1}}, [][]float64{{0}, {0}})
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("got %v, want the caller's deadline", err)
+	}
+}
+
+// A call with a context already done is refused without discarding the
+// instance.
+func TestDoneContextKeepsInstance(t *testing.T) {
+	p := loadTest(t, "valuematrix", Config{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := p.Configure(ctx, nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want %v", err, context.Canceled)
+	}
+	if err := p.Configure(context.Background(), nil); err != nil {
+		t.Fatalf("after a canceled call: %v", err)
 	}
 }
