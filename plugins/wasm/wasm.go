@@ -156,6 +156,9 @@ func load(ctx context.Context, name string, code []byte, cfg Config) (_ *Plugin,
 	}
 	compiled, err := p.rt.CompileModule(ctx, code)
 	if err != nil {
+		if strings.Contains(err.Error(), "section memory") && strings.Contains(err.Error(), "over limit") {
+			return nil, fmt.Errorf("%w of %d MB at start (%v)", ErrMemoryLimit, p.limitMB, err)
+		}
 		return nil, fmt.Errorf("compile: %w", err)
 	}
 	if err := checkModule(compiled); err != nil {
