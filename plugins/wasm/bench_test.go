@@ -54,7 +54,7 @@ func BenchmarkContribution(b *testing.B) {
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchCustomers, "ns/customer")
 	})
-	for _, rows := range []int{1024, DefaultBatchRows, 16384, 65536} {
+	for _, rows := range []int{1024, 4096, DefaultBatchRows, 65536} {
 		b.Run("wasm/batch="+strconv.Itoa(rows), func(b *testing.B) {
 			benchPlugin(b, in, out, rows, params, Config{})
 		})

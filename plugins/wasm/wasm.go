@@ -40,7 +40,7 @@ const (
 	DefaultTimeout       = 30 * time.Second
 	// DefaultBatchRows is the batch size this package's benchmarks found
 	// best (see plugins/ABI.md); the host decides the batch size.
-	DefaultBatchRows = 4096
+	DefaultBatchRows = 16384
 	// GuestDataDir is where Config.AllowDir appears inside the sandbox.
 	GuestDataDir = "/data"
 )
