@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 
@@ -324,7 +325,7 @@ func (p *Plugin) Close() error {
 // written since the last reset, for error messages.
 type tail struct {
 	mu  sync.Mutex
-	w   interface{ Write([]byte) (int, error) }
+	w   io.Writer
 	buf []byte
 }
 

@@ -8,6 +8,13 @@
 // A Plugin implements plugins.Client. A call that times out, traps or runs
 // out of memory discards the instance: later calls fail with an error
 // saying so, and the host loads the plugin again if it wants to retry.
+// Errors name the plugin and the call ("plugin contribution: batch 3:
+// timed out after 2s") and wrap ErrTimeout, ErrMemoryLimit, ErrTrap or
+// ErrDiscarded for callers that branch on them.
+//
+// Before each batch the outputs are filled with NaN (labels with -1), so
+// whatever a plugin leaves unwritten fails plugins.CheckBatch; checking the
+// answer is the host's job, as for every transport.
 package wasm
 
 import (
