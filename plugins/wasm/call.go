@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
@@ -112,9 +113,14 @@ func firstLine(s string) string {
 	return s
 }
 
-// Describe returns the description the module gave at Load.
+// Describe returns (a copy of) the description the module gave at Load.
 func (p *Plugin) Describe(ctx context.Context) (plugins.Description, error) {
-	return p.desc, nil
+	d := p.desc
+	d.Inputs = slices.Clone(d.Inputs)
+	d.Outputs = slices.Clone(d.Outputs)
+	d.Labels = slices.Clone(d.Labels)
+	d.Params = slices.Clone(d.Params)
+	return d, nil
 }
 
 // Configure sends the parameters as JSON. The guest SDK fills in defaults
