@@ -116,6 +116,8 @@ type Plugin struct {
 	alloc, describe, configure, batch, compute, segment, lastError api.Function
 }
 
+var _ plugins.Client = (*Plugin)(nil)
+
 // Load compiles the module at path (or takes it from the compilation
 // cache), instantiates it in a sandbox set by cfg, checks its ABI version
 // and reads its description.
