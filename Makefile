@@ -5,7 +5,7 @@ PKGS    := ./...
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build test bench lint demo wasm web clean
+.PHONY: help build test bench lint demo demo-plugins plugins wasm web clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -35,6 +35,23 @@ lint: ## gofmt + go vet
 demo: build ## score the bundled CDNOW sample and print a readable summary
 	$(BIN)/clv score --config examples/cdnow/clv.toml --out $(BIN)/demo-scores.csv
 	@echo; echo "first rows of $(BIN)/demo-scores.csv:"; head -4 $(BIN)/demo-scores.csv
+
+plugins: ## build the example plugins (WebAssembly modules and go-plugin programs) into bin/plugins
+	@mkdir -p $(BIN)/plugins
+	@for p in contribution valuematrix; do \
+	  GOOS=wasip1 GOARCH=wasm $(GO) build -trimpath -buildmode=c-shared -o $(BIN)/plugins/$$p.wasm ./examples/plugins/$$p/cmd/wasm || exit 1; \
+	  $(GO) build -trimpath -o $(BIN)/plugins/$$p-grpc ./examples/plugins/$$p/cmd/grpc || exit 1; \
+	done
+	sed -e "s/@CONTRIBUTION_SHA256@/$$(sha256sum $(BIN)/plugins/contribution-grpc | cut -d' ' -f1)/" \
+	    -e "s/@VALUEMATRIX_SHA256@/$$(sha256sum $(BIN)/plugins/valuematrix-grpc | cut -d' ' -f1)/" \
+	    examples/plugins/clv-grpc.toml.in > $(BIN)/plugins/clv-grpc.toml
+	@ls -l $(BIN)/plugins
+
+demo-plugins: build plugins ## score the demo with the example plugins, as WebAssembly and as go-plugin programs
+	$(BIN)/clv plugins list --config examples/plugins/clv.toml
+	$(BIN)/clv score --config examples/plugins/clv.toml
+	$(BIN)/clv score --config $(BIN)/plugins/clv-grpc.toml --quiet
+	cmp $(BIN)/plugin-scores.csv $(BIN)/plugin-scores-grpc.csv && echo "WebAssembly and go-plugin give the same scores"
 
 clean: ## remove build outputs
 	rm -rf $(BIN) web/dist web/node_modules web/test-results

@@ -63,6 +63,11 @@ Examples:
 				if err != nil {
 					return err
 				}
+				closePlugins, err := j.loadPlugins(ctx, e)
+				defer closePlugins()
+				if err != nil {
+					return err
+				}
 				run, err := j.run(ctx, e, newProgress(e, o.quiet))
 				if err != nil {
 					return err

@@ -26,7 +26,7 @@ Example:
   clv validate --config clv.toml`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			cfgPath := fs.String("config", "", "the clv.toml to check (required)")
-			return func(_ context.Context, e *env, args []string) error {
+			return func(ctx context.Context, e *env, args []string) error {
 				if *cfgPath == "" || len(args) > 0 {
 					return errors.New("give --config FILE (see clv validate --help)")
 				}
@@ -41,12 +41,18 @@ Example:
 				if err := j.checkInput(e); err != nil {
 					return err
 				}
+				closePlugins, err := j.loadPlugins(ctx, e)
+				defer closePlugins()
+				if err != nil {
+					return err
+				}
 				if p := j.output.Path; p != "-" {
 					if st, err := os.Stat(filepath.Dir(p)); err != nil || !st.IsDir() {
 						return configErr(cfg, "output.path", fmt.Errorf("folder of %s does not exist", p))
 					}
 				}
-				fmt.Fprintf(e.stdout, "%s: ok (input %s, model %s, %d formula columns)\n", *cfgPath, j.input.displayName(), j.options.Purchase, len(j.options.Columns))
+				fmt.Fprintf(e.stdout, "%s: ok (input %s, model %s, %d formula columns, %d plugins loaded and configured)\n",
+					*cfgPath, j.input.displayName(), j.options.Purchase, len(j.options.Columns), len(j.plugins))
 				return nil
 			}
 		},

@@ -71,6 +71,9 @@ func (r *scoring) manifest(path, outputSum string) manifest {
 		Precision: r.job.output.Precision,
 		Output:    outputRecord{Path: relTo(dir, r.job.output.Path), Format: f.String(), Rows: len(res.IDs), SHA256: outputSum},
 	}
+	for _, lp := range r.job.plugins {
+		m.Plugins = append(m.Plugins, fileRecord{Name: lp.cfg.Name, Path: relTo(dir, lp.path), SHA256: lp.sha256})
+	}
 	params := func(names []string, values []float64) map[string]float64 {
 		p := map[string]float64{}
 		for i, n := range names {
@@ -173,6 +176,11 @@ func verify(ctx context.Context, e *env, path string) error {
 		}
 		cfg.Output.Path, cfg.Output.Precision = out, m.Precision
 		j, err := prepare(cfg)
+		if err != nil {
+			return fmt.Errorf("verify: %w", err)
+		}
+		closePlugins, err := j.loadPlugins(ctx, e)
+		defer closePlugins()
 		if err != nil {
 			return fmt.Errorf("verify: %w", err)
 		}

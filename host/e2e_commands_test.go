@@ -105,6 +105,7 @@ func TestFit(t *testing.T) {
 
 // TestExamples validates and scores every example config under examples/.
 func TestExamples(t *testing.T) {
+	examplePlugins(t) // examples/plugins/clv.toml uses them
 	var configs []string
 	err := filepath.WalkDir(filepath.Join(repoRoot, "examples"), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".toml") {

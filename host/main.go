@@ -60,6 +60,7 @@ func commands() []command {
 		segmentsCommand(),
 		validateCommand(),
 		serveCommand(),
+		pluginsCommand(),
 		versionCommand(),
 	}
 }

@@ -25,6 +25,7 @@ type job struct {
 	time    summary.Options
 	options score.Options
 	output  sink
+	plugins []*loadedPlugin // set by loadPlugins
 }
 
 // prepare turns a config into a job. Every mistake is reported here, before
@@ -94,8 +95,12 @@ func prepare(cfg *config.Config) (*job, error) {
 		}
 		j.options.Segments = m
 	}
-	if err := checkColumns(j.options, spend); err != nil {
-		return nil, configErr(cfg, "formulas", err)
+	// With plugins, their columns are known once they describe themselves:
+	// loadPlugins checks the columns then.
+	if len(cfg.Plugins) == 0 {
+		if err := checkColumns(j.options, spend); err != nil {
+			return nil, configErr(cfg, "formulas", err)
+		}
 	}
 	j.output = sink{Path: cfg.Resolve(cfg.Output.Path), Format: cfg.Output.Format, Precision: cfg.Output.Precision}
 	if _, err := j.output.format(); err != nil {

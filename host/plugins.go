@@ -3,8 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
+	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/host/internal/config"
 	"github.com/clvkit/clvkit/plugins"
+	grpcplugin "github.com/clvkit/clvkit/plugins/grpc"
+	wasmplugin "github.com/clvkit/clvkit/plugins/wasm"
 )
 
 // pluginColumns runs a formula plugin as a score.Columner.
@@ -65,4 +73,128 @@ func (p *pluginSegmenter) Segment(ctx context.Context, in [][]float64, out []int
 		out[i] = int(k)
 	}
 	return nil
+}
+
+// loadedPlugin is a configured plugin, loaded, described and configured.
+type loadedPlugin struct {
+	cfg    config.Plugin
+	path   string
+	sha256 string
+	client plugins.Client
+	desc   plugins.Description
+}
+
+// loadPlugin starts one configured plugin with its transport, checks its
+// checksum and kind, and configures it with the parameters of its TOML
+// table. The caller closes the client.
+func loadPlugin(ctx context.Context, e *env, c *config.Config, p config.Plugin) (*loadedPlugin, error) {
+	lp := &loadedPlugin{cfg: p, path: c.Resolve(p.Path)}
+	timeout, err := time.ParseDuration(p.Timeout)
+	if err != nil || timeout <= 0 {
+		return nil, fmt.Errorf("plugin %s: timeout %q: want a duration such as 10s", p.Name, p.Timeout)
+	}
+	sum, err := fileSHA256(lp.path)
+	if err != nil {
+		return nil, fmt.Errorf("plugin %s: %w", p.Name, err)
+	}
+	lp.sha256 = sum
+	if p.SHA256 != "" && !strings.EqualFold(p.SHA256, sum) {
+		return nil, fmt.Errorf("plugin %s: checksum mismatch: config says %s, file %s has %s", p.Name, p.SHA256, lp.path, sum)
+	}
+	kind := plugins.Kind(p.Kind)
+	switch p.Transport {
+	case "grpc":
+		if p.SHA256 == "" {
+			return nil, fmt.Errorf("plugin %s: a grpc plugin is native code and runs unsandboxed, so its sha256 is required in the config (the file's is %s)", p.Name, sum)
+		}
+		lp.client, err = grpcplugin.Load(ctx, lp.path, grpcplugin.Config{SHA256: p.SHA256, Timeout: timeout,
+			Stderr: e.stderr, Name: p.Name, Kind: kind})
+	case "wasm":
+		cacheDir := ""
+		if dir, err := os.UserCacheDir(); err == nil {
+			cacheDir = filepath.Join(dir, "clvkit", "wasm")
+		}
+		allow := ""
+		if p.AllowDir != "" {
+			allow = c.Resolve(p.AllowDir)
+		}
+		lp.client, err = wasmplugin.Load(ctx, lp.path, wasmplugin.Config{MemoryLimitMB: p.MemoryMB, Timeout: timeout,
+			AllowDir: allow, RealClock: p.Clock, CacheDir: cacheDir, Stderr: e.stderr})
+	default:
+		return nil, fmt.Errorf("plugin %s: transport %q: want wasm or grpc", p.Name, p.Transport)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if lp.desc, err = lp.client.Describe(ctx); err != nil {
+		lp.client.Close()
+		return nil, err
+	}
+	if err := lp.desc.Validate(); err != nil {
+		lp.client.Close()
+		return nil, fmt.Errorf("plugin %s: %w", p.Name, err)
+	}
+	if lp.desc.Kind != kind {
+		lp.client.Close()
+		return nil, fmt.Errorf("plugin %s: %s is a %s plugin, configured as kind = %q", p.Name, lp.path, lp.desc.Kind, p.Kind)
+	}
+	params := plugins.Params{}
+	for k, v := range p.Params {
+		switch v := v.(type) {
+		case float64:
+			params[k] = v
+		case int64:
+			params[k] = float64(v)
+		default:
+			lp.client.Close()
+			return nil, c.KeyError("plugins."+p.Name+".params."+k, fmt.Errorf("plugin %s: parameter %s: want a number, got %T", p.Name, k, v))
+		}
+	}
+	resolved, err := lp.desc.Resolve(params)
+	if err == nil {
+		err = lp.client.Configure(ctx, resolved)
+	}
+	if err != nil {
+		lp.client.Close()
+		return nil, fmt.Errorf("plugin %s: configure: %w", p.Name, err)
+	}
+	return lp, nil
+}
+
+// loadPlugins loads every configured plugin and wires it into the job:
+// formula plugins become columns (before the [[formulas]], so expressions
+// can use their outputs), the segmentation plugin named by
+// segmentation.plugin becomes the segmenter. It returns a function that
+// closes them all.
+func (j *job) loadPlugins(ctx context.Context, e *env) (func(), error) {
+	var loaded []*loadedPlugin
+	closeAll := func() {
+		for _, lp := range loaded {
+			lp.client.Close()
+		}
+	}
+	var cols []score.Columner
+	for _, p := range j.cfg.Plugins {
+		lp, err := loadPlugin(ctx, e, j.cfg, p)
+		if err != nil {
+			closeAll()
+			return func() {}, err
+		}
+		loaded = append(loaded, lp)
+		switch lp.desc.Kind {
+		case plugins.KindFormula:
+			cols = append(cols, &pluginColumns{name: p.Name, client: lp.client, desc: lp.desc, batch: p.BatchSize})
+		case plugins.KindSegmentation:
+			if j.cfg.Segmentation.Map == "plugin" && j.cfg.Segmentation.Plugin == p.Name {
+				j.options.Segmenter = &pluginSegmenter{name: p.Name, client: lp.client, desc: lp.desc, batch: p.BatchSize}
+			}
+		}
+	}
+	j.options.Columns = append(cols, j.options.Columns...)
+	j.plugins = loaded
+	if err := checkColumns(j.options, j.options.Spend); err != nil {
+		closeAll()
+		return func() {}, configErr(j.cfg, "formulas", err)
+	}
+	return closeAll, nil
 }
