@@ -168,4 +168,3 @@ func printPlugins(w io.Writer, list []pluginInfo, asJSON bool) error {
 	}
 	return nil
 }
-
