@@ -66,6 +66,8 @@ type Plugin struct {
 	client    *goplugin.Client
 	cmd       *exec.Cmd
 	rpc       pluginpb.PluginClient
+	conn      *ggrpc.ClientConn
+	sendBuf   []byte // the last chunk sent, reused for the next
 	desc      plugins.Description
 	stderr    *tailWriter
 	batch     int
@@ -123,19 +125,21 @@ func Load(ctx context.Context, path string, cfg Config) (*Plugin, error) {
 			ggrpc.WithInitialConnWindowSize(windowBytes),
 			ggrpc.WithWriteBufferSize(ioBufferBytes),
 			ggrpc.WithReadBufferSize(ioBufferBytes),
+			ggrpc.WithRecvBufferPool(&bufferPool{}),
 		},
 	})
-	rpcClient, err := p.client.Client()
+	goClient, err := p.client.Client()
 	if err != nil {
 		p.client.Kill()
 		return nil, p.startError(path, cfg.SHA256, err)
 	}
-	raw, err := rpcClient.Dispense(PluginName)
+	raw, err := goClient.Dispense(PluginName)
 	if err != nil {
 		p.client.Kill()
 		return nil, fmt.Errorf("plugin %s: %w", name, err)
 	}
-	p.rpc = raw.(pluginpb.PluginClient)
+	rc := raw.(*rpcClient)
+	p.rpc, p.conn = rc.PluginClient, rc.conn
 	if err := p.describe(ctx); err != nil {
 		p.Close()
 		return nil, err
@@ -263,15 +267,8 @@ func (p *Plugin) checkIn(want plugins.Kind, in [][]float64) (rows int, err error
 	return rows, nil
 }
 
-// chunk returns the input columns' rows lo..hi as request columns, without
-// copying.
-func chunk(in [][]float64, lo, hi int) []*pluginpb.Column {
-	cols := make([]*pluginpb.Column, len(in))
-	for j, c := range in {
-		cols[j] = &pluginpb.Column{Values: c[lo:hi]}
-	}
-	return cols
-}
+// callCodec is the codec of Compute and Segment calls (see columnCodec).
+var callCodec = ggrpc.ForceCodec(columnCodec{})
 
 // Compute runs a formula plugin on one batch: in and out are in the order
 // of the declared Inputs and Outputs, every out column as long as the
@@ -291,20 +288,23 @@ func (p *Plugin) Compute(ctx context.Context, in, out [][]float64) error {
 		}
 	}
 	err = p.call(ctx, fmt.Sprintf("batch %d", p.batch), func(ctx context.Context) error {
+		req := &chunkRequest{in: in, buf: &p.sendBuf}
+		resp := &chunkResponse{out: out, rows: make([]int, 0, len(out))}
 		for lo := 0; lo < rows; lo += p.chunkRows {
 			hi := min(lo+p.chunkRows, rows)
-			resp, err := p.rpc.Compute(ctx, &pluginpb.ComputeRequest{Rows: uint32(hi - lo), Inputs: chunk(in, lo, hi)})
-			if err != nil {
+			req.lo, req.hi, resp.lo, resp.hi = lo, hi, lo, hi
+			if err := p.conn.Invoke(ctx, pluginpb.Plugin_Compute_FullMethodName, req, resp, callCodec); err != nil {
+				// gRPC may still hold the request: do not reuse it.
+				p.sendBuf = nil
 				return err
 			}
-			if len(resp.Outputs) != len(out) {
-				return fmt.Errorf("returned %d columns, declared %d", len(resp.Outputs), len(out))
+			if resp.cols != len(out) {
+				return fmt.Errorf("returned %d columns, declared %d", resp.cols, len(out))
 			}
-			for j, c := range resp.Outputs {
-				if len(c.GetValues()) != hi-lo {
-					return fmt.Errorf("column %s: returned %d rows for rows %d to %d of the batch (%d rows)", p.desc.Outputs[j], len(c.GetValues()), lo+1, hi, hi-lo)
+			for j, n := range resp.rows {
+				if n != hi-lo {
+					return fmt.Errorf("column %s: returned %d rows for rows %d to %d of the batch (%d rows)", p.desc.Outputs[j], n, lo+1, hi, hi-lo)
 				}
-				copy(out[j][lo:hi], c.GetValues())
 			}
 		}
 		return nil
@@ -330,10 +330,13 @@ func (p *Plugin) Segment(ctx context.Context, in [][]float64, out []int32) error
 		return fmt.Errorf("plugin %s: batch %d: room for %d labels, the batch has %d rows", p.name, p.batch, len(out), rows)
 	}
 	err = p.call(ctx, fmt.Sprintf("batch %d", p.batch), func(ctx context.Context) error {
+		req := &chunkRequest{in: in, buf: &p.sendBuf}
 		for lo := 0; lo < rows; lo += p.chunkRows {
 			hi := min(lo+p.chunkRows, rows)
-			resp, err := p.rpc.Segment(ctx, &pluginpb.SegmentRequest{Rows: uint32(hi - lo), Inputs: chunk(in, lo, hi)})
-			if err != nil {
+			req.lo, req.hi = lo, hi
+			resp := &pluginpb.SegmentResponse{}
+			if err := p.conn.Invoke(ctx, pluginpb.Plugin_Segment_FullMethodName, req, resp, callCodec); err != nil {
+				p.sendBuf = nil
 				return err
 			}
 			if len(resp.Labels) != hi-lo {

@@ -58,8 +58,15 @@ func (p *grpcPlugin) GRPCServer(_ *goplugin.GRPCBroker, s *ggrpc.Server) error {
 	return nil
 }
 
+// rpcClient is what the host side dispenses: the generated client, and
+// the connection for the calls that use columnCodec.
+type rpcClient struct {
+	pluginpb.PluginClient
+	conn *ggrpc.ClientConn
+}
+
 func (p *grpcPlugin) GRPCClient(_ context.Context, _ *goplugin.GRPCBroker, c *ggrpc.ClientConn) (any, error) {
-	return pluginpb.NewPluginClient(c), nil
+	return &rpcClient{PluginClient: pluginpb.NewPluginClient(c), conn: c}, nil
 }
 
 // pluginSets is the versioned plugin set of both sides: exactly
