@@ -54,7 +54,17 @@ func (p *grpcPlugin) GRPCServer(_ *goplugin.GRPCBroker, s *ggrpc.Server) error {
 	if p.srv == nil {
 		return errors.New("grpcPlugin: no server to register")
 	}
-	pluginpb.RegisterPluginServer(s, p.srv)
+	desc := pluginpb.Plugin_ServiceDesc
+	if _, ok := p.srv.(*server); ok {
+		// Compute has its own handler (see computeHandler).
+		desc.Methods = append([]ggrpc.MethodDesc(nil), desc.Methods...)
+		for i, m := range desc.Methods {
+			if m.MethodName == "Compute" {
+				desc.Methods[i].Handler = computeHandler
+			}
+		}
+	}
+	s.RegisterService(&desc, p.srv)
 	return nil
 }
 
