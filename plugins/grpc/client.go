@@ -67,7 +67,7 @@ type Plugin struct {
 	cmd       *exec.Cmd
 	rpc       pluginpb.PluginClient
 	conn      *ggrpc.ClientConn
-	sendBuf   []byte // the last chunk sent, reused for the next
+	sendBufs  [inFlight][]byte // the buffers chunks are encoded into, reused
 	desc      plugins.Description
 	stderr    *tailWriter
 	batch     int
@@ -288,14 +288,10 @@ func (p *Plugin) Compute(ctx context.Context, in, out [][]float64) error {
 		}
 	}
 	err = p.call(ctx, fmt.Sprintf("batch %d", p.batch), func(ctx context.Context) error {
-		req := &chunkRequest{in: in, buf: &p.sendBuf}
-		resp := &chunkResponse{out: out, rows: make([]int, 0, len(out))}
-		for lo := 0; lo < rows; lo += p.chunkRows {
-			hi := min(lo+p.chunkRows, rows)
-			req.lo, req.hi, resp.lo, resp.hi = lo, hi, lo, hi
+		return p.chunks(ctx, rows, func(ctx context.Context, lo, hi int, buf *[]byte) error {
+			req := &chunkRequest{in: in, lo: lo, hi: hi, buf: buf}
+			resp := &chunkResponse{out: out, lo: lo, hi: hi, rows: make([]int, 0, len(out))}
 			if err := p.conn.Invoke(ctx, pluginpb.Plugin_Compute_FullMethodName, req, resp, callCodec); err != nil {
-				// gRPC may still hold the request: do not reuse it.
-				p.sendBuf = nil
 				return err
 			}
 			if resp.cols != len(out) {
@@ -306,8 +302,8 @@ func (p *Plugin) Compute(ctx context.Context, in, out [][]float64) error {
 					return fmt.Errorf("column %s: returned %d rows for rows %d to %d of the batch (%d rows)", p.desc.Outputs[j], n, lo+1, hi, hi-lo)
 				}
 			}
-		}
-		return nil
+			return nil
+		})
 	})
 	if err != nil {
 		return err
@@ -330,21 +326,18 @@ func (p *Plugin) Segment(ctx context.Context, in [][]float64, out []int32) error
 		return fmt.Errorf("plugin %s: batch %d: room for %d labels, the batch has %d rows", p.name, p.batch, len(out), rows)
 	}
 	err = p.call(ctx, fmt.Sprintf("batch %d", p.batch), func(ctx context.Context) error {
-		req := &chunkRequest{in: in, buf: &p.sendBuf}
-		for lo := 0; lo < rows; lo += p.chunkRows {
-			hi := min(lo+p.chunkRows, rows)
-			req.lo, req.hi = lo, hi
+		return p.chunks(ctx, rows, func(ctx context.Context, lo, hi int, buf *[]byte) error {
+			req := &chunkRequest{in: in, lo: lo, hi: hi, buf: buf}
 			resp := &pluginpb.SegmentResponse{}
 			if err := p.conn.Invoke(ctx, pluginpb.Plugin_Segment_FullMethodName, req, resp, callCodec); err != nil {
-				p.sendBuf = nil
 				return err
 			}
 			if len(resp.Labels) != hi-lo {
 				return fmt.Errorf("returned %d labels for rows %d to %d of the batch (%d rows)", len(resp.Labels), lo+1, hi, hi-lo)
 			}
 			copy(out[lo:hi], resp.Labels)
-		}
-		return nil
+			return nil
+		})
 	})
 	if err != nil {
 		return err
@@ -353,6 +346,67 @@ func (p *Plugin) Segment(ctx context.Context, in [][]float64, out []int32) error
 		return fmt.Errorf("plugin %s: batch %d: %w", p.name, p.batch, err)
 	}
 	return nil
+}
+
+// inFlight is how many chunks of a batch are sent before the answer to
+// the first has come: the host encodes and decodes one chunk while the
+// plugin computes another.
+const inFlight = 2
+
+// chunks cuts rows into chunks of p.chunkRows rows and calls send for each,
+// with up to inFlight calls at a time, each with its own buffer to encode
+// its request into. It returns the first error in time (the others may be
+// the cancellations it causes), or ctx's error if ctx ended between calls.
+func (p *Plugin) chunks(ctx context.Context, rows int, send func(ctx context.Context, lo, hi int, buf *[]byte) error) error {
+	if rows <= p.chunkRows {
+		err := send(ctx, 0, rows, &p.sendBufs[0])
+		if err != nil {
+			// gRPC may still hold the request: do not reuse its buffer.
+			p.sendBufs[0] = nil
+		}
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	free := make(chan *[]byte, inFlight)
+	for i := range p.sendBufs {
+		free <- &p.sendBufs[i]
+	}
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	lo := 0
+	for ; lo < rows; lo += p.chunkRows {
+		var buf *[]byte
+		select {
+		case buf = <-free:
+		case <-ctx.Done():
+		}
+		if buf == nil {
+			break
+		}
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			if err := send(ctx, lo, hi, buf); err != nil {
+				*buf = nil
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				mu.Unlock()
+			}
+			free <- buf
+		}(lo, min(lo+p.chunkRows, rows))
+	}
+	wg.Wait()
+	if firstErr == nil && lo < rows {
+		return ctx.Err()
+	}
+	return firstErr
 }
 
 // call runs one call under the timeout and turns its failure into an error
