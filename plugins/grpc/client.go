@@ -66,6 +66,8 @@ type Plugin struct {
 	client    *goplugin.Client
 	cmd       *exec.Cmd
 	rpc       pluginpb.PluginClient
+	conn      *ggrpc.ClientConn
+	sendBufs  [inFlight][]byte // the buffers chunks are encoded into, reused
 	desc      plugins.Description
 	stderr    *tailWriter
 	batch     int
@@ -123,19 +125,21 @@ func Load(ctx context.Context, path string, cfg Config) (*Plugin, error) {
 			ggrpc.WithInitialConnWindowSize(windowBytes),
 			ggrpc.WithWriteBufferSize(ioBufferBytes),
 			ggrpc.WithReadBufferSize(ioBufferBytes),
+			ggrpc.WithRecvBufferPool(&bufferPool{}),
 		},
 	})
-	rpcClient, err := p.client.Client()
+	goClient, err := p.client.Client()
 	if err != nil {
 		p.client.Kill()
 		return nil, p.startError(path, cfg.SHA256, err)
 	}
-	raw, err := rpcClient.Dispense(PluginName)
+	raw, err := goClient.Dispense(PluginName)
 	if err != nil {
 		p.client.Kill()
 		return nil, fmt.Errorf("plugin %s: %w", name, err)
 	}
-	p.rpc = raw.(pluginpb.PluginClient)
+	rc := raw.(*rpcClient)
+	p.rpc, p.conn = rc.PluginClient, rc.conn
 	if err := p.describe(ctx); err != nil {
 		p.Close()
 		return nil, err
@@ -263,15 +267,8 @@ func (p *Plugin) checkIn(want plugins.Kind, in [][]float64) (rows int, err error
 	return rows, nil
 }
 
-// chunk returns the input columns' rows lo..hi as request columns, without
-// copying.
-func chunk(in [][]float64, lo, hi int) []*pluginpb.Column {
-	cols := make([]*pluginpb.Column, len(in))
-	for j, c := range in {
-		cols[j] = &pluginpb.Column{Values: c[lo:hi]}
-	}
-	return cols
-}
+// callCodec is the codec of Compute and Segment calls (see columnCodec).
+var callCodec = ggrpc.ForceCodec(columnCodec{})
 
 // Compute runs a formula plugin on one batch: in and out are in the order
 // of the declared Inputs and Outputs, every out column as long as the
@@ -291,23 +288,22 @@ func (p *Plugin) Compute(ctx context.Context, in, out [][]float64) error {
 		}
 	}
 	err = p.call(ctx, fmt.Sprintf("batch %d", p.batch), func(ctx context.Context) error {
-		for lo := 0; lo < rows; lo += p.chunkRows {
-			hi := min(lo+p.chunkRows, rows)
-			resp, err := p.rpc.Compute(ctx, &pluginpb.ComputeRequest{Rows: uint32(hi - lo), Inputs: chunk(in, lo, hi)})
-			if err != nil {
+		return p.chunks(ctx, rows, func(ctx context.Context, lo, hi int, buf *[]byte) error {
+			req := &chunkRequest{in: in, lo: lo, hi: hi, buf: buf}
+			resp := &chunkResponse{out: out, lo: lo, hi: hi, rows: make([]int, 0, len(out))}
+			if err := p.conn.Invoke(ctx, pluginpb.Plugin_Compute_FullMethodName, req, resp, callCodec); err != nil {
 				return err
 			}
-			if len(resp.Outputs) != len(out) {
-				return fmt.Errorf("returned %d columns, declared %d", len(resp.Outputs), len(out))
+			if resp.cols != len(out) {
+				return fmt.Errorf("returned %d columns, declared %d", resp.cols, len(out))
 			}
-			for j, c := range resp.Outputs {
-				if len(c.GetValues()) != hi-lo {
-					return fmt.Errorf("column %s: returned %d rows for rows %d to %d of the batch (%d rows)", p.desc.Outputs[j], len(c.GetValues()), lo+1, hi, hi-lo)
+			for j, n := range resp.rows {
+				if n != hi-lo {
+					return fmt.Errorf("column %s: returned %d rows for rows %d to %d of the batch (%d rows)", p.desc.Outputs[j], n, lo+1, hi, hi-lo)
 				}
-				copy(out[j][lo:hi], c.GetValues())
 			}
-		}
-		return nil
+			return nil
+		})
 	})
 	if err != nil {
 		return err
@@ -330,18 +326,18 @@ func (p *Plugin) Segment(ctx context.Context, in [][]float64, out []int32) error
 		return fmt.Errorf("plugin %s: batch %d: room for %d labels, the batch has %d rows", p.name, p.batch, len(out), rows)
 	}
 	err = p.call(ctx, fmt.Sprintf("batch %d", p.batch), func(ctx context.Context) error {
-		for lo := 0; lo < rows; lo += p.chunkRows {
-			hi := min(lo+p.chunkRows, rows)
-			resp, err := p.rpc.Segment(ctx, &pluginpb.SegmentRequest{Rows: uint32(hi - lo), Inputs: chunk(in, lo, hi)})
-			if err != nil {
+		return p.chunks(ctx, rows, func(ctx context.Context, lo, hi int, buf *[]byte) error {
+			req := &chunkRequest{in: in, lo: lo, hi: hi, buf: buf}
+			resp := &pluginpb.SegmentResponse{}
+			if err := p.conn.Invoke(ctx, pluginpb.Plugin_Segment_FullMethodName, req, resp, callCodec); err != nil {
 				return err
 			}
 			if len(resp.Labels) != hi-lo {
 				return fmt.Errorf("returned %d labels for rows %d to %d of the batch (%d rows)", len(resp.Labels), lo+1, hi, hi-lo)
 			}
 			copy(out[lo:hi], resp.Labels)
-		}
-		return nil
+			return nil
+		})
 	})
 	if err != nil {
 		return err
@@ -350,6 +346,67 @@ func (p *Plugin) Segment(ctx context.Context, in [][]float64, out []int32) error
 		return fmt.Errorf("plugin %s: batch %d: %w", p.name, p.batch, err)
 	}
 	return nil
+}
+
+// inFlight is how many chunks of a batch are sent before the answer to
+// the first has come: the host encodes and decodes one chunk while the
+// plugin computes another.
+const inFlight = 2
+
+// chunks cuts rows into chunks of p.chunkRows rows and calls send for each,
+// with up to inFlight calls at a time, each with its own buffer to encode
+// its request into. It returns the first error in time (the others may be
+// the cancellations it causes), or ctx's error if ctx ended between calls.
+func (p *Plugin) chunks(ctx context.Context, rows int, send func(ctx context.Context, lo, hi int, buf *[]byte) error) error {
+	if rows <= p.chunkRows {
+		err := send(ctx, 0, rows, &p.sendBufs[0])
+		if err != nil {
+			// gRPC may still hold the request: do not reuse its buffer.
+			p.sendBufs[0] = nil
+		}
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	free := make(chan *[]byte, inFlight)
+	for i := range p.sendBufs {
+		free <- &p.sendBufs[i]
+	}
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	lo := 0
+	for ; lo < rows; lo += p.chunkRows {
+		var buf *[]byte
+		select {
+		case buf = <-free:
+		case <-ctx.Done():
+		}
+		if buf == nil {
+			break
+		}
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			if err := send(ctx, lo, hi, buf); err != nil {
+				*buf = nil
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				mu.Unlock()
+			}
+			free <- buf
+		}(lo, min(lo+p.chunkRows, rows))
+	}
+	wg.Wait()
+	if firstErr == nil && lo < rows {
+		return ctx.Err()
+	}
+	return firstErr
 }
 
 // call runs one call under the timeout and turns its failure into an error

@@ -38,6 +38,9 @@
 // back as columns or as packed int32 labels. The host cuts each batch into
 // chunks of Config.ChunkRows rows, by default as many as fit in 1 MiB per
 // message, so no message comes near gRPC's 4 MiB default limit; the Go
-// side raises the limits too. PROTOCOL.md documents the wire protocol for
+// side raises the limits too. Both Go sides encode and decode the columns
+// as the little-endian doubles they are on the wire, in one copy, into
+// buffers reused from chunk to chunk, and the host keeps two chunks in
+// flight. PROTOCOL.md documents the wire protocol for
 // implementers in other languages.
 package grpc

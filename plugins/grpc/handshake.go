@@ -54,12 +54,29 @@ func (p *grpcPlugin) GRPCServer(_ *goplugin.GRPCBroker, s *ggrpc.Server) error {
 	if p.srv == nil {
 		return errors.New("grpcPlugin: no server to register")
 	}
-	pluginpb.RegisterPluginServer(s, p.srv)
+	desc := pluginpb.Plugin_ServiceDesc
+	if _, ok := p.srv.(*server); ok {
+		// Compute has its own handler (see computeHandler).
+		desc.Methods = append([]ggrpc.MethodDesc(nil), desc.Methods...)
+		for i, m := range desc.Methods {
+			if m.MethodName == "Compute" {
+				desc.Methods[i].Handler = computeHandler
+			}
+		}
+	}
+	s.RegisterService(&desc, p.srv)
 	return nil
 }
 
+// rpcClient is what the host side dispenses: the generated client, and
+// the connection for the calls that use columnCodec.
+type rpcClient struct {
+	pluginpb.PluginClient
+	conn *ggrpc.ClientConn
+}
+
 func (p *grpcPlugin) GRPCClient(_ context.Context, _ *goplugin.GRPCBroker, c *ggrpc.ClientConn) (any, error) {
-	return pluginpb.NewPluginClient(c), nil
+	return &rpcClient{PluginClient: pluginpb.NewPluginClient(c), conn: c}, nil
 }
 
 // pluginSets is the versioned plugin set of both sides: exactly

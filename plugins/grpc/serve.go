@@ -60,6 +60,7 @@ func serve(s *server, describe func() plugins.Description) {
 		os.Exit(1)
 	}
 	s.stderr = os.Stderr
+	s.pool = &bufferPool{}
 	go watchParent(os.Getppid(), parentPollInterval)
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig:  handshake(),
@@ -72,6 +73,8 @@ func serve(s *server, describe func() plugins.Description) {
 				ggrpc.InitialConnWindowSize(windowBytes),
 				ggrpc.WriteBufferSize(ioBufferBytes),
 				ggrpc.ReadBufferSize(ioBufferBytes),
+				ggrpc.ForceServerCodec(columnCodec{}),
+				ggrpc.RecvBufferPool(s.pool),
 			)...)
 		},
 		Logger: hclog.New(&hclog.LoggerOptions{Name: s.desc.Name, Level: hclog.Warn, Output: os.Stderr}),
@@ -102,6 +105,13 @@ type server struct {
 
 	mu         sync.Mutex
 	configured bool
+	// req and out are Compute's input and output columns, reused from
+	// chunk to chunk (under mu).
+	req chunkInput
+	out [][]float64
+	// pool is the receive buffer pool; Compute gives its request buffer
+	// back once decoded.
+	pool *bufferPool
 
 	// stderr is the process's real stderr, which the host reads to the end
 	// even after a crash. go-plugin points os.Stdout and os.Stderr at pipes
@@ -193,6 +203,89 @@ func (s *server) Compute(_ context.Context, req *pluginpb.ComputeRequest) (resp 
 		return nil, status.Error(codes.Unknown, err.Error())
 	}
 	return resp, nil
+}
+
+// computeHandler serves Compute in place of the generated handler: it
+// decodes the request with columnCodec into reused columns, computes into
+// reused output columns and encodes the answer before it lets the next
+// call in, so nothing of one chunk is allocated anew for the next.
+func computeHandler(srv any, ctx context.Context, dec func(any) error, interceptor ggrpc.UnaryServerInterceptor) (any, error) {
+	s := srv.(*server)
+	if interceptor != nil || s.pool == nil {
+		// Not served by serve: the generated path.
+		in := new(pluginpb.ComputeRequest)
+		if err := dec(in); err != nil {
+			return nil, err
+		}
+		if interceptor == nil {
+			return s.Compute(ctx, in)
+		}
+		info := &ggrpc.UnaryServerInfo{Server: srv, FullMethod: pluginpb.Plugin_Compute_FullMethodName}
+		return interceptor(ctx, in, info, func(ctx context.Context, req any) (any, error) {
+			return s.Compute(ctx, req.(*pluginpb.ComputeRequest))
+		})
+	}
+	s.enter()
+	if s.formula == nil {
+		return nil, status.Errorf(codes.Unimplemented, "plugin %s is a %s plugin: it has no Compute", s.desc.Name, s.desc.Kind)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	req := &s.req
+	err := dec(req)
+	if req.raw != nil {
+		s.pool.Put(&req.raw)
+		req.raw = nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.compute(req)
+}
+
+func (s *server) compute(req *chunkInput) (resp encodedMessage, err error) {
+	if !s.configured {
+		return nil, status.Error(codes.FailedPrecondition, "Configure was not called")
+	}
+	if len(req.in) != len(s.desc.Inputs) {
+		return nil, status.Errorf(codes.InvalidArgument, "got %d input columns, declared %d", len(req.in), len(s.desc.Inputs))
+	}
+	rows := int(req.rows)
+	for j, c := range req.in {
+		if len(c) != rows {
+			return nil, status.Errorf(codes.InvalidArgument, "input %s: got %d values for %d rows", s.desc.Inputs[j], len(c), rows)
+		}
+	}
+	defer recoverPanic(&err)
+	if len(s.out) != len(s.desc.Outputs) {
+		s.out = make([][]float64, len(s.desc.Outputs))
+	}
+	for j := range s.out {
+		if cap(s.out[j]) < rows {
+			s.out[j] = make([]float64, rows)
+		}
+		// Zeroed, as a fresh column would be: a plugin may add into it.
+		s.out[j] = s.out[j][:rows]
+		clear(s.out[j])
+	}
+	// The plugin gets its own slice headers: what it does to them does not
+	// change s.out.
+	in := append([][]float64(nil), req.in...)
+	out := append([][]float64(nil), s.out...)
+	if err := s.formula.Compute(in, out); err != nil {
+		return nil, status.Error(codes.Unknown, err.Error())
+	}
+	size := 0
+	for _, c := range s.out {
+		size += sizeColumn(outputsField, len(c))
+	}
+	// The answer is a new buffer each time: gRPC writes it after the
+	// handler returns.
+	b := make([]byte, 0, size)
+	for _, c := range s.out {
+		b = appendColumn(b, outputsField, c)
+	}
+	return b, nil
 }
 
 func (s *server) Segment(_ context.Context, req *pluginpb.SegmentRequest) (resp *pluginpb.SegmentResponse, err error) {
