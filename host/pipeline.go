@@ -170,7 +170,12 @@ func (j *job) customers(ctx context.Context, e *env, p *progress) ([]summary.Cus
 		if err != nil {
 			return nil, nil, err
 		}
-		return s.Customers, &s, nil
+		// The caller keeps the summary for its report only: drop the
+		// customers from it, so that they (and the ids they point to) are
+		// garbage once scored.
+		customers := s.Customers
+		s.Customers = nil
+		return customers, &s, nil
 	}
 	cs, err := readSummary(e, j.input, j.cfg.Input.Columns)
 	return cs, nil, err
