@@ -201,7 +201,12 @@ func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount 
 	i := b.last
 	if i < 0 || intID != b.lastInt || intID && key != b.lastKey || !intID && id != b.lastID {
 		i = b.customer(id, key, intID, clone)
-		b.last, b.lastKey, b.lastInt, b.lastID = i, key, intID, b.ids[i]
+		b.last, b.lastKey, b.lastInt = i, key, intID
+		if !intID {
+			// Integer ids are compared by key: reading the stored id
+			// would cost a cache miss per row on a shuffled log.
+			b.lastID = b.ids[i]
+		}
 	}
 	n := len(b.log)
 	if n == 0 || len(b.log[n-1]) == logChunk {
