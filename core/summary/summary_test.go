@@ -3,10 +3,10 @@ package summary
 import (
 	"errors"
 	"fmt"
-	"runtime"
-	"strconv"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
+	"strconv"
 	"testing"
 	"time"
 )
