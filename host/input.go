@@ -103,7 +103,11 @@ func (s source) open(e *env, progress func(int)) (io.Reader, func() error, int64
 		r, closeFn = f, f.Close
 	}
 	r = &countingReader{r: r, n: progress}
-	br := bufio.NewReaderSize(r, 1<<20)
+	// A small buffer, enough to sniff gzip and to batch the decompressor's
+	// reads: once it is empty, reads at least its size (the CSV reader asks
+	// for a few hundred KiB at a time) go straight to the file instead of
+	// being copied through it.
+	br := bufio.NewReaderSize(r, 64<<10)
 	if magic, _ := br.Peek(2); bytes.Equal(magic, []byte{0x1f, 0x8b}) {
 		gz, err := gzip.NewReader(br)
 		if err != nil {

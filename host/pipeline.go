@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 
 	"github.com/clvkit/clvkit/core/formula"
@@ -175,7 +176,17 @@ func (j *job) customers(ctx context.Context, e *env, p *progress) ([]summary.Cus
 		if err != nil {
 			return nil, nil, err
 		}
-		return s.Customers, &s, nil
+		// The caller keeps the summary for its report only: drop the
+		// customers from it, so that they (and the ids they point to) are
+		// garbage once scored.
+		customers := s.Customers
+		s.Customers = nil
+		// Summarizing peaks at several times the customers' size, and the
+		// collector paces the next cycle on the heap it last saw live: start
+		// scoring from a heap holding only the customers, so that scoring
+		// does not grow the process to the summarizer's peak again.
+		runtime.GC()
+		return customers, &s, nil
 	}
 	cs, err := readSummary(e, j.input, j.cfg.Input.Columns)
 	return cs, nil, err

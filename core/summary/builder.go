@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // Options configures a Builder.
@@ -87,6 +88,15 @@ type Builder struct {
 	strIndex map[string]int32
 	ids      []string
 
+	// The customer of the previous row, looked up without the index when
+	// the next row has the same id (logs are often grouped by customer).
+	lastID  string
+	lastKey uint64
+	lastInt bool
+	last    int32 // -1: none
+
+	idArena []byte // cloned ids are copied here (see cloneID)
+
 	log [][]logRow // arrival log since the last grouping
 
 	// Grouped transactions, by customer in output order (see SortIDs):
@@ -123,7 +133,7 @@ func NewBuilder(opt Options) (*Builder, error) {
 		return nil, fmt.Errorf("summary: observation end: %w", err)
 	}
 	b := &Builder{opt: opt, obsDay: obs, calDay: obs,
-		intIndex: make(map[uint64]int32), strIndex: make(map[string]int32)}
+		intIndex: make(map[uint64]int32), strIndex: make(map[string]int32), last: -1}
 	if !opt.CalibrationEnd.IsZero() {
 		cal, err := dateDays(opt.CalibrationEnd)
 		if err != nil {
@@ -188,37 +198,52 @@ func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount 
 		return
 	}
 	b.kept++
-	var i int32
-	if intID {
-		if key >= uint64(len(b.direct)) && key < b.directLimit() {
-			b.growDirect(key)
-		}
-		if key < uint64(len(b.direct)) {
-			if i = b.direct[key] - 1; i < 0 {
-				i = b.newCustomer(id, clone)
-				b.direct[key] = i + 1
-			}
-			goto log
-		}
-		var found bool
-		if i, found = b.intIndex[key]; !found {
-			i = b.newCustomer(id, clone)
-			b.intIndex[key] = i
-		}
-	} else {
-		var found bool
-		if i, found = b.strIndex[id]; !found {
-			i = b.newCustomer(id, clone)
-			b.strIndex[b.ids[i]] = i
+	i := b.last
+	if i < 0 || intID != b.lastInt || intID && key != b.lastKey || !intID && id != b.lastID {
+		i = b.customer(id, key, intID, clone)
+		b.last, b.lastKey, b.lastInt = i, key, intID
+		if !intID {
+			// Integer ids are compared by key: reading the stored id
+			// would cost a cache miss per row on a shuffled log.
+			b.lastID = b.ids[i]
 		}
 	}
-log:
 	n := len(b.log)
 	if n == 0 || len(b.log[n-1]) == logChunk {
 		b.log = append(b.log, make([]logRow, 0, logChunk))
 		n++
 	}
 	b.log[n-1] = append(b.log[n-1], logRow{i, day, amount})
+}
+
+// customer returns the position of the customer id (with intKey(id) =
+// key, intID), adding it if new.
+func (b *Builder) customer(id string, key uint64, intID bool, clone bool) int32 {
+	if intID {
+		if key >= uint64(len(b.direct)) && key < b.directLimit() {
+			b.growDirect(key)
+		}
+		if key < uint64(len(b.direct)) {
+			i := b.direct[key] - 1
+			if i < 0 {
+				i = b.newCustomer(id, clone)
+				b.direct[key] = i + 1
+			}
+			return i
+		}
+		i, found := b.intIndex[key]
+		if !found {
+			i = b.newCustomer(id, clone)
+			b.intIndex[key] = i
+		}
+		return i
+	}
+	i, found := b.strIndex[id]
+	if !found {
+		i = b.newCustomer(id, clone)
+		b.strIndex[b.ids[i]] = i
+	}
+	return i
 }
 
 // directLimit is the largest size the direct id table may grow to: 4 slots
@@ -248,10 +273,29 @@ func (b *Builder) growDirect(key uint64) {
 
 func (b *Builder) newCustomer(id string, clone bool) int32 {
 	if clone {
-		id = strings.Clone(id)
+		id = b.cloneID(id)
 	}
 	b.ids = append(b.ids, id)
 	return int32(len(b.ids) - 1)
+}
+
+// idBlock is the size of a block of the id arena.
+const idBlock = 64 << 10
+
+// cloneID returns a copy of id, a non-empty string. Short ids are copied
+// into the current block of an append-only arena rather than allocated one
+// by one: a million customers then cost a few hundred allocations, not a
+// million. A block lives as long as any id in it.
+func (b *Builder) cloneID(id string) string {
+	if len(id) > idBlock/16 {
+		return strings.Clone(id)
+	}
+	if len(b.idArena)+len(id) > cap(b.idArena) {
+		b.idArena = make([]byte, 0, idBlock)
+	}
+	k := len(b.idArena)
+	b.idArena = append(b.idArena, id...)
+	return unsafe.String(&b.idArena[k], len(id))
 }
 
 // intKey returns the value of a canonical decimal integer id: 1 to 18
@@ -275,57 +319,114 @@ func intKey(id string) (uint64, bool) {
 // order, sorting each customer's transactions by (day, amount): the
 // canonical order in which amounts are added, so results do not depend on
 // the input's row order.
+//
+// It is a counting sort split across the cores: each worker owns a
+// contiguous run of log chunks. While the customers are sorted, the workers
+// count their rows per customer; each customer then gets, in output order,
+// its previously grouped entries followed by one stretch per worker, and
+// the workers scatter their rows into their stretches, dropping each chunk
+// once it is copied so that the collector can reclaim the log as the
+// grouped arrays fill. The layout is that of a sequential pass (arrival
+// order within a customer), whatever the number of workers.
 func (b *Builder) group() {
 	if len(b.log) == 0 && len(b.off) == len(b.ids)+1 {
 		return
 	}
 	n := len(b.ids)
-	order := b.sortedCustomers()
-	rank := make([]int32, n)
-	for r, i := range order {
-		rank[i] = int32(r)
+	rows := 0
+	for _, c := range b.log {
+		rows += len(c)
+	}
+	workers := 1
+	if rows >= parallelRows {
+		workers = min(runtime.GOMAXPROCS(0), 8, len(b.log))
+	}
+	// chunks returns worker w's run of log chunks.
+	chunks := func(w int) (int, int) { return len(b.log) * w / workers, len(b.log) * (w + 1) / workers }
+
+	// Sort the customers while the workers count their rows: cur[w][i] is
+	// the number of worker w's rows of customer i, then where the next one
+	// goes.
+	var order []int32
+	cur := make([][]int32, workers)
+	var wg sync.WaitGroup
+	wg.Go(func() { order = b.sortedCustomers() })
+	for w := range workers {
+		wg.Go(func() {
+			cnt := make([]int32, n)
+			c0, c1 := chunks(w)
+			for _, c := range b.log[c0:c1] {
+				for _, row := range c {
+					cnt[row.cust]++
+				}
+			}
+			cur[w] = cnt
+		})
+	}
+	wg.Wait()
+
+	// Offsets in output order; the previous grouping's entries come first.
+	prev := make([]int32, n) // customer → its entries in the previous grouping
+	for r := 0; r+1 < len(b.off); r++ {
+		prev[b.order[r]] = b.off[r+1] - b.off[r]
 	}
 	off := make([]int32, n+1)
-	for r := 0; r+1 < len(b.off); r++ {
-		off[rank[b.order[r]]+1] = b.off[r+1] - b.off[r]
-	}
-	for _, c := range b.log {
-		for _, row := range c {
-			off[rank[row.cust]+1]++
+	pos := int32(0)
+	for r, i := range order {
+		off[r] = pos
+		pos += prev[i]
+		for _, cnt := range cur {
+			k := cnt[i]
+			cnt[i] = pos
+			pos += k
 		}
 	}
-	for i := 1; i <= n; i++ {
-		off[i] += off[i-1]
-	}
-	total := int(off[n])
-	days := make([]int32, total)
-	amounts := make([]float64, total)
-	next := make([]int32, n)
-	copy(next, off[:n])
-	for r := 0; r+1 < len(b.off); r++ {
-		nr := rank[b.order[r]]
-		k := copy(days[next[nr]:], b.days[b.off[r]:b.off[r+1]])
-		copy(amounts[next[nr]:], b.amounts[b.off[r]:b.off[r+1]])
-		next[nr] += int32(k)
-	}
-	b.days, b.amounts = nil, nil
-	for ci, c := range b.log {
-		for _, row := range c {
-			r := rank[row.cust]
-			j := next[r]
-			days[j], amounts[j] = row.day, row.amount
-			next[r]++
+	off[n] = pos
+	prev = nil
+	days := make([]int32, pos)
+	amounts := make([]float64, pos)
+	if len(b.off) > 0 {
+		rank := make([]int32, n) // customer → new rank
+		for r, i := range order {
+			rank[i] = int32(r)
 		}
-		b.log[ci] = nil // let the collector have it
+		for r := 0; r+1 < len(b.off); r++ {
+			lo, hi := b.off[r], b.off[r+1]
+			j := off[rank[b.order[r]]]
+			copy(days[j:], b.days[lo:hi])
+			copy(amounts[j:], b.amounts[lo:hi])
+		}
+		b.days, b.amounts = nil, nil
 	}
-	b.log = nil
-	next, rank = nil, nil
+	for w := range workers {
+		wg.Go(func() {
+			next := cur[w]
+			c0, c1 := chunks(w)
+			for ci := c0; ci < c1; ci++ {
+				for _, row := range b.log[ci] {
+					j := next[row.cust]
+					days[j], amounts[j] = row.day, row.amount
+					next[row.cust] = j + 1
+				}
+				b.log[ci] = nil // let the collector have it
+			}
+		})
+	}
+	wg.Wait()
+	b.log, cur = nil, nil
+	if rows >= parallelRows {
+		// The arrival log (16 bytes a row) is now garbage. Collect it at
+		// once rather than at the next automatic cycle: the summary's
+		// output is then allocated in its memory, which keeps the peak
+		// heap near the log plus the grouped arrays, and reuses pages
+		// already mapped instead of faulting in fresh ones.
+		runtime.GC()
+	}
 	// Customers are independent: sort them in parallel parts.
 	parts := 1
-	if n >= 1<<16 {
+	if n >= parallelCustomers {
 		parts = min(runtime.GOMAXPROCS(0), 8)
 	}
-	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Go(func() { sortEntries(off[n*p/parts:n*(p+1)/parts+1], days, amounts) })
 	}

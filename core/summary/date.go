@@ -163,8 +163,9 @@ func dateDays(t time.Time) (int32, error) {
 
 // dayTime returns midnight UTC of the day numbered d (days since 1970-01-01).
 func dayTime(d int32) time.Time {
-	y, m, dd := civilFromDays(int64(d))
-	return time.Date(y, time.Month(m), dd, 0, 0, 0, 0, time.UTC)
+	// The same value as time.Date(y, m, d, 0, 0, 0, 0, time.UTC), without
+	// the calendar arithmetic.
+	return time.Unix(int64(d)*86400, 0).UTC()
 }
 
 func isLeap(y int) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }

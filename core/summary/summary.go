@@ -10,6 +10,12 @@ import (
 	"time"
 )
 
+// Work is split across the cores above these sizes (variables for tests).
+var (
+	parallelCustomers = 1 << 16 // customers to sort or summarize
+	parallelRows      = 1 << 20 // log rows to group
+)
+
 // Customer is one customer's summary in the BTYD convention of lifetimes.
 // With a calibration/holdout split every field but the Holdout ones
 // describes the calibration window only.
@@ -139,9 +145,13 @@ func (b *Builder) Summary() (Summary, error) {
 			if days[0] > endDay {
 				continue // new in the holdout window
 			}
+			// Fields are set one by one: out is freshly zeroed, and
+			// copying a whole Customer (which holds pointers) costs
+			// write barriers while the collector runs.
 			c := &out[n]
 			n++
-			*c = Customer{ID: b.ids[b.order[r]], First: dayTime(days[0])}
+			c.ID = b.ids[b.order[r]]
+			c.First = dayTime(days[0])
 			var (
 				firstP   = g.period(days[0])
 				curP     = firstP
@@ -207,7 +217,7 @@ func (b *Builder) Summary() (Summary, error) {
 	// then closed up.
 	nc := len(b.order)
 	parts := 1
-	if nc >= 1<<16 {
+	if nc >= parallelCustomers {
 		parts = min(runtime.GOMAXPROCS(0), 8)
 	}
 	all := make([]Customer, nc)
@@ -221,6 +231,10 @@ func (b *Builder) Summary() (Summary, error) {
 	kept := 0
 	for p := range parts {
 		r0 := nc * p / parts
+		if r0 == kept { // nothing to close up (no customer new in the holdout)
+			kept += counts[p]
+			continue
+		}
 		kept += copy(all[kept:], all[r0:r0+counts[p]])
 	}
 	clear(all[kept:])
@@ -239,39 +253,109 @@ func (b *Builder) Summary() (Summary, error) {
 }
 
 // sortedCustomers returns customer positions ordered by id (see SortIDs).
+// Ids are sorted as (key, position) pairs whose key orders most of them
+// without looking at the strings (see sortKeyed), on all cores.
 func (b *Builder) sortedCustomers() []int32 {
 	order := make([]int32, len(b.ids))
-	for i := range order {
-		order[i] = int32(i)
-	}
 	if !AllIntegerIDs(b.ids) {
-		slices.SortFunc(order, func(x, y int32) int { return strings.Compare(b.ids[x], b.ids[y]) })
-		return order
+		// Bytewise: the key is the first 8 bytes, big-endian, zero-padded;
+		// keys that differ order their ids, equal keys fall back to the
+		// strings.
+		ks := make([]keyedID, len(b.ids))
+		for i, id := range b.ids {
+			var v uint64
+			for j := range 8 {
+				v <<= 8
+				if j < len(id) {
+					v |= uint64(id[j])
+				}
+			}
+			ks[i] = keyedID{v, int32(i)}
+		}
+		return b.sortKeyed(ks, order)
 	}
 	// Integer ids: sort by value when every value fits in 18 digits (the
 	// common case, and much faster), else by CompareIDs.
-	type keyed struct {
-		v uint64
-		i int32
-	}
-	ks := make([]keyed, len(order))
-	for j, i := range order {
-		t := strings.TrimLeft(b.ids[i], "0")
+	ks := make([]keyedID, len(order))
+	for i, id := range b.ids {
+		t := strings.TrimLeft(id, "0")
 		if len(t) > 18 {
+			for j := range order {
+				order[j] = int32(j)
+			}
 			slices.SortFunc(order, func(x, y int32) int { return CompareIDs(b.ids[x], b.ids[y], true) })
 			return order
 		}
 		v, _ := intKey(t)
-		ks[j] = keyed{v, i}
+		ks[i] = keyedID{v, int32(i)}
 	}
-	slices.SortFunc(ks, func(x, y keyed) int {
+	return b.sortKeyed(ks, order)
+}
+
+// keyedID is a customer position with a sort key.
+type keyedID struct {
+	v uint64
+	i int32
+}
+
+// sortKeyed sorts ks by key, equal keys by id bytewise, and writes the
+// positions in that order to order, which it returns. Ids are distinct, so
+// the order is total and the result does not depend on how the work is
+// split: on several cores, parts are sorted in parallel and merged.
+func (b *Builder) sortKeyed(ks []keyedID, order []int32) []int32 {
+	cmpKeyed := func(x, y keyedID) int {
 		if c := cmp.Compare(x.v, y.v); c != 0 {
 			return c
 		}
 		return strings.Compare(b.ids[x.i], b.ids[y.i])
-	})
+	}
+	parts := 1
+	if len(ks) >= parallelCustomers {
+		parts = min(runtime.GOMAXPROCS(0), 8)
+	}
+	bounds := make([]int, parts+1)
+	for p := range bounds {
+		bounds[p] = len(ks) * p / parts
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() { slices.SortFunc(ks[bounds[p]:bounds[p+1]], cmpKeyed) })
+	}
+	wg.Wait()
+	// Merge sorted runs pairwise until one is left.
+	tmp := make([]keyedID, len(ks))
+	for len(bounds) > 2 {
+		var nb []int
+		for p := 0; p+1 < len(bounds); p += 2 {
+			nb = append(nb, bounds[p])
+			if p+2 < len(bounds) {
+				lo, mid, hi := bounds[p], bounds[p+1], bounds[p+2]
+				wg.Go(func() { mergeKeyed(tmp[lo:hi], ks[lo:mid], ks[mid:hi], cmpKeyed) })
+			} else {
+				copy(tmp[bounds[p]:], ks[bounds[p]:bounds[p+1]])
+			}
+		}
+		wg.Wait()
+		bounds = append(nb, len(ks))
+		ks, tmp = tmp, ks
+	}
 	for j, k := range ks {
 		order[j] = k.i
 	}
 	return order
+}
+
+// mergeKeyed merges the sorted runs x and y into dst.
+func mergeKeyed(dst, x, y []keyedID, cmp func(x, y keyedID) int) {
+	k := 0
+	for len(x) > 0 && len(y) > 0 {
+		if cmp(y[0], x[0]) < 0 {
+			dst[k], y = y[0], y[1:]
+		} else {
+			dst[k], x = x[0], x[1:]
+		}
+		k++
+	}
+	k += copy(dst[k:], x)
+	copy(dst[k:], y)
 }

@@ -2,8 +2,11 @@ package summary
 
 import (
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"runtime"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -201,5 +204,66 @@ func TestOffsetDate(t *testing.T) {
 		[]Transaction{{Customer: "a", Time: time.Date(2024, 1, 1, 23, 30, 0, 0, loc)}})
 	if c := s.Customers[0]; !c.First.Equal(date("2024-01-01")) || c.T != 2 {
 		t.Errorf("%+v", c)
+	}
+}
+
+// TestParallelDeterminism checks that splitting the grouping, the id sort
+// and the summary across goroutines changes nothing: the same log, in any
+// row order, summarized (twice, with rows added in between) at several
+// GOMAXPROCS with the parallel thresholds lowered, gives the same result
+// as one goroutine.
+func TestParallelDeterminism(t *testing.T) {
+	defer func(c, r int) { parallelCustomers, parallelRows = c, r }(parallelCustomers, parallelRows)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, ids := range []string{"int", "mixed"} {
+		var txs []Transaction
+		for range 3 * logChunk {
+			c := r.IntN(5000)
+			id := strconv.Itoa(c)
+			if ids == "mixed" && c%3 == 0 {
+				id = fmt.Sprintf("%08x", c*2654435761)
+			}
+			txs = append(txs, Transaction{Customer: id, Time: date("2024-01-01").AddDate(0, 0, r.IntN(90)),
+				Amount: r.Float64()*1e6 - 3e5 + 0.1})
+		}
+		opt := Options{Grain: Week, Unit: Weeks, CalibrationEnd: date("2024-02-01"), ObservationEnd: date("2024-03-01")}
+		run := func() (Summary, Summary) {
+			b, err := NewBuilder(opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			half := len(txs) / 2
+			for _, x := range txs[:half] {
+				b.Add(x)
+			}
+			s1, _ := b.Summary()
+			for _, x := range txs[half:] {
+				b.Add(x)
+			}
+			s2, _ := b.Summary()
+			return s1, s2
+		}
+		runtime.GOMAXPROCS(1)
+		want1, want2 := run()
+		parallelCustomers, parallelRows = 100, 1000
+		for _, procs := range []int{1, 2, 3, 8} {
+			runtime.GOMAXPROCS(procs)
+			got1, got2 := run()
+			if !reflect.DeepEqual(got1, want1) || !reflect.DeepEqual(got2, want2) {
+				t.Fatalf("%s ids, GOMAXPROCS %d: summary differs from the sequential one", ids, procs)
+			}
+		}
+		// Row order: the full log shuffled gives the same final summary.
+		r.Shuffle(len(txs), func(i, j int) { txs[i], txs[j] = txs[j], txs[i] })
+		runtime.GOMAXPROCS(2)
+		b, _ := NewBuilder(opt)
+		for _, x := range txs {
+			b.Add(x)
+		}
+		if s, _ := b.Summary(); !reflect.DeepEqual(s, want2) {
+			t.Fatalf("%s ids: summary depends on row order", ids)
+		}
+		parallelCustomers, parallelRows = 1<<16, 1<<20
 	}
 }
