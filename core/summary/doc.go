@@ -104,10 +104,14 @@
 // semantics; from the first line holding a quote on, encoding/csv reads
 // the rest, so quoting and its errors are exactly encoding/csv's. Integer
 // ids are keyed by value, amounts take an exact decimal fast path
-// (parseAmount, bit-identical to strconv.ParseFloat). Summary groups the
-// log by customer in output order, so the per-customer pass reads memory
-// sequentially, and sorts and summarizes customers on all cores. Fuzz
-// targets check each fast path against the standard library.
+// (parseAmount, bit-identical to strconv.ParseFloat), and a run of rows of
+// one customer skips the id lookup. Summary groups the log by customer on
+// all cores (each worker counts and scatters its own run of log chunks,
+// keeping arrival order within a customer, so the layout does not depend on
+// the number of workers), frees the arrival log, and then sorts and
+// summarizes customers on all cores, each worker writing its own stretch of
+// the output. Fuzz targets check each fast path against the standard
+// library, and TestParallelDeterminism checks results for 1 to 8 workers.
 //
 // BenchmarkSummarize10M summarizes a 10M-row, 1M-customer CSV log and
 // reports the ratio to encoding/csv merely reading the same bytes, both
