@@ -80,6 +80,138 @@ async function newPage(viewport = { width: 1280, height: 900 }) {
 }
 const value = (page, sel) => page.$eval(sel, (el) => Number(el.dataset.value));
 
+// parseCSV splits CSV text (encoding/csv's quoting) into rows of fields.
+function parseCSV(text) {
+  const rows = [];
+  let row = []; let f = ''; let q = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (q) {
+      if (c === '"' && text[i + 1] === '"') { f += '"'; i++; } else if (c === '"') q = false; else f += c;
+    } else if (c === '"') q = true;
+    else if (c === ',') { row.push(f); f = ''; } else if (c === '\n') { row.push(f); rows.push(row); row = []; f = ''; } else f += c;
+  }
+  if (f !== '' || row.length) { row.push(f); rows.push(row); }
+  return rows;
+}
+// near: a value the page computed against one clv score wrote with 6
+// decimals: 1e-6 relative (the wasm core's last-bit differences) plus the
+// rounding.
+const near = (got, want) => Math.abs(got - want) <= TOL * Math.max(1, Math.abs(want)) + 5e-7;
+
+async function runPluginFile(page, path) {
+  await page.setInputFiles('#plugin-file', path);
+  await page.waitForFunction(() => /^Loaded|^$/.test(document.getElementById('plugin-status').textContent) && (document.getElementById('plugin-status').textContent || document.getElementById('plugin-error').textContent), null, { timeout: 20000 });
+}
+async function clickRun(page) {
+  await page.click('#plugin-run');
+  await page.waitForFunction(() => !document.getElementById('plugin-run').disabled && (document.getElementById('plugin-status').textContent || document.getElementById('plugin-error').textContent), null, { timeout: 30000 });
+  return page.$eval('#plugin-error', (e) => e.textContent);
+}
+
+async function pluginChecks(page, P) {
+  await page.fill('#search', '');
+  // Formula plugin: contribution.
+  await runPluginFile(page, P.contribution);
+  const summary = await page.$eval('#plugin-summary', (e) => e.textContent);
+  check('contribution plugin loads and describes itself', /contribution version 1\.0\.0: a formula plugin/.test(summary), summary);
+  const params = await page.$$eval('#plugin-params input', (els) => els.map((e) => `${e.dataset.param}=${e.value}`));
+  check('plugin parameters shown with their defaults', params.join(' ') === 'margin=0.3 return_rate=0.08 cost_per_order=2.5', params.join(' '));
+  check('plugin inputs and outputs shown', (await page.$eval('#plugin-inputs', (e) => e.textContent)) === 'expected_purchases, expected_spend' &&
+    (await page.$eval('#plugin-outputs', (e) => e.textContent)) === 'predicted_revenue, contribution_clv');
+  // An out-of-range parameter is refused inline.
+  await page.fill('#pp-margin', '2');
+  let err = await clickRun(page);
+  check('out-of-range plugin parameter refused inline', /not valid/.test(err) && (await page.$eval('#pp-margin', (e) => e.getAttribute('aria-invalid'))) === 'true', err);
+  // clv.toml's values (equal to the defaults), typed in.
+  await page.fill('#pp-margin', '0.30');
+  await page.fill('#pp-return_rate', '0.08');
+  await page.fill('#pp-cost_per_order', '2.50');
+  err = await clickRun(page);
+  check('contribution plugin runs', err === '', err || await page.$eval('#plugin-status', (e) => e.textContent));
+  const ids = Object.keys(P.contributionClv);
+  for (const [col, want] of [['contribution_clv', P.contributionClv], ['predicted_revenue', P.predictedRevenue]]) {
+    const got = await page.evaluate(([c, i]) => globalThis.__clvPage.pluginColumn(c, i), [col, ids]);
+    const bad = ids.filter((id, k) => !(got && near(got[k], want[id])));
+    check(`${col} equals clv score for ${ids.length} customers`, bad.length === 0, bad.map((id) => `${id}: ${got && got[ids.indexOf(id)]} vs ${want[id]}`).join('; ') || ids.map((id, k) => `${id} ${got[k].toFixed(4)}`).join(', '));
+  }
+  check('plugin columns in the customer table', (await page.$$('#customers th button[data-col="contribution_clv"]')).length === 1);
+
+  // Segmentation plugin: valuematrix.
+  await runPluginFile(page, P.valuematrix);
+  check('valuematrix plugin loads as a segmentation', (await page.$eval('#plugin-summary', (e) => e.dataset.kind)) === 'segmentation');
+  err = await clickRun(page);
+  check('valuematrix plugin runs', err === '', err);
+  const counts = Object.fromEntries(await page.$$eval('#plugin-segments tbody tr', (trs) => trs.map((t) => [t.dataset.label, Number(t.dataset.count)])));
+  const labels = new Set([...Object.keys(counts), ...Object.keys(P.segments)]);
+  const diff = [...labels].filter((l) => (counts[l] || 0) !== (P.segments[l] || 0));
+  check('segment counts equal clv score', diff.length === 0, diff.map((l) => `${l}: ${counts[l] || 0} vs ${P.segments[l] || 0}`).join('; ') || JSON.stringify(counts));
+  check('plugin_segment in the customer table', (await page.$$('#customers th button[data-col="plugin_segment"]')).length === 1);
+
+  // The scored CSV carries the plugins' columns; every customer's matches.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const csvPath = join(out, 'cdnow-page-plugin-scores.csv');
+  await dl.saveAs(csvPath);
+  const got = parseCSV(readFileSync(csvPath, 'utf8'));
+  const want = parseCSV(readFileSync(P.scoresCsv, 'utf8'));
+  const gi = (n) => got[0].indexOf(n); const wi = (n) => want[0].indexOf(n);
+  check('scored CSV ends with the plugin columns', got[0].slice(-3).join() === 'predicted_revenue,contribution_clv,plugin_segment', got[0].slice(-3).join());
+  const byId = new Map(want.slice(1).map((r) => [r[0], r]));
+  let bad = 0; let example = '';
+  for (const r of got.slice(1)) {
+    const w = byId.get(r[0]);
+    const ok = w && near(Number(r[gi('contribution_clv')]), Number(w[wi('contribution_clv')])) && near(Number(r[gi('predicted_revenue')]), Number(w[wi('predicted_revenue')])) &&
+      r[gi('plugin_segment')] === w[wi('segment')];
+    if (!ok) { bad++; if (!example) example = `${r[0]}: ${r.slice(-3).join('|')} vs ${w ? [w[wi('predicted_revenue')], w[wi('contribution_clv')], w[wi('segment')]].join('|') : 'missing'}`; }
+  }
+  check('scored CSV plugin columns equal clv score for every customer', got.length - 1 === P.customers && bad === 0, `${got.length - 1} customers, ${bad} differ${example ? `; e.g. ${example}` : ''}`);
+
+  // A misbehaving plugin: NaN, a panic, a hang (stopped after the time
+  // limit); then the page still works and the same plugin runs again.
+  await runPluginFile(page, P.stuck);
+  await page.fill('#plugin-timeout', '1');
+  await page.fill('#pp-mode', '2');
+  err = await clickRun(page);
+  check('a NaN answer is refused, naming plugin and batch', err.startsWith('plugin stuck: batch 1: column stuck_double, row 1 of the batch: NaN is not a finite number'), err);
+  await page.fill('#pp-mode', '3');
+  err = await clickRun(page);
+  check('a panicking plugin is reported', err.startsWith('plugin stuck: batch 1: ') && err.includes('upside down'), err);
+  await page.fill('#pp-mode', '1');
+  const t = Date.now();
+  err = await clickRun(page);
+  const took = Date.now() - t;
+  check('a hanging plugin is stopped after the time limit', err.startsWith('plugin stuck: batch 1: timed out after 1s') && took < 5000, `${err} (${took} ms)`);
+  await page.fill('#in-aov', '150');
+  await page.waitForFunction(() => Math.abs(Number(document.getElementById('out-clv').dataset.value) - 150 * 4 * 3 * 0.4) < 1e-9);
+  check('the calculator still responds after a plugin was stopped', true);
+  await page.fill('#pp-mode', '0');
+  err = await clickRun(page);
+  const doubled = await page.evaluate(() => {
+    const p = globalThis.__clvPage;
+    const ids = ['0001', '0002'];
+    return [p.pluginColumn('stuck_double', ids), p.pluginColumn('clv', ids)];
+  });
+  check('the stopped plugin runs again (a fresh instance)', err === '' && doubled[0] && doubled[0].every((v, i) => v === 2 * doubled[1][i]), err || JSON.stringify(doubled));
+  await page.fill('#plugin-timeout', '10');
+  // A file that is not a plugin is refused with a message.
+  await page.locator('#plugins').screenshot({ path: join(out, 'plugins-panel.png') });
+  await runPluginFile(page, P.scoresCsv);
+  err = await page.$eval('#plugin-error', (e) => e.textContent);
+  check('a file that is not WebAssembly is refused', err.startsWith('Could not load plugin-scores.csv: plugin plugin-scores: initialize: compile:'), err);
+  const unlabeled = await page.evaluate(() => [...document.querySelectorAll('#plugins input, #plugins button')].filter((e) => !e.closest('[hidden]') &&
+    !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim())).map((e) => e.id));
+  check('every plugin control has a label', unlabeled.length === 0, unlabeled.join(', '));
+  // Enter on the drop zone clicks the file input (the click is caught here,
+  // so no dialog opens).
+  await page.evaluate(() => {
+    globalThis.__pickerClicks = 0;
+    document.getElementById('plugin-file').addEventListener('click', (e) => { globalThis.__pickerClicks++; e.preventDefault(); }, { once: true });
+  });
+  await page.focus('#plugin-drop');
+  await page.keyboard.press('Enter');
+  check('the plugin drop zone opens the file picker with Enter', (await page.evaluate(() => globalThis.__pickerClicks)) === 1);
+}
+
 try {
   // 1. First result after load, and the defaults.
   let page = await newPage();
@@ -174,6 +306,11 @@ try {
   check('downloaded CSV equals clv score (numbers within 1e-6 relative + one last digit, text exact)', cmp.shapeOK && cmp.textDiffs === 0,
     `${cmp.identicalLines} of ${cmp.lines} lines byte-identical; largest difference ${cmp.maxAbsDiff}${cmp.example ? `; e.g. ${cmp.example}` : ''}`);
   await page.screenshot({ path: join(out, 'data-desktop.png'), fullPage: true });
+
+  // 6b. Plugins: the .wasm files clv score runs (built by web/plugins_test.go),
+  // loaded into the page after scoring CDNOW; their numbers must equal
+  // `clv score --config examples/plugins/clv.toml`.
+  if (expected.plugins) await pluginChecks(page, expected.plugins);
 
   // 7. Phone width.
   const phone = await newPage({ width: 390, height: 844 });

@@ -4,6 +4,7 @@
 // the URL fragment and localStorage.
 import { call, compile, num, start } from './wasm.js';
 import { barChart, lineChart, tornadoChart } from './charts.js';
+import { Plugin, csvField, formatF, paramError } from './plugin-host.js';
 
 const $ = (id) => document.getElementById(id);
 const t0 = performance.now();
@@ -356,6 +357,7 @@ async function runScore() {
     showProgress('reading', 0);
     const m = await ask({ type: 'score', settings });
     scored = { ...m, ids: m.ids };
+    resetPluginColumns();
     renderScored(m, performance.now() - tStart);
   } catch (err) {
     $('data-error').textContent = err.message;
@@ -424,7 +426,7 @@ function renderScored(m, ms) {
   renderTable();
 }
 function renderTable() {
-  const cols = TABLE_COLS.filter(([n]) => n === 'customer_id' || scored.columns[n]);
+  const cols = [...TABLE_COLS.filter(([n]) => n === 'customer_id' || scored.columns[n]), ...pluginCols.map((c) => [c.name, c.name, c.why])];
   const n = scored.ids.length;
   if (!view.order) {
     const idx = Array.from({ length: n }, (_, i) => i);
@@ -443,7 +445,7 @@ function renderTable() {
     const th = document.createElement('th');
     th.scope = 'col';
     th.title = why;
-    if (!['customer_id', 'rfm', 'segment', 'tier'].includes(name)) th.className = 'num';
+    if (!['customer_id', 'rfm', 'segment', 'tier', 'plugin_segment'].includes(name)) th.className = 'num';
     th.setAttribute('aria-sort', view.sortCol === name ? (view.dir > 0 ? 'ascending' : 'descending') : 'none');
     const b = document.createElement('button');
     b.type = 'button';
@@ -477,7 +479,7 @@ function renderTable() {
 }
 async function download() {
   const m = await ask({ type: 'csv', precision: 6 });
-  const url = URL.createObjectURL(new Blob([m.bytes], { type: 'text/csv' }));
+  const url = URL.createObjectURL(new Blob([withPluginColumns(m.bytes, 6)], { type: 'text/csv' }));
   const a = document.createElement('a');
   a.href = url;
   a.download = 'scores.csv';
@@ -485,6 +487,211 @@ async function download() {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// ---- plugins (plugin-host.js runs them, each in its own worker) ----
+let plugin = null; // the loaded Plugin
+let pluginCols = []; // columns plugins added: {name, why, kind, levels}
+function resetPluginColumns() {
+  pluginCols = [];
+  $('plugin-segments-wrap').hidden = true;
+  $('plugin-status').textContent = '';
+  $('plugin-error').textContent = '';
+  $('segments-caption').innerHTML = '<strong>Segments.</strong> Customers in each RFM segment (recency, frequency, monetary scores 1–5).';
+}
+// addColumn adds (or replaces) a plugin's column in the scored data.
+function addColumn(name, values, why, kind = 'float', levels) {
+  scored.columns[name] = values;
+  const info = { name, kind, ...(levels ? { levels } : {}) };
+  const i = scored.result.columns.findIndex((c) => c.name === name);
+  if (i >= 0) scored.result.columns[i] = info; else scored.result.columns.push(info);
+  const j = pluginCols.findIndex((c) => c.name === name);
+  const col = { name, why, kind, levels };
+  if (j >= 0) pluginCols[j] = col; else pluginCols.push(col);
+}
+// withPluginColumns appends the plugins' columns to the scored CSV, in the
+// CSV writer's format (floats at precision decimals, labels quoted as
+// encoding/csv does). Rows are in the order of scored.ids.
+function withPluginColumns(bytes, precision) {
+  if (pluginCols.length === 0) return bytes;
+  const lines = new TextDecoder().decode(bytes).split('\n');
+  const out = [lines[0] + pluginCols.map((c) => ',' + csvField(c.name)).join('')];
+  for (let i = 0; i < scored.ids.length; i++) {
+    let line = lines[i + 1];
+    for (const c of pluginCols) {
+      const v = scored.columns[c.name][i];
+      line += ',' + (c.kind === 'label' ? csvField(c.levels[v]) : formatF(v, precision));
+    }
+    out.push(line);
+  }
+  return out.join('\n') + '\n';
+}
+function pluginTimeoutMs() {
+  const el = $('plugin-timeout');
+  const s = el.valueAsNumber;
+  if (!(s >= 0.1 && s <= 600)) {
+    el.setAttribute('aria-invalid', 'true');
+    throw new Error('Set the time limit to a number of seconds between 0.1 and 600.');
+  }
+  el.removeAttribute('aria-invalid');
+  return Math.round(s * 1000);
+}
+// pluginInputs returns the plugin's input columns from the scored data, or
+// throws saying which are missing.
+function pluginInputs(d) {
+  const missing = [];
+  const cols = d.inputs.map((name) => {
+    const info = scored.result.columns.find((c) => c.name === name);
+    if (!info || !scored.columns[name]) { missing.push(name); return null; }
+    if (info.kind === 'label') throw new Error(`The plugin reads ${name}, which holds labels, not numbers: it cannot run on these scores.`);
+    return scored.columns[name];
+  });
+  if (missing.length) {
+    const spend = missing.some((n) => ['expected_spend', 'clv', 'monetary_value'].includes(n)) && !scored.result.spend;
+    throw new Error(`The plugin reads ${missing.join(', ')}, which these scores do not have${spend ? ' (score with an amount column to get spend and CLV)' : ''}. Columns here: ${scored.result.columns.filter((c) => c.kind !== 'label').map((c) => c.name).join(', ')}.`);
+  }
+  return cols;
+}
+function showPlugin(d) {
+  const kinds = {
+    formula: `a formula plugin: it adds ${d.outputs.length === 1 ? 'a column' : `${d.outputs.length} columns`} to every customer`,
+    segmentation: `a segmentation plugin: it puts every customer in one of ${d.labels.length} segments`,
+  };
+  $('plugin-summary').textContent = `${d.name} ${d.version ? `version ${d.version}` : ''}: ${kinds[d.kind]}.`;
+  $('plugin-summary').dataset.kind = d.kind;
+  $('plugin-inputs').textContent = d.inputs.join(', ');
+  $('plugin-outputs-label').textContent = d.kind === 'formula' ? 'Adds' : 'Segments';
+  $('plugin-outputs').textContent = d.kind === 'formula' ? d.outputs.join(', ') : `${d.labels.join('; ')} (as the column plugin_segment)`;
+  const form = $('plugin-params');
+  form.replaceChildren();
+  for (const p of d.params) {
+    const id = `pp-${p.name}`;
+    const div = document.createElement('div');
+    div.className = 'field';
+    const bounds = p.max > p.min ? ` Between ${p.min} and ${p.max}.` : '';
+    div.innerHTML = `<label for="${id}"></label><input id="${id}" type="number" step="any" inputmode="decimal" aria-describedby="${id}-hint ${id}-err">
+      <p class="hint" id="${id}-hint"></p><p class="error" id="${id}-err"></p>`;
+    div.querySelector('label').textContent = p.name;
+    div.querySelector('input').value = String(p.default);
+    div.querySelector('input').dataset.param = p.name;
+    div.querySelector('.hint').textContent = `${p.description ? p.description.charAt(0).toUpperCase() + p.description.slice(1) + '.' : ''} Default ${p.default}.${bounds}`;
+    form.appendChild(div);
+  }
+  if (d.params.length === 0) form.innerHTML = '<p class="note">This plugin has no settings.</p>';
+  $('plugin-info').hidden = false;
+}
+// pluginParams reads the parameter inputs, marking invalid ones.
+function pluginParams() {
+  const d = plugin.desc;
+  const out = {};
+  let bad = false;
+  for (const p of d.params) {
+    const el = $(`pp-${p.name}`);
+    const v = el.value.trim() === '' ? NaN : el.valueAsNumber;
+    const err = paramError(d, p, v);
+    $(`pp-${p.name}-err`).textContent = err ? `Enter a number${p.max > p.min ? ` between ${p.min} and ${p.max}` : ''}.` : '';
+    if (err) { el.setAttribute('aria-invalid', 'true'); bad = true; } else el.removeAttribute('aria-invalid');
+    out[p.name] = v;
+  }
+  if (bad) throw new Error('Some plugin settings are not valid numbers: see above.');
+  return out;
+}
+async function loadPluginFile(file) {
+  $('plugin-error').textContent = '';
+  $('plugin-status').textContent = `Loading ${file.name}…`;
+  try {
+    const p = new Plugin(file.name, await file.arrayBuffer());
+    await p.load(pluginTimeoutMs());
+    if (plugin) plugin.kill();
+    plugin = p;
+    showPlugin(p.desc);
+    $('plugin-status').textContent = `Loaded ${p.desc.name}. Check the settings, then run it.`;
+  } catch (err) {
+    $('plugin-status').textContent = '';
+    $('plugin-error').textContent = `Could not load ${file.name}: ${err.message}`;
+  }
+}
+async function runPlugin() {
+  if (!plugin || !scored) return;
+  $('plugin-error').textContent = '';
+  $('plugin-status').textContent = '';
+  const d = plugin.desc;
+  let params, inputs, timeoutMs;
+  try {
+    params = pluginParams();
+    timeoutMs = pluginTimeoutMs();
+    inputs = pluginInputs(d);
+    if (d.kind === 'formula') {
+      const taken = d.outputs.filter((o) => scored.columns[o] && !pluginCols.some((c) => c.name === o));
+      if (taken.length) throw new Error(`The plugin's column ${taken.join(', ')} would replace a column clv already computes: rename it in the plugin.`);
+    }
+  } catch (err) {
+    $('plugin-error').textContent = err.message;
+    return;
+  }
+  $('plugin-run').disabled = true;
+  $('plugin-progress-wrap').hidden = false;
+  $('plugin-progress').value = 0;
+  const t = performance.now();
+  try {
+    const res = await plugin.run(inputs, params, { timeoutMs, onProgress: (f) => { $('plugin-progress').value = f; } });
+    const secs = ((performance.now() - t) / 1000).toFixed(2);
+    const n = scored.ids.length.toLocaleString('en-US');
+    if (d.kind === 'formula') {
+      d.outputs.forEach((name, j) => addColumn(name, res[j], `From plugin ${d.name}`));
+      $('plugin-status').textContent = `Added ${d.outputs.join(' and ')} to ${n} customers in ${secs} s: see the table and the downloaded CSV.`;
+    } else {
+      addColumn('plugin_segment', Float64Array.from(res), `Segment from plugin ${d.name}`, 'label', d.labels.slice());
+      showPluginSegments(d, res);
+      $('plugin-status').textContent = `Put ${n} customers into ${d.name}'s segments in ${secs} s: see plugin_segment in the table and the segment chart.`;
+    }
+    view.order = null;
+    renderTable();
+  } catch (err) {
+    $('plugin-error').textContent = `${err.message}${/timed out/.test(err.message) ? '. The plugin was stopped; raise the time limit or fix the plugin, then run it again.' : ''}`;
+  } finally {
+    $('plugin-run').disabled = false;
+    $('plugin-progress-wrap').hidden = true;
+  }
+}
+function showPluginSegments(d, labels) {
+  const counts = d.labels.map(() => 0);
+  for (const k of labels) counts[k]++;
+  const tb = $('plugin-segments').tBodies[0];
+  tb.replaceChildren();
+  d.labels.forEach((l, k) => {
+    const tr = document.createElement('tr');
+    tr.dataset.label = l;
+    tr.dataset.count = String(counts[k]);
+    tr.innerHTML = '<td></td><td class="num"></td>';
+    tr.cells[0].textContent = l;
+    tr.cells[1].textContent = counts[k].toLocaleString('en-US');
+    tb.appendChild(tr);
+  });
+  $('plugin-segments-caption').textContent = `Customers in each of ${d.name}'s segments (the column plugin_segment)`;
+  $('plugin-segments-wrap').hidden = false;
+  $('segments-caption').innerHTML = '<strong>Segments.</strong> Customers in each segment of the plugin <span></span>.';
+  $('segments-caption').querySelector('span').textContent = d.name;
+  charts.segments = barChart(charts.segments, $('chart-segments'), d.labels, [
+    { label: 'Customers', data: counts, color: '#0b5cad' },
+  ], { horizontal: true, x: 'customers' });
+}
+function wirePlugins() {
+  $('plugin-file').addEventListener('change', (e) => { if (e.target.files[0]) loadPluginFile(e.target.files[0]); e.target.value = ''; });
+  const drop = $('plugin-drop');
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => { e.preventDefault(); drop.classList.remove('over'); if (e.dataTransfer.files[0]) loadPluginFile(e.dataTransfer.files[0]); });
+  drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); $('plugin-file').click(); } });
+  $('plugin-params').addEventListener('input', () => { try { pluginParams(); $('plugin-error').textContent = ''; } catch { /* shown inline */ } });
+  $('plugin-timeout').addEventListener('input', () => { try { pluginTimeoutMs(); } catch { /* marked invalid; run says why */ } });
+  $('plugin-run').onclick = runPlugin;
+  // For the browser tests: a plugin column's values for some customers.
+  perf.pluginColumn = (name, ids) => {
+    if (!scored || !scored.columns[name]) return null;
+    const at = new Map(scored.ids.map((id, i) => [id, i]));
+    return ids.map((id) => scored.columns[name][at.get(id)]);
+  };
 }
 
 // ---- wiring ----
@@ -529,6 +736,7 @@ async function main() {
   $('prev').onclick = () => { view.page--; renderTable(); };
   $('next').onclick = () => { view.page++; renderTable(); };
   $('download').onclick = download;
+  wirePlugins();
 }
 
 main().catch((err) => {

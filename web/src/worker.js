@@ -4,13 +4,21 @@
 // {type: 'dates', mapping, format}, {type: 'score', settings},
 // {type: 'csv', precision}. Messages out: {type: 'ready' | 'loaded' |
 // 'dates' | 'progress' | 'scored' | 'csv' | 'error', ...}.
+//
+// Started as worker.js?role=plugin it is a plugin worker instead
+// (plugin-worker.js): one bundle serves both, so build.mjs needs no entry.
 import { call, start } from './wasm.js';
-
-importScripts('wasm_exec.js');
+import { pluginWorker } from './plugin-worker.js';
 
 let ready;
 
-self.onmessage = async (e) => {
+if (new URLSearchParams(self.location.search).get('role') === 'plugin') pluginWorker();
+else {
+  importScripts('wasm_exec.js');
+  self.onmessage = dataMessage;
+}
+
+async function dataMessage(e) {
   const m = e.data;
   try {
     if (m.type === 'init') {
@@ -55,4 +63,4 @@ self.onmessage = async (e) => {
   } catch (err) {
     self.postMessage({ type: 'error', request: m.type, message: String(err && err.message || err) });
   }
-};
+}
