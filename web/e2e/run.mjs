@@ -26,8 +26,8 @@ function check(name, ok, detail = '') {
   if (ok) { passed++; console.log(`ok   ${name}${detail ? ` (${detail})` : ''}`); } else { failed++; console.log(`FAIL ${name}${detail ? `: ${detail}` : ''}`); }
 }
 // Performance budgets are reported on every run and fail it only with
-// CLV_E2E_STRICT_PERF=1: they depend on the machine, and the fit budgets
-// are not met yet (see web/README.md).
+// CLV_E2E_STRICT_PERF=1: they depend on the machine, and the CDNOW fit budget
+// is not met yet (see web/README.md).
 const strictPerf = process.env.CLV_E2E_STRICT_PERF === '1';
 function perf(name, ok, detail) {
   if (strictPerf) return check(name, ok, detail);
