@@ -142,7 +142,11 @@ func betaGeoLogLik(ix *rftIndex, r, alpha, a, b float64, modified bool, grad []f
 			dl := logT[tj] - logT[txj]
 			d := logC[xj] + (r+x)*dl
 			e := math.Exp(-math.Abs(d))
-			sll += w * (max(d, 0) + math.Log1p(e))
+			pos := 0.0 // max(d, 0), which is a runtime call under js/wasm; a NaN d gives a NaN sum either way
+			if d > 0 {
+				pos = d
+			}
+			sll += w * (pos + math.Log1p(e))
 			if k == 1 {
 				continue
 			}

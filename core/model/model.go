@@ -95,7 +95,8 @@ func grow(dst []float64, n int) []float64 {
 
 // forChunks runs f over consecutive chunks of [0, n) concurrently. It is for
 // work whose results are written per index, so the order of execution does
-// not matter.
+// not matter. With one thread (GOMAXPROCS=1, and always under js/wasm,
+// where goroutines only add scheduling) it calls f on each chunk in turn.
 func forChunks(n int, f func(lo, hi int)) {
 	chunks := (n + chunkRows - 1) / chunkRows
 	if chunks <= 1 {
@@ -103,6 +104,12 @@ func forChunks(n int, f func(lo, hi int)) {
 		return
 	}
 	workers := min(runtime.GOMAXPROCS(0), chunks)
+	if workers <= 1 {
+		for lo := 0; lo < n; lo += chunkRows {
+			f(lo, min(lo+chunkRows, n))
+		}
+		return
+	}
 	var wg sync.WaitGroup
 	next := make(chan int, chunks)
 	for c := range chunks {

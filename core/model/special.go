@@ -168,7 +168,9 @@ func bgSeriesK(k, r, a, b float64) (float64, bool) {
 		fn := float64(n)
 		term *= -(r + fn) * (a + fn - 1) / ((a + b + fn - 1) * (fn + 1)) * k
 		sum += term
-		maxAbs = max(maxAbs, math.Abs(term))
+		if a := math.Abs(term); a > maxAbs { // max() is a runtime call under js/wasm
+			maxAbs = a
+		}
 		if math.Abs(term) <= 1e-17*math.Abs(sum) {
 			return sum, sum > 0 && maxAbs <= 1e6*sum
 		}
@@ -190,7 +192,9 @@ func bgSeriesZ(z, k, r, a, b float64) (float64, bool) {
 		fn := float64(n)
 		term *= (c - r + fn) * (a + fn - 1) / ((a + b + fn - 1) * (fn + 1)) * z
 		sum += term
-		maxAbs = max(maxAbs, math.Abs(term))
+		if a := math.Abs(term); a > maxAbs { // max() is a runtime call under js/wasm
+			maxAbs = a
+		}
 		if math.Abs(term) <= 1e-17*math.Abs(sum) || term == 0 {
 			scale := math.Exp(-(a - 1) * L) // (1−z)^(a−1)
 			h := first - scale*sum

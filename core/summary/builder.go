@@ -209,8 +209,14 @@ func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount 
 		}
 	}
 	n := len(b.log)
-	if n == 0 || len(b.log[n-1]) == logChunk {
-		b.log = append(b.log, make([]logRow, 0, logChunk))
+	if n == 0 || len(b.log[n-1]) == cap(b.log[n-1]) {
+		// Chunks double from 4096 rows up to logChunk, so a small file
+		// does not pay for clearing a whole 1 MiB chunk.
+		size := logChunk
+		if n < 4 {
+			size = logChunk >> (4 - n)
+		}
+		b.log = append(b.log, make([]logRow, 0, size))
 		n++
 	}
 	b.log[n-1] = append(b.log[n-1], logRow{i, day, amount})

@@ -1,7 +1,6 @@
 package bind
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
 	"sort"
@@ -112,7 +111,7 @@ type Derived struct {
 
 // MarshalJSON writes d with non-finite values made safe (see Num).
 func (d Derived) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
+	return EncodeJSON(struct {
 		Lifespan       Num  `json:"lifespan"`
 		Churn          Num  `json:"churn"`
 		MonthlyChurn   Num  `json:"monthlyChurn"`
