@@ -197,14 +197,11 @@ func evalFormula(e *env, name string, values map[string]float64, asJSON bool) er
 		}
 		text, _ = f.Render(x, formula.Plain)
 	} else {
-		if _, perr := formula.Parse(name); perr != nil {
+		expr, err := formula.Parse(name)
+		if err != nil {
 			if !strings.ContainsAny(name, " +-*/()^") {
 				return unknownFormula(reg, name)
 			}
-			return perr
-		}
-		expr, err := formula.Parse(name)
-		if err != nil {
 			return err
 		}
 		names := expr.Names()
