@@ -134,12 +134,14 @@ func maximize(p problem, opt FitOptions) (Fit, error) {
 	}
 
 	var best []float64
+	var hess *mat.SymDense // Hessian of the total −LL in φ near best, if the search has one
 	converged := false
 	if p.logLikGrad != nil {
-		best, converged = searchGrad(p, opt, x0, maxIter, &evals)
+		best, converged, hess = searchGrad(p, opt, x0, maxIter, &evals)
 	}
 	if !converged {
 		best, converged = searchNelderMead(objective, x0, maxIter)
+		hess = nil
 	}
 
 	fit := Fit{
@@ -165,7 +167,9 @@ func maximize(p problem, opt FitOptions) (Fit, error) {
 	if math.IsNaN(fit.LogLikelihood) || math.IsInf(fit.LogLikelihood, 0) {
 		return fit, fmt.Errorf("%w: log-likelihood is %v at the optimum", ErrNotConverged, fit.LogLikelihood)
 	}
-	if p.logLikGrad != nil {
+	if hess != nil {
+		fit.StdErrors = seFromHessian(hess, best)
+	} else if p.logLikGrad != nil {
 		fit.StdErrors = standardErrorsGrad(p.logLikGrad, best)
 	} else {
 		fit.StdErrors = standardErrors(func(phi []float64) float64 {
@@ -221,9 +225,12 @@ func searchNelderMead(objective func([]float64) float64, x0 []float64, maxIter i
 }
 
 // searchGrad runs BFGS with the problem's analytic gradient from x0 (log
-// parameters). It returns the minimiser and whether BFGS converged with a
-// small gradient; on failure the caller falls back to searchNelderMead.
-func searchGrad(p problem, opt FitOptions, x0 []float64, maxIter int, evals *int) ([]float64, bool) {
+// parameters). It returns the minimiser, whether BFGS converged with a
+// small gradient, and the Hessian of the total −LL (no penalty) in log
+// parameters that the Newton polish used, for the standard errors (nil when
+// the polish could not take one); on failure the caller falls back to
+// searchNelderMead.
+func searchGrad(p problem, opt FitOptions, x0 []float64, maxIter int, evals *int) ([]float64, bool, *mat.SymDense) {
 	k := len(x0)
 	theta := make([]float64, k)
 	gTheta := make([]float64, k)
@@ -274,58 +281,83 @@ func searchGrad(p problem, opt FitOptions, x0 []float64, maxIter int, evals *int
 		Converger:         &optimize.FunctionConverge{Absolute: 1e-14, Relative: 1e-14, Iterations: 20},
 	}, &optimize.BFGS{})
 	if res == nil || math.IsInf(res.F, 0) || math.IsNaN(res.F) {
-		return x0, false
+		return x0, false, nil
 	}
 	_ = err
-	x := newtonPolish(func(phi, g []float64) float64 { eval(phi); copy(g, lastG); return lastF }, res.X)
+	x, h := newtonPolish(func(phi, g []float64) float64 { eval(phi); copy(g, lastG); return lastF }, res.X)
 	eval(x)
-	return x, infNorm(lastG) < 1e-6
+	if h != nil {
+		// h is the Hessian of the objective −LL/N + Penalty·Σθ² in φ at
+		// res.X; the standard errors want that of −LL alone. The penalty's
+		// second derivative in φᵢ is 4·Penalty·θᵢ², on the diagonal only.
+		// h was taken within ~1e-8 (relative) of x, the final point, which
+		// moves the standard errors by about as much.
+		for i := range k {
+			th := math.Exp(res.X[i])
+			for j := i; j < k; j++ {
+				v := h.At(i, j)
+				if i == j {
+					v -= 4 * opt.Penalty * th * th
+				}
+				h.SetSym(i, j, v*p.customers)
+			}
+		}
+	}
+	return x, infNorm(lastG) < 1e-6, h
 }
 
 // newtonPolish refines a minimiser x0 found by BFGS with Newton steps on
 // the analytic gradient (fg returns the objective and stores its gradient
-// in g), the Hessian taken as central differences of the gradient. BFGS
-// stops on a flat objective or a line-search failure up to ~1e-8 away from
-// the optimum, and where exactly depends on rounding in the optimiser's
-// path, which differs between builds (gonum's amd64 assembly against its
-// pure-Go kernels, and arm64's fused multiply-adds). The point where the
-// gradient vanishes does not, so a few Newton steps make the fitted
-// parameters, and the scores printed from them, the same on every
-// platform. A step is kept only while it lowers the gradient and does not
-// raise the objective.
-func newtonPolish(fg func(phi, g []float64) float64, x0 []float64) []float64 {
+// in g), the Hessian taken once, at x0, as central differences of the
+// gradient. BFGS stops on a flat objective or a line-search failure up to
+// ~1e-8 away from the optimum, and where exactly depends on rounding in the
+// optimiser's path, which differs between builds (gonum's amd64 assembly
+// against its pure-Go kernels, and arm64's fused multiply-adds). The point
+// where the gradient vanishes does not, so a few Newton steps make the
+// fitted parameters, and the scores printed from them, the same on every
+// platform. That close to the optimum the Hessian changes by ~1e-8
+// (relative) over the remaining distance, so reusing the one at x0 still
+// lands the first step on the optimum to rounding; later steps only chase
+// rounding. A step is kept only while it lowers the gradient's largest
+// component and does not raise the objective; the first that fails ends the
+// polish. It returns the polished point and the (symmetrised) Hessian at x0,
+// or nil for the Hessian when the objective at x0 is not finite.
+func newtonPolish(fg func(phi, g []float64) float64, x0 []float64) ([]float64, *mat.SymDense) {
 	const step = 1e-5
 	k := len(x0)
 	x := append([]float64(nil), x0...)
 	g := make([]float64, k)
 	f := fg(x, g)
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return x, nil
+	}
 	gn := infNorm(g)
 	y, gy := make([]float64, k), make([]float64, k)
 	plus, minus := make([]float64, k), make([]float64, k)
 	cols := make([][]float64, k)
-	for iter := 0; iter < 5 && gn > 0 && !math.IsInf(f, 0) && !math.IsNaN(f); iter++ {
-		for j := range k {
-			copy(y, x)
-			y[j] = x[j] + step
-			fg(y, plus)
-			y[j] = x[j] - step
-			fg(y, minus)
-			cols[j] = make([]float64, k)
-			for i := range k {
-				cols[j][i] = (plus[i] - minus[i]) / (2 * step)
-			}
-		}
-		h := mat.NewSymDense(k, nil)
+	for j := range k {
+		copy(y, x)
+		y[j] = x[j] + step
+		fg(y, plus)
+		y[j] = x[j] - step
+		fg(y, minus)
+		cols[j] = make([]float64, k)
 		for i := range k {
-			for j := i; j < k; j++ {
-				h.SetSym(i, j, (cols[j][i]+cols[i][j])/2)
-			}
+			cols[j][i] = (plus[i] - minus[i]) / (2 * step)
 		}
-		var chol mat.Cholesky
-		if !chol.Factorize(h) {
-			break
+	}
+	h := mat.NewSymDense(k, nil)
+	for i := range k {
+		for j := i; j < k; j++ {
+			h.SetSym(i, j, (cols[j][i]+cols[i][j])/2)
 		}
-		var d mat.VecDense
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(h) {
+		return x, h
+	}
+	var d mat.VecDense
+	for iter := 0; iter < 5 && gn > 0; iter++ {
 		if err := chol.SolveVecTo(&d, mat.NewVecDense(k, append([]float64(nil), g...))); err != nil {
 			break
 		}
@@ -341,7 +373,7 @@ func newtonPolish(fg func(phi, g []float64) float64, x0 []float64) []float64 {
 		copy(g, gy)
 		f, gn = fy, gny
 	}
-	return x
+	return x, h
 }
 
 func infNorm(v []float64) float64 {
