@@ -112,7 +112,15 @@ func TestIDTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 50_000
-	id := func(k int) string { return fmt.Sprintf("%08x", uint32(k)*2654435761) }
+	id := func(k int) string {
+		switch k % 3 {
+		case 1:
+			return fmt.Sprintf("%08x-%d", uint32(k)*2654435761, k%7) // longer than a slot's prefix
+		case 2:
+			return fmt.Sprintf("%x", k) // shorter, possibly an integer
+		}
+		return fmt.Sprintf("%08x", uint32(k)*2654435761)
+	}
 	for pass := range 2 {
 		for k := range n {
 			if err := b.Add(Transaction{Customer: id(k), Time: date("2021-01-01").AddDate(0, 0, pass), Amount: 1}); err != nil {
