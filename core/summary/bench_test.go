@@ -19,15 +19,28 @@ const (
 )
 
 var (
-	benchOnce sync.Once
-	benchLog  []byte
+	benchOnce, benchHexOnce sync.Once
+	benchLog, benchHexLog   []byte
 )
 
 // benchData returns a synthetic log of benchRows rows and benchCustomers
 // customers (fixed seed): customer_id,date,amount with a header, integer
 // ids, dates over 2020-2021 (YYYY-MM-DD), amounts 1.00..500.00.
 func benchData() []byte {
-	benchOnce.Do(func() {
+	benchOnce.Do(func() { benchLog = makeBenchData(false) })
+	return benchLog
+}
+
+// benchHexData is benchData with text ids: each integer id n becomes the 8
+// hex digits of uint32(n)*2654435761 (a bijection), as in the host's
+// end-to-end benchmark.
+func benchHexData() []byte {
+	benchHexOnce.Do(func() { benchHexLog = makeBenchData(true) })
+	return benchHexLog
+}
+
+func makeBenchData(hex bool) []byte {
+	{
 		r := rand.New(rand.NewPCG(1, 2))
 		var dates [731][]byte
 		for i := range dates {
@@ -36,7 +49,15 @@ func benchData() []byte {
 		buf := make([]byte, 0, benchRows*26)
 		buf = append(buf, "customer_id,date,amount\n"...)
 		for range benchRows {
-			buf = strconv.AppendInt(buf, int64(r.IntN(benchCustomers))+1, 10)
+			id := int64(r.IntN(benchCustomers)) + 1
+			if hex {
+				h := uint32(id) * 2654435761
+				for sh := 28; sh >= 0; sh -= 4 {
+					buf = append(buf, "0123456789abcdef"[h>>sh&0xf])
+				}
+			} else {
+				buf = strconv.AppendInt(buf, id, 10)
+			}
 			buf = append(buf, ',')
 			buf = append(buf, dates[r.IntN(len(dates))]...)
 			buf = append(buf, ',')
@@ -44,9 +65,8 @@ func benchData() []byte {
 			buf = strconv.AppendInt(buf, int64(cents/100), 10)
 			buf = append(buf, '.', byte('0'+cents/10%10), byte('0'+cents%10), '\n')
 		}
-		benchLog = buf
-	})
-	return benchLog
+		return buf
+	}
 }
 
 // csvBaseline reads every record of data with encoding/csv (ReuseRecord)
@@ -112,8 +132,13 @@ const benchRounds = 3
 // baseline, ...), and keeps the minimum of each: x-baseline is the ratio
 // of the minima. peak-MB is the largest heap in use during a summary,
 // sampled every 10 ms, above what was in use before it (the input).
-func BenchmarkSummarize10M(b *testing.B) {
-	data := benchData()
+func BenchmarkSummarize10M(b *testing.B) { benchSummarize(b, benchData()) }
+
+// BenchmarkSummarize10MHex is BenchmarkSummarize10M with 8-hex-digit text
+// ids (benchHexData), keyed by string rather than by integer value.
+func BenchmarkSummarize10MHex(b *testing.B) { benchSummarize(b, benchHexData()) }
+
+func benchSummarize(b *testing.B, data []byte) {
 	opt := CSVOptions{Header: true, Columns: Columns{Customer: "customer_id", Date: "date", Amount: "amount"}}
 	var ms runtime.MemStats
 	best := [2]time.Duration{math.MaxInt64, math.MaxInt64}

@@ -85,7 +85,7 @@ type Builder struct {
 	// the number of customers.
 	direct   []int32
 	intIndex map[uint64]int32
-	strIndex map[string]int32
+	strs     idTable // other ids
 	ids      []string
 
 	// The customer of the previous row, looked up without the index when
@@ -133,7 +133,7 @@ func NewBuilder(opt Options) (*Builder, error) {
 		return nil, fmt.Errorf("summary: observation end: %w", err)
 	}
 	b := &Builder{opt: opt, obsDay: obs, calDay: obs,
-		intIndex: make(map[uint64]int32), strIndex: make(map[string]int32), last: -1}
+		intIndex: make(map[uint64]int32), last: -1}
 	if !opt.CalibrationEnd.IsZero() {
 		cal, err := dateDays(opt.CalibrationEnd)
 		if err != nil {
@@ -244,12 +244,7 @@ func (b *Builder) customer(id string, key uint64, intID bool, clone bool) int32 
 		}
 		return i
 	}
-	i, found := b.strIndex[id]
-	if !found {
-		i = b.newCustomer(id, clone)
-		b.strIndex[b.ids[i]] = i
-	}
-	return i
+	return b.strs.customer(b, id, clone)
 }
 
 // directLimit is the largest size the direct id table may grow to: 4 slots

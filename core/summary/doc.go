@@ -103,7 +103,8 @@
 // recycled chunk buffer, no allocation per row) with encoding/csv's
 // semantics; from the first line holding a quote on, encoding/csv reads
 // the rest, so quoting and its errors are exactly encoding/csv's. Integer
-// ids are keyed by value, amounts take an exact decimal fast path
+// ids are keyed by value, other ids by an open-addressing table of
+// pointer-free slots (idTable), amounts take an exact decimal fast path
 // (parseAmount, bit-identical to strconv.ParseFloat), and a run of rows of
 // one customer skips the id lookup. Summary groups the log by customer on
 // all cores (each worker counts and scatters its own run of log chunks,
@@ -115,5 +116,6 @@
 //
 // BenchmarkSummarize10M summarizes a 10M-row, 1M-customer CSV log and
 // reports the ratio to encoding/csv merely reading the same bytes, both
-// timed several times interleaved in the same run (minimum of each).
+// timed several times interleaved in the same run (minimum of each);
+// BenchmarkSummarize10MHex does the same with 8-hex-digit text ids.
 package summary

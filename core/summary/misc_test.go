@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"testing"
@@ -100,5 +101,46 @@ func TestParseGrainUnit(t *testing.T) {
 	}
 	if _, err := ParseGrain("year"); err == nil {
 		t.Error("ParseGrain(year): no error")
+	}
+}
+
+// TestIDTable adds many text ids (with some integer ones among them) in
+// two passes, so the id table grows and then finds every id again.
+func TestIDTable(t *testing.T) {
+	b, err := NewBuilder(Options{ObservationEnd: date("2021-12-31")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 50_000
+	id := func(k int) string {
+		switch k % 3 {
+		case 1:
+			return fmt.Sprintf("%08x-%d", uint32(k)*2654435761, k%7) // longer than a slot's prefix
+		case 2:
+			return fmt.Sprintf("%x", k) // shorter, possibly an integer
+		}
+		return fmt.Sprintf("%08x", uint32(k)*2654435761)
+	}
+	for pass := range 2 {
+		for k := range n {
+			if err := b.Add(Transaction{Customer: id(k), Time: date("2021-01-01").AddDate(0, 0, pass), Amount: 1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	s, err := b.Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Customers) != n {
+		t.Fatalf("%d customers, want %d", len(s.Customers), n)
+	}
+	for i, c := range s.Customers {
+		if c.Orders != 2 || c.Frequency != 1 {
+			t.Fatalf("customer %d (%s): %d orders, frequency %d", i, c.ID, c.Orders, c.Frequency)
+		}
+		if i > 0 && s.Customers[i-1].ID >= c.ID {
+			t.Fatalf("ids out of order: %s then %s", s.Customers[i-1].ID, c.ID)
+		}
 	}
 }
