@@ -1,10 +1,5 @@
 package model
 
-import (
-	"runtime"
-	"sync"
-)
-
 // PurchaseModel is the capability shared by the continuous-time
 // buy-till-you-die models (BGNBD, ParetoNBD, MBGNBD): predictions of
 // purchases and of being alive from a customer's (x, t_x, T). All times are
@@ -93,57 +88,3 @@ func grow(dst []float64, n int) []float64 {
 	return dst[:n]
 }
 
-// forChunks runs f over consecutive chunks of [0, n) concurrently. It is for
-// work whose results are written per index, so the order of execution does
-// not matter. With one thread (GOMAXPROCS=1, and always under js/wasm,
-// where goroutines only add scheduling) it calls f on each chunk in turn.
-func forChunks(n int, f func(lo, hi int)) {
-	chunks := (n + chunkRows - 1) / chunkRows
-	if chunks <= 1 {
-		f(0, n)
-		return
-	}
-	workers := min(runtime.GOMAXPROCS(0), chunks)
-	if workers <= 1 {
-		for lo := 0; lo < n; lo += chunkRows {
-			f(lo, min(lo+chunkRows, n))
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	next := make(chan int, chunks)
-	for c := range chunks {
-		next <- c
-	}
-	close(next)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range next {
-				lo := c * chunkRows
-				f(lo, min(lo+chunkRows, n))
-			}
-		}()
-	}
-	wg.Wait()
-}
-
-// sumRowsVec is sumRows for k sums at once: f adds its chunk's
-// contributions into acc (length k, zeroed). Partial sums are added in chunk
-// order, so totals are bit-identical on any machine.
-func sumRowsVec(n, k int, f func(lo, hi int, acc []float64)) []float64 {
-	chunks := max((n+chunkRows-1)/chunkRows, 1)
-	partial := make([]float64, chunks*k)
-	forChunks(n, func(lo, hi int) {
-		c := lo / chunkRows
-		f(lo, hi, partial[c*k:(c+1)*k])
-	})
-	total := make([]float64, k)
-	for c := range chunks {
-		for j := range k {
-			total[j] += partial[c*k+j]
-		}
-	}
-	return total
-}
