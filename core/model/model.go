@@ -87,4 +87,3 @@ func grow(dst []float64, n int) []float64 {
 	}
 	return dst[:n]
 }
-
