@@ -7,7 +7,6 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 	"unsafe"
@@ -86,7 +85,16 @@ type Builder struct {
 	direct   []int32
 	intIndex map[uint64]int32
 	strs     idTable // other ids
-	ids      []string
+
+	// The ids, by position, stored once in a pointer-free arena: id i is
+	// idData[idEnd[i-1]:idEnd[i]] (from 0 for i = 0), see id. Bytes below
+	// len(idData) are never written again, so strings made from them with
+	// unsafe.String (id, the summary's Customer.ID) stay valid and
+	// immutable; growing idData leaves them on the old array. A million
+	// customers thus cost two pointer-free arrays for the collector, not a
+	// million string headers to scan.
+	idData []byte
+	idEnd  []int
 
 	// The customer of the previous row, looked up without the index when
 	// the next row has the same id (logs are often grouped by customer).
@@ -94,8 +102,6 @@ type Builder struct {
 	lastKey uint64
 	lastInt bool
 	last    int32 // -1: none
-
-	idArena []byte // cloned ids are copied here (see cloneID)
 
 	log [][]logRow // arrival log since the last grouping
 
@@ -165,7 +171,7 @@ func (b *Builder) Add(t Transaction) error {
 	if err != nil {
 		return b.bad(&ParseError{Line: b.rows, Field: "date", Value: t.Time.String(), Kind: BadDate, Err: err})
 	}
-	b.add(t.Customer, d, t.Amount, false)
+	b.add(t.Customer, d, t.Amount)
 	return nil
 }
 
@@ -184,15 +190,16 @@ func (b *Builder) bad(e *ParseError) error {
 	return nil
 }
 
-// add keeps one valid transaction. When clone is set the id is copied
-// before being stored (the CSV reader's strings share a record buffer).
-func (b *Builder) add(id string, day int32, amount float64, clone bool) {
+// add keeps one valid transaction. The id may share a buffer that is
+// reused after the call (the CSV reader's records): it is copied when
+// stored.
+func (b *Builder) add(id string, day int32, amount float64) {
 	key, intID := intKey(id)
-	b.addKeyed(id, key, intID, day, amount, clone)
+	b.addKeyed(id, key, intID, day, amount)
 }
 
 // addKeyed is add with intKey(id) already computed.
-func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount float64, clone bool) {
+func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount float64) {
 	if day > b.obsDay {
 		b.after++
 		return
@@ -200,12 +207,12 @@ func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount 
 	b.kept++
 	i := b.last
 	if i < 0 || intID != b.lastInt || intID && key != b.lastKey || !intID && id != b.lastID {
-		i = b.customer(id, key, intID, clone)
+		i = b.customer(id, key, intID)
 		b.last, b.lastKey, b.lastInt = i, key, intID
 		if !intID {
 			// Integer ids are compared by key: reading the stored id
 			// would cost a cache miss per row on a shuffled log.
-			b.lastID = b.ids[i]
+			b.lastID = b.id(i)
 		}
 	}
 	n := len(b.log)
@@ -224,7 +231,7 @@ func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount 
 
 // customer returns the position of the customer id (with intKey(id) =
 // key, intID), adding it if new.
-func (b *Builder) customer(id string, key uint64, intID bool, clone bool) int32 {
+func (b *Builder) customer(id string, key uint64, intID bool) int32 {
 	if intID {
 		if key >= uint64(len(b.direct)) && key < b.directLimit() {
 			b.growDirect(key)
@@ -232,25 +239,25 @@ func (b *Builder) customer(id string, key uint64, intID bool, clone bool) int32 
 		if key < uint64(len(b.direct)) {
 			i := b.direct[key] - 1
 			if i < 0 {
-				i = b.newCustomer(id, clone)
+				i = b.newCustomer(id)
 				b.direct[key] = i + 1
 			}
 			return i
 		}
 		i, found := b.intIndex[key]
 		if !found {
-			i = b.newCustomer(id, clone)
+			i = b.newCustomer(id)
 			b.intIndex[key] = i
 		}
 		return i
 	}
-	return b.strs.customer(b, id, clone)
+	return b.strs.customer(b, id)
 }
 
 // directLimit is the largest size the direct id table may grow to: 4 slots
 // per customer, at least 1<<20 (4 MiB).
 func (b *Builder) directLimit() uint64 {
-	return max(1<<20, 4*uint64(len(b.ids)))
+	return max(1<<20, 4*uint64(len(b.idEnd)))
 }
 
 // growDirect grows the direct table to hold key, moving the ids it now
@@ -272,31 +279,30 @@ func (b *Builder) growDirect(key uint64) {
 	b.direct = t
 }
 
-func (b *Builder) newCustomer(id string, clone bool) int32 {
-	if clone {
-		id = b.cloneID(id)
-	}
-	b.ids = append(b.ids, id)
-	return int32(len(b.ids) - 1)
+// newCustomer stores id, a non-empty string, at the next position and
+// returns that position. The id is copied into the arena, so the caller's
+// string may share a buffer that is reused (the CSV reader's records).
+func (b *Builder) newCustomer(id string) int32 {
+	b.idData = append(b.idData, id...)
+	b.idEnd = append(b.idEnd, len(b.idData))
+	return int32(len(b.idEnd) - 1)
 }
 
-// idBlock is the size of a block of the id arena.
-const idBlock = 64 << 10
+// numIDs returns the number of customers.
+func (b *Builder) numIDs() int { return len(b.idEnd) }
 
-// cloneID returns a copy of id, a non-empty string. Short ids are copied
-// into the current block of an append-only arena rather than allocated one
-// by one: a million customers then cost a few hundred allocations, not a
-// million. A block lives as long as any id in it.
-func (b *Builder) cloneID(id string) string {
-	if len(id) > idBlock/16 {
-		return strings.Clone(id)
+// id returns the id of the customer at position i, a string over the
+// arena (see Builder.idData), without allocating.
+func (b *Builder) id(i int32) string {
+	lo := 0
+	if i > 0 {
+		lo = b.idEnd[i-1]
 	}
-	if len(b.idArena)+len(id) > cap(b.idArena) {
-		b.idArena = make([]byte, 0, idBlock)
+	hi := b.idEnd[i]
+	if hi == lo {
+		return ""
 	}
-	k := len(b.idArena)
-	b.idArena = append(b.idArena, id...)
-	return unsafe.String(&b.idArena[k], len(id))
+	return unsafe.String(&b.idData[lo], hi-lo)
 }
 
 // intKey returns the value of a canonical decimal integer id: 1 to 18
@@ -330,10 +336,10 @@ func intKey(id string) (uint64, bool) {
 // grouped arrays fill. The layout is that of a sequential pass (arrival
 // order within a customer), whatever the number of workers.
 func (b *Builder) group() {
-	if len(b.log) == 0 && len(b.off) == len(b.ids)+1 {
+	if len(b.log) == 0 && len(b.off) == b.numIDs()+1 {
 		return
 	}
-	n := len(b.ids)
+	n := b.numIDs()
 	rows := 0
 	for _, c := range b.log {
 		rows += len(c)

@@ -185,7 +185,7 @@ func pipeline(src recordSource, cols columnSet, df DateFormat, b *Builder) error
 				}
 				continue
 			}
-			b.addKeyed(r.id, r.key, r.intID, r.day, r.amount, true)
+			b.addKeyed(r.id, r.key, r.intID, r.day, r.amount)
 		}
 		if bt.err == io.EOF {
 			return nil

@@ -150,7 +150,7 @@ func (b *Builder) Summary() (Summary, error) {
 			// write barriers while the collector runs.
 			c := &out[n]
 			n++
-			c.ID = b.ids[b.order[r]]
+			c.ID = b.id(b.order[r])
 			c.First = dayTime(days[0])
 			var (
 				firstP   = g.period(days[0])
@@ -256,13 +256,22 @@ func (b *Builder) Summary() (Summary, error) {
 // Ids are sorted as (key, position) pairs whose key orders most of them
 // without looking at the strings (see sortKeyed), on all cores.
 func (b *Builder) sortedCustomers() []int32 {
-	order := make([]int32, len(b.ids))
-	if !AllIntegerIDs(b.ids) {
+	n := b.numIDs()
+	order := make([]int32, n)
+	allInt := true
+	for i := range n {
+		if !IsIntegerID(b.id(int32(i))) {
+			allInt = false
+			break
+		}
+	}
+	if !allInt {
 		// Bytewise: the key is the first 8 bytes, big-endian, zero-padded;
 		// keys that differ order their ids, equal keys fall back to the
 		// strings.
-		ks := make([]keyedID, len(b.ids))
-		for i, id := range b.ids {
+		ks := make([]keyedID, n)
+		for i := range n {
+			id := b.id(int32(i))
 			var v uint64
 			for j := range 8 {
 				v <<= 8
@@ -277,13 +286,13 @@ func (b *Builder) sortedCustomers() []int32 {
 	// Integer ids: sort by value when every value fits in 18 digits (the
 	// common case, and much faster), else by CompareIDs.
 	ks := make([]keyedID, len(order))
-	for i, id := range b.ids {
-		t := strings.TrimLeft(id, "0")
+	for i := range n {
+		t := strings.TrimLeft(b.id(int32(i)), "0")
 		if len(t) > 18 {
 			for j := range order {
 				order[j] = int32(j)
 			}
-			slices.SortFunc(order, func(x, y int32) int { return CompareIDs(b.ids[x], b.ids[y], true) })
+			slices.SortFunc(order, func(x, y int32) int { return CompareIDs(b.id(x), b.id(y), true) })
 			return order
 		}
 		v, _ := intKey(t)
@@ -307,7 +316,7 @@ func (b *Builder) sortKeyed(ks []keyedID, order []int32) []int32 {
 		if c := cmp.Compare(x.v, y.v); c != 0 {
 			return c
 		}
-		return strings.Compare(b.ids[x.i], b.ids[y.i])
+		return strings.Compare(b.id(x.i), b.id(y.i))
 	}
 	parts := 1
 	if len(ks) >= parallelCustomers {
