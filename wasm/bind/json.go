@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/clvkit/clvkit/internal/textenc"
 )
 
 // This file is a small JSON encoder and decoder for the API's types, so the
@@ -60,7 +62,7 @@ func appendJSON(b []byte, v reflect.Value) ([]byte, error) {
 	case reflect.Float64, reflect.Float32:
 		return appendFloatJSON(b, v.Float(), v.Type().Bits())
 	case reflect.String:
-		return appendString(b, v.String()), nil
+		return textenc.AppendJSONString(b, v.String(), true), nil
 	case reflect.Slice:
 		if v.IsNil() {
 			return append(b, "null"...), nil
@@ -92,7 +94,7 @@ func appendJSON(b []byte, v reflect.Value) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = append(appendString(b, k.String()), ':')
+			b = append(textenc.AppendJSONString(b, k.String(), true), ':')
 			var err error
 			if b, err = appendJSON(b, v.MapIndex(k)); err != nil {
 				return b, err
@@ -111,7 +113,7 @@ func appendJSON(b []byte, v reflect.Value) ([]byte, error) {
 				b = append(b, ',')
 			}
 			first = false
-			b = append(appendString(b, f.name), ':')
+			b = append(textenc.AppendJSONString(b, f.name, true), ':')
 			var err error
 			if b, err = appendJSON(b, fv); err != nil {
 				return b, err
@@ -143,62 +145,6 @@ func appendFloatJSON(b []byte, f float64, bits int) ([]byte, error) {
 		}
 	}
 	return b, nil
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string the way encoding/json does:
-// <, > and & escaped for HTML, U+2028 and U+2029 escaped, invalid UTF-8
-// replaced by U+FFFD.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 func isEmpty(v reflect.Value) bool {

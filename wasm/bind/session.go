@@ -15,6 +15,7 @@ import (
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/segment"
 	"github.com/clvkit/clvkit/core/summary"
+	"github.com/clvkit/clvkit/internal/textenc"
 )
 
 // Session holds one uploaded transaction log and its last scoring. The
@@ -437,76 +438,27 @@ func (s *Session) CSV(precision int) []byte {
 		precision = 6
 	}
 	var b []byte
-	b = appendField(b, "customer_id")
+	b = textenc.AppendCSVField(b, "customer_id")
 	for _, c := range res.Columns {
 		b = append(b, ',')
-		b = appendField(b, c.Name)
+		b = textenc.AppendCSVField(b, c.Name)
 	}
 	b = append(b, '\n')
 	for i, id := range res.IDs {
-		b = appendField(b, id)
+		b = textenc.AppendCSVField(b, id)
 		for _, c := range res.Columns {
 			b = append(b, ',')
 			switch {
 			case c.Labels != nil:
-				b = appendField(b, c.Labels[i])
+				b = textenc.AppendCSVField(b, c.Labels[i])
 			case math.IsNaN(c.Floats[i]) || math.IsInf(c.Floats[i], 0):
 			case c.Integer:
 				b = strconv.AppendInt(b, int64(c.Floats[i]), 10)
 			default:
-				b = appendFloat(b, c.Floats[i], precision)
+				b = textenc.AppendFloat(b, c.Floats[i], precision)
 			}
 		}
 		b = append(b, '\n')
 	}
 	return b
-}
-
-// appendFloat writes f with prec decimals, dropping the sign of a value
-// that rounds to zero (as host/internal/table does).
-func appendFloat(b []byte, f float64, prec int) []byte {
-	start := len(b)
-	b = strconv.AppendFloat(b, f, 'f', prec, 64)
-	if b[start] == '-' {
-		for _, c := range b[start+1:] {
-			if c != '0' && c != '.' {
-				return b
-			}
-		}
-		b = append(b[:start], b[start+1:]...)
-	}
-	return b
-}
-
-// appendField quotes s the way encoding/csv does for a ',' separator.
-func appendField(b []byte, s string) []byte {
-	if !needsQuotes(s) {
-		return append(b, s...)
-	}
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			b = append(b, '"', '"')
-		} else {
-			b = append(b, s[i])
-		}
-	}
-	return append(b, '"')
-}
-
-func needsQuotes(s string) bool {
-	if s == "" {
-		return false
-	}
-	if s == `\.` {
-		return true
-	}
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ',', '"', '\r', '\n':
-			return true
-		}
-	}
-	r := []rune(s[:min(len(s), 4)])
-	return len(r) > 0 && (r[0] == ' ' || r[0] == '\t' || r[0] == '\v' || r[0] == '\f' || r[0] == 0x85 || r[0] == 0xA0)
 }

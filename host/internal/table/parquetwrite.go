@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 
+	"github.com/clvkit/clvkit/internal/textenc"
 	"github.com/parquet-go/parquet-go"
 	"github.com/parquet-go/parquet-go/compress"
 	"github.com/parquet-go/parquet-go/encoding"
@@ -73,7 +74,7 @@ func roundFloat(f float64, prec int) float64 {
 		return f
 	}
 	var buf [64]byte
-	r, err := strconv.ParseFloat(string(appendFloat(buf[:0], f, prec)), 64)
+	r, err := strconv.ParseFloat(string(textenc.AppendFloat(buf[:0], f, prec)), 64)
 	if err != nil { // cannot happen for text AppendFloat wrote
 		return f
 	}

@@ -3,9 +3,8 @@ package table
 import (
 	"bufio"
 	"strconv"
-	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/clvkit/clvkit/internal/textenc"
 )
 
 // csvEncoder writes RFC 4180 CSV with "\n" line ends, quoting fields the
@@ -22,7 +21,7 @@ func newCSVEncoder(w *bufio.Writer, cols []Column) (*csvEncoder, error) {
 		if i > 0 {
 			e.buf = append(e.buf, ',')
 		}
-		e.buf = appendCSVField(e.buf, c.Name)
+		e.buf = textenc.AppendCSVField(e.buf, c.Name)
 	}
 	e.buf = append(e.buf, '\n')
 	_, err := w.Write(e.buf)
@@ -37,9 +36,9 @@ func (e *csvEncoder) writeRow(values []Value) error {
 		}
 		switch v.kind {
 		case String:
-			b = appendCSVField(b, v.s)
+			b = textenc.AppendCSVField(b, v.s)
 		case Float:
-			b = appendFloat(b, v.f, e.cols[i].Precision)
+			b = textenc.AppendFloat(b, v.f, e.cols[i].Precision)
 		case Int:
 			b = strconv.AppendInt(b, v.i, 10)
 		}
@@ -51,33 +50,6 @@ func (e *csvEncoder) writeRow(values []Value) error {
 }
 
 func (e *csvEncoder) close() error { return nil }
-
-// csvNeedsQuotes mirrors encoding/csv's rule for a ',' separator.
-func csvNeedsQuotes(s string) bool {
-	if s == "" {
-		return false
-	}
-	if s == `\.` || strings.ContainsAny(s, ",\"\r\n") {
-		return true
-	}
-	r, _ := utf8.DecodeRuneInString(s)
-	return unicode.IsSpace(r)
-}
-
-func appendCSVField(b []byte, s string) []byte {
-	if !csvNeedsQuotes(s) {
-		return append(b, s...)
-	}
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			b = append(b, '"', '"')
-		} else {
-			b = append(b, s[i])
-		}
-	}
-	return append(b, '"')
-}
 
 // jsonlEncoder writes one JSON object per line by hand, so that key order
 // and number text are fixed.
@@ -95,7 +67,7 @@ func newJSONLEncoder(w *bufio.Writer, cols []Column) *jsonlEncoder {
 		if i == 0 {
 			sep = '{'
 		}
-		k := appendJSONString([]byte{sep}, c.Name)
+		k := textenc.AppendJSONString([]byte{sep}, c.Name, false)
 		e.keys[i] = append(k, ':')
 	}
 	return e
@@ -109,9 +81,9 @@ func (e *jsonlEncoder) writeRow(values []Value) error {
 		case 0:
 			b = append(b, "null"...)
 		case String:
-			b = appendJSONString(b, v.s)
+			b = textenc.AppendJSONString(b, v.s, false)
 		case Float:
-			b = appendFloat(b, v.f, e.cols[i].Precision)
+			b = textenc.AppendFloat(b, v.f, e.cols[i].Precision)
 		case Int:
 			b = strconv.AppendInt(b, v.i, 10)
 		}
@@ -123,56 +95,3 @@ func (e *jsonlEncoder) writeRow(values []Value) error {
 }
 
 func (e *jsonlEncoder) close() error { return nil }
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string the way encoding/json does
-// with HTML escaping off: invalid UTF-8 becomes U+FFFD, and U+2028/U+2029
-// are escaped for JavaScript.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 )
 
 // Kind is the type of a column's values on output.
@@ -213,21 +212,4 @@ func (w *Writer) Close() error {
 		}
 	}
 	return nil
-}
-
-// appendFloat appends f with prec decimals ('f' format, or shortest for
-// -1), dropping the sign of a result that rounds to zero ("-0.00" would
-// otherwise appear for tiny negative values).
-func appendFloat(b []byte, f float64, prec int) []byte {
-	start := len(b)
-	b = strconv.AppendFloat(b, f, 'f', prec, 64)
-	if b[start] == '-' {
-		for _, c := range b[start+1:] {
-			if c != '0' && c != '.' {
-				return b
-			}
-		}
-		b = append(b[:start], b[start+1:]...)
-	}
-	return b
 }
