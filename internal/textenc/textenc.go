@@ -1,12 +1,15 @@
 // Package textenc formats the numbers and strings of clvkit's text outputs
-// (CSV and JSON). The binary (host/internal/table) and the browser page
+// (CSV and JSON), and guards CSV text cells against formula injection
+// (Guard). The binary (host/internal/table) and the browser page
 // (wasm/bind) both write scored customers through it, so their files are the
 // same byte for byte. It uses the standard library only and compiles for
 // js/wasm.
 package textenc
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -53,7 +56,11 @@ func AppendCSVField(b []byte, s string) []byte {
 	if !CSVNeedsQuotes(s) {
 		return append(b, s...)
 	}
-	b = append(b, '"')
+	return appendQuoted(append(b, '"'), s)
+}
+
+// appendQuoted appends s with its quotes doubled, then the closing quote.
+func appendQuoted(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if s[i] == '"' {
 			b = append(b, '"', '"')
@@ -62,6 +69,114 @@ func AppendCSVField(b []byte, s string) []byte {
 		}
 	}
 	return append(b, '"')
+}
+
+// Guard is the csv_formula_guard setting: which text cells of CSV output
+// are neutralised against CSV (formula) injection. A spreadsheet opening a
+// CSV file runs a cell that starts with =, +, -, @, tab or CR as a formula
+// (OWASP, "CSV Injection"); a segment, tier or plugin label such as
+// "=HYPERLINK(...)" would then run on the marketer's machine. The zero
+// Guard is GuardLabels, the default of clv.toml and of the page.
+//
+// Only CSV is guarded: JSON Lines and Parquet carry values as data, and
+// numbers are never text cells, so a negative number is never touched.
+type Guard uint8
+
+// The guards, by their setting names.
+const (
+	// GuardLabels neutralises label cells (segment, tier, rfm and plugin
+	// labels) and keeps identifiers such as customer ids, which are join
+	// keys, byte for byte. The default.
+	GuardLabels Guard = iota
+	// GuardAllText neutralises every text cell, identifiers included.
+	GuardAllText
+	// GuardOff writes every text cell as it is.
+	GuardOff
+)
+
+// GuardNames returns the setting's accepted values, the default first.
+func GuardNames() []string {
+	return []string{GuardLabels.String(), GuardAllText.String(), GuardOff.String()}
+}
+
+// String returns the guard's setting name: "labels", "all_text" or "off".
+func (g Guard) String() string {
+	switch g {
+	case GuardLabels:
+		return "labels"
+	case GuardAllText:
+		return "all_text"
+	case GuardOff:
+		return "off"
+	}
+	return "Guard(" + strconv.Itoa(int(g)) + ")"
+}
+
+// ParseGuard returns the guard named s; "" is the default, GuardLabels.
+func ParseGuard(s string) (Guard, error) {
+	if s == "" {
+		return GuardLabels, nil
+	}
+	for _, g := range []Guard{GuardLabels, GuardAllText, GuardOff} {
+		if s == g.String() {
+			return g, nil
+		}
+	}
+	return 0, fmt.Errorf("%q is not one of %s", s, strings.Join(GuardNames(), ", "))
+}
+
+// Text is what a text cell holds, which decides whether a Guard applies.
+type Text uint8
+
+// The kinds of text cell.
+const (
+	// Label is text the pipeline or a plugin chose from a configured set:
+	// segment, tier, RFM code, plugin labels.
+	Label Text = iota
+	// ID is an identifier read from the data, such as the customer id:
+	// a join key that GuardLabels keeps lossless.
+	ID
+)
+
+// Covers reports whether g neutralises text cells of kind t.
+func (g Guard) Covers(t Text) bool {
+	switch g {
+	case GuardLabels:
+		return t == Label
+	case GuardAllText:
+		return true
+	}
+	return false
+}
+
+// FormulaLike reports whether a spreadsheet would read s as a formula: it
+// starts with =, +, -, @, a tab or a CR.
+func FormulaLike(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
+}
+
+// AppendCSVText appends s, a text cell of kind t, as a CSV field under g:
+// when g covers t and s is FormulaLike, the cell is s prefixed with a single
+// quote, which spreadsheets show as text (OWASP's advice); the field is then
+// quoted as encoding/csv quotes it (a leading CR, for one, makes it quoted).
+// Other cells are written as AppendCSVField writes them.
+func (g Guard) AppendCSVText(b []byte, s string, t Text) []byte {
+	if !g.Covers(t) || !FormulaLike(s) {
+		return AppendCSVField(b, s)
+	}
+	// "'"+s starts with neither a space nor `\.`, so encoding/csv quotes
+	// it exactly when s holds a separator, quote, CR or LF.
+	if !strings.ContainsAny(s, ",\"\r\n") {
+		return append(append(b, '\''), s...)
+	}
+	return appendQuoted(append(b, '"', '\''), s)
 }
 
 const hexDigits = "0123456789abcdef"
