@@ -19,6 +19,7 @@ import (
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/config"
+	"github.com/clvkit/clvkit/internal/textenc"
 )
 
 func scoreCommand() command {
@@ -37,6 +38,10 @@ customer id:
   clv                 discounted margin over the horizon
   r, f, m, rfm        RFM scores (1-5) and code
   your [[formulas]] columns, segment, tier
+In CSV output, label cells (segment, tier, plugin labels) that start with
+= + - @ tab or CR get a leading ' so spreadsheets show them as text instead
+of running them as formulas (output.csv_formula_guard; ids are left as
+they are unless it is "all_text"; numbers are never changed).
 Numbers have the config's fixed precision; the same inputs and config give
 byte-identical output on any machine. A manifest (JSON) is written beside
 the output with the hashes and fitted parameters that clv verify checks.
@@ -87,6 +92,7 @@ Examples:
 // scoreFlags are the flags of clv score; set ones override the config.
 type scoreFlags struct {
 	config, input, out, format, observationEnd string
+	guard                                      string
 	precision                                  int
 	quiet                                      bool
 }
@@ -98,6 +104,7 @@ func (o *scoreFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.format, "out-format", "", "override output.format: csv, jsonl or parquet")
 	fs.StringVar(&o.observationEnd, "observation-end", "", "override time.observation_end (YYYY-MM-DD)")
 	fs.IntVar(&o.precision, "precision", -1, "override output.precision (decimals)")
+	fs.StringVar(&o.guard, "csv-formula-guard", "", "override output.csv_formula_guard: labels, all_text or off")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar or report on stderr")
 }
 
@@ -105,6 +112,11 @@ func (o *scoreFlags) register(fs *flag.FlagSet) {
 func (o *scoreFlags) load(e *env) (*config.Config, error) {
 	if o.config == "" {
 		return nil, errors.New("--config is required (clv init writes a starter clv.toml)")
+	}
+	if o.guard != "" {
+		if _, err := textenc.ParseGuard(o.guard); err != nil {
+			return nil, fmt.Errorf("--csv-formula-guard: %w", err)
+		}
 	}
 	cfg, err := loadConfig(e, o.config, func(c *config.Config) {
 		if o.input != "" {
@@ -121,6 +133,9 @@ func (o *scoreFlags) load(e *env) (*config.Config, error) {
 		}
 		if o.precision >= 0 {
 			c.Output.Precision = o.precision
+		}
+		if o.guard != "" {
+			c.Output.CSVFormulaGuard = o.guard
 		}
 	})
 	if err != nil {

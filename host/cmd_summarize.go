@@ -11,6 +11,7 @@ import (
 
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/textenc"
 )
 
 // timeFlags are the grain, unit and period flags shared by summarize and
@@ -100,6 +101,7 @@ Examples:
 			out := fs.String("out", "-", "output file (.csv, .csv.gz, .jsonl, .parquet), - for stdout")
 			outFormat := fs.String("out-format", "", "output format: csv, jsonl or parquet (default: from --out)")
 			precision := fs.Int("precision", 6, "decimals of recency, T and monetary values")
+			guard := fs.String("csv-formula-guard", textenc.GuardLabels.String(), "CSV cells starting with = + - @ tab or CR get a leading ': labels (none here), all_text (customer ids too) or off")
 			quiet := fs.Bool("quiet", false, "no progress bar or report on stderr")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
@@ -107,6 +109,10 @@ Examples:
 				}
 				if in.src.Path == "" {
 					return fmt.Errorf("--input is required (a file, or - for stdin)")
+				}
+				g, err := textenc.ParseGuard(*guard)
+				if err != nil {
+					return fmt.Errorf("--csv-formula-guard: %w", err)
 				}
 				o, err := tf.options(in.src.SkipBadRows)
 				if err != nil {
@@ -116,7 +122,7 @@ Examples:
 				if err != nil {
 					return err
 				}
-				snk := sink{Path: *out, Format: *outFormat, Precision: *precision}
+				snk := sink{Path: *out, Format: *outFormat, Precision: *precision, Guard: g}
 				if err := writeAtomic(e, snk.Path, func(w io.Writer) error { return writeSummary(w, s, snk) }); err != nil {
 					return err
 				}
@@ -154,7 +160,7 @@ func writeSummary(w io.Writer, s summary.Summary, snk sink) error {
 		return err
 	}
 	cols := []table.Column{
-		{Name: "customer_id", Kind: table.String},
+		{Name: "customer_id", Kind: table.String, ID: true},
 		{Name: "frequency", Kind: table.Int},
 		{Name: "recency", Kind: table.Float, Precision: snk.Precision},
 		{Name: "T", Kind: table.Float, Precision: snk.Precision},
@@ -166,7 +172,7 @@ func writeSummary(w io.Writer, s summary.Summary, snk sink) error {
 			table.Column{Name: "monetary_value_holdout", Kind: table.Float, Precision: snk.Precision},
 			table.Column{Name: "duration_holdout", Kind: table.Float, Precision: snk.Precision})
 	}
-	tw, err := table.Create(w, f, cols, table.WriteOptions{Gzip: snk.Path != "-" && table.Gzipped(snk.Path)})
+	tw, err := table.Create(w, f, cols, snk.writeOptions())
 	if err != nil {
 		return err
 	}

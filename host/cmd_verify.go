@@ -26,6 +26,10 @@ type manifest struct {
 	Models    map[string]map[string]float64 `json:"models"`
 	Precision int                           `json:"precision"`
 	Output    outputRecord                  `json:"output"`
+
+	// CSVFormulaGuard is the run's output.csv_formula_guard, which a flag
+	// may have overridden; empty in manifests written before it existed.
+	CSVFormulaGuard string `json:"csv_formula_guard,omitempty"`
 }
 
 type fileRecord struct {
@@ -71,6 +75,7 @@ func (r *scoring) manifest(path, outputSum string) manifest {
 		Precision: r.job.output.Precision,
 		Output:    outputRecord{Path: relTo(dir, r.job.output.Path), Format: f.String(), Rows: len(res.IDs), SHA256: outputSum},
 	}
+	m.CSVFormulaGuard = r.job.output.Guard.String()
 	for _, lp := range r.job.plugins {
 		m.Plugins = append(m.Plugins, fileRecord{Name: lp.cfg.Name, Path: relTo(dir, lp.path), SHA256: lp.sha256})
 	}
@@ -175,6 +180,9 @@ func verify(ctx context.Context, e *env, path string) error {
 			cfg.Input.Path, _ = filepath.Abs(at(m.Inputs[0].Path))
 		}
 		cfg.Output.Path, cfg.Output.Precision = out, m.Precision
+		if m.CSVFormulaGuard != "" {
+			cfg.Output.CSVFormulaGuard = m.CSVFormulaGuard
+		}
 		j, err := prepare(cfg)
 		if err != nil {
 			return fmt.Errorf("verify: %w", err)

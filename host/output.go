@@ -8,13 +8,16 @@ import (
 
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/textenc"
 )
 
-// sink is where a table goes: a path ("-" for stdout) and its format.
+// sink is where a table goes: a path ("-" for stdout), its format, the
+// decimals of its floats and the formula guard of its CSV text cells.
 type sink struct {
 	Path      string
 	Format    string
 	Precision int
+	Guard     textenc.Guard
 }
 
 func (s sink) format() (table.Format, error) {
@@ -33,13 +36,14 @@ func (s sink) format() (table.Format, error) {
 
 // encodeResult writes the scored customers as a table to out: rows in the
 // result's order (sorted by id), columns in the result's order, every number
-// at the sink's fixed precision.
+// at the sink's fixed precision; in CSV, formula-like label cells (and ids,
+// under all_text) neutralised by the sink's guard.
 func encodeResult(out io.Writer, res *score.Result, s sink) error {
 	f, err := s.format()
 	if err != nil {
 		return err
 	}
-	cols := []table.Column{{Name: "customer_id", Kind: table.String}}
+	cols := []table.Column{{Name: "customer_id", Kind: table.String, ID: true}}
 	for _, c := range res.Columns {
 		switch {
 		case c.Labels != nil:
@@ -50,7 +54,7 @@ func encodeResult(out io.Writer, res *score.Result, s sink) error {
 			cols = append(cols, table.Column{Name: c.Name, Kind: table.Float, Precision: s.Precision})
 		}
 	}
-	w, err := table.Create(out, f, cols, table.WriteOptions{Gzip: s.Path != "-" && table.Gzipped(s.Path)})
+	w, err := table.Create(out, f, cols, s.writeOptions())
 	if err != nil {
 		return err
 	}
@@ -72,6 +76,12 @@ func encodeResult(out io.Writer, res *score.Result, s sink) error {
 		}
 	}
 	return w.Close()
+}
+
+// writeOptions are the table options of the sink: gzip by file name, and
+// the formula guard.
+func (s sink) writeOptions() table.WriteOptions {
+	return table.WriteOptions{Gzip: s.Path != "-" && table.Gzipped(s.Path), FormulaGuard: s.Guard}
 }
 
 func sha256Hex(b []byte) string {

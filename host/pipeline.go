@@ -15,6 +15,7 @@ import (
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/config"
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/textenc"
 )
 
 // job is a scoring run prepared from a config: where the data is and the
@@ -103,7 +104,11 @@ func prepare(cfg *config.Config) (*job, error) {
 			return nil, configErr(cfg, "formulas", err)
 		}
 	}
-	j.output = sink{Path: cfg.Resolve(cfg.Output.Path), Format: cfg.Output.Format, Precision: cfg.Output.Precision}
+	guard, err := textenc.ParseGuard(cfg.Output.CSVFormulaGuard)
+	if err != nil {
+		return nil, configErr(cfg, "output.csv_formula_guard", err)
+	}
+	j.output = sink{Path: cfg.Resolve(cfg.Output.Path), Format: cfg.Output.Format, Precision: cfg.Output.Precision, Guard: guard}
 	if _, err := j.output.format(); err != nil {
 		return nil, configErr(cfg, "output.format", err)
 	}

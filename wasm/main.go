@@ -79,6 +79,13 @@ func main() {
 			}
 			return float64Array(v)
 		}),
+		"csvLabels": js.FuncOf(func(_ js.Value, a []js.Value) any {
+			var labels []string
+			if err := jsonIn(a, 0, &labels); err != nil {
+				return jsonOut(nil, err)
+			}
+			return jsonOut(s.CSVLabels(labels), nil)
+		}),
 		"csv": js.FuncOf(func(_ js.Value, a []js.Value) any {
 			prec := 6
 			if len(a) > 0 && a[0].Type() == js.TypeNumber {

@@ -24,6 +24,7 @@ type Session struct {
 	data   []byte
 	ins    Inspection
 	result *score.Result
+	guard  textenc.Guard // the last scoring's CSVFormulaGuard
 }
 
 // Load keeps data (the whole file) and inspects it.
@@ -54,8 +55,9 @@ func (s *Session) Dates(m Mapping, format string) DateRange {
 
 // Settings are the scoring settings. Zero values take the clv binary's
 // defaults (clv init's clv.toml): day grain, week unit, BG/NBD with
-// Gamma-Gamma, 12 months, 10 % a year, precision 6, the default RFM map and
-// the tiers Top 1 %, Top 10 %, Top 50 %, Bottom 50 % cut on clv.
+// Gamma-Gamma, 12 months, 10 % a year, precision 6, the default RFM map,
+// the tiers Top 1 %, Top 10 %, Top 50 %, Bottom 50 % cut on clv, and the
+// CSV formula guard on labels.
 type Settings struct {
 	Columns        Mapping `json:"columns"`
 	DateFormat     string  `json:"dateFormat"`
@@ -73,6 +75,9 @@ type Settings struct {
 	// Margin is the share of spend that is profit; 0 means 1 (revenue), as
 	// in the binary.
 	Margin float64 `json:"margin"`
+	// CSVFormulaGuard is clv.toml's output.csv_formula_guard for the CSV
+	// download: "labels" (default), "all_text" or "off" (textenc.Guard).
+	CSVFormulaGuard string `json:"csvFormulaGuard"`
 }
 
 // Stage names a step of Score for the progress bar.
@@ -172,6 +177,11 @@ func (st *Settings) options() (summary.Options, score.Options, error) {
 		d := 0.1
 		st.AnnualDiscountRate = &d
 	}
+	guard, err := textenc.ParseGuard(st.CSVFormulaGuard)
+	if err != nil {
+		return so, score.Options{}, fmt.Errorf("csvFormulaGuard: %w", err)
+	}
+	st.CSVFormulaGuard = guard.String()
 	if so.Grain, err = summary.ParseGrain(st.Grain); err != nil {
 		return so, score.Options{}, fmt.Errorf("grain: %w", err)
 	}
@@ -287,6 +297,7 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 		onProgress("diagnostics", 1)
 	}
 	s.result = res
+	s.guard, _ = textenc.ParseGuard(st.CSVFormulaGuard) // checked by options
 	out := &Scored{Customers: len(res.IDs), Settings: st, Warnings: res.Warnings}
 	out.Report = Report{Rows: sum.Report.Rows, Transactions: sum.Report.Transactions,
 		AfterObservationEnd: sum.Report.AfterObservationEnd, Skipped: map[string]int{},
@@ -424,19 +435,36 @@ func (s *Session) Floats(name string) (vals []float64, ok bool) {
 	return out, true
 }
 
-// CSV writes the last scoring as clv score writes its CSV output: header,
-// customer_id then the result's columns, floats with strconv's 'f' format
-// at precision decimals (−0 written as 0, NaN and ±Inf as empty fields),
-// integers without decimals, fields quoted as encoding/csv does, "\n"
-// line ends.
+// CSV writes the last scoring as clv score writes its CSV output (see
+// EncodeCSV), under the scoring's Settings.CSVFormulaGuard.
 func (s *Session) CSV(precision int) []byte {
-	res := s.result
-	if res == nil {
+	if s.result == nil {
 		return nil
 	}
 	if precision < 0 {
 		precision = 6
 	}
+	return EncodeCSV(s.result, precision, s.guard)
+}
+
+// CSVLabels returns labels as the CSV fields clv score writes for them in
+// a label column under the last scoring's Settings.CSVFormulaGuard: the
+// page appends its plugins' label columns to the download with them.
+func (s *Session) CSVLabels(labels []string) []string {
+	out := make([]string, len(labels))
+	for i, l := range labels {
+		out[i] = string(s.guard.AppendCSVText(nil, l, textenc.Label))
+	}
+	return out
+}
+
+// EncodeCSV writes res as clv score writes its CSV output: header,
+// customer_id then the result's columns, floats with strconv's 'f' format
+// at precision decimals (−0 written as 0, NaN and ±Inf as empty fields),
+// integers without decimals, fields quoted as encoding/csv does, "\n"
+// line ends, and label cells (customer ids too under all_text) that start
+// with = + - @ tab or CR prefixed with ' as guard says.
+func EncodeCSV(res *score.Result, precision int, guard textenc.Guard) []byte {
 	var b []byte
 	b = textenc.AppendCSVField(b, "customer_id")
 	for _, c := range res.Columns {
@@ -445,12 +473,12 @@ func (s *Session) CSV(precision int) []byte {
 	}
 	b = append(b, '\n')
 	for i, id := range res.IDs {
-		b = textenc.AppendCSVField(b, id)
+		b = guard.AppendCSVText(b, id, textenc.ID)
 		for _, c := range res.Columns {
 			b = append(b, ',')
 			switch {
 			case c.Labels != nil:
-				b = textenc.AppendCSVField(b, c.Labels[i])
+				b = guard.AppendCSVText(b, c.Labels[i], textenc.Label)
 			case math.IsNaN(c.Floats[i]) || math.IsInf(c.Floats[i], 0):
 			case c.Integer:
 				b = strconv.AppendInt(b, int64(c.Floats[i]), 10)

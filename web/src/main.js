@@ -352,7 +352,7 @@ async function runScore() {
       columns: mapping(), dateFormat: $('map-format').value, observationEnd: $('obs-end').value,
       purchase: $('model').value, spend: $('map-amount').value ? 'gammagamma' : 'none',
       months: Number($('months').value), annualDiscountRate: Number($('annual-discount').value) / 100,
-      margin: Number($('margin').value) / 100,
+      margin: Number($('margin').value) / 100, csvFormulaGuard: $('csv-guard').value,
     };
     showProgress('reading', 0);
     const m = await ask({ type: 'score', settings });
@@ -478,8 +478,10 @@ function renderTable() {
   $('next').disabled = view.page + 1 >= pages;
 }
 async function download() {
-  const m = await ask({ type: 'csv', precision: 6 });
-  const url = URL.createObjectURL(new Blob([withPluginColumns(m.bytes, 6)], { type: 'text/csv' }));
+  const labels = [...new Set(pluginCols.flatMap((c) => (c.kind === 'label' ? c.levels : [])))];
+  const m = await ask({ type: 'csv', precision: 6, labels });
+  const fields = new Map(labels.map((l, i) => [l, m.fields[i]]));
+  const url = URL.createObjectURL(new Blob([withPluginColumns(m.bytes, 6, fields)], { type: 'text/csv' }));
   const a = document.createElement('a');
   a.href = url;
   a.download = 'scores.csv';
@@ -510,9 +512,10 @@ function addColumn(name, values, why, kind = 'float', levels) {
   if (j >= 0) pluginCols[j] = col; else pluginCols.push(col);
 }
 // withPluginColumns appends the plugins' columns to the scored CSV, in the
-// CSV writer's format (floats at precision decimals, labels quoted as
-// encoding/csv does). Rows are in the order of scored.ids.
-function withPluginColumns(bytes, precision) {
+// CSV writer's format (floats at precision decimals, labels as the Go side
+// encoded them in fields: quoted as encoding/csv does and guarded against
+// formula injection). Rows are in the order of scored.ids.
+function withPluginColumns(bytes, precision, fields) {
   if (pluginCols.length === 0) return bytes;
   const lines = new TextDecoder().decode(bytes).split('\n');
   const out = [lines[0] + pluginCols.map((c) => ',' + csvField(c.name)).join('')];
@@ -520,7 +523,7 @@ function withPluginColumns(bytes, precision) {
     let line = lines[i + 1];
     for (const c of pluginCols) {
       const v = scored.columns[c.name][i];
-      line += ',' + (c.kind === 'label' ? csvField(c.levels[v]) : formatF(v, precision));
+      line += ',' + (c.kind === 'label' ? fields.get(c.levels[v]) : formatF(v, precision));
     }
     out.push(line);
   }

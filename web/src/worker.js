@@ -2,7 +2,7 @@
 // fits and scores an uploaded CSV off the main thread, so the page never
 // freezes. Messages in: {type: 'init', module}, {type: 'load', buffer},
 // {type: 'dates', mapping, format}, {type: 'score', settings},
-// {type: 'csv', precision}. Messages out: {type: 'ready' | 'loaded' |
+// {type: 'csv', precision, labels}. Messages out: {type: 'ready' | 'loaded' |
 // 'dates' | 'progress' | 'scored' | 'csv' | 'error', ...}.
 //
 // Started as worker.js?role=plugin it is a plugin worker instead
@@ -54,7 +54,10 @@ async function dataMessage(e) {
       }
       case 'csv': {
         const bytes = globalThis.clv.csv(m.precision ?? 6);
-        self.postMessage({ type: 'csv', bytes }, [bytes.buffer]);
+        // The plugins' labels as CSV fields, guarded as the scoring's
+        // csvFormulaGuard says (textenc, the same code as clv score).
+        const fields = call('csvLabels', JSON.stringify(m.labels ?? []));
+        self.postMessage({ type: 'csv', bytes, fields }, [bytes.buffer]);
         break;
       }
       default:

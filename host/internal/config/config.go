@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/clvkit/clvkit/internal/textenc"
 )
 
 // Config is the whole of clv.toml. Every field has a TOML name; see
@@ -136,6 +138,11 @@ type Output struct {
 	Format    string `toml:"format"`    // csv | jsonl | parquet; default from the file name
 	Precision int    `toml:"precision"` // decimals of every float column (default 6)
 	Manifest  string `toml:"manifest"`  // manifest path; default: output path + ".manifest.json"
+	// CSVFormulaGuard says which CSV text cells that start with =, +, -, @,
+	// tab or CR get a leading ' so spreadsheets do not run them as
+	// formulas: labels (default: segment, tier, rfm and plugin labels;
+	// customer ids stay as they are) | all_text (ids too) | off.
+	CSVFormulaGuard string `toml:"csv_formula_guard"`
 }
 
 // Error is a configuration mistake, with the file and line when known.
@@ -299,6 +306,7 @@ func (c *Config) applyDefaults() {
 		c.Tiers.Labels = []string{"Top 1%", "Top 10%", "Top 50%", "Bottom 50%"}
 	}
 	def(&c.Output.Path, "-")
+	def(&c.Output.CSVFormulaGuard, textenc.GuardLabels.String())
 	if c.Output.Precision == 0 {
 		c.Output.Precision = 6
 	}
@@ -353,6 +361,7 @@ func (c *Config) Validate() error {
 	if c.Output.Format != "" {
 		checks = append(checks, oneOf("output.format", c.Output.Format, "csv", "jsonl", "parquet"))
 	}
+	checks = append(checks, oneOf("output.csv_formula_guard", c.Output.CSVFormulaGuard, textenc.GuardNames()...))
 	for _, err := range checks {
 		if err != nil {
 			return err
@@ -387,6 +396,8 @@ func (c *Config) Validate() error {
 			return &Error{Key: key + ".name", Msg: "missing: the output column name"}
 		case names[f.Name]:
 			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%q is used twice", f.Name)}
+		case textenc.FormulaLike(f.Name):
+			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%q starts with %q: spreadsheets would run the CSV header cell as a formula; start the column name with a letter", f.Name, f.Name[:1])}
 		case (f.Builtin == "") == (f.Expr == ""):
 			return &Error{Key: key, Msg: fmt.Sprintf("formula %q: give exactly one of builtin or expr", f.Name)}
 		}

@@ -65,4 +65,8 @@ labels = ["Top 1%", "Top 10%", "Top 50%", "Bottom 50%"]
 [output]
 path = "scores.csv"     # "-" writes stdout
 precision = 6           # decimals of every number
+# Spreadsheets run a CSV cell that starts with = + - @ tab or CR as a formula.
+# labels: such label cells (segment, tier, plugin labels) get a leading ' (ids unchanged)
+# all_text: customer ids too | off: write every cell as it is. Numbers are never changed.
+csv_formula_guard = "labels"
 `

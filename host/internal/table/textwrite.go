@@ -8,15 +8,24 @@ import (
 )
 
 // csvEncoder writes RFC 4180 CSV with "\n" line ends, quoting fields the
-// way encoding/csv.Writer does, without allocating per field.
+// way encoding/csv.Writer does, without allocating per field. String cells
+// go through the formula guard; header names are written as they are (the
+// callers reject formula-like column names up front).
 type csvEncoder struct {
-	w    *bufio.Writer
-	cols []Column
-	buf  []byte
+	w     *bufio.Writer
+	cols  []Column
+	text  []textenc.Text // per column: what its String cells hold
+	guard textenc.Guard
+	buf   []byte
 }
 
-func newCSVEncoder(w *bufio.Writer, cols []Column) (*csvEncoder, error) {
-	e := &csvEncoder{w: w, cols: cols}
+func newCSVEncoder(w *bufio.Writer, cols []Column, guard textenc.Guard) (*csvEncoder, error) {
+	e := &csvEncoder{w: w, cols: cols, guard: guard, text: make([]textenc.Text, len(cols))}
+	for i, c := range cols {
+		if c.ID {
+			e.text[i] = textenc.ID
+		}
+	}
 	for i, c := range cols {
 		if i > 0 {
 			e.buf = append(e.buf, ',')
@@ -36,7 +45,7 @@ func (e *csvEncoder) writeRow(values []Value) error {
 		}
 		switch v.kind {
 		case String:
-			b = textenc.AppendCSVField(b, v.s)
+			b = e.guard.AppendCSVText(b, v.s, e.text[i])
 		case Float:
 			b = textenc.AppendFloat(b, v.f, e.cols[i].Precision)
 		case Int:

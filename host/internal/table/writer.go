@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+
+	"github.com/clvkit/clvkit/internal/textenc"
 )
 
 // Kind is the type of a column's values on output.
@@ -43,6 +45,10 @@ type Column struct {
 	// decimal point (0 to MaxPrecision), or -1 for the shortest text that
 	// parses back to the exact float64. It is ignored for other kinds.
 	Precision int
+	// ID marks a String column of identifiers read from the data (the
+	// customer id): join keys, which WriteOptions.FormulaGuard's default
+	// keeps lossless. Other String columns hold labels.
+	ID bool
 }
 
 // Value is one field of an output row: a string, a float64, an int64 or
@@ -80,6 +86,11 @@ type WriteOptions struct {
 	// Gzip compresses CSV and JSON Lines output; see Gzipped. It is an
 	// error for Parquet, which compresses internally.
 	Gzip bool
+	// FormulaGuard says which String cells of CSV output are neutralised
+	// against formula injection (see textenc.Guard); its zero value guards
+	// label columns, not ID columns. JSON Lines and Parquet are not
+	// guarded: they carry values as data.
+	FormulaGuard textenc.Guard
 }
 
 // Writer writes a table. Create one with Create, call WriteRow for each
@@ -123,7 +134,7 @@ func Create(w io.Writer, f Format, columns []Column, opts WriteOptions) (*Writer
 	var err error
 	switch f {
 	case CSV:
-		tw.enc, err = newCSVEncoder(tw.bw, cols)
+		tw.enc, err = newCSVEncoder(tw.bw, cols, opts.FormulaGuard)
 	case JSONL:
 		tw.enc = newJSONLEncoder(tw.bw, cols)
 	case Parquet:
