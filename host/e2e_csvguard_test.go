@@ -264,3 +264,25 @@ csv_formula_guard = %q
 		}
 	}
 }
+
+// TestSummarizeCSVFormulaGuard: clv summarize writes ids and numbers only,
+// so its default leaves everything as it is; --csv-formula-guard all_text
+// guards the ids that start with = or -.
+func TestSummarizeCSVFormulaGuard(t *testing.T) {
+	tmp := t.TempDir()
+	guardedCDNOW(t, tmp, "")
+	args := []string{"summarize", "--input", filepath.Join(tmp, "transactions.csv"), "--amount", "amount",
+		"--unit", "week", "--observation-end", "1997-09-30", "--quiet", "--out", "-"}
+	def := clv(t, args...).mustOK(t, "summarize").stdout
+	all := clv(t, append(args, "--csv-formula-guard", "all_text")...).mustOK(t, "summarize all_text").stdout
+	for _, c := range []struct{ out, want string }{
+		{def, "\n=1+1,"}, {def, "\n-2,"}, {all, "\n'=1+1,"}, {all, "\n'-2,"},
+	} {
+		if !strings.Contains(c.out, c.want) {
+			t.Errorf("summarize output lacks %q", c.want)
+		}
+	}
+	if strings.Count(all, "'") != 2 || strings.Replace(strings.Replace(all, "'", "", 1), "'", "", 1) != def {
+		t.Errorf("all_text changed more than the two ids")
+	}
+}
