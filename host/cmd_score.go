@@ -84,42 +84,58 @@ Examples:
 	}
 }
 
-// scoreFlags are the flags of clv score; set ones override the config.
+// scoreFlags are the flags of clv score; the ones given on the command line
+// override the config, whatever their value.
 type scoreFlags struct {
+	fs                                         *flag.FlagSet
 	config, input, out, format, observationEnd string
 	precision                                  int
 	quiet                                      bool
 }
 
 func (o *scoreFlags) register(fs *flag.FlagSet) {
+	o.fs = fs
 	fs.StringVar(&o.config, "config", "", "the clv.toml to run (required; - for stdin)")
 	fs.StringVar(&o.input, "input", "", "override input.path")
 	fs.StringVar(&o.out, "out", "", "override output.path (- for stdout)")
 	fs.StringVar(&o.format, "out-format", "", "override output.format: csv, jsonl or parquet")
 	fs.StringVar(&o.observationEnd, "observation-end", "", "override time.observation_end (YYYY-MM-DD)")
-	fs.IntVar(&o.precision, "precision", -1, "override output.precision (decimals)")
+	fs.IntVar(&o.precision, "precision", 0, "override output.precision (decimals, 0..17)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar or report on stderr")
 }
 
-// load reads the config and applies the flags over it.
+// load reads the config and applies the flags given over it. A flag is
+// applied when it is given, not when its value differs from a default, so
+// --precision 0 means integers; a given flag's value is checked here, under
+// the flag's name.
 func (o *scoreFlags) load(e *env) (*config.Config, error) {
 	if o.config == "" {
 		return nil, errors.New("--config is required (clv init writes a starter clv.toml)")
 	}
+	set := map[string]bool{}
+	o.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, f := range []struct{ name, v string }{{"input", o.input}, {"out", o.out}, {"out-format", o.format}, {"observation-end", o.observationEnd}} {
+		if set[f.name] && f.v == "" {
+			return nil, fmt.Errorf("--%s is empty: give a value, or leave the flag out to keep the config's", f.name)
+		}
+	}
+	if set["precision"] && (o.precision < 0 || o.precision > 17) {
+		return nil, fmt.Errorf("--precision %d is out of range 0..17", o.precision)
+	}
 	cfg, err := loadConfig(e, o.config, func(c *config.Config) {
-		if o.input != "" {
+		if set["input"] {
 			c.Input.Path = o.input
 		}
-		if o.observationEnd != "" {
+		if set["observation-end"] {
 			c.Time.ObservationEnd = o.observationEnd
 		}
-		if o.out != "" {
+		if set["out"] {
 			c.Output.Path = o.out
 		}
-		if o.format != "" {
+		if set["out-format"] {
 			c.Output.Format = o.format
 		}
-		if o.precision >= 0 {
+		if set["precision"] {
 			c.Output.Precision = o.precision
 		}
 	})
@@ -127,10 +143,10 @@ func (o *scoreFlags) load(e *env) (*config.Config, error) {
 		return nil, err
 	}
 	// Flag paths are relative to the working directory, not the config.
-	if o.input != "" {
+	if set["input"] {
 		cfg.Input.Path = absPath(o.input)
 	}
-	if o.out != "" {
+	if set["out"] {
 		cfg.Output.Path = absPath(o.out)
 	}
 	return cfg, nil

@@ -108,6 +108,20 @@ Examples:
 				if in.src.Path == "" {
 					return fmt.Errorf("--input is required (a file, or - for stdin)")
 				}
+				// A flag given empty is a mistake, not a request for its
+				// default (--amount "" is the same as no amount column).
+				var empty error
+				fs.Visit(func(f *flag.Flag) {
+					if g, ok := f.Value.(flag.Getter); ok && empty == nil && g.Get() == "" && f.Name != "amount" {
+						empty = fmt.Errorf("--%s is empty: give a value, or leave the flag out for its default", f.Name)
+					}
+				})
+				if empty != nil {
+					return empty
+				}
+				if *precision < 0 || *precision > 17 {
+					return fmt.Errorf("--precision %d is out of range 0..17", *precision)
+				}
 				o, err := tf.options(in.src.SkipBadRows)
 				if err != nil {
 					return err

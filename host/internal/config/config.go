@@ -7,11 +7,17 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/clvkit/clvkit/core/score"
 )
 
 // Config is the whole of clv.toml. Every field has a TOML name; see
@@ -161,13 +167,14 @@ func (e *Error) Error() string {
 }
 
 // Parse decodes a config from its text. name is used in errors and its
-// folder becomes Config.Dir. Defaults are filled in and the result is
-// checked with Validate.
+// folder becomes Config.Dir. Keys must be spelled exactly as documented
+// (case included); a key left out takes its default, a key given keeps its
+// value or is an error. The result is checked with Validate.
 func Parse(name string, text []byte) (*Config, error) { return ParseWith(name, text, nil) }
 
 // ParseWith is Parse with override, when not nil, applied to the decoded
-// values before defaults and checks: command-line flags use it to override
-// the file.
+// values after defaults and before checks: command-line flags use it to
+// override the file, and what they set is checked like the file's values.
 func ParseWith(name string, text []byte, override func(*Config)) (*Config, error) {
 	var c Config
 	md, err := toml.NewDecoder(bytes.NewReader(text)).Decode(&c)
@@ -178,30 +185,169 @@ func ParseWith(name string, text []byte, override func(*Config)) (*Config, error
 		}
 		return nil, typeError(name, err)
 	}
+	// BurntSushi/toml matches keys to fields ignoring case, so check every
+	// key as written against the struct tags first.
+	if err := checkKeys(name, text, md.Keys()); err != nil {
+		return nil, err
+	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
 		return nil, &Error{File: name, Line: findKeyLine(text, k), Key: k.String(),
 			Msg: "unknown key (check its spelling and section; `clv init` writes an example with every key)"}
 	}
+	// The document as a tree, to tell a key given as zero or "" from a key
+	// left out (MetaData.IsDefined does not look into arrays of tables).
+	var doc map[string]any
+	if _, err := toml.NewDecoder(bytes.NewReader(text)).Decode(&doc); err != nil {
+		return nil, typeError(name, err)
+	}
+	set := given(doc)
 	c.Name, c.text = name, text
 	if name != "-" && name != "" {
 		c.Dir = filepath.Dir(name)
 	}
+	if err := c.checkEmpty(set); err != nil {
+		return nil, c.located(err)
+	}
+	c.applyDefaults(set)
 	if override != nil {
 		override(&c)
 	}
-	c.applyDefaults()
 	if err := c.Validate(); err != nil {
-		var ce *Error
-		if errors.As(err, &ce) {
-			ce.File = name
-			if ce.Line == 0 && ce.Key != "" {
-				ce.Line = findKeyLine(text, strings.Split(ce.Key, "."))
-			}
-		}
-		return nil, err
+		return nil, c.located(err)
 	}
 	return &c, nil
+}
+
+// located fills in the file and, when the key is in the file, the line of
+// an *Error from Validate or checkEmpty.
+func (c *Config) located(err error) error {
+	var ce *Error
+	if errors.As(err, &ce) {
+		ce.File = c.Name
+		if ce.Line == 0 && ce.Key != "" {
+			ce.Line = findKeyLine(c.text, strings.Split(ce.Key, "."))
+		}
+	}
+	return err
+}
+
+// checkKeys reports the first key, in the file's order, that is not a key
+// of Config spelled exactly as its toml tag: BurntSushi/toml matches keys to
+// fields ignoring case, so without this check `Margin = 0.9` would be taken
+// for margin, and a file with both would keep either, by map order. Keys
+// under a map field (formula inputs, plugin params) are free.
+func checkKeys(name string, text []byte, keys []toml.Key) error {
+	tables := map[string]int{} // [[array]] tables seen so far, by path
+	for _, k := range keys {
+		t := reflect.TypeFor[Config]()
+		var addr []string // the key with array-table indices, for its line
+	parts:
+		for i, part := range k {
+			f, ok := fieldByTag(t, part)
+			if !ok {
+				addr = append(addr, part)
+				return &Error{File: name, Line: keyLine(text, addr), Key: strings.Join(addr, "."),
+					Msg: unknownKeyMsg(part, tagsOf(t))}
+			}
+			ft := f.Type
+			switch {
+			case ft.Kind() == reflect.Struct:
+				addr, t = append(addr, part), ft
+			case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+				path := strings.Join(k[:i+1], ".")
+				if i == len(k)-1 {
+					tables[path]++ // the [[path]] header
+				}
+				addr, t = append(addr, fmt.Sprintf("%s[%d]", part, max(tables[path]-1, 0))), ft.Elem()
+			default:
+				break parts // a value or a map: nothing below it to check
+			}
+		}
+	}
+	return nil
+}
+
+// fieldByTag returns the field of struct t whose toml tag is exactly name.
+func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if tag, _, _ := strings.Cut(f.Tag.Get("toml"), ","); tag == name && tag != "-" {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// tagsOf lists the toml tags of struct t: the keys its table accepts.
+func tagsOf(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ","); tag != "" && tag != "-" {
+			out = append(out, tag)
+		}
+	}
+	return out
+}
+
+// unknownKeyMsg explains an unknown key, suggesting the known key it
+// differs from only by case or by one or two letters.
+func unknownKeyMsg(key string, known []string) string {
+	for _, k := range known {
+		if strings.EqualFold(k, key) {
+			return fmt.Sprintf("unknown key: did you mean %s? (keys are case-sensitive)", k)
+		}
+	}
+	best, bestD := "", 3
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(key), k); d < bestD && d < len(k) {
+			best, bestD = k, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("unknown key: did you mean %s?", best)
+	}
+	return "unknown key (check its spelling and section; `clv init` writes an example with every key)"
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			sub := prev[j-1]
+			if a[i-1] != b[j-1] {
+				sub++
+			}
+			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// keyLine is findKeyLine, falling back to the first line where the key's
+// last part is assigned (`Key =`, also inside an inline table) when the
+// key is not found in its table.
+func keyLine(text []byte, key []string) int {
+	if n := findKeyLine(text, key); n > 0 {
+		return n
+	}
+	last := key[len(key)-1]
+	if i := strings.IndexByte(last, '['); i > 0 {
+		last = last[:i]
+	}
+	re := regexp.MustCompile(`(^|[{,\s])["']?` + regexp.QuoteMeta(last) + `["']?\s*=`)
+	for i, line := range strings.Split(string(text), "\n") {
+		if re.MatchString(strings.SplitN(line, "#", 2)[0]) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // typeLine matches the decoder's "toml: line 5 (last key "model.margin"): msg".
@@ -265,57 +411,163 @@ func findKeyLine(text []byte, key []string) int {
 	return 0
 }
 
-func (c *Config) applyDefaults() {
-	if c.Input.Kind == "" {
-		c.Input.Kind = "transactions"
-	}
-	if c.Input.DateFormat == "" {
-		c.Input.DateFormat = "YYYY-MM-DD"
-	}
-	if c.Input.Columns.Customer == "" {
-		c.Input.Columns.Customer = "customer_id"
-	}
-	if c.Input.Kind == "transactions" && c.Input.Columns.Date == "" {
-		c.Input.Columns.Date = "date"
-	}
-	if c.Input.Kind == "summary" {
-		def(&c.Input.Columns.Frequency, "frequency")
-		def(&c.Input.Columns.Recency, "recency")
-		def(&c.Input.Columns.T, "T")
-		def(&c.Input.Columns.Monetary, "monetary_value")
-	}
-	def(&c.Time.Grain, "day")
-	def(&c.Time.Unit, "week")
-	def(&c.Model.Purchase, "bgnbd")
-	def(&c.Model.Spend, "gammagamma")
-	if c.Model.HorizonMonths == 0 {
-		c.Model.HorizonMonths = 12
-	}
-	def(&c.Segmentation.Map, "default")
-	def(&c.Segmentation.Default, "Other")
-	if c.Tiers.Column == "" && len(c.Tiers.Cutoffs) == 0 {
-		c.Tiers.Column = "clv"
-		c.Tiers.Cutoffs = []float64{0.01, 0.10, 0.50}
-		c.Tiers.Labels = []string{"Top 1%", "Top 10%", "Top 50%", "Bottom 50%"}
-	}
-	def(&c.Output.Path, "-")
-	if c.Output.Precision == 0 {
-		c.Output.Precision = 6
-	}
-	for i := range c.Plugins {
-		if c.Plugins[i].BatchSize == 0 {
-			c.Plugins[i].BatchSize = 4096
+// given reports whether the document sets a key: given("model",
+// "margin"), or a key of the i-th [[plugins]] table as given("plugins",
+// "2", "memory_mb").
+type givenFunc func(path ...string) bool
+
+// given returns the givenFunc of a decoded TOML document.
+func given(doc map[string]any) givenFunc {
+	return func(path ...string) bool {
+		var v any = doc
+		for _, k := range path {
+			switch t := v.(type) {
+			case map[string]any:
+				var ok bool
+				if v, ok = t[k]; !ok {
+					return false
+				}
+			case []map[string]any:
+				i, err := strconv.Atoi(k)
+				if err != nil || i < 0 || i >= len(t) {
+					return false
+				}
+				v = t[i]
+			case []any:
+				i, err := strconv.Atoi(k)
+				if err != nil || i < 0 || i >= len(t) {
+					return false
+				}
+				v = t[i]
+			default:
+				return false
+			}
 		}
-		def(&c.Plugins[i].Timeout, "10s")
-		if c.Plugins[i].MemoryMB == 0 {
-			c.Plugins[i].MemoryMB = 256
-		}
+		return true
 	}
 }
 
-func def(s *string, v string) {
-	if *s == "" {
-		*s = v
+// checkEmpty rejects an empty string given for a key that has a default or
+// is inferred when left out: the default never replaces a value given.
+func (c *Config) checkEmpty(set givenFunc) error {
+	type str struct {
+		key  string
+		v    string
+		hint string
+	}
+	omit := func(def string) string { return "omit the key for the default, " + def }
+	keys := []str{
+		{"input.kind", c.Input.Kind, omit(`"transactions"`)},
+		{"input.format", c.Input.Format, "omit the key to infer the format from the file name"},
+		{"input.delimiter", c.Input.Delimiter, omit(`","`)},
+		{"input.date_format", c.Input.DateFormat, omit(strconv.Quote(score.DefaultDateFormat))},
+		{"input.columns.customer", c.Input.Columns.Customer, omit(`"customer_id"`)},
+		{"input.columns.date", c.Input.Columns.Date, omit(`"date"`)},
+		{"input.columns.frequency", c.Input.Columns.Frequency, omit(`"frequency"`)},
+		{"input.columns.recency", c.Input.Columns.Recency, omit(`"recency"`)},
+		{"input.columns.T", c.Input.Columns.T, omit(`"T"`)},
+		{"input.columns.monetary_value", c.Input.Columns.Monetary, omit(`"monetary_value"`)},
+		{"time.grain", c.Time.Grain, omit(strconv.Quote(score.DefaultGrain))},
+		{"time.unit", c.Time.Unit, omit(strconv.Quote(score.DefaultUnit))},
+		{"time.calibration_end", c.Time.CalibrationEnd, "omit the key for no holdout period"},
+		{"time.observation_end", c.Time.ObservationEnd, "give the last day of the data, YYYY-MM-DD"},
+		{"model.purchase", c.Model.Purchase, omit(strconv.Quote(score.DefaultPurchase))},
+		{"model.spend", c.Model.Spend, omit(strconv.Quote(score.DefaultSpend)) + `, or "none"`},
+		{"segmentation.map", c.Segmentation.Map, omit(`"default"`)},
+		{"segmentation.default", c.Segmentation.Default, omit(`"Other"`)},
+		{"output.path", c.Output.Path, omit(`"-" (stdout)`)},
+		{"output.format", c.Output.Format, "omit the key to infer the format from the file name"},
+		{"output.manifest", c.Output.Manifest, "omit the key for the default, the output path + \".manifest.json\""},
+	}
+	for i, p := range c.Plugins {
+		keys = append(keys, str{fmt.Sprintf("plugins[%d].timeout", i), p.Timeout, omit(`"10s"`)})
+	}
+	for _, k := range keys {
+		if k.v == "" && set(keyPath(k.key)...) {
+			return &Error{Key: k.key, Msg: "empty: " + k.hint}
+		}
+	}
+	return nil
+}
+
+// keyPath splits a dotted key with array indices ("plugins[1].timeout")
+// into the path givenFunc takes ("plugins", "1", "timeout").
+func keyPath(key string) []string {
+	var out []string
+	for _, part := range strings.Split(key, ".") {
+		if i := strings.IndexByte(part, '['); i > 0 && strings.HasSuffix(part, "]") {
+			out = append(out, part[:i], part[i+1:len(part)-1])
+			continue
+		}
+		out = append(out, part)
+	}
+	return out
+}
+
+// applyDefaults fills in every key the file leaves out, and only those: a
+// value given, zero or empty included, is kept for Validate to accept or
+// reject.
+func (c *Config) applyDefaults(set givenFunc) {
+	str := func(p *string, v string, key ...string) {
+		if !set(key...) {
+			*p = v
+		}
+	}
+	str(&c.Input.Kind, "transactions", "input", "kind")
+	str(&c.Input.DateFormat, score.DefaultDateFormat, "input", "date_format")
+	str(&c.Input.Columns.Customer, "customer_id", "input", "columns", "customer")
+	if c.Input.Kind == "transactions" {
+		str(&c.Input.Columns.Date, "date", "input", "columns", "date")
+	}
+	if c.Input.Kind == "summary" {
+		str(&c.Input.Columns.Frequency, "frequency", "input", "columns", "frequency")
+		str(&c.Input.Columns.Recency, "recency", "input", "columns", "recency")
+		str(&c.Input.Columns.T, "T", "input", "columns", "T")
+		str(&c.Input.Columns.Monetary, "monetary_value", "input", "columns", "monetary_value")
+	}
+	str(&c.Time.Grain, score.DefaultGrain, "time", "grain")
+	str(&c.Time.Unit, score.DefaultUnit, "time", "unit")
+	str(&c.Model.Purchase, score.DefaultPurchase, "model", "purchase")
+	str(&c.Model.Spend, score.DefaultSpend, "model", "spend")
+	if !set("model", "horizon_months") {
+		c.Model.HorizonMonths = score.DefaultHorizonMonths
+	}
+	if !set("model", "annual_discount_rate") {
+		c.Model.AnnualDiscountRate = score.DefaultAnnualDiscountRate
+	}
+	if !set("model", "margin") {
+		c.Model.Margin = score.DefaultMargin
+	}
+	str(&c.Segmentation.Map, "default", "segmentation", "map")
+	str(&c.Segmentation.Default, "Other", "segmentation", "default")
+	// Tiers: each key left out takes its default (the column is clv, or
+	// expected_purchases without the spend model); the default labels go
+	// with the default cutoffs only. column = "" turns tiers off.
+	if c.Model.Spend == score.SpendNone {
+		str(&c.Tiers.Column, "expected_purchases", "tiers", "column")
+	} else {
+		str(&c.Tiers.Column, score.DefaultTierColumn, "tiers", "column")
+	}
+	if !set("tiers", "cutoffs") {
+		d := score.DefaultTiers()
+		c.Tiers.Cutoffs = d.Cutoffs
+		if !set("tiers", "labels") {
+			c.Tiers.Labels = d.Labels
+		}
+	}
+	str(&c.Output.Path, "-", "output", "path")
+	if !set("output", "precision") {
+		c.Output.Precision = score.DefaultPrecision
+	}
+	for i := range c.Plugins {
+		p, n := &c.Plugins[i], strconv.Itoa(i)
+		if !set("plugins", n, "batch_size") {
+			p.BatchSize = 4096
+		}
+		str(&p.Timeout, "10s", "plugins", n, "timeout")
+		if !set("plugins", n, "memory_mb") {
+			p.MemoryMB = 256
+		}
 	}
 }
 
@@ -363,12 +615,14 @@ func (c *Config) Validate() error {
 		return &Error{Key: "input.path", Msg: "missing: the transactions (or summary) file to score, or \"-\" for stdin"}
 	case c.Input.Kind == "transactions" && c.Time.ObservationEnd == "":
 		return &Error{Key: "time.observation_end", Msg: "missing: the last day of the observation period (YYYY-MM-DD); there is no implicit today, so runs reproduce"}
-	case c.Model.HorizonMonths < 0 || c.Model.HorizonMonths > 1200:
+	case c.Model.HorizonMonths < 1 || c.Model.HorizonMonths > 1200:
 		return &Error{Key: "model.horizon_months", Msg: fmt.Sprintf("%d is out of range 1..1200", c.Model.HorizonMonths)}
-	case c.Model.AnnualDiscountRate < 0 || c.Model.AnnualDiscountRate >= 10:
+	case !(c.Model.AnnualDiscountRate >= 0 && c.Model.AnnualDiscountRate < 10):
 		return &Error{Key: "model.annual_discount_rate", Msg: fmt.Sprintf("%v is out of range [0, 10): a fraction such as 0.1 for 10%% a year", c.Model.AnnualDiscountRate)}
-	case c.Model.Penalty < 0:
-		return &Error{Key: "model.penalty", Msg: "must be zero or positive"}
+	case !(c.Model.Penalty >= 0) || math.IsInf(c.Model.Penalty, 1):
+		return &Error{Key: "model.penalty", Msg: fmt.Sprintf("%v: must be zero or positive and finite", c.Model.Penalty)}
+	case !(c.Model.Margin >= 0 && c.Model.Margin <= 1):
+		return &Error{Key: "model.margin", Msg: fmt.Sprintf("%v is out of range [0, 1]: the fraction of revenue that is profit, such as 0.3 (1 for CLV in revenue)", c.Model.Margin)}
 	case c.Output.Precision < 0 || c.Output.Precision > 17:
 		return &Error{Key: "output.precision", Msg: fmt.Sprintf("%d is out of range 0..17", c.Output.Precision)}
 	case c.Segmentation.Map == "rules" && len(c.Segmentation.Rules) == 0:
@@ -387,6 +641,8 @@ func (c *Config) Validate() error {
 			return &Error{Key: key + ".name", Msg: "missing: the output column name"}
 		case names[f.Name]:
 			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%q is used twice", f.Name)}
+		case score.CheckColumnName(f.Name) != nil:
+			return &Error{Key: key + ".name", Msg: score.CheckColumnName(f.Name).Error()}
 		case (f.Builtin == "") == (f.Expr == ""):
 			return &Error{Key: key, Msg: fmt.Sprintf("formula %q: give exactly one of builtin or expr", f.Name)}
 		}
@@ -409,6 +665,13 @@ func (c *Config) Validate() error {
 			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%q is used twice", p.Name)}
 		case p.Path == "":
 			return &Error{Key: key + ".path", Msg: fmt.Sprintf("plugin %q: missing path", p.Name)}
+		case p.BatchSize < 1:
+			return &Error{Key: key + ".batch_size", Msg: fmt.Sprintf("plugin %q: %d: want at least 1 customer per batch", p.Name, p.BatchSize)}
+		case p.MemoryMB < 1 || p.MemoryMB > 4096:
+			return &Error{Key: key + ".memory_mb", Msg: fmt.Sprintf("plugin %q: %d is out of range 1..4096 (MiB)", p.Name, p.MemoryMB)}
+		}
+		if d, err := time.ParseDuration(p.Timeout); err != nil || d <= 0 {
+			return &Error{Key: key + ".timeout", Msg: fmt.Sprintf("plugin %q: %q: want a positive duration such as \"10s\"", p.Name, p.Timeout)}
 		}
 		if err := oneOf(key+".kind", p.Kind, "formula", "segmentation"); err != nil {
 			return err
