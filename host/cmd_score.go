@@ -119,8 +119,10 @@ func (o *scoreFlags) load(e *env) (*config.Config, error) {
 			return nil, fmt.Errorf("--%s is empty: give a value, or leave the flag out to keep the config's", f.name)
 		}
 	}
-	if set["precision"] && (o.precision < 0 || o.precision > 17) {
-		return nil, fmt.Errorf("--precision %d is out of range 0..17", o.precision)
+	if set["precision"] {
+		if err := score.CheckPrecision(o.precision); err != nil {
+			return nil, fmt.Errorf("--precision %w", err)
+		}
 	}
 	cfg, err := loadConfig(e, o.config, func(c *config.Config) {
 		if set["input"] {

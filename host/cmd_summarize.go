@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/table"
 )
@@ -119,8 +120,8 @@ Examples:
 				if empty != nil {
 					return empty
 				}
-				if *precision < 0 || *precision > 17 {
-					return fmt.Errorf("--precision %d is out of range 0..17", *precision)
+				if err := score.CheckPrecision(*precision); err != nil {
+					return fmt.Errorf("--precision %w", err)
 				}
 				o, err := tf.options(in.src.SkipBadRows)
 				if err != nil {

@@ -2,6 +2,7 @@ package score
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/clvkit/clvkit/core/segment"
@@ -37,6 +38,55 @@ const (
 	SpendGammaGamma = "gammagamma"
 	SpendNone       = "none"
 )
+
+// Bounds of the settings front ends accept.
+const (
+	MaxHorizonMonths      = 1200 // 100 years
+	MaxAnnualDiscountRate = 10   // 1000 % a year: beyond, a percent was given as a fraction
+	MaxPrecision          = 17   // decimals that still tell float64 values apart
+)
+
+// CheckHorizonMonths checks a CLV horizon as a user gives it: 1 to
+// MaxHorizonMonths months. The front ends name their key in the error.
+func CheckHorizonMonths(months int) error {
+	if months < 1 || months > MaxHorizonMonths {
+		return fmt.Errorf("%d is out of range 1..%d", months, MaxHorizonMonths)
+	}
+	return nil
+}
+
+// CheckAnnualDiscountRate checks an annual discount rate as a user gives
+// it: a fraction in [0, MaxAnnualDiscountRate).
+func CheckAnnualDiscountRate(rate float64) error {
+	if !(rate >= 0 && rate < MaxAnnualDiscountRate) {
+		return fmt.Errorf("%v is out of range [0, %d): a fraction such as 0.1 for 10%% a year", rate, MaxAnnualDiscountRate)
+	}
+	return nil
+}
+
+// CheckMargin checks a margin as a user gives it: a fraction in [0, 1].
+func CheckMargin(margin float64) error {
+	if !(margin >= 0 && margin <= 1) {
+		return fmt.Errorf("%v is out of range [0, 1]: the fraction of revenue that is profit, such as 0.3 (1 for CLV in revenue)", margin)
+	}
+	return nil
+}
+
+// CheckPenalty checks an L2 penalty: zero or positive and finite.
+func CheckPenalty(penalty float64) error {
+	if !(penalty >= 0) || math.IsInf(penalty, 1) {
+		return fmt.Errorf("%v: must be zero or positive and finite", penalty)
+	}
+	return nil
+}
+
+// CheckPrecision checks the decimals of float output: 0 to MaxPrecision.
+func CheckPrecision(decimals int) error {
+	if decimals < 0 || decimals > MaxPrecision {
+		return fmt.Errorf("%d is out of range 0..%d", decimals, MaxPrecision)
+	}
+	return nil
+}
 
 // DefaultTiers returns the front ends' default value tiers: Top 1%, Top
 // 10%, Top 50% and Bottom 50%.

@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"math"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -18,6 +17,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/internal/suggest"
 )
 
 // Config is the whole of clv.toml. Every field has a TOML name; see
@@ -293,41 +293,14 @@ func tagsOf(t reflect.Type) []string {
 // unknownKeyMsg explains an unknown key, suggesting the known key it
 // differs from only by case or by one or two letters.
 func unknownKeyMsg(key string, known []string) string {
-	for _, k := range known {
-		if strings.EqualFold(k, key) {
-			return fmt.Sprintf("unknown key: did you mean %s? (keys are case-sensitive)", k)
-		}
-	}
-	best, bestD := "", 3
-	for _, k := range known {
-		if d := editDistance(strings.ToLower(key), k); d < bestD && d < len(k) {
-			best, bestD = k, d
-		}
-	}
-	if best != "" {
-		return fmt.Sprintf("unknown key: did you mean %s?", best)
+	name, caseOnly, ok := suggest.Closest(key, known)
+	switch {
+	case caseOnly:
+		return fmt.Sprintf("unknown key: did you mean %s? (keys are case-sensitive)", name)
+	case ok:
+		return fmt.Sprintf("unknown key: did you mean %s?", name)
 	}
 	return "unknown key (check its spelling and section; `clv init` writes an example with every key)"
-}
-
-// editDistance is the Levenshtein distance between a and b, in bytes.
-func editDistance(a, b string) int {
-	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			sub := prev[j-1]
-			if a[i-1] != b[j-1] {
-				sub++
-			}
-			cur[j] = min(sub, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // keyLine is findKeyLine, falling back to the first line where the key's
@@ -615,16 +588,16 @@ func (c *Config) Validate() error {
 		return &Error{Key: "input.path", Msg: "missing: the transactions (or summary) file to score, or \"-\" for stdin"}
 	case c.Input.Kind == "transactions" && c.Time.ObservationEnd == "":
 		return &Error{Key: "time.observation_end", Msg: "missing: the last day of the observation period (YYYY-MM-DD); there is no implicit today, so runs reproduce"}
-	case c.Model.HorizonMonths < 1 || c.Model.HorizonMonths > 1200:
-		return &Error{Key: "model.horizon_months", Msg: fmt.Sprintf("%d is out of range 1..1200", c.Model.HorizonMonths)}
-	case !(c.Model.AnnualDiscountRate >= 0 && c.Model.AnnualDiscountRate < 10):
-		return &Error{Key: "model.annual_discount_rate", Msg: fmt.Sprintf("%v is out of range [0, 10): a fraction such as 0.1 for 10%% a year", c.Model.AnnualDiscountRate)}
-	case !(c.Model.Penalty >= 0) || math.IsInf(c.Model.Penalty, 1):
-		return &Error{Key: "model.penalty", Msg: fmt.Sprintf("%v: must be zero or positive and finite", c.Model.Penalty)}
-	case !(c.Model.Margin >= 0 && c.Model.Margin <= 1):
-		return &Error{Key: "model.margin", Msg: fmt.Sprintf("%v is out of range [0, 1]: the fraction of revenue that is profit, such as 0.3 (1 for CLV in revenue)", c.Model.Margin)}
-	case c.Output.Precision < 0 || c.Output.Precision > 17:
-		return &Error{Key: "output.precision", Msg: fmt.Sprintf("%d is out of range 0..17", c.Output.Precision)}
+	case score.CheckHorizonMonths(c.Model.HorizonMonths) != nil:
+		return &Error{Key: "model.horizon_months", Msg: score.CheckHorizonMonths(c.Model.HorizonMonths).Error()}
+	case score.CheckAnnualDiscountRate(c.Model.AnnualDiscountRate) != nil:
+		return &Error{Key: "model.annual_discount_rate", Msg: score.CheckAnnualDiscountRate(c.Model.AnnualDiscountRate).Error()}
+	case score.CheckPenalty(c.Model.Penalty) != nil:
+		return &Error{Key: "model.penalty", Msg: score.CheckPenalty(c.Model.Penalty).Error()}
+	case score.CheckMargin(c.Model.Margin) != nil:
+		return &Error{Key: "model.margin", Msg: score.CheckMargin(c.Model.Margin).Error()}
+	case score.CheckPrecision(c.Output.Precision) != nil:
+		return &Error{Key: "output.precision", Msg: score.CheckPrecision(c.Output.Precision).Error()}
 	case c.Segmentation.Map == "rules" && len(c.Segmentation.Rules) == 0:
 		return &Error{Key: "segmentation.map", Msg: "\"rules\" needs at least one [[segmentation.rules]] table"}
 	case c.Segmentation.Map == "plugin" && c.Segmentation.Plugin == "":
