@@ -37,8 +37,9 @@ customer id:
   clv                 discounted margin over the horizon
   r, f, m, rfm        RFM scores (1-5) and code
   your [[formulas]] columns, segment, tier
-Numbers have the config's fixed precision; the same inputs and config give
-byte-identical output on any machine. A manifest (JSON) is written beside
+Flags given override the config's keys, whatever their value (--precision 0
+writes whole numbers). Numbers have a fixed precision; the same inputs and
+config give byte-identical output on any machine. A manifest (JSON) is written beside
 the output with the hashes and fitted parameters that clv verify checks.
 
 A short report (model fit, segment counts, top customers, total predicted

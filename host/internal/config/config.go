@@ -20,8 +20,10 @@ import (
 	"github.com/clvkit/clvkit/internal/suggest"
 )
 
-// Config is the whole of clv.toml. Every field has a TOML name; see
-// Starter for a commented example of each.
+// Config is the whole of clv.toml. Every field has a TOML name, which a
+// key must match exactly, case included; see Starter for a commented
+// example of each. Parse fills in the default of every key left out, and
+// only of those.
 type Config struct {
 	Input        Input        `toml:"input"`
 	Time         Time         `toml:"time"`
@@ -82,12 +84,12 @@ type Time struct {
 
 // Model chooses and tunes the probabilistic models and the CLV horizon.
 type Model struct {
-	Purchase           string  `toml:"purchase"` // bgnbd (default) | paretonbd | mbgnbd | bgbb
-	Spend              string  `toml:"spend"`    // gammagamma (default) | none
-	Penalty            float64 `toml:"penalty"`
-	HorizonMonths      int     `toml:"horizon_months"`
-	AnnualDiscountRate float64 `toml:"annual_discount_rate"`
-	Margin             float64 `toml:"margin"`
+	Purchase           string  `toml:"purchase"`             // bgnbd (default) | paretonbd | mbgnbd | bgbb
+	Spend              string  `toml:"spend"`                // gammagamma (default) | none
+	Penalty            float64 `toml:"penalty"`              // ≥ 0 (default 0)
+	HorizonMonths      int     `toml:"horizon_months"`       // 1..1200 (default 12)
+	AnnualDiscountRate float64 `toml:"annual_discount_rate"` // [0, 10) (default 0)
+	Margin             float64 `toml:"margin"`               // [0, 1] (default 1: CLV in revenue)
 }
 
 // Formula is one extra output column: a built-in formula whose inputs are
@@ -114,7 +116,8 @@ type Rule struct {
 	When    string `toml:"when"`
 }
 
-// Tiers assigns value tiers by quantile of a column.
+// Tiers assigns value tiers by quantile of a column. Column left out is
+// clv (expected_purchases without the spend model); "" means no tiers.
 type Tiers struct {
 	Column  string    `toml:"column"`
 	Cutoffs []float64 `toml:"cutoffs"`
@@ -128,9 +131,9 @@ type Plugin struct {
 	Transport string         `toml:"transport"` // wasm | grpc
 	Path      string         `toml:"path"`
 	SHA256    string         `toml:"sha256"`
-	BatchSize int            `toml:"batch_size"`
-	Timeout   string         `toml:"timeout"`
-	MemoryMB  int            `toml:"memory_mb"`
+	BatchSize int            `toml:"batch_size"` // ≥ 1 (default 4096)
+	Timeout   string         `toml:"timeout"`    // > 0 (default "10s")
+	MemoryMB  int            `toml:"memory_mb"`  // 1..4096 (default 256)
 	AllowDir  string         `toml:"allow_dir"`
 	Clock     bool           `toml:"real_clock"`
 	Params    map[string]any `toml:"params"`
