@@ -98,6 +98,11 @@ Examples:
 				if *name == "" || *path == "" {
 					return errors.New("--model and --input are required (see clv fit --help)")
 				}
+				calSet := false
+				fs.Visit(func(f *flag.Flag) { calSet = calSet || f.Name == "calibration-periods" })
+				if calSet && *calPeriods < 1 {
+					return fmt.Errorf("--calibration-periods %d: want at least 1 (leave the flag out to fit on all periods)", *calPeriods)
+				}
 				cols := fitColumns{freq: *freq, rec: *rec, age: *age, mon: *mon, weights: *weights, periods: *periods, alive: *alive, calPeriods: *calPeriods}
 				src := source{Path: *path, Format: *format}
 				rep, err := fitModel(e, *name, src, cols, model.FitOptions{Penalty: *penalty})

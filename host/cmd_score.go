@@ -42,8 +42,9 @@ In CSV output, label cells (segment, tier, plugin labels) that start with
 = + - @ tab or CR get a leading ' so spreadsheets show them as text instead
 of running them as formulas (output.csv_formula_guard; ids are left as
 they are unless it is "all_text"; numbers are never changed).
-Numbers have the config's fixed precision; the same inputs and config give
-byte-identical output on any machine. A manifest (JSON) is written beside
+Flags given override the config's keys, whatever their value (--precision 0
+writes whole numbers). Numbers have a fixed precision; the same inputs and
+config give byte-identical output on any machine. A manifest (JSON) is written beside
 the output with the hashes and fitted parameters that clv verify checks.
 
 A short report (model fit, segment counts, top customers, total predicted
@@ -89,8 +90,10 @@ Examples:
 	}
 }
 
-// scoreFlags are the flags of clv score; set ones override the config.
+// scoreFlags are the flags of clv score; the ones given on the command line
+// override the config, whatever their value.
 type scoreFlags struct {
+	fs                                         *flag.FlagSet
 	config, input, out, format, observationEnd string
 	guard                                      string
 	precision                                  int
@@ -98,43 +101,59 @@ type scoreFlags struct {
 }
 
 func (o *scoreFlags) register(fs *flag.FlagSet) {
+	o.fs = fs
 	fs.StringVar(&o.config, "config", "", "the clv.toml to run (required; - for stdin)")
 	fs.StringVar(&o.input, "input", "", "override input.path")
 	fs.StringVar(&o.out, "out", "", "override output.path (- for stdout)")
 	fs.StringVar(&o.format, "out-format", "", "override output.format: csv, jsonl or parquet")
 	fs.StringVar(&o.observationEnd, "observation-end", "", "override time.observation_end (YYYY-MM-DD)")
-	fs.IntVar(&o.precision, "precision", -1, "override output.precision (decimals)")
+	fs.IntVar(&o.precision, "precision", 0, "override output.precision (decimals, 0..17)")
 	fs.StringVar(&o.guard, "csv-formula-guard", "", "override output.csv_formula_guard: labels, all_text or off")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar or report on stderr")
 }
 
-// load reads the config and applies the flags over it.
+// load reads the config and applies the flags given over it. A flag is
+// applied when it is given, not when its value differs from a default, so
+// --precision 0 means integers; a given flag's value is checked here, under
+// the flag's name.
 func (o *scoreFlags) load(e *env) (*config.Config, error) {
 	if o.config == "" {
 		return nil, errors.New("--config is required (clv init writes a starter clv.toml)")
 	}
-	if o.guard != "" {
+	set := map[string]bool{}
+	o.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, f := range []struct{ name, v string }{{"input", o.input}, {"out", o.out}, {"out-format", o.format}, {"observation-end", o.observationEnd}} {
+		if set[f.name] && f.v == "" {
+			return nil, fmt.Errorf("--%s is empty: give a value, or leave the flag out to keep the config's", f.name)
+		}
+	}
+	if set["precision"] {
+		if err := score.CheckPrecision(o.precision); err != nil {
+			return nil, fmt.Errorf("--precision %w", err)
+		}
+	}
+	if set["csv-formula-guard"] {
 		if _, err := textenc.ParseGuard(o.guard); err != nil {
 			return nil, fmt.Errorf("--csv-formula-guard: %w", err)
 		}
 	}
 	cfg, err := loadConfig(e, o.config, func(c *config.Config) {
-		if o.input != "" {
+		if set["input"] {
 			c.Input.Path = o.input
 		}
-		if o.observationEnd != "" {
+		if set["observation-end"] {
 			c.Time.ObservationEnd = o.observationEnd
 		}
-		if o.out != "" {
+		if set["out"] {
 			c.Output.Path = o.out
 		}
-		if o.format != "" {
+		if set["out-format"] {
 			c.Output.Format = o.format
 		}
-		if o.precision >= 0 {
+		if set["precision"] {
 			c.Output.Precision = o.precision
 		}
-		if o.guard != "" {
+		if set["csv-formula-guard"] {
 			c.Output.CSVFormulaGuard = o.guard
 		}
 	})
@@ -142,10 +161,10 @@ func (o *scoreFlags) load(e *env) (*config.Config, error) {
 		return nil, err
 	}
 	// Flag paths are relative to the working directory, not the config.
-	if o.input != "" {
+	if set["input"] {
 		cfg.Input.Path = absPath(o.input)
 	}
-	if o.out != "" {
+	if set["out"] {
 		cfg.Output.Path = absPath(o.out)
 	}
 	return cfg, nil

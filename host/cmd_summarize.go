@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/table"
 	"github.com/clvkit/clvkit/internal/textenc"
@@ -109,6 +110,20 @@ Examples:
 				}
 				if in.src.Path == "" {
 					return fmt.Errorf("--input is required (a file, or - for stdin)")
+				}
+				// A flag given empty is a mistake, not a request for its
+				// default (--amount "" is the same as no amount column).
+				var empty error
+				fs.Visit(func(f *flag.Flag) {
+					if g, ok := f.Value.(flag.Getter); ok && empty == nil && g.Get() == "" && f.Name != "amount" {
+						empty = fmt.Errorf("--%s is empty: give a value, or leave the flag out for its default", f.Name)
+					}
+				})
+				if empty != nil {
+					return empty
+				}
+				if err := score.CheckPrecision(*precision); err != nil {
+					return fmt.Errorf("--precision %w", err)
 				}
 				g, err := textenc.ParseGuard(*guard)
 				if err != nil {

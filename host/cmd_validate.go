@@ -17,10 +17,13 @@ func validateCommand() command {
 		summary: "check a config (keys, values, formulas, rules, input columns) without scoring",
 		usage: `Usage: clv validate --config FILE
 
-Checks everything clv score would check before doing any work: unknown keys
-and wrong types (with their line), values, formulas and segment rules, that
-the input file exists and has the configured columns, and that the output
-folder exists. Exit code 0 when the config is ready to run.
+Checks everything clv score would check before doing any work: unknown or
+misspelt keys (keys are case-sensitive) and wrong types (with their line),
+values (a value given is never replaced by a default), formulas and segment
+rules, column names (no formula or plugin column may take a built-in
+column's name), that the input file exists and has the configured columns,
+and that the output folder exists. Exit code 0 when the config is ready to
+run.
 
 Example:
   clv validate --config clv.toml`,

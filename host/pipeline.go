@@ -54,24 +54,17 @@ func prepare(cfg *config.Config) (*job, error) {
 	if spend && in.Kind == "transactions" && in.Columns.Amount == "" {
 		return nil, configErr(cfg, "input.columns.amount", errors.New("model.spend = \"gammagamma\" needs order values: name the amount column, or set model.spend = \"none\""))
 	}
-	margin := cfg.Model.Margin
-	if margin == 0 {
-		margin = 1
-	}
 	j.options = score.Options{
 		Purchase: cfg.Model.Purchase,
 		Spend:    spend,
 		Fit:      model.FitOptions{Penalty: cfg.Model.Penalty},
 		CLV: model.CLVOptions{Months: cfg.Model.HorizonMonths, AnnualDiscountRate: cfg.Model.AnnualDiscountRate,
-			Margin: margin, DaysPerUnit: j.time.Unit.Days},
+			Margin: cfg.Model.Margin, DaysPerUnit: j.time.Unit.Days},
 		TierColumn: cfg.Tiers.Column,
 		Tiers:      segment.Tiers{Cutoffs: cfg.Tiers.Cutoffs, Labels: cfg.Tiers.Labels},
 	}
 	if err := j.options.CLV.Validate(); err != nil {
 		return nil, configErr(cfg, "model", err)
-	}
-	if !spend && j.options.TierColumn == "clv" {
-		j.options.TierColumn = "expected_purchases"
 	}
 	if j.options.TierColumn != "" {
 		if err := j.options.Tiers.Validate(); err != nil {

@@ -174,7 +174,8 @@ func (j *job) loadPlugins(ctx context.Context, e *env) (func(), error) {
 		}
 	}
 	var cols []score.Columner
-	for _, p := range j.cfg.Plugins {
+	writer := map[string]string{} // column → the plugin that writes it
+	for i, p := range j.cfg.Plugins {
 		lp, err := loadPlugin(ctx, e, j.cfg, p)
 		if err != nil {
 			closeAll()
@@ -183,6 +184,10 @@ func (j *job) loadPlugins(ctx context.Context, e *env) (func(), error) {
 		loaded = append(loaded, lp)
 		switch lp.desc.Kind {
 		case plugins.KindFormula:
+			if err := checkPluginColumns(j.cfg, i, lp.desc.Outputs, writer); err != nil {
+				closeAll()
+				return func() {}, err
+			}
 			cols = append(cols, &pluginColumns{name: p.Name, client: lp.client, desc: lp.desc, batch: p.BatchSize})
 		case plugins.KindSegmentation:
 			if j.cfg.Segmentation.Map == "plugin" && j.cfg.Segmentation.Plugin == p.Name {
@@ -197,4 +202,30 @@ func (j *job) loadPlugins(ctx context.Context, e *env) (func(), error) {
 		return func() {}, configErr(j.cfg, "formulas", err)
 	}
 	return closeAll, nil
+}
+
+// checkPluginColumns checks, before any data is read, that the columns of
+// the i-th configured plugin take no built-in column's name and no name of
+// an earlier plugin's column (writer, which it extends) or of a
+// [[formulas]] column. The error points at the [[plugins]] or [[formulas]]
+// table that comes later in the run: formulas run after plugins.
+func checkPluginColumns(cfg *config.Config, i int, outputs []string, writer map[string]string) error {
+	name := cfg.Plugins[i].Name
+	key := fmt.Sprintf("plugins[%d]", i)
+	for _, col := range outputs {
+		if err := score.CheckColumnName(col); err != nil {
+			return configErr(cfg, key, fmt.Errorf("plugin %s: %w", name, err))
+		}
+		if other, ok := writer[col]; ok {
+			return configErr(cfg, key, fmt.Errorf("plugin %s writes column %q, which plugin %s writes too", name, col, other))
+		}
+		writer[col] = name
+		for k, f := range cfg.Formulas {
+			if f.Name == col {
+				return configErr(cfg, fmt.Sprintf("formulas[%d].name", k),
+					fmt.Errorf("formula %q: plugin %s writes a column of that name; choose another name", col, name))
+			}
+		}
+	}
+	return nil
 }

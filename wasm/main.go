@@ -44,7 +44,7 @@ func main() {
 		}),
 		"dates": js.FuncOf(func(_ js.Value, a []js.Value) any {
 			var m bind.Mapping
-			if err := jsonIn(a, 0, &m); err != nil {
+			if err := jsonInStrict(a, 0, &m); err != nil {
 				return jsonOut(nil, err)
 			}
 			format := ""
@@ -54,8 +54,11 @@ func main() {
 			return jsonOut(s.Dates(m, format), nil)
 		}),
 		"score": js.FuncOf(func(_ js.Value, a []js.Value) any {
-			var st bind.Settings
-			if err := jsonIn(a, 0, &st); err != nil {
+			if len(a) < 1 || a[0].Type() != js.TypeString {
+				return jsonOut(nil, errString("score(settings): want the settings as JSON text"))
+			}
+			st, err := bind.DecodeSettings([]byte(a[0].String()))
+			if err != nil {
 				return jsonOut(nil, err)
 			}
 			var progress bind.Progress
@@ -116,6 +119,15 @@ func jsonIn(a []js.Value, i int, v any) error {
 		return nil
 	}
 	return bind.DecodeJSON([]byte(a[i].String()), v)
+}
+
+// jsonInStrict is jsonIn for settings: keys must name fields exactly and
+// unknown keys are errors (bind.DecodeJSONStrict).
+func jsonInStrict(a []js.Value, i int, v any) error {
+	if len(a) <= i || a[i].IsUndefined() || a[i].IsNull() {
+		return nil
+	}
+	return bind.DecodeJSONStrict([]byte(a[i].String()), v)
 }
 
 // jsonOut returns v as JSON text, or {"error": "..."}.

@@ -139,6 +139,9 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	if err := o.CLV.Validate(); err != nil {
 		return nil, err
 	}
+	if err := checkColumnNames(o.Columns); err != nil {
+		return nil, err
+	}
 	numeric := true
 	for _, c := range customers {
 		if !summary.IsIntegerID(c.ID) {

@@ -38,7 +38,7 @@ func BenchmarkScore(b *testing.B) {
 			var sum, sc float64
 			for b.Loop() {
 				res, err := s.Score(context.Background(), Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
-					ObservationEnd: c.end, Margin: 0.3}, nil)
+					ObservationEnd: c.end, Margin: new(0.3)}, nil)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -132,7 +132,7 @@ func TestScoreCDNOW(t *testing.T) {
 	ins := s.Load(data)
 	var stages []Stage
 	res, err := s.Score(context.Background(), Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
-		ObservationEnd: "1997-09-30", Margin: 0.3}, func(st Stage, _ float64) { stages = append(stages, st) })
+		ObservationEnd: "1997-09-30", Margin: new(0.3)}, func(st Stage, _ float64) { stages = append(stages, st) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,7 @@ func TestScoreCSVFormulaGuard(t *testing.T) {
 	text = strings.ReplaceAll(text, "\n0002,", "\n-2,")
 	var s Session
 	ins := s.Load([]byte(text))
-	settings := Settings{Columns: ins.Guess, DateFormat: ins.DateFormat, ObservationEnd: "1997-09-30", Margin: 0.3}
+	settings := Settings{Columns: ins.Guess, DateFormat: ins.DateFormat, ObservationEnd: "1997-09-30", Margin: new(0.3)}
 
 	plugin := []string{"=a", "+b", "-c", "@d", "\te", "\rf", "ok", "a,b", "-1"}
 	tests := []struct {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/clvkit/clvkit/internal/suggest"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
 
@@ -205,9 +206,34 @@ func DecodeJSON(data []byte, v any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return errors.New("json: DecodeJSON needs a non-nil pointer")
 	}
-	d := &decoder{s: data}
+	return (&decoder{s: data}).decode(rv.Elem())
+}
+
+// DecodeJSONStrict is DecodeJSON for settings the user gives: an object
+// member must name a field exactly, case included, and a member that names
+// no field is an error naming it (with the field it differs from by case
+// or a letter or two). encoding/json instead matches names ignoring case
+// and skips unknown members, so {"Margin": 0} and {"margn": 0} were
+// silently read as something else or not at all.
+func DecodeJSONStrict(data []byte, v any) error {
+	_, err := decodeStrict(data, v)
+	return err
+}
+
+// decodeStrict is DecodeJSONStrict that also returns the members present,
+// as dotted paths ("margin", "columns.amount").
+func decodeStrict(data []byte, v any) (map[string]bool, error) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return nil, errors.New("json: DecodeJSONStrict needs a non-nil pointer")
+	}
+	d := &decoder{s: data, strict: true, seen: map[string]bool{}}
+	return d.seen, d.decode(rv.Elem())
+}
+
+func (d *decoder) decode(v reflect.Value) error {
 	d.space()
-	if err := d.value(rv.Elem()); err != nil {
+	if err := d.value(v); err != nil {
 		return err
 	}
 	d.space()
@@ -220,6 +246,12 @@ func DecodeJSON(data []byte, v any) error {
 type decoder struct {
 	s []byte
 	i int
+	// strict matches members to fields exactly and rejects unknown ones;
+	// path is the member being decoded and seen the members met, as
+	// dotted paths.
+	strict bool
+	path   []string
+	seen   map[string]bool
 }
 
 func (d *decoder) errorf(format string, a ...any) error {
@@ -476,12 +508,25 @@ func (d *decoder) object(v reflect.Value) error {
 		d.space()
 		var target reflect.Value // invalid: skip the value
 		if v.IsValid() {
-			if f := matchField(fields, key); f != nil {
-				target = v.FieldByIndex(f.index)
+			f := matchField(fields, key)
+			if d.strict {
+				f = exactField(fields, key)
 			}
+			if f != nil {
+				target = v.FieldByIndex(f.index)
+			} else if d.strict {
+				return d.unknown(key, fields)
+			}
+		}
+		if d.strict {
+			d.path = append(d.path, key)
+			d.seen[strings.Join(d.path, ".")] = true
 		}
 		if err := d.value(target); err != nil {
 			return err
+		}
+		if d.strict {
+			d.path = d.path[:len(d.path)-1]
 		}
 		d.space()
 		if d.i < len(d.s) && d.s[d.i] == ',' {
@@ -494,6 +539,33 @@ func (d *decoder) object(v reflect.Value) error {
 		}
 		return d.errorf("after object member: want ',' or '}'")
 	}
+}
+
+// exactField finds the field named key exactly.
+func exactField(fields []field, key string) *field {
+	for i := range fields {
+		if fields[i].name == key {
+			return &fields[i]
+		}
+	}
+	return nil
+}
+
+// unknown is the error for a member that names no field.
+func (d *decoder) unknown(key string, fields []field) error {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.name
+	}
+	full := strings.Join(append(slices.Clone(d.path), key), ".")
+	name, caseOnly, ok := suggest.Closest(key, names)
+	switch {
+	case caseOnly:
+		return fmt.Errorf("unknown key %q: did you mean %q? (keys are case-sensitive)", full, name)
+	case ok:
+		return fmt.Errorf("unknown key %q: did you mean %q?", full, name)
+	}
+	return fmt.Errorf("unknown key %q (known: %s)", full, strings.Join(names, ", "))
 }
 
 // matchField finds the field named key, exactly or else ignoring case, as

@@ -53,11 +53,14 @@ func (s *Session) Dates(m Mapping, format string) DateRange {
 	return r
 }
 
-// Settings are the scoring settings. Zero values take the clv binary's
-// defaults (clv init's clv.toml): day grain, week unit, BG/NBD with
-// Gamma-Gamma, 12 months, 10 % a year, precision 6, the default RFM map,
-// the tiers Top 1 %, Top 10 %, Top 50 %, Bottom 50 % cut on clv, and the
-// CSV formula guard on labels.
+// Settings are the scoring settings. A setting left out (a nil pointer, an
+// empty string, a member absent from the JSON) takes the default that the
+// clv binary uses for a key left out of clv.toml (core/score's Default*
+// constants): day grain, week unit, BG/NBD with Gamma-Gamma, 12 months, no
+// discounting, margin 1 (CLV in revenue), the default RFM map and the tiers
+// Top 1 %, Top 10 %, Top 50 %, Bottom 50 % cut on clv, and the CSV formula guard on labels. A setting given is
+// used as given or rejected, never replaced: margin 0 gives CLV 0. Decode
+// the page's JSON with DecodeSettings, which also rejects unknown keys.
 type Settings struct {
 	Columns        Mapping `json:"columns"`
 	DateFormat     string  `json:"dateFormat"`
@@ -69,15 +72,40 @@ type Settings struct {
 	SkipBadRows    bool    `json:"skipBadRows"`
 	Purchase       string  `json:"purchase"`
 	// Spend is "gammagamma" (default) or "none".
-	Spend              string   `json:"spend"`
-	Months             int      `json:"months"`
-	AnnualDiscountRate *float64 `json:"annualDiscountRate"` // default 0.1
-	// Margin is the share of spend that is profit; 0 means 1 (revenue), as
-	// in the binary.
-	Margin float64 `json:"margin"`
+	Spend string `json:"spend"`
+	// Months is the CLV horizon, 1..1200 (default 12).
+	Months             *int     `json:"months"`
+	AnnualDiscountRate *float64 `json:"annualDiscountRate"` // [0, 10), default 0
+	// Margin is the share of spend that is profit, in [0, 1] (default 1:
+	// CLV in revenue).
+	Margin *float64 `json:"margin"`
 	// CSVFormulaGuard is clv.toml's output.csv_formula_guard for the CSV
 	// download: "labels" (default), "all_text" or "off" (textenc.Guard).
 	CSVFormulaGuard string `json:"csvFormulaGuard"`
+}
+
+// DecodeSettings decodes the page's settings (JSON text): every key must
+// be a Settings key spelled exactly, case included, and an empty string
+// given for a setting that has a default or is required is an error
+// naming it (leave the key out for the default).
+func DecodeSettings(data []byte) (Settings, error) {
+	var st Settings
+	seen, err := decodeStrict(data, &st)
+	if err != nil {
+		return Settings{}, fmt.Errorf("settings: %w", err)
+	}
+	for _, k := range []struct {
+		key, v string
+	}{
+		{"columns.customer", st.Columns.Customer}, {"columns.date", st.Columns.Date},
+		{"dateFormat", st.DateFormat}, {"delimiter", st.Delimiter}, {"grain", st.Grain}, {"unit", st.Unit},
+		{"observationEnd", st.ObservationEnd}, {"purchase", st.Purchase}, {"spend", st.Spend},
+	} {
+		if k.v == "" && seen[k.key] {
+			return Settings{}, fmt.Errorf("settings: %s is empty: give a value, or leave the key out for the default", k.key)
+		}
+	}
+	return st, nil
 }
 
 // Stage names a step of Score for the progress bar.
@@ -155,8 +183,9 @@ type Count struct {
 	Count int    `json:"count"`
 }
 
-// options turns settings into core options exactly as host/pipeline.go's
-// prepare does for a clv.toml with the same values.
+// options fills in the defaults of the settings left out and turns the
+// settings into core options exactly as host/pipeline.go's prepare does
+// for a clv.toml with the same values.
 func (st *Settings) options() (summary.Options, score.Options, error) {
 	var so summary.Options
 	var err error
@@ -165,16 +194,17 @@ func (st *Settings) options() (summary.Options, score.Options, error) {
 			*p = v
 		}
 	}
-	def(&st.Grain, "day")
-	def(&st.Unit, "week")
-	def(&st.Purchase, score.BGNBD)
-	def(&st.Spend, "gammagamma")
-	def(&st.DateFormat, "YYYY-MM-DD")
-	if st.Months == 0 {
-		st.Months = 12
+	def(&st.Grain, score.DefaultGrain)
+	def(&st.Unit, score.DefaultUnit)
+	def(&st.Purchase, score.DefaultPurchase)
+	def(&st.Spend, score.DefaultSpend)
+	def(&st.DateFormat, score.DefaultDateFormat)
+	if st.Months == nil {
+		m := score.DefaultHorizonMonths
+		st.Months = &m
 	}
 	if st.AnnualDiscountRate == nil {
-		d := 0.1
+		d := score.DefaultAnnualDiscountRate
 		st.AnnualDiscountRate = &d
 	}
 	guard, err := textenc.ParseGuard(st.CSVFormulaGuard)
@@ -182,6 +212,10 @@ func (st *Settings) options() (summary.Options, score.Options, error) {
 		return so, score.Options{}, fmt.Errorf("csvFormulaGuard: %w", err)
 	}
 	st.CSVFormulaGuard = guard.String()
+	if st.Margin == nil {
+		m := score.DefaultMargin
+		st.Margin = &m
+	}
 	if so.Grain, err = summary.ParseGrain(st.Grain); err != nil {
 		return so, score.Options{}, fmt.Errorf("grain: %w", err)
 	}
@@ -195,24 +229,29 @@ func (st *Settings) options() (summary.Options, score.Options, error) {
 		return so, score.Options{}, fmt.Errorf("observation end %q: want YYYY-MM-DD", st.ObservationEnd)
 	}
 	so.SkipBadRows = st.SkipBadRows
-	spend := st.Spend == "gammagamma"
-	if st.Spend != "gammagamma" && st.Spend != "none" {
+	spend := st.Spend == score.SpendGammaGamma
+	if st.Spend != score.SpendGammaGamma && st.Spend != score.SpendNone {
 		return so, score.Options{}, fmt.Errorf("spend %q: want gammagamma or none", st.Spend)
 	}
 	if spend && st.Columns.Amount == "" {
 		return so, score.Options{}, errors.New("the spend model needs order values: choose the amount column, or turn the spend model off")
 	}
-	margin := st.Margin
-	if margin == 0 {
-		margin = 1
+	if err := score.CheckHorizonMonths(*st.Months); err != nil {
+		return so, score.Options{}, fmt.Errorf("months: %w", err)
+	}
+	if err := score.CheckAnnualDiscountRate(*st.AnnualDiscountRate); err != nil {
+		return so, score.Options{}, fmt.Errorf("annualDiscountRate: %w", err)
+	}
+	if err := score.CheckMargin(*st.Margin); err != nil {
+		return so, score.Options{}, fmt.Errorf("margin: %w", err)
 	}
 	o := score.Options{
 		Purchase: st.Purchase,
 		Spend:    spend,
-		CLV: model.CLVOptions{Months: st.Months, AnnualDiscountRate: *st.AnnualDiscountRate,
-			Margin: margin, DaysPerUnit: so.Unit.Days},
-		TierColumn: "clv",
-		Tiers:      segment.Tiers{Cutoffs: []float64{0.01, 0.10, 0.50}, Labels: []string{"Top 1%", "Top 10%", "Top 50%", "Bottom 50%"}},
+		CLV: model.CLVOptions{Months: *st.Months, AnnualDiscountRate: *st.AnnualDiscountRate,
+			Margin: *st.Margin, DaysPerUnit: so.Unit.Days},
+		TierColumn: score.DefaultTierColumn,
+		Tiers:      score.DefaultTiers(),
 	}
 	if err := o.CLV.Validate(); err != nil {
 		return so, o, err

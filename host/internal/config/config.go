@@ -8,16 +8,23 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/internal/suggest"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
 
-// Config is the whole of clv.toml. Every field has a TOML name; see
-// Starter for a commented example of each.
+// Config is the whole of clv.toml. Every field has a TOML name, which a
+// key must match exactly, case included; see Starter for a commented
+// example of each. Parse fills in the default of every key left out, and
+// only of those.
 type Config struct {
 	Input        Input        `toml:"input"`
 	Time         Time         `toml:"time"`
@@ -78,12 +85,12 @@ type Time struct {
 
 // Model chooses and tunes the probabilistic models and the CLV horizon.
 type Model struct {
-	Purchase           string  `toml:"purchase"` // bgnbd (default) | paretonbd | mbgnbd | bgbb
-	Spend              string  `toml:"spend"`    // gammagamma (default) | none
-	Penalty            float64 `toml:"penalty"`
-	HorizonMonths      int     `toml:"horizon_months"`
-	AnnualDiscountRate float64 `toml:"annual_discount_rate"`
-	Margin             float64 `toml:"margin"`
+	Purchase           string  `toml:"purchase"`             // bgnbd (default) | paretonbd | mbgnbd | bgbb
+	Spend              string  `toml:"spend"`                // gammagamma (default) | none
+	Penalty            float64 `toml:"penalty"`              // ≥ 0 (default 0)
+	HorizonMonths      int     `toml:"horizon_months"`       // 1..1200 (default 12)
+	AnnualDiscountRate float64 `toml:"annual_discount_rate"` // [0, 10) (default 0)
+	Margin             float64 `toml:"margin"`               // [0, 1] (default 1: CLV in revenue)
 }
 
 // Formula is one extra output column: a built-in formula whose inputs are
@@ -110,7 +117,8 @@ type Rule struct {
 	When    string `toml:"when"`
 }
 
-// Tiers assigns value tiers by quantile of a column.
+// Tiers assigns value tiers by quantile of a column. Column left out is
+// clv (expected_purchases without the spend model); "" means no tiers.
 type Tiers struct {
 	Column  string    `toml:"column"`
 	Cutoffs []float64 `toml:"cutoffs"`
@@ -124,9 +132,9 @@ type Plugin struct {
 	Transport string         `toml:"transport"` // wasm | grpc
 	Path      string         `toml:"path"`
 	SHA256    string         `toml:"sha256"`
-	BatchSize int            `toml:"batch_size"`
-	Timeout   string         `toml:"timeout"`
-	MemoryMB  int            `toml:"memory_mb"`
+	BatchSize int            `toml:"batch_size"` // ≥ 1 (default 4096)
+	Timeout   string         `toml:"timeout"`    // > 0 (default "10s")
+	MemoryMB  int            `toml:"memory_mb"`  // 1..4096 (default 256)
 	AllowDir  string         `toml:"allow_dir"`
 	Clock     bool           `toml:"real_clock"`
 	Params    map[string]any `toml:"params"`
@@ -168,13 +176,14 @@ func (e *Error) Error() string {
 }
 
 // Parse decodes a config from its text. name is used in errors and its
-// folder becomes Config.Dir. Defaults are filled in and the result is
-// checked with Validate.
+// folder becomes Config.Dir. Keys must be spelled exactly as documented
+// (case included); a key left out takes its default, a key given keeps its
+// value or is an error. The result is checked with Validate.
 func Parse(name string, text []byte) (*Config, error) { return ParseWith(name, text, nil) }
 
 // ParseWith is Parse with override, when not nil, applied to the decoded
-// values before defaults and checks: command-line flags use it to override
-// the file.
+// values after defaults and before checks: command-line flags use it to
+// override the file, and what they set is checked like the file's values.
 func ParseWith(name string, text []byte, override func(*Config)) (*Config, error) {
 	var c Config
 	md, err := toml.NewDecoder(bytes.NewReader(text)).Decode(&c)
@@ -185,30 +194,142 @@ func ParseWith(name string, text []byte, override func(*Config)) (*Config, error
 		}
 		return nil, typeError(name, err)
 	}
+	// BurntSushi/toml matches keys to fields ignoring case, so check every
+	// key as written against the struct tags first.
+	if err := checkKeys(name, text, md.Keys()); err != nil {
+		return nil, err
+	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
 		return nil, &Error{File: name, Line: findKeyLine(text, k), Key: k.String(),
 			Msg: "unknown key (check its spelling and section; `clv init` writes an example with every key)"}
 	}
+	// The document as a tree, to tell a key given as zero or "" from a key
+	// left out (MetaData.IsDefined does not look into arrays of tables).
+	var doc map[string]any
+	if _, err := toml.NewDecoder(bytes.NewReader(text)).Decode(&doc); err != nil {
+		return nil, typeError(name, err)
+	}
+	set := given(doc)
 	c.Name, c.text = name, text
 	if name != "-" && name != "" {
 		c.Dir = filepath.Dir(name)
 	}
+	if err := c.checkEmpty(set); err != nil {
+		return nil, c.located(err)
+	}
+	c.applyDefaults(set)
 	if override != nil {
 		override(&c)
 	}
-	c.applyDefaults()
 	if err := c.Validate(); err != nil {
-		var ce *Error
-		if errors.As(err, &ce) {
-			ce.File = name
-			if ce.Line == 0 && ce.Key != "" {
-				ce.Line = findKeyLine(text, strings.Split(ce.Key, "."))
-			}
-		}
-		return nil, err
+		return nil, c.located(err)
 	}
 	return &c, nil
+}
+
+// located fills in the file and, when the key is in the file, the line of
+// an *Error from Validate or checkEmpty.
+func (c *Config) located(err error) error {
+	var ce *Error
+	if errors.As(err, &ce) {
+		ce.File = c.Name
+		if ce.Line == 0 && ce.Key != "" {
+			ce.Line = findKeyLine(c.text, strings.Split(ce.Key, "."))
+		}
+	}
+	return err
+}
+
+// checkKeys reports the first key, in the file's order, that is not a key
+// of Config spelled exactly as its toml tag: BurntSushi/toml matches keys to
+// fields ignoring case, so without this check `Margin = 0.9` would be taken
+// for margin, and a file with both would keep either, by map order. Keys
+// under a map field (formula inputs, plugin params) are free.
+func checkKeys(name string, text []byte, keys []toml.Key) error {
+	tables := map[string]int{} // [[array]] tables seen so far, by path
+	for _, k := range keys {
+		t := reflect.TypeFor[Config]()
+		var addr []string // the key with array-table indices, for its line
+	parts:
+		for i, part := range k {
+			f, ok := fieldByTag(t, part)
+			if !ok {
+				addr = append(addr, part)
+				return &Error{File: name, Line: keyLine(text, addr), Key: strings.Join(addr, "."),
+					Msg: unknownKeyMsg(part, tagsOf(t))}
+			}
+			ft := f.Type
+			switch {
+			case ft.Kind() == reflect.Struct:
+				addr, t = append(addr, part), ft
+			case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+				path := strings.Join(k[:i+1], ".")
+				if i == len(k)-1 {
+					tables[path]++ // the [[path]] header
+				}
+				addr, t = append(addr, fmt.Sprintf("%s[%d]", part, max(tables[path]-1, 0))), ft.Elem()
+			default:
+				break parts // a value or a map: nothing below it to check
+			}
+		}
+	}
+	return nil
+}
+
+// fieldByTag returns the field of struct t whose toml tag is exactly name.
+func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if tag, _, _ := strings.Cut(f.Tag.Get("toml"), ","); tag == name && tag != "-" {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// tagsOf lists the toml tags of struct t: the keys its table accepts.
+func tagsOf(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ","); tag != "" && tag != "-" {
+			out = append(out, tag)
+		}
+	}
+	return out
+}
+
+// unknownKeyMsg explains an unknown key, suggesting the known key it
+// differs from only by case or by one or two letters.
+func unknownKeyMsg(key string, known []string) string {
+	name, caseOnly, ok := suggest.Closest(key, known)
+	switch {
+	case caseOnly:
+		return fmt.Sprintf("unknown key: did you mean %s? (keys are case-sensitive)", name)
+	case ok:
+		return fmt.Sprintf("unknown key: did you mean %s?", name)
+	}
+	return "unknown key (check its spelling and section; `clv init` writes an example with every key)"
+}
+
+// keyLine is findKeyLine, falling back to the first line where the key's
+// last part is assigned (`Key =`, also inside an inline table) when the
+// key is not found in its table.
+func keyLine(text []byte, key []string) int {
+	if n := findKeyLine(text, key); n > 0 {
+		return n
+	}
+	last := key[len(key)-1]
+	if i := strings.IndexByte(last, '['); i > 0 {
+		last = last[:i]
+	}
+	re := regexp.MustCompile(`(^|[{,\s])["']?` + regexp.QuoteMeta(last) + `["']?\s*=`)
+	for i, line := range strings.Split(string(text), "\n") {
+		if re.MatchString(strings.SplitN(line, "#", 2)[0]) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // typeLine matches the decoder's "toml: line 5 (last key "model.margin"): msg".
@@ -272,58 +393,165 @@ func findKeyLine(text []byte, key []string) int {
 	return 0
 }
 
-func (c *Config) applyDefaults() {
-	if c.Input.Kind == "" {
-		c.Input.Kind = "transactions"
-	}
-	if c.Input.DateFormat == "" {
-		c.Input.DateFormat = "YYYY-MM-DD"
-	}
-	if c.Input.Columns.Customer == "" {
-		c.Input.Columns.Customer = "customer_id"
-	}
-	if c.Input.Kind == "transactions" && c.Input.Columns.Date == "" {
-		c.Input.Columns.Date = "date"
-	}
-	if c.Input.Kind == "summary" {
-		def(&c.Input.Columns.Frequency, "frequency")
-		def(&c.Input.Columns.Recency, "recency")
-		def(&c.Input.Columns.T, "T")
-		def(&c.Input.Columns.Monetary, "monetary_value")
-	}
-	def(&c.Time.Grain, "day")
-	def(&c.Time.Unit, "week")
-	def(&c.Model.Purchase, "bgnbd")
-	def(&c.Model.Spend, "gammagamma")
-	if c.Model.HorizonMonths == 0 {
-		c.Model.HorizonMonths = 12
-	}
-	def(&c.Segmentation.Map, "default")
-	def(&c.Segmentation.Default, "Other")
-	if c.Tiers.Column == "" && len(c.Tiers.Cutoffs) == 0 {
-		c.Tiers.Column = "clv"
-		c.Tiers.Cutoffs = []float64{0.01, 0.10, 0.50}
-		c.Tiers.Labels = []string{"Top 1%", "Top 10%", "Top 50%", "Bottom 50%"}
-	}
-	def(&c.Output.Path, "-")
-	def(&c.Output.CSVFormulaGuard, textenc.GuardLabels.String())
-	if c.Output.Precision == 0 {
-		c.Output.Precision = 6
-	}
-	for i := range c.Plugins {
-		if c.Plugins[i].BatchSize == 0 {
-			c.Plugins[i].BatchSize = 4096
+// given reports whether the document sets a key: given("model",
+// "margin"), or a key of the i-th [[plugins]] table as given("plugins",
+// "2", "memory_mb").
+type givenFunc func(path ...string) bool
+
+// given returns the givenFunc of a decoded TOML document.
+func given(doc map[string]any) givenFunc {
+	return func(path ...string) bool {
+		var v any = doc
+		for _, k := range path {
+			switch t := v.(type) {
+			case map[string]any:
+				var ok bool
+				if v, ok = t[k]; !ok {
+					return false
+				}
+			case []map[string]any:
+				i, err := strconv.Atoi(k)
+				if err != nil || i < 0 || i >= len(t) {
+					return false
+				}
+				v = t[i]
+			case []any:
+				i, err := strconv.Atoi(k)
+				if err != nil || i < 0 || i >= len(t) {
+					return false
+				}
+				v = t[i]
+			default:
+				return false
+			}
 		}
-		def(&c.Plugins[i].Timeout, "10s")
-		if c.Plugins[i].MemoryMB == 0 {
-			c.Plugins[i].MemoryMB = 256
-		}
+		return true
 	}
 }
 
-func def(s *string, v string) {
-	if *s == "" {
-		*s = v
+// checkEmpty rejects an empty string given for a key that has a default or
+// is inferred when left out: the default never replaces a value given.
+func (c *Config) checkEmpty(set givenFunc) error {
+	type str struct {
+		key  string
+		v    string
+		hint string
+	}
+	omit := func(def string) string { return "omit the key for the default, " + def }
+	keys := []str{
+		{"input.kind", c.Input.Kind, omit(`"transactions"`)},
+		{"input.format", c.Input.Format, "omit the key to infer the format from the file name"},
+		{"input.delimiter", c.Input.Delimiter, omit(`","`)},
+		{"input.date_format", c.Input.DateFormat, omit(strconv.Quote(score.DefaultDateFormat))},
+		{"input.columns.customer", c.Input.Columns.Customer, omit(`"customer_id"`)},
+		{"input.columns.date", c.Input.Columns.Date, omit(`"date"`)},
+		{"input.columns.frequency", c.Input.Columns.Frequency, omit(`"frequency"`)},
+		{"input.columns.recency", c.Input.Columns.Recency, omit(`"recency"`)},
+		{"input.columns.T", c.Input.Columns.T, omit(`"T"`)},
+		{"input.columns.monetary_value", c.Input.Columns.Monetary, omit(`"monetary_value"`)},
+		{"time.grain", c.Time.Grain, omit(strconv.Quote(score.DefaultGrain))},
+		{"time.unit", c.Time.Unit, omit(strconv.Quote(score.DefaultUnit))},
+		{"time.calibration_end", c.Time.CalibrationEnd, "omit the key for no holdout period"},
+		{"time.observation_end", c.Time.ObservationEnd, "give the last day of the data, YYYY-MM-DD"},
+		{"model.purchase", c.Model.Purchase, omit(strconv.Quote(score.DefaultPurchase))},
+		{"model.spend", c.Model.Spend, omit(strconv.Quote(score.DefaultSpend)) + `, or "none"`},
+		{"segmentation.map", c.Segmentation.Map, omit(`"default"`)},
+		{"segmentation.default", c.Segmentation.Default, omit(`"Other"`)},
+		{"output.path", c.Output.Path, omit(`"-" (stdout)`)},
+		{"output.format", c.Output.Format, "omit the key to infer the format from the file name"},
+		{"output.csv_formula_guard", c.Output.CSVFormulaGuard, omit(`"labels"`)},
+		{"output.manifest", c.Output.Manifest, "omit the key for the default, the output path + \".manifest.json\""},
+	}
+	for i, p := range c.Plugins {
+		keys = append(keys, str{fmt.Sprintf("plugins[%d].timeout", i), p.Timeout, omit(`"10s"`)})
+	}
+	for _, k := range keys {
+		if k.v == "" && set(keyPath(k.key)...) {
+			return &Error{Key: k.key, Msg: "empty: " + k.hint}
+		}
+	}
+	return nil
+}
+
+// keyPath splits a dotted key with array indices ("plugins[1].timeout")
+// into the path givenFunc takes ("plugins", "1", "timeout").
+func keyPath(key string) []string {
+	var out []string
+	for _, part := range strings.Split(key, ".") {
+		if i := strings.IndexByte(part, '['); i > 0 && strings.HasSuffix(part, "]") {
+			out = append(out, part[:i], part[i+1:len(part)-1])
+			continue
+		}
+		out = append(out, part)
+	}
+	return out
+}
+
+// applyDefaults fills in every key the file leaves out, and only those: a
+// value given, zero or empty included, is kept for Validate to accept or
+// reject.
+func (c *Config) applyDefaults(set givenFunc) {
+	str := func(p *string, v string, key ...string) {
+		if !set(key...) {
+			*p = v
+		}
+	}
+	str(&c.Input.Kind, "transactions", "input", "kind")
+	str(&c.Input.DateFormat, score.DefaultDateFormat, "input", "date_format")
+	str(&c.Input.Columns.Customer, "customer_id", "input", "columns", "customer")
+	if c.Input.Kind == "transactions" {
+		str(&c.Input.Columns.Date, "date", "input", "columns", "date")
+	}
+	if c.Input.Kind == "summary" {
+		str(&c.Input.Columns.Frequency, "frequency", "input", "columns", "frequency")
+		str(&c.Input.Columns.Recency, "recency", "input", "columns", "recency")
+		str(&c.Input.Columns.T, "T", "input", "columns", "T")
+		str(&c.Input.Columns.Monetary, "monetary_value", "input", "columns", "monetary_value")
+	}
+	str(&c.Time.Grain, score.DefaultGrain, "time", "grain")
+	str(&c.Time.Unit, score.DefaultUnit, "time", "unit")
+	str(&c.Model.Purchase, score.DefaultPurchase, "model", "purchase")
+	str(&c.Model.Spend, score.DefaultSpend, "model", "spend")
+	if !set("model", "horizon_months") {
+		c.Model.HorizonMonths = score.DefaultHorizonMonths
+	}
+	if !set("model", "annual_discount_rate") {
+		c.Model.AnnualDiscountRate = score.DefaultAnnualDiscountRate
+	}
+	if !set("model", "margin") {
+		c.Model.Margin = score.DefaultMargin
+	}
+	str(&c.Segmentation.Map, "default", "segmentation", "map")
+	str(&c.Segmentation.Default, "Other", "segmentation", "default")
+	// Tiers: each key left out takes its default (the column is clv, or
+	// expected_purchases without the spend model); the default labels go
+	// with the default cutoffs only. column = "" turns tiers off.
+	if c.Model.Spend == score.SpendNone {
+		str(&c.Tiers.Column, "expected_purchases", "tiers", "column")
+	} else {
+		str(&c.Tiers.Column, score.DefaultTierColumn, "tiers", "column")
+	}
+	if !set("tiers", "cutoffs") {
+		d := score.DefaultTiers()
+		c.Tiers.Cutoffs = d.Cutoffs
+		if !set("tiers", "labels") {
+			c.Tiers.Labels = d.Labels
+		}
+	}
+	str(&c.Output.Path, "-", "output", "path")
+	str(&c.Output.CSVFormulaGuard, textenc.GuardLabels.String(), "output", "csv_formula_guard")
+	if !set("output", "precision") {
+		c.Output.Precision = score.DefaultPrecision
+	}
+	for i := range c.Plugins {
+		p, n := &c.Plugins[i], strconv.Itoa(i)
+		if !set("plugins", n, "batch_size") {
+			p.BatchSize = 4096
+		}
+		str(&p.Timeout, "10s", "plugins", n, "timeout")
+		if !set("plugins", n, "memory_mb") {
+			p.MemoryMB = 256
+		}
 	}
 }
 
@@ -372,14 +600,16 @@ func (c *Config) Validate() error {
 		return &Error{Key: "input.path", Msg: "missing: the transactions (or summary) file to score, or \"-\" for stdin"}
 	case c.Input.Kind == "transactions" && c.Time.ObservationEnd == "":
 		return &Error{Key: "time.observation_end", Msg: "missing: the last day of the observation period (YYYY-MM-DD); there is no implicit today, so runs reproduce"}
-	case c.Model.HorizonMonths < 0 || c.Model.HorizonMonths > 1200:
-		return &Error{Key: "model.horizon_months", Msg: fmt.Sprintf("%d is out of range 1..1200", c.Model.HorizonMonths)}
-	case c.Model.AnnualDiscountRate < 0 || c.Model.AnnualDiscountRate >= 10:
-		return &Error{Key: "model.annual_discount_rate", Msg: fmt.Sprintf("%v is out of range [0, 10): a fraction such as 0.1 for 10%% a year", c.Model.AnnualDiscountRate)}
-	case c.Model.Penalty < 0:
-		return &Error{Key: "model.penalty", Msg: "must be zero or positive"}
-	case c.Output.Precision < 0 || c.Output.Precision > 17:
-		return &Error{Key: "output.precision", Msg: fmt.Sprintf("%d is out of range 0..17", c.Output.Precision)}
+	case score.CheckHorizonMonths(c.Model.HorizonMonths) != nil:
+		return &Error{Key: "model.horizon_months", Msg: score.CheckHorizonMonths(c.Model.HorizonMonths).Error()}
+	case score.CheckAnnualDiscountRate(c.Model.AnnualDiscountRate) != nil:
+		return &Error{Key: "model.annual_discount_rate", Msg: score.CheckAnnualDiscountRate(c.Model.AnnualDiscountRate).Error()}
+	case score.CheckPenalty(c.Model.Penalty) != nil:
+		return &Error{Key: "model.penalty", Msg: score.CheckPenalty(c.Model.Penalty).Error()}
+	case score.CheckMargin(c.Model.Margin) != nil:
+		return &Error{Key: "model.margin", Msg: score.CheckMargin(c.Model.Margin).Error()}
+	case score.CheckPrecision(c.Output.Precision) != nil:
+		return &Error{Key: "output.precision", Msg: score.CheckPrecision(c.Output.Precision).Error()}
 	case c.Segmentation.Map == "rules" && len(c.Segmentation.Rules) == 0:
 		return &Error{Key: "segmentation.map", Msg: "\"rules\" needs at least one [[segmentation.rules]] table"}
 	case c.Segmentation.Map == "plugin" && c.Segmentation.Plugin == "":
@@ -398,6 +628,8 @@ func (c *Config) Validate() error {
 			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%q is used twice", f.Name)}
 		case textenc.FormulaLike(f.Name):
 			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%q starts with %q: spreadsheets would run the CSV header cell as a formula; start the column name with a letter", f.Name, f.Name[:1])}
+		case score.CheckColumnName(f.Name) != nil:
+			return &Error{Key: key + ".name", Msg: score.CheckColumnName(f.Name).Error()}
 		case (f.Builtin == "") == (f.Expr == ""):
 			return &Error{Key: key, Msg: fmt.Sprintf("formula %q: give exactly one of builtin or expr", f.Name)}
 		}
@@ -420,6 +652,13 @@ func (c *Config) Validate() error {
 			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%q is used twice", p.Name)}
 		case p.Path == "":
 			return &Error{Key: key + ".path", Msg: fmt.Sprintf("plugin %q: missing path", p.Name)}
+		case p.BatchSize < 1:
+			return &Error{Key: key + ".batch_size", Msg: fmt.Sprintf("plugin %q: %d: want at least 1 customer per batch", p.Name, p.BatchSize)}
+		case p.MemoryMB < 1 || p.MemoryMB > 4096:
+			return &Error{Key: key + ".memory_mb", Msg: fmt.Sprintf("plugin %q: %d is out of range 1..4096 (MiB)", p.Name, p.MemoryMB)}
+		}
+		if d, err := time.ParseDuration(p.Timeout); err != nil || d <= 0 {
+			return &Error{Key: key + ".timeout", Msg: fmt.Sprintf("plugin %q: %q: want a positive duration such as \"10s\"", p.Name, p.Timeout)}
 		}
 		if err := oneOf(key+".kind", p.Kind, "formula", "segmentation"); err != nil {
 			return err

@@ -2,6 +2,8 @@ package config
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -63,10 +65,23 @@ func TestParseErrors(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add(minimal)
 	f.Add(minimal + "\n[model]\nmargin = 0.3\n[[formulas]]\nname=\"x\"\nexpr=\"clv*2\"\n")
+	f.Add(minimal + "\n[model]\nmargin = 0.3\nMargin = 0.9\n")
+	f.Add(minimal + "\n[Model]\nmargin = 0\n[output]\nprecision = 0\n")
+	f.Add(minimal + "\n[[plugins]]\nname = \"p\"\nkind = \"formula\"\ntransport = \"wasm\"\npath = \"p.wasm\"\nmemory_mb = -5\n")
+	f.Add(minimal + "\nformulas = [{name = \"segment\", expr = \"1\"}, {NAME = \"b\"}]\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		c, err := Parse("fuzz.toml", []byte(text))
 		if err == nil && c == nil {
 			t.Fatal("nil config without error")
+		}
+		// The same text gives the same result: no key's value depends on
+		// map order (keys differing only by case once did).
+		c2, err2 := Parse("fuzz.toml", []byte(text))
+		if fmt.Sprint(err) != fmt.Sprint(err2) {
+			t.Fatalf("two parses disagree: %v, then %v", err, err2)
+		}
+		if err == nil && !reflect.DeepEqual(c, c2) {
+			t.Fatalf("two parses disagree:\n%+v\n%+v", c, c2)
 		}
 	})
 }

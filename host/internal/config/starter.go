@@ -3,7 +3,9 @@ package config
 // Starter is the commented clv.toml that `clv init` writes. Every key it
 // shows is a real key; Parse accepts it as it is (a test checks).
 const Starter = `# clv.toml: how clv scores your customers. Run: clv score --config clv.toml
-# Every setting is explained below; delete what you do not need.
+# Every setting is explained below; delete what you do not need. Keys are
+# case-sensitive. A key you delete takes its default; a value you give is used
+# as given (margin = 0 gives CLV 0) or is an error, never replaced.
 
 [input]
 # The transaction log: one row per order. "-" reads stdin.
@@ -42,7 +44,7 @@ spend = "gammagamma"    # gammagamma | none
 penalty = 0.0           # L2 penalty on the parameters (lifetimes' penalizer_coef); 0 = none
 horizon_months = 12     # CLV counts purchases in the next N months
 annual_discount_rate = 0.10
-margin = 0.30           # gross margin as a fraction of revenue
+margin = 0.30           # gross margin as a fraction of revenue, 0..1 (left out: 1, CLV in revenue)
 
 # Extra columns: a built-in formula (see 'clv formulas') with inputs given as
 # numbers or column names, or an expression over columns.
@@ -58,13 +60,13 @@ map = "default"         # default (the 11 RFM segments) | rules | plugin
 # when = "clv > 500 && p_alive > 0.8"
 
 [tiers]
-column = "clv"
+column = "clv"          # "" for no tiers
 cutoffs = [0.01, 0.10, 0.50]
 labels = ["Top 1%", "Top 10%", "Top 50%", "Bottom 50%"]
 
 [output]
 path = "scores.csv"     # "-" writes stdout
-precision = 6           # decimals of every number
+precision = 6           # decimals of every number, 0..17 (0: whole numbers)
 # Spreadsheets run a CSV cell that starts with = + - @ tab or CR as a formula.
 # labels: such label cells (segment, tier, plugin labels) get a leading ' (ids unchanged)
 # all_text: customer ids too | off: write every cell as it is. Numbers are never changed.

@@ -1,0 +1,140 @@
+package score
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/clvkit/clvkit/core/segment"
+)
+
+// Defaults of the scoring settings shared by the front ends: the clv
+// binary's clv.toml (host/internal/config) and the page's settings
+// (wasm/bind) use them for a setting the user left out, and for nothing
+// else. A value the user gives, zero included, is used as given or
+// rejected; it is never replaced by a default.
+const (
+	DefaultGrain      = "day"        // purchase period
+	DefaultUnit       = "week"       // unit of recency, T and the rates
+	DefaultDateFormat = "YYYY-MM-DD" // date format of the transaction log
+	DefaultPurchase   = BGNBD        // purchase model
+	DefaultSpend      = SpendGammaGamma
+	// DefaultHorizonMonths is the CLV horizon in months.
+	DefaultHorizonMonths = 12
+	// DefaultAnnualDiscountRate is no discounting.
+	DefaultAnnualDiscountRate = 0.0
+	// DefaultMargin is 1: CLV in revenue.
+	DefaultMargin = 1.0
+	// DefaultPrecision is the decimals of every float output column.
+	DefaultPrecision = 6
+	// DefaultTierColumn is the column value tiers are cut from when the
+	// spend model runs (expected_purchases otherwise).
+	DefaultTierColumn = "clv"
+)
+
+// Spend model names of the front ends' settings: SpendGammaGamma sets
+// Options.Spend, SpendNone leaves it off.
+const (
+	SpendGammaGamma = "gammagamma"
+	SpendNone       = "none"
+)
+
+// Bounds of the settings front ends accept.
+const (
+	MaxHorizonMonths      = 1200 // 100 years
+	MaxAnnualDiscountRate = 10   // 1000 % a year: beyond, a percent was given as a fraction
+	MaxPrecision          = 17   // decimals that still tell float64 values apart
+)
+
+// CheckHorizonMonths checks a CLV horizon as a user gives it: 1 to
+// MaxHorizonMonths months. The front ends name their key in the error.
+func CheckHorizonMonths(months int) error {
+	if months < 1 || months > MaxHorizonMonths {
+		return fmt.Errorf("%d is out of range 1..%d", months, MaxHorizonMonths)
+	}
+	return nil
+}
+
+// CheckAnnualDiscountRate checks an annual discount rate as a user gives
+// it: a fraction in [0, MaxAnnualDiscountRate).
+func CheckAnnualDiscountRate(rate float64) error {
+	if !(rate >= 0 && rate < MaxAnnualDiscountRate) {
+		return fmt.Errorf("%v is out of range [0, %d): a fraction such as 0.1 for 10%% a year", rate, MaxAnnualDiscountRate)
+	}
+	return nil
+}
+
+// CheckMargin checks a margin as a user gives it: a fraction in [0, 1].
+func CheckMargin(margin float64) error {
+	if !(margin >= 0 && margin <= 1) {
+		return fmt.Errorf("%v is out of range [0, 1]: the fraction of revenue that is profit, such as 0.3 (1 for CLV in revenue)", margin)
+	}
+	return nil
+}
+
+// CheckPenalty checks an L2 penalty: zero or positive and finite.
+func CheckPenalty(penalty float64) error {
+	if !(penalty >= 0) || math.IsInf(penalty, 1) {
+		return fmt.Errorf("%v: must be zero or positive and finite", penalty)
+	}
+	return nil
+}
+
+// CheckPrecision checks the decimals of float output: 0 to MaxPrecision.
+func CheckPrecision(decimals int) error {
+	if decimals < 0 || decimals > MaxPrecision {
+		return fmt.Errorf("%d is out of range 0..%d", decimals, MaxPrecision)
+	}
+	return nil
+}
+
+// DefaultTiers returns the front ends' default value tiers: Top 1%, Top
+// 10%, Top 50% and Bottom 50%.
+func DefaultTiers() segment.Tiers {
+	return segment.Tiers{
+		Cutoffs: []float64{0.01, 0.10, 0.50},
+		Labels:  []string{"Top 1%", "Top 10%", "Top 50%", "Bottom 50%"},
+	}
+}
+
+// ReservedColumns returns the names of the columns Score itself writes, and
+// of the id column every front end writes first: customer_id, frequency,
+// recency, T, monetary_value, p_alive, expected_purchases, expected_spend,
+// clv, r, f, m, rfm, segment and tier. A formula or plugin column may not
+// take one of these names, whether or not the run writes that column (clv
+// and expected_spend need the spend model, tier needs a tier column), so
+// that a config means the same with any model.
+func ReservedColumns() []string {
+	return []string{"customer_id", "frequency", "recency", "T", "monetary_value", "p_alive",
+		"expected_purchases", "expected_spend", "clv", "r", "f", "m", "rfm", "segment", "tier"}
+}
+
+// CheckColumnName reports whether name is free for an extra column: not
+// empty and not one of ReservedColumns.
+func CheckColumnName(name string) error {
+	switch {
+	case name == "":
+		return fmt.Errorf("empty column name")
+	case slices.Contains(ReservedColumns(), name):
+		return fmt.Errorf("column %q is a built-in column (built-in: %v); choose another name", name, ReservedColumns())
+	}
+	return nil
+}
+
+// checkColumnNames checks, before any fitting, that no extra column takes a
+// built-in column's name or another extra column's.
+func checkColumnNames(cols []Columner) error {
+	seen := map[string]bool{}
+	for _, c := range cols {
+		for _, name := range c.Outputs() {
+			if err := CheckColumnName(name); err != nil {
+				return err
+			}
+			if seen[name] {
+				return fmt.Errorf("column %q is computed twice", name)
+			}
+			seen[name] = true
+		}
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package bind
+
+import (
+	"context"
+	"math"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+// settingsKeys lists the JSON keys of Settings, nested ones dotted
+// (columns.customer), with a sample JSON value of each.
+func settingsKeys(t reflect.Type, prefix string) (keys, samples []string) {
+	for _, f := range fieldsOf(t) {
+		ft := t.FieldByIndex(f.index).Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		keys = append(keys, prefix+f.name)
+		switch ft.Kind() {
+		case reflect.Struct:
+			samples = append(samples, "{}")
+			k, s := settingsKeys(ft, prefix+f.name+".")
+			keys, samples = append(keys, k...), append(samples, s...)
+		case reflect.String:
+			samples = append(samples, `"x"`)
+		case reflect.Bool:
+			samples = append(samples, "true")
+		default:
+			samples = append(samples, "1")
+		}
+	}
+	return keys, samples
+}
+
+// nest writes {"a":{"b":v}} for the key a.b.
+func nest(key, v string) string {
+	parts := strings.Split(key, ".")
+	out := v
+	for i := len(parts) - 1; i >= 0; i-- {
+		out = `{"` + parts[i] + `":` + out + `}`
+	}
+	return out
+}
+
+// TestDecodeSettingsKeyCase writes every settings key with its case
+// changed: each is an error naming the key and the right spelling.
+// (encoding/json, and DecodeJSON which follows it, take "Margin" for
+// margin.)
+func TestDecodeSettingsKeyCase(t *testing.T) {
+	keys, samples := settingsKeys(reflect.TypeFor[Settings](), "")
+	if len(keys) < 16 {
+		t.Fatalf("only %d keys: %v", len(keys), keys)
+	}
+	for i, key := range keys {
+		parts := strings.Split(key, ".")
+		last := []rune(parts[len(parts)-1])
+		variants := []string{strings.ToUpper(string(last))}
+		first := slices.Clone(last)
+		first[0] = unicode.ToUpper(first[0])
+		variants = append(variants, string(first))
+		for _, v := range variants {
+			written := strings.Join(append(parts[:len(parts)-1:len(parts)-1], v), ".")
+			in := nest(written, samples[i])
+			_, err := DecodeSettings([]byte(in))
+			if err == nil || !strings.Contains(err.Error(), `unknown key "`+written+`"`) ||
+				!strings.Contains(err.Error(), `did you mean "`+string(last)+`"?`) {
+				t.Errorf("%s: got %v, want unknown key %q with a hint", in, err, written)
+			}
+		}
+	}
+}
+
+var badSettings = []struct{ in, want string }{
+	{`{"margin":0.3,"Margin":0.9}`, `unknown key "Margin": did you mean "margin"? (keys are case-sensitive)`},
+	{`{"Margin":0.9,"margin":0.3}`, `unknown key "Margin"`},
+	{`{"margn":0.3}`, `unknown key "margn": did you mean "margin"?`},
+	{`{"horizon":12}`, `unknown key "horizon" (known: columns, dateFormat`},
+	{`{"columns":{"customer":"id","Amount":"x"}}`, `unknown key "columns.Amount"`},
+	{`{"columns":{"customer":""}}`, "columns.customer is empty"},
+	{`{"columns":{"date":""}}`, "columns.date is empty"},
+	{`{"dateFormat":""}`, "dateFormat is empty"},
+	{`{"delimiter":""}`, "delimiter is empty"},
+	{`{"grain":""}`, "grain is empty"},
+	{`{"unit":""}`, "unit is empty"},
+	{`{"observationEnd":""}`, "observationEnd is empty"},
+	{`{"purchase":""}`, "purchase is empty"},
+	{`{"spend":""}`, "spend is empty"},
+	{`{"months":1.5}`, "cannot put number 1.5"},
+}
+
+// TestDecodeSettingsRejects: unknown keys, keys differing by case and
+// empty settings are errors naming the key (all were accepted before:
+// unknown keys skipped, case ignored, "" replaced by the default).
+func TestDecodeSettingsRejects(t *testing.T) {
+	for _, tc := range badSettings {
+		_, err := DecodeSettings([]byte(tc.in))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want an error containing %q", tc.in, err, tc.want)
+		}
+	}
+	st, err := DecodeSettings([]byte(`{"columns":{"customer":"id","date":"d","amount":""},"margin":0,"months":24,"annualDiscountRate":0,"header":false}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Columns != (Mapping{"id", "d", ""}) || st.Margin == nil || *st.Margin != 0 || *st.Months != 24 || *st.AnnualDiscountRate != 0 || *st.Header {
+		t.Errorf("decoded %+v", st)
+	}
+	var m Mapping
+	if err := DecodeJSONStrict([]byte(`{"Customer":"id"}`), &m); err == nil || !strings.Contains(err.Error(), `unknown key "Customer"`) {
+		t.Errorf("mapping: got %v", err)
+	}
+}
+
+// TestScoreSettingsExplicit scores CDNOW with settings as the page sends
+// them: margin 0 gives CLV 0 (it gave margin 1 before), CLV is linear in
+// the margin, keys left out take core/score's defaults, and out-of-range
+// values are errors naming the key.
+func TestScoreSettingsExplicit(t *testing.T) {
+	data, err := os.ReadFile("../../examples/cdnow/transactions.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Session
+	s.Load(data)
+	const base = `"columns":{"customer":"customer_id","date":"date","amount":"amount"},"observationEnd":"1997-09-30"`
+	score := func(extra string) (*Scored, []float64, error) {
+		st, err := DecodeSettings([]byte("{" + base + extra + "}"))
+		if err != nil {
+			return nil, nil, err
+		}
+		res, err := s.Score(context.Background(), st, nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		clv, _ := s.Floats("clv")
+		return res, slices.Clone(clv), nil
+	}
+	zero, clv0, err := score(`,"margin":0`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *zero.Settings.Margin != 0 || float64(zero.TotalCLV) != 0 {
+		t.Errorf("margin 0: settings margin %v, total CLV %v; want 0 and 0", *zero.Settings.Margin, zero.TotalCLV)
+	}
+	for i, v := range clv0 {
+		if v != 0 {
+			t.Fatalf("margin 0: customer %s has CLV %v", s.IDs()[i], v)
+		}
+	}
+	def, clv1, err := score("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := def.Settings; *st.Margin != 1 || *st.Months != 12 || *st.AnnualDiscountRate != 0 || st.Grain != "day" || st.Unit != "week" || st.Purchase != "bgnbd" || st.Spend != "gammagamma" {
+		t.Errorf("defaults: %+v", st)
+	}
+	_, clv3, err := score(`,"margin":0.3`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range clv1 {
+		if math.Abs(clv3[i]-0.3*clv1[i]) > 1e-9*math.Max(1, clv1[i]) {
+			t.Fatalf("customer %s: CLV %v at margin 0.3, %v at margin 1", s.IDs()[i], clv3[i], clv1[i])
+		}
+	}
+	for _, tc := range []struct{ extra, want string }{
+		{`,"months":0`, "months: 0 is out of range 1..1200"},
+		{`,"months":-3`, "months: -3 is out of range"},
+		{`,"margin":1.5`, "margin: 1.5 is out of range [0, 1]"},
+		{`,"margin":-0.1`, "margin: -0.1 is out of range"},
+		{`,"annualDiscountRate":-0.1`, "annualDiscountRate: -0.1 is out of range"},
+		{`,"annualDiscountRate":10`, "annualDiscountRate: 10 is out of range"},
+	} {
+		if _, _, err := score(tc.extra); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: got %v, want %q", tc.extra, err, tc.want)
+		}
+	}
+}
