@@ -252,7 +252,7 @@ csv_formula_guard = %q
 `, in, out, g))
 		clv(t, "score", "--config", cfg, "--quiet").mustOK(t, "score "+g)
 		if _, err := s.Score(context.Background(), bind.Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
-			ObservationEnd: "1997-09-30", Margin: new(0.3), CSVFormulaGuard: g}, nil); err != nil {
+			ObservationEnd: "1997-09-30", Margin: new(0.3), AnnualDiscountRate: new(0.10), CSVFormulaGuard: g}, nil); err != nil {
 			t.Fatal(err)
 		}
 		host, page := readFile(t, out), s.CSV(6)
