@@ -41,6 +41,8 @@ func sandboxTree(t *testing.T) string {
 		"abs-link":   filepath.Join(outside, "secret.txt"),
 		"dir-link":   outside,
 		"root-link":  "/",
+		// Inside, but absolute: os.Root refuses every absolute link.
+		"abs-inner-link": filepath.Join(data, "secret.txt"),
 	}
 	for name, target := range links {
 		if err := os.Symlink(target, filepath.Join(data, name)); err != nil {
@@ -68,6 +70,7 @@ var sandboxProbeTests = []struct {
 	{"listing through a link to /", 6, -1},
 	{"a raw path_open of ../outside/secret.txt", 7, -1},
 	{"a raw path_open of sub/../../outside/secret.txt", 8, -1},
+	{"an absolute link, even to a file inside", 11, -1},
 }
 
 // The granted folder is all the module can read: links and ".." that lead

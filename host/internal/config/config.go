@@ -120,13 +120,13 @@ type Plugin struct {
 	Name      string         `toml:"name"`
 	Kind      string         `toml:"kind"`      // formula | segmentation
 	Transport string         `toml:"transport"` // wasm | grpc
-	Path      string         `toml:"path"`
+	Path      string         `toml:"path"`      // relative to the config's folder; never looked up in $PATH
 	SHA256    string         `toml:"sha256"`
 	BatchSize int            `toml:"batch_size"`
-	Timeout   string         `toml:"timeout"`
+	Timeout   string         `toml:"timeout"` // per call, sleeps and host calls included
 	MemoryMB  int            `toml:"memory_mb"`
-	AllowDir  string         `toml:"allow_dir"`
-	Clock     bool           `toml:"real_clock"`
+	AllowDir  string         `toml:"allow_dir"`  // wasm: read-only at /data; links out of it are refused
+	Clock     bool           `toml:"real_clock"` // wasm: the host's clocks and sleep
 	Params    map[string]any `toml:"params"`
 }
 

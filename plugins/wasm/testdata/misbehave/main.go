@@ -49,6 +49,7 @@ var probes = []struct {
 	{path: "sub/../../outside/secret.txt", raw: true}, // 8: ".." after a subfolder
 	{path: "/data/sub", list: true},                   // 9: a subfolder
 	{path: "/data/fifo"},                              // 10: a named pipe
+	{path: "/data/abs-inner-link"},                    // 11: an absolute link to secret.txt, inside
 }
 
 // preopenData is the file descriptor of the first (and only) preopened
