@@ -18,7 +18,7 @@ func pluginsCommand() command {
 		name:    "plugins",
 		summary: "list configured plugins, or inspect a plugin file",
 		usage: `Usage: clv plugins list --config FILE [--json]
-       clv plugins inspect PATH [--transport wasm|grpc] [--json]
+       clv plugins inspect PATH [--transport wasm|grpc] [--trust-sha256 HEX] [--json]
 
 list loads every plugin in the config's [[plugins]] tables, checks its
 checksum and kind, and prints what it declares: name, version, kind, the
@@ -30,15 +30,22 @@ in the config. The transport is taken from the file name when not given
 (.wasm is wasm, anything else grpc).
 
 grpc plugins are native programs: they run with your permissions, trusted
-by the sha256 in the config, not sandboxed. wasm plugins run sandboxed (no
-files, network or real clock unless the config grants them).
+by the sha256 in the config, not sandboxed. So inspect never runs one on
+its own: without --trust-sha256 it prints the file's sha256 and stops
+(exit 1); check that checksum against the one the plugin's author
+published, then inspect again with --trust-sha256 set to it. wasm plugins
+run sandboxed (no files, network or real clock unless the config grants
+them) and are inspected without it.
 
 Examples:
   clv plugins list --config examples/plugins/clv.toml
-  clv plugins inspect bin/plugins/contribution.wasm`,
+  clv plugins inspect bin/plugins/contribution.wasm
+  clv plugins inspect bin/plugins/contribution-grpc       # prints its sha256; runs nothing
+  clv plugins inspect --trust-sha256 HEX bin/plugins/contribution-grpc`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			cfgPath := fs.String("config", "", "config whose plugins to list")
 			transport := fs.String("transport", "", "inspect: wasm or grpc (default: from the file name)")
+			trust := fs.String("trust-sha256", "", "inspect: the sha256 of a native (grpc) plugin you trust to run; without it inspect runs none")
 			asJSON := fs.Bool("json", false, "print JSON")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) == 0 {
@@ -79,6 +86,9 @@ Examples:
 					if err != nil {
 						return err
 					}
+					if err := trustToRun(path, t, sum, *trust); err != nil {
+						return err
+					}
 					// Inspecting a file the user holds: its own checksum is the
 					// one to trust, and the kind is whatever it declares.
 					var lp *loadedPlugin
@@ -99,6 +109,21 @@ Examples:
 			}
 		},
 	}
+}
+
+// trustToRun decides whether inspect may load the file at path, whose
+// sha256 is sum: a wasm module runs sandboxed, a native (grpc) program
+// only when --trust-sha256 gives its checksum. A checksum that is given
+// must match, whatever the transport.
+func trustToRun(path, transport, sum, trusted string) error {
+	switch {
+	case trusted != "" && !strings.EqualFold(trusted, sum):
+		return fmt.Errorf("%s: checksum mismatch: --trust-sha256 says %s, the file has %s; not run", path, trusted, sum)
+	case trusted == "" && transport == "grpc":
+		return fmt.Errorf("%s is a native program (sha256 %s), not run: it would run with your permissions, unsandboxed; "+
+			"if that checksum is the one its author published, inspect it with: clv plugins inspect --trust-sha256 %s %s", path, sum, sum, path)
+	}
+	return nil
 }
 
 func baseName(path string) string {

@@ -38,6 +38,9 @@ type env struct {
 	files  *atomicfile.Set
 	// isTerminal reports whether stderr is a terminal (progress bars).
 	isTerminal bool
+	// cacheWarned records that a warning about the WebAssembly
+	// compilation cache was printed: one per run, however many plugins.
+	cacheWarned bool
 }
 
 // command is one subcommand.

@@ -104,6 +104,8 @@ func loadPlugin(ctx context.Context, e *env, c *config.Config, p config.Plugin) 
 	kind := plugins.Kind(p.Kind)
 	switch p.Transport {
 	case "grpc":
+		// lp.path is relative to the config's folder (or absolute);
+		// grpcplugin.Load runs it by its absolute path, never from $PATH.
 		if p.SHA256 == "" {
 			return nil, fmt.Errorf("plugin %s: a grpc plugin is native code and runs unsandboxed, so its sha256 is required in the config (the file's is %s)", p.Name, sum)
 		}
@@ -118,8 +120,15 @@ func loadPlugin(ctx context.Context, e *env, c *config.Config, p config.Plugin) 
 		if p.AllowDir != "" {
 			allow = c.Resolve(p.AllowDir)
 		}
+		// A cache that cannot be used costs time, not the run: one warning.
+		warn := func(err error) {
+			if !e.cacheWarned {
+				e.cacheWarned = true
+				fmt.Fprintf(e.stderr, "warning: plugin %s: %v\n", p.Name, err)
+			}
+		}
 		lp.client, err = wasmplugin.Load(ctx, lp.path, wasmplugin.Config{MemoryLimitMB: p.MemoryMB, Timeout: timeout,
-			AllowDir: allow, RealClock: p.Clock, CacheDir: cacheDir, Stderr: e.stderr})
+			AllowDir: allow, RealClock: p.Clock, CacheDir: cacheDir, Stderr: e.stderr, Warn: warn})
 	default:
 		return nil, fmt.Errorf("plugin %s: transport %q: want wasm or grpc", p.Name, p.Transport)
 	}

@@ -80,11 +80,21 @@ var _ plugins.Client = (*Plugin)(nil)
 // Load starts the plugin at path and returns it described: the checksum
 // checked, the protocol version agreed, mutual TLS set up and the
 // description validated. The caller must Close it.
+//
+// A relative path is a file relative to the working directory, like every
+// other path: it is made absolute before it is run, so "plugin" is never
+// looked up in $PATH (where exec.Command would find a program of that
+// name).
 func Load(ctx context.Context, path string, cfg Config) (*Plugin, error) {
 	name := cfg.Name
 	if name == "" {
 		name = filepath.Base(path)
 	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("plugin %s: %w", name, err)
+	}
+	path = abs
 	want, err := hex.DecodeString(cfg.SHA256)
 	if err != nil || len(want) != sha256.Size {
 		return nil, fmt.Errorf("plugin %s: sha256 %q: want 64 hex digits (the output of sha256sum %s)", name, cfg.SHA256, path)

@@ -40,6 +40,7 @@ func (p *Plugin) call(ctx context.Context, what string, fn api.Function, args ..
 func (p *Plugin) rawCall(ctx context.Context, fn api.Function, args ...uint64) (uint64, error) {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
+	p.sleeper.during(ctx)
 	p.output.reset()
 	stack := p.stack[:]
 	copy(stack, args)
@@ -320,6 +321,12 @@ func (p *Plugin) Close() error {
 			err = cerr
 		}
 		p.cache = nil
+	}
+	if p.root != nil {
+		if cerr := p.root.Close(); err == nil {
+			err = cerr
+		}
+		p.root = nil
 	}
 	if p.broken == nil {
 		p.broken = errors.New("closed")

@@ -1,8 +1,10 @@
 // Package wasm runs clv plugins compiled to WebAssembly, with wazero, in a
-// sandbox: no filesystem unless a directory is granted (read-only), no real
-// clock unless granted (a deterministic fake one otherwise, so scores are
+// sandbox: no filesystem unless a directory is granted (read-only, and
+// nothing outside it: links that lead out of it are refused), no real clock
+// unless granted (a deterministic fake one otherwise, so scores are
 // reproducible), no network (WASI preview 1 has no sockets), a memory limit,
-// and a timeout on every call. The ABI a module must speak is documented in
+// and a timeout on every call that holds whatever the module is doing,
+// sleeping in a host call included. The ABI a module must speak is documented in
 // plugins/ABI.md; plugins/guest implements it for Go.
 //
 // A Plugin implements plugins.Client. A call that times out, traps or runs
@@ -62,18 +64,29 @@ type Config struct {
 	Timeout time.Duration
 	// AllowDir is a host directory the module may read, mounted read-only
 	// at GuestDataDir ("/data"); "" gives the module no filesystem at all.
+	// The module sees regular files and directories beneath AllowDir and
+	// nothing else: a symbolic link that resolves outside it (or is
+	// absolute), a ".." that climbs out of it, a device or a named pipe
+	// fails to open (see os.Root).
 	AllowDir string
 	// RealClock gives the module the host's wall clock, monotonic clock
 	// and sleep. Without it the module sees wazero's deterministic clock:
 	// the wall clock starts at 2022-01-01T00:00:00Z and both clocks
-	// advance 1ms per reading, and sleeping returns at once.
+	// advance 1ms per reading, and sleeping returns at once. A sleep
+	// ends when the call's timeout (or its context) does.
 	RealClock bool
 	// CacheDir keeps compiled code across runs (wazero's compilation
-	// cache); "" compiles on every Load.
+	// cache); "" compiles on every Load. A folder that cannot be created
+	// or written, or an entry that cannot be read, does not fail Load: the
+	// module is compiled without the cache (an unreadable entry is
+	// replaced by a good one when the folder is writable) and Warn says so.
 	CacheDir string
 	// Stderr receives what the module writes to stdout and stderr (nil:
 	// discarded). The host's stdout is never written to.
 	Stderr io.Writer
+	// Warn, if not nil, receives what went wrong with the compilation
+	// cache when Load worked around it: at most one warning per Load.
+	Warn func(error)
 
 	// unguarded turns off the timeout guard, for the benchmark that
 	// measures what the guard costs; a hung call then never returns.
@@ -103,6 +116,8 @@ type Plugin struct {
 	limitMB   int
 	rt        wazero.Runtime
 	cache     wazero.CompilationCache
+	root      *os.Root // AllowDir, open while the module may read it
+	sleeper   sleeper  // the module's sleep, when RealClock is granted
 	mod       api.Module
 	mem       api.Memory
 	desc      plugins.Description
@@ -148,22 +163,12 @@ func load(ctx context.Context, name string, code []byte, cfg Config) (_ *Plugin,
 	rc := wazero.NewRuntimeConfig().
 		WithCloseOnContextDone(!cfg.unguarded).
 		WithMemoryLimitPages(uint32(p.limitMB) * 16) // 64 KiB pages
-	if cfg.CacheDir != "" {
-		if p.cache, err = wazero.NewCompilationCacheWithDir(cfg.CacheDir); err != nil {
-			return nil, fmt.Errorf("compilation cache: %w", err)
-		}
-		rc = rc.WithCompilationCache(p.cache)
-	}
-	p.rt = wazero.NewRuntimeWithConfig(ctx, rc)
 	defer func() {
 		if err != nil {
 			p.Close()
 		}
 	}()
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, p.rt); err != nil {
-		return nil, fmt.Errorf("WASI: %w", err)
-	}
-	compiled, err := p.rt.CompileModule(ctx, code)
+	compiled, err := p.compile(ctx, rc, code, cfg)
 	if err != nil {
 		if strings.Contains(err.Error(), "section memory") && strings.Contains(err.Error(), "over limit") {
 			return nil, fmt.Errorf("%w of %d MB at start (%v)", ErrMemoryLimit, p.limitMB, err)
@@ -180,16 +185,24 @@ func load(ctx context.Context, name string, code []byte, cfg Config) (_ *Plugin,
 		WithStdout(p.output).
 		WithStderr(p.output)
 	if cfg.RealClock {
-		mc = mc.WithSysWalltime().WithSysNanotime().WithSysNanosleep()
+		// Not WithSysNanosleep: time.Sleep would hold a call past its
+		// timeout, since wazero checks the context only in guest code.
+		mc = mc.WithSysWalltime().WithSysNanotime().WithNanosleep(p.sleeper.sleep)
 	}
 	if cfg.AllowDir != "" {
 		if fi, err := os.Stat(cfg.AllowDir); err != nil || !fi.IsDir() {
 			return nil, fmt.Errorf("allowed directory %s: not a directory", cfg.AllowDir)
 		}
-		mc = mc.WithFSConfig(wazero.NewFSConfig().WithReadOnlyDirMount(cfg.AllowDir, GuestDataDir))
+		fsc, root, err := mountReadOnly(cfg.AllowDir, GuestDataDir)
+		if err != nil {
+			return nil, fmt.Errorf("allowed directory %s: %w", cfg.AllowDir, err)
+		}
+		p.root = root
+		mc = mc.WithFSConfig(fsc)
 	}
 	ictx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
+	p.sleeper.during(ictx)
 	p.mod, err = p.rt.InstantiateModule(ictx, compiled, mc)
 	if err != nil {
 		return nil, fmt.Errorf("initialize: %w", p.classify(ctx, err))

@@ -299,6 +299,8 @@ const (
 	clock
 	fail
 	skip
+	readPaths
+	sleep
 )
 
 // A crash, a hang and running out of memory each end in a clear error and

@@ -130,13 +130,13 @@ type Plugin struct {
 	Name      string         `toml:"name"`
 	Kind      string         `toml:"kind"`      // formula | segmentation
 	Transport string         `toml:"transport"` // wasm | grpc
-	Path      string         `toml:"path"`
+	Path      string         `toml:"path"`      // relative to the config's folder; never looked up in $PATH
 	SHA256    string         `toml:"sha256"`
 	BatchSize int            `toml:"batch_size"` // ≥ 1 (default 4096)
-	Timeout   string         `toml:"timeout"`    // > 0 (default "10s")
+	Timeout   string         `toml:"timeout"`    // > 0 (default "10s"), per call, sleeps and host calls included
 	MemoryMB  int            `toml:"memory_mb"`  // 1..4096 (default 256)
-	AllowDir  string         `toml:"allow_dir"`
-	Clock     bool           `toml:"real_clock"`
+	AllowDir  string         `toml:"allow_dir"`  // wasm: read-only at /data; links out of it are refused
+	Clock     bool           `toml:"real_clock"` // wasm: the host's clocks and sleep
 	Params    map[string]any `toml:"params"`
 }
 

@@ -6,9 +6,11 @@ package main
 
 import (
 	"errors"
+	"io"
 	"math"
 	"os"
 	"time"
+	"unsafe"
 
 	"github.com/clvkit/clvkit/plugins"
 	"github.com/clvkit/clvkit/plugins/guest"
@@ -16,16 +18,88 @@ import (
 
 // The modes.
 const (
-	double   = iota // out[0] = 2*in[0], out[1] = 0: behaves
-	crash           // panics
-	hang            // loops forever
-	hog             // allocates until the memory runs out
-	nan             // returns NaN
-	readFile        // out[0] = size of /data/secret.txt
-	clock           // out[0] = time.Now() in Unix seconds, out[1] its nanoseconds
-	fail            // returns an error
-	skip            // writes nothing
+	double    = iota // out[0] = 2*in[0], out[1] = 0: behaves
+	crash            // panics
+	hang             // loops forever
+	hog              // allocates until the memory runs out
+	nan              // returns NaN
+	readFile         // out[0] = size of /data/secret.txt
+	clock            // out[0] = time.Now() in Unix seconds, out[1] its nanoseconds
+	fail             // returns an error
+	skip             // writes nothing
+	readPaths        // out[0][i] = bytes read at probes[in[0][i]], or -1 if that fails
+	sleep            // sleeps 30 seconds
 )
+
+// probes are what readPaths tries to read, by index: what the tests of the
+// filesystem sandbox put in the granted directory (mounted at /data).
+var probes = []struct {
+	path string
+	raw  bool // opened with a raw WASI path_open relative to /data, past Go's path cleaning
+	list bool // listed as a directory: out is the number of entries
+}{
+	{path: "/data/secret.txt"},                        // 0: a file in the folder
+	{path: "/data/sub/inner.txt"},                     // 1: a file in a subfolder
+	{path: "/data/inner-link"},                        // 2: a relative link to sub/inner.txt
+	{path: "/data/up-link"},                           // 3: a relative link ../outside/secret.txt
+	{path: "/data/abs-link"},                          // 4: an absolute link to the outside secret
+	{path: "/data/dir-link/secret.txt"},               // 5: through a link to the outside folder
+	{path: "/data/root-link", list: true},             // 6: a link to "/"
+	{path: "../outside/secret.txt", raw: true},        // 7: ".." past the mount
+	{path: "sub/../../outside/secret.txt", raw: true}, // 8: ".." after a subfolder
+	{path: "/data/sub", list: true},                   // 9: a subfolder
+	{path: "/data/fifo"},                              // 10: a named pipe
+	{path: "/data/abs-inner-link"},                    // 11: an absolute link to secret.txt, inside
+}
+
+// preopenData is the file descriptor of the first (and only) preopened
+// directory, /data: WASI numbers preopens from 3.
+const preopenData = 3
+
+//go:wasmimport wasi_snapshot_preview1 path_open
+//go:noescape
+func pathOpen(fd int32, dirflags uint32, path unsafe.Pointer, pathLen uint32, oflags uint32, rightsBase, rightsInheriting uint64, fdflags uint32, newFD unsafe.Pointer) uint32
+
+// readRaw opens path relative to /data with WASI's path_open, which Go's
+// os.Open would clean of ".." first, and reads it.
+func readRaw(path string) ([]byte, error) {
+	b := []byte(path)
+	var fd int32
+	const followLinks, rightRead = 1, 1 << 1
+	if errno := pathOpen(preopenData, followLinks, unsafe.Pointer(&b[0]), uint32(len(b)), 0, rightRead, 0, 0, unsafe.Pointer(&fd)); errno != 0 {
+		return nil, errors.New("path_open failed")
+	}
+	f := os.NewFile(uintptr(fd), path)
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// probe returns the bytes read at probes[k] (or the entries listed), or -1.
+func probe(k int) float64 {
+	if k < 0 || k >= len(probes) {
+		return -1
+	}
+	pr := probes[k]
+	switch {
+	case pr.list:
+		entries, err := os.ReadDir(pr.path)
+		if err != nil {
+			return -1
+		}
+		return float64(len(entries))
+	case pr.raw:
+		b, err := readRaw(pr.path)
+		if err != nil {
+			return -1
+		}
+		return float64(len(b))
+	}
+	b, err := os.ReadFile(pr.path)
+	if err != nil {
+		return -1
+	}
+	return float64(len(b))
+}
 
 type misbehave struct{ mode int }
 
@@ -77,6 +151,12 @@ func (m *misbehave) Compute(in, out [][]float64) error {
 	case fail:
 		return errors.New("the customer table is upside down")
 	case skip:
+	case readPaths:
+		for i, x := range in[0] {
+			out[0][i], out[1][i] = probe(int(x)), 0
+		}
+	case sleep:
+		time.Sleep(30 * time.Second)
 	default:
 		for i, x := range in[0] {
 			out[0][i], out[1][i] = 2*x, 0
