@@ -322,6 +322,9 @@ func TestVerifyPaths(t *testing.T) {
 	}
 	copyCDNOW(t, demo)
 	out := filepath.Join(tmp, "bin", "demo-scores.csv")
+	if err := os.Mkdir(filepath.Dir(out), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	invocation{args: []string{"score", "--config", "examples/cdnow/clv.toml", "--out", "bin/demo-scores.csv", "--quiet"}, dir: tmp}.exec(t).mustOK(t, "score as make demo does")
 	man := out + ".manifest.json"
 	if text := string(readFile(t, man)); !strings.Contains(text, `"path": "../examples/cdnow/clv.toml"`) {
