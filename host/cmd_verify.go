@@ -362,6 +362,10 @@ func sniffFormat(b []byte) table.Format {
 	return table.CSV
 }
 
+// verify checks the manifest at path: its paths (absolute ones only with
+// allowOutside), the hashes of the files it names, then a re-run compared
+// with it field by field and with the output byte for byte. Every problem
+// found is listed in the returned error.
 func verify(ctx context.Context, e *env, path string, allowOutside bool) error {
 	m, err := readManifest(path)
 	if err != nil {
@@ -442,7 +446,7 @@ func verify(ctx context.Context, e *env, path string, allowOutside bool) error {
 		}
 		problems = append(problems, more...)
 	} else {
-		problems = append(problems, "not re-run: the files above are not the ones the run read")
+		problems = append(problems, "not re-run: a file the run read or wrote is missing or changed (above)")
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("verify %s failed:\n  - %s", path, strings.Join(problems, "\n  - "))
