@@ -121,7 +121,7 @@ agency's CI runs.
 Examples:
   clv score --config clv.toml          # writes scores.csv and scores.csv.manifest.json
   clv verify scores.csv.manifest.json
-  clv verify --allow-outside /srv/runs/scores.csv.manifest.json`,
+  clv verify --allow-outside run.manifest.json   # it names /data/orders.csv`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			allowOutside := fs.Bool("allow-outside", false, "accept absolute paths in the manifest")
 			return func(ctx context.Context, e *env, args []string) error {
