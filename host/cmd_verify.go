@@ -2,17 +2,22 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
+	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/textenc"
 )
 
 // manifest records what a scoring run read and wrote, so `clv verify` can
@@ -25,11 +30,10 @@ type manifest struct {
 	Plugins   []fileRecord                  `json:"plugins"`
 	Models    map[string]map[string]float64 `json:"models"`
 	Precision int                           `json:"precision"`
-	Output    outputRecord                  `json:"output"`
-
 	// CSVFormulaGuard is the run's output.csv_formula_guard, which a flag
-	// may have overridden; empty in manifests written before it existed.
-	CSVFormulaGuard string `json:"csv_formula_guard,omitempty"`
+	// may have overridden.
+	CSVFormulaGuard string       `json:"csv_formula_guard"`
+	Output          outputRecord `json:"output"`
 }
 
 type fileRecord struct {
@@ -67,15 +71,15 @@ func (r *scoring) manifest(path, outputSum string) manifest {
 	f, _ := r.job.output.format()
 	res := r.result
 	m := manifest{
-		Version:   clvVersion(),
-		Config:    fileRecord{Path: relTo(dir, r.job.cfg.Name), SHA256: r.cfgSum},
-		Inputs:    []fileRecord{{Path: relTo(dir, r.job.input.Path), SHA256: r.inputSum}},
-		Plugins:   []fileRecord{},
-		Models:    map[string]map[string]float64{},
-		Precision: r.job.output.Precision,
-		Output:    outputRecord{Path: relTo(dir, r.job.output.Path), Format: f.String(), Rows: len(res.IDs), SHA256: outputSum},
+		Version:         clvVersion(),
+		Config:          fileRecord{Path: relTo(dir, r.job.cfg.Name), SHA256: r.cfgSum},
+		Inputs:          []fileRecord{{Path: relTo(dir, r.job.input.Path), SHA256: r.inputSum}},
+		Plugins:         []fileRecord{},
+		Models:          map[string]map[string]float64{},
+		Precision:       r.job.output.Precision,
+		CSVFormulaGuard: r.job.output.Guard.String(),
+		Output:          outputRecord{Path: relTo(dir, r.job.output.Path), Format: f.String(), Rows: len(res.IDs), SHA256: outputSum},
 	}
-	m.CSVFormulaGuard = r.job.output.Guard.String()
 	for _, lp := range r.job.plugins {
 		m.Plugins = append(m.Plugins, fileRecord{Name: lp.cfg.Name, Path: relTo(dir, lp.path), SHA256: lp.sha256})
 	}
@@ -97,113 +101,357 @@ func verifyCommand() command {
 	return command{
 		name:    "verify",
 		summary: "re-run a scoring from its manifest and fail if anything differs",
-		usage: `Usage: clv verify MANIFEST
+		usage: `Usage: clv verify [--allow-outside] MANIFEST
 
-Checks that the config and input files still have the hashes the manifest
-recorded, re-runs the scoring, and compares the result with the output file
-byte for byte. On a difference it names the first differing row and column.
+Checks that the config, input and plugin files still have the hashes the
+manifest recorded, re-runs the scoring, builds the manifest the re-run would
+write and compares the two field by field: clvkit version, every file's path
+and sha256, the fitted parameters (equal within 1e-12 relative: the last
+bits of a fit may differ between CPUs, the output bytes may not), precision,
+the output's format, row count and sha256. Each difference is named by its
+place in the manifest (models.bgnbd.r, output.rows, plugins, ...). The output
+file must equal the re-run byte for byte; on a difference verify names the
+first differing row and column.
+
+A manifest with an unknown field, or an empty inputs list, is an error.
+Paths in a manifest are relative to its folder (../data/orders.csv is
+fine); an absolute path is refused unless --allow-outside is given, so a
+manifest from somewhere else cannot make verify read any file it names. The
+values of a differing row are printed only when the output file lies inside
+the manifest's folder.
+
 Exit code 0 when everything reproduces, 1 otherwise: this is what an
 agency's CI runs.
 
-Example:
+Examples:
   clv score --config clv.toml          # writes scores.csv and scores.csv.manifest.json
-  clv verify scores.csv.manifest.json`,
+  clv verify scores.csv.manifest.json
+  clv verify --allow-outside run.manifest.json   # it names /data/orders.csv`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+			allowOutside := fs.Bool("allow-outside", false, "accept absolute paths in the manifest")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) != 1 {
 					return errors.New("give exactly one manifest file (see clv verify --help)")
 				}
-				return verify(ctx, e, args[0])
+				return verify(ctx, e, args[0], *allowOutside)
 			}
 		},
 	}
 }
 
-func verify(ctx context.Context, e *env, path string) error {
+// readManifest decodes a manifest strictly: an unknown field or anything
+// after the JSON object is an error.
+func readManifest(path string) (manifest, error) {
+	var m manifest
 	text, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("manifest: %w", err)
+		return m, fmt.Errorf("manifest: %w", err)
 	}
-	var m manifest
 	dec := json.NewDecoder(bytes.NewReader(text))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		return fmt.Errorf("manifest %s: %w", path, err)
+		return m, fmt.Errorf("manifest %s: %w", path, err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return m, fmt.Errorf("manifest %s: unexpected data after the manifest's JSON object", path)
+	}
+	if len(m.Inputs) == 0 {
+		return m, fmt.Errorf("manifest %s: inputs is empty: a scoring reads one input, so the manifest must record it", path)
+	}
+	return m, nil
+}
+
+// manifestPaths returns every "path" field of a manifest, keyed by its
+// JSON path (config.path, inputs[0].path, ...), found generically so a path
+// field added later is covered too.
+func manifestPaths(m manifest) (map[string]string, error) {
+	tree, err := jsonTree(m)
+	if err != nil {
+		return nil, err
+	}
+	paths := map[string]string{}
+	var walk func(at string, v any)
+	walk = func(at string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if s, ok := x.(string); ok && k == "path" {
+					paths[joinPath(at, k)] = s
+					continue
+				}
+				walk(joinPath(at, k), x)
+			}
+		case []any:
+			for i, x := range v {
+				walk(fmt.Sprintf("%s[%d]", at, i), x)
+			}
+		}
+	}
+	walk("", tree)
+	return paths, nil
+}
+
+// jsonTree is v marshalled to JSON and decoded into maps, slices, strings,
+// float64s, bools and nils.
+func jsonTree(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, &internalError{err}
+	}
+	var tree any
+	if err := json.Unmarshal(b, &tree); err != nil {
+		return nil, &internalError{err}
+	}
+	return tree, nil
+}
+
+func joinPath(at, key string) string {
+	if at == "" {
+		return key
+	}
+	return at + "." + key
+}
+
+// modelTolerance is the relative difference allowed between a fitted
+// parameter in the manifest and the re-run's: the last bits of a fit may
+// differ between CPUs (FMA, assembly kernels) while the output, rounded to
+// its precision, does not.
+const modelTolerance = 1e-12
+
+// diffManifests compares two manifests field by field, generically (as
+// JSON trees), and returns one line per difference, each starting with the
+// field's JSON path. Numbers under "models" may differ by modelTolerance
+// (relative); everything else must be equal. Paths listed in skip were
+// already reported.
+func diffManifests(recorded, rerun manifest, skip map[string]bool) ([]string, error) {
+	a, err := jsonTree(recorded)
+	if err != nil {
+		return nil, err
+	}
+	b, err := jsonTree(rerun)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	diffTree("", a, b, skip, &out)
+	return out, nil
+}
+
+func diffTree(at string, a, b any, skip map[string]bool, out *[]string) {
+	if skip[at] {
+		return
+	}
+	name := at
+	if name == "" {
+		name = "manifest"
+	}
+	switch a := a.(type) {
+	case map[string]any:
+		bm, ok := b.(map[string]any)
+		if !ok {
+			break
+		}
+		keys := make([]string, 0, len(a)+len(bm))
+		for k := range a {
+			keys = append(keys, k)
+		}
+		for k := range bm {
+			if _, ok := a[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			x, inA := a[k]
+			y, inB := bm[k]
+			switch {
+			case !inA:
+				*out = append(*out, fmt.Sprintf("%s: missing from the manifest; the re-run gives %s", joinPath(at, k), jsonText(y)))
+			case !inB:
+				*out = append(*out, fmt.Sprintf("%s: the manifest has %s; the re-run has no such field", joinPath(at, k), jsonText(x)))
+			default:
+				diffTree(joinPath(at, k), x, y, skip, out)
+			}
+		}
+		return
+	case []any:
+		bs, ok := b.([]any)
+		if !ok {
+			break
+		}
+		if len(a) != len(bs) {
+			*out = append(*out, fmt.Sprintf("%s: the manifest lists %d, the re-run %d", name, len(a), len(bs)))
+		}
+		for i := range min(len(a), len(bs)) {
+			diffTree(fmt.Sprintf("%s[%d]", at, i), a[i], bs[i], skip, out)
+		}
+		return
+	case float64:
+		y, ok := b.(float64)
+		if !ok {
+			break
+		}
+		if a == y || (strings.HasPrefix(at, "models.") && math.Abs(a-y) <= modelTolerance*math.Max(math.Abs(a), math.Abs(y))) {
+			return
+		}
+		*out = append(*out, fmt.Sprintf("%s: the manifest has %s, the re-run gives %s", name, jsonText(a), jsonText(b)))
+		return
+	default:
+		if a == b {
+			return
+		}
+	}
+	*out = append(*out, fmt.Sprintf("%s: the manifest has %s, the re-run gives %s", name, jsonText(a), jsonText(b)))
+}
+
+// jsonText shows a value of a JSON tree as JSON.
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// within reports whether path, with symbolic links resolved, lies inside
+// dir.
+func within(dir, path string) bool {
+	resolve := func(p string) (string, bool) {
+		a, err := filepath.Abs(p)
+		if err != nil {
+			return "", false
+		}
+		if r, err := filepath.EvalSymlinks(a); err == nil {
+			a = r
+		}
+		return a, true
+	}
+	d, ok1 := resolve(dir)
+	p, ok2 := resolve(path)
+	if !ok1 || !ok2 {
+		return false
+	}
+	r, err := filepath.Rel(d, p)
+	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator)) && !filepath.IsAbs(r)
+}
+
+// sameFile reports whether two manifest paths name the same location,
+// relative to the manifest's folder dir.
+func sameFile(dir, a, b string) bool {
+	abs := func(p string) string {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, filepath.FromSlash(p))
+		}
+		return filepath.Clean(p)
+	}
+	return a == b || abs(a) == abs(b)
+}
+
+// sniffFormat tells a table file's format from its first bytes: Parquet's
+// magic "PAR1", a JSON object for JSON Lines, CSV otherwise; gzip is looked
+// through.
+func sniffFormat(b []byte) table.Format {
+	if len(b) >= 2 && b[0] == 0x1f && b[1] == 0x8b {
+		if zr, err := gzip.NewReader(bytes.NewReader(b)); err == nil {
+			head := make([]byte, 512)
+			n, _ := io.ReadFull(zr, head)
+			b = head[:n]
+		}
+	}
+	switch t := bytes.TrimLeft(b, " \t\r\n"); {
+	case bytes.HasPrefix(b, []byte("PAR1")):
+		return table.Parquet
+	case len(t) > 0 && t[0] == '{':
+		return table.JSONL
+	}
+	return table.CSV
+}
+
+// verify checks the manifest at path: its paths (absolute ones only with
+// allowOutside), the hashes of the files it names, then a re-run compared
+// with it field by field and with the output byte for byte. Every problem
+// found is listed in the returned error.
+func verify(ctx context.Context, e *env, path string, allowOutside bool) error {
+	m, err := readManifest(path)
+	if err != nil {
+		return err
 	}
 	dir := filepath.Dir(path)
+	paths, err := manifestPaths(m)
+	if err != nil {
+		return err
+	}
+	var refused []string
+	for field, p := range paths {
+		if filepath.IsAbs(p) && !allowOutside {
+			refused = append(refused, fmt.Sprintf("%s: %s is an absolute path; paths are relative to the manifest's folder (give --allow-outside to accept it)", field, p))
+		}
+	}
+	if len(refused) > 0 {
+		sort.Strings(refused)
+		return fmt.Errorf("verify %s: refused:\n  - %s", path, strings.Join(refused, "\n  - "))
+	}
 	at := func(p string) string {
 		if filepath.IsAbs(p) || p == "-" {
 			return p
 		}
 		return filepath.Join(dir, filepath.FromSlash(p))
 	}
+
+	// reported holds the JSON paths already named by a problem, so the
+	// field-by-field comparison does not name them twice.
 	var problems []string
-	check := func(what string, r fileRecord) {
+	reported := map[string]bool{}
+	report := func(field, format string, args ...any) {
+		reported[field] = true
+		problems = append(problems, field+": "+fmt.Sprintf(format, args...))
+	}
+	// Files the run read: a changed one means the re-run would not be the
+	// same run, so it is not attempted (and a changed plugin is not run).
+	rerun := true
+	check := func(field, what string, r fileRecord) {
 		if r.Path == "-" {
-			problems = append(problems, fmt.Sprintf("%s was read from stdin and cannot be re-read", what))
+			report(field+".path", "%s was read from stdin and cannot be re-read", what)
+			rerun = false
 			return
 		}
 		sum, err := fileSHA256(at(r.Path))
 		switch {
 		case err != nil:
-			problems = append(problems, fmt.Sprintf("%s %s: %v", what, r.Path, err))
+			report(field+".path", "%s %v", what, err)
+			rerun = false
 		case sum != r.SHA256:
-			problems = append(problems, fmt.Sprintf("%s %s changed since the run (sha256 %.12s… in the manifest, %.12s… now)", what, r.Path, r.SHA256, sum))
+			report(field+".sha256", "%s %s changed since the run (sha256 %.12s… in the manifest, %.12s… now)", what, r.Path, r.SHA256, sum)
+			rerun = false
 		}
 	}
-	check("config", m.Config)
-	for _, in := range m.Inputs {
-		check("input", in)
+	check("config", "config", m.Config)
+	for i, in := range m.Inputs {
+		check(fmt.Sprintf("inputs[%d]", i), "input", in)
 	}
-	for _, p := range m.Plugins {
-		check("plugin "+p.Name, p)
+	for i, p := range m.Plugins {
+		check(fmt.Sprintf("plugins[%d]", i), "plugin "+p.Name, p)
 	}
-	if m.Version != clvVersion() {
-		problems = append(problems, fmt.Sprintf("the run used clvkit %s; this is %s", m.Version, clvVersion()))
+	if m.Output.Path == "-" {
+		return fmt.Errorf("verify %s: output.path is -: the scores went to stdout and cannot be re-read", path)
 	}
 	out := at(m.Output.Path)
 	onDisk, err := os.ReadFile(out)
 	if err != nil {
-		return fmt.Errorf("verify: output: %w", err)
-	}
-	if sum := sha256Hex(onDisk); sum != m.Output.SHA256 {
-		problems = append(problems, fmt.Sprintf("output %s was modified after the run (sha256 %.12s… in the manifest, %.12s… now)", m.Output.Path, m.Output.SHA256, sum))
+		report("output.path", "%v", err)
+		rerun = false
+	} else if sum := sha256Hex(onDisk); sum != m.Output.SHA256 {
+		report("output.sha256", "output %s was modified after the run (sha256 %.12s… in the manifest, %.12s… now)", m.Output.Path, m.Output.SHA256, sum)
 	}
 
-	// Re-run with the manifest's config and inputs.
-	if m.Config.Path != "-" {
-		cfg, err := loadConfig(e, at(m.Config.Path), nil)
+	if rerun {
+		more, err := verifyRerun(ctx, e, path, m, onDisk, reported)
 		if err != nil {
-			return fmt.Errorf("verify: %w", err)
-		}
-		if len(m.Inputs) == 1 && m.Inputs[0].Path != "-" {
-			cfg.Input.Path, _ = filepath.Abs(at(m.Inputs[0].Path))
-		}
-		cfg.Output.Path, cfg.Output.Precision = out, m.Precision
-		if m.CSVFormulaGuard != "" {
-			cfg.Output.CSVFormulaGuard = m.CSVFormulaGuard
-		}
-		j, err := prepare(cfg)
-		if err != nil {
-			return fmt.Errorf("verify: %w", err)
-		}
-		closePlugins, err := j.loadPlugins(ctx, e)
-		defer closePlugins()
-		if err != nil {
-			return fmt.Errorf("verify: %w", err)
-		}
-		run, err := j.run(ctx, e, nil)
-		if err != nil {
-			return fmt.Errorf("verify: re-run: %w", err)
-		}
-		var again bytes.Buffer
-		if err := encodeResult(&again, run.result, j.output); err != nil {
 			return err
 		}
-		if !bytes.Equal(again.Bytes(), onDisk) {
-			f, _ := j.output.format()
-			problems = append(problems, firstDifference(m.Output.Path, f, onDisk, again.Bytes()))
-		}
+		problems = append(problems, more...)
+	} else {
+		problems = append(problems, "not re-run: a file the run read or wrote is missing or changed (above)")
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("verify %s failed:\n  - %s", path, strings.Join(problems, "\n  - "))
@@ -212,16 +460,130 @@ func verify(ctx context.Context, e *env, path string) error {
 	return nil
 }
 
+// verifyRerun re-runs the scoring a manifest records and compares: the
+// output bytes with onDisk, then the manifest the re-run would write with
+// the recorded one, field by field.
+func verifyRerun(ctx context.Context, e *env, path string, m manifest, onDisk []byte, reported map[string]bool) ([]string, error) {
+	dir := filepath.Dir(path)
+	at := func(p string) string {
+		if filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(dir, filepath.FromSlash(p))
+	}
+	out := at(m.Output.Path)
+	cfg, err := loadConfig(e, at(m.Config.Path), nil)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	cfg.Input.Path, _ = filepath.Abs(at(m.Inputs[0].Path))
+	// The output file says what format it is in; a manifest claiming
+	// another is caught by the comparison below.
+	format := sniffFormat(onDisk)
+	var problems []string
+	cfg.Output.Path, cfg.Output.Format = out, format.String()
+	if m.Precision >= 0 && m.Precision <= table.MaxPrecision {
+		cfg.Output.Precision = m.Precision
+	} else {
+		reported["precision"] = true
+		problems = append(problems, fmt.Sprintf("precision: %d is out of range 0..%d", m.Precision, table.MaxPrecision))
+	}
+	// The guard may have come from a flag: re-run with the manifest's. A
+	// guard that changes nothing in this output (no cell starts with a
+	// formula character) is a true statement about it, whichever it is.
+	if _, err := textenc.ParseGuard(m.CSVFormulaGuard); err == nil {
+		cfg.Output.CSVFormulaGuard = m.CSVFormulaGuard
+	} else {
+		reported["csv_formula_guard"] = true
+		problems = append(problems, fmt.Sprintf("csv_formula_guard: %v", err))
+	}
+	j, err := prepare(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	closePlugins, err := j.loadPlugins(ctx, e)
+	defer closePlugins()
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	run, err := j.run(ctx, e, nil)
+	if err != nil {
+		return nil, fmt.Errorf("verify: re-run: %w", err)
+	}
+	again, err := encodeBytes(run.result, j.output)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(again, onDisk) {
+		// An intact output that the re-run gives at another precision
+		// means the manifest's precision is wrong, not the scores.
+		found := false
+		if sha256Hex(onDisk) == m.Output.SHA256 {
+			for p := 0; p <= table.MaxPrecision && !found; p++ {
+				if p == j.output.Precision {
+					continue
+				}
+				s := j.output
+				s.Precision = p
+				b, err := encodeBytes(run.result, s)
+				if err == nil && bytes.Equal(b, onDisk) {
+					j.output, again, found = s, b, true
+				}
+			}
+		}
+		if !found {
+			show := within(dir, out)
+			problems = append(problems, firstDifference(m.Output.Path, format, onDisk, again, show))
+		}
+	}
+	fresh := run.manifest(path, sha256Hex(again))
+	// Paths the re-run took from the manifest, or that name the same file,
+	// keep the manifest's spelling.
+	fresh.Config.Path, fresh.Output.Path = m.Config.Path, m.Output.Path
+	fresh.Inputs[0].Path = m.Inputs[0].Path
+	for i := range min(len(fresh.Plugins), len(m.Plugins)) {
+		if sameFile(dir, fresh.Plugins[i].Path, m.Plugins[i].Path) {
+			fresh.Plugins[i].Path = m.Plugins[i].Path
+		}
+	}
+	diffs, err := diffManifests(m, fresh, reported)
+	if err != nil {
+		return nil, err
+	}
+	return append(diffs, problems...), nil
+}
+
+// encodeBytes encodes a result as the sink would write it.
+func encodeBytes(res *score.Result, s sink) ([]byte, error) {
+	var b bytes.Buffer
+	if err := encodeResult(&b, res, s); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
 // firstDifference names the first row and column where two encodings of a
-// table differ.
-func firstDifference(name string, f table.Format, old, new []byte) string {
+// table differ. The cells' values and the customer id are shown only when
+// show is set: verify never prints rows of a file outside the manifest's
+// folder.
+func firstDifference(name string, f table.Format, old, new []byte, show bool) string {
+	hidden := ""
+	if !show {
+		hidden = fmt.Sprintf(" (values not shown: %s is outside the manifest's folder)", name)
+	}
 	a, errA := table.Open(bytes.NewReader(old), name, f, table.ReadOptions{})
 	b, errB := table.Open(bytes.NewReader(new), "re-run", f, table.ReadOptions{})
 	if errA != nil || errB != nil {
+		if !show {
+			return fmt.Sprintf("output %s differs from the re-run and cannot be read as a %s table%s", name, f, hidden)
+		}
 		return fmt.Sprintf("output %s differs from the re-run (and cannot be read as a table: %v)", name, errors.Join(errA, errB))
 	}
 	ca, cb := a.Columns(), b.Columns()
 	if strings.Join(ca, ",") != strings.Join(cb, ",") {
+		if !show {
+			return fmt.Sprintf("output %s has other columns than the re-run%s", name, hidden)
+		}
 		return fmt.Sprintf("output %s has columns %v; the re-run gives %v", name, ca, cb)
 	}
 	for row := 1; ; row++ {
@@ -234,10 +596,16 @@ func firstDifference(name string, f table.Format, old, new []byte) string {
 			return fmt.Sprintf("output %s has a different number of rows from the re-run (they differ from row %d)", name, row)
 		}
 		if ea != nil || eb != nil {
+			if !show {
+				return fmt.Sprintf("output %s: row %d cannot be read%s", name, row, hidden)
+			}
 			return fmt.Sprintf("output %s: row %d cannot be read: %v", name, row, errors.Join(ea, eb))
 		}
 		for k := range ca {
 			if ra.Field(k) != rb.Field(k) {
+				if !show {
+					return fmt.Sprintf("row %d, column %s: %s differs from the re-run%s", row, ca[k], name, hidden)
+				}
 				return fmt.Sprintf("row %d (customer %s), column %s: %s has %q, the re-run gives %q",
 					row, ra.Field(0), ca[k], name, ra.Field(k), rb.Field(k))
 			}
