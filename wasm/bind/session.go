@@ -65,7 +65,10 @@ type Settings struct {
 	Unit           string  `json:"unit"`
 	ObservationEnd string  `json:"observationEnd"` // YYYY-MM-DD, required
 	SkipBadRows    bool    `json:"skipBadRows"`
-	Purchase       string  `json:"purchase"`
+	// Returns is what a return row (a negative amount) does: "net"
+	// (default), "drop" or "purchase", as the binary's input.returns.
+	Returns  string `json:"returns"`
+	Purchase string `json:"purchase"`
 	// Spend is "gammagamma" (default) or "none".
 	Spend              string   `json:"spend"`
 	Months             int      `json:"months"`
@@ -185,6 +188,9 @@ func (st *Settings) options() (summary.Options, score.Options, error) {
 		return so, score.Options{}, fmt.Errorf("observation end %q: want YYYY-MM-DD", st.ObservationEnd)
 	}
 	so.SkipBadRows = st.SkipBadRows
+	if so.Returns, err = summary.ParseReturns(st.Returns); err != nil {
+		return so, score.Options{}, fmt.Errorf("returns: %w", err)
+	}
 	spend := st.Spend == "gammagamma"
 	if st.Spend != "gammagamma" && st.Spend != "none" {
 		return so, score.Options{}, fmt.Errorf("spend %q: want gammagamma or none", st.Spend)

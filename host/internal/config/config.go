@@ -50,6 +50,7 @@ type Input struct {
 	NoHeader    bool    `toml:"no_header"`     // columns are then 1-based positions
 	DateFormat  string  `toml:"date_format"`   // RFC3339 | YYYY-MM-DD (default) | YYYYMMDD | a Go layout
 	SkipBadRows bool    `toml:"skip_bad_rows"` // skip and count bad rows instead of stopping
+	Returns     string  `toml:"returns"`       // net (default) | drop | purchase: what return rows do
 	Columns     Columns `toml:"columns"`
 }
 
