@@ -101,6 +101,7 @@ Examples:
 			tf.register(fs)
 			out := fs.String("out", "-", "output file (.csv, .csv.gz, .jsonl, .parquet), - for stdout")
 			outFormat := fs.String("out-format", "", "output format: csv, jsonl or parquet (default: from --out)")
+			returns := fs.String("returns", "net", "what a return (a negative amount) does: net (refund the latest purchase periods before it), drop (ignore it) or purchase (an ordinary row, as lifetimes)")
 			precision := fs.Int("precision", 6, "decimals of recency, T and monetary values")
 			guard := fs.String("csv-formula-guard", textenc.GuardLabels.String(), "CSV cells starting with = + - @ tab or CR get a leading ': labels (none here), all_text (customer ids too) or off")
 			quiet := fs.Bool("quiet", false, "no progress bar or report on stderr")
@@ -132,6 +133,9 @@ Examples:
 				o, err := tf.options(in.src.SkipBadRows)
 				if err != nil {
 					return err
+				}
+				if o.Returns, err = summary.ParseReturns(*returns); err != nil {
+					return fmt.Errorf("--returns: %w", err)
 				}
 				s, err := summarizeSource(ctx, e, in, o, newProgress(e, *quiet))
 				if err != nil {
@@ -221,6 +225,19 @@ func reportSummary(w io.Writer, name string, s summary.Summary) {
 		fmt.Fprintf(w, "; %d customers first bought after the calibration end (not in the summary)", r.NewInHoldout)
 	}
 	fmt.Fprintln(w)
+	if rr := r.Returns; rr.Returns > 0 {
+		fmt.Fprintf(w, "returns (%s): %s", rr.Rule, plural(rr.Returns, "return row"))
+		switch rr.Rule {
+		case summary.ReturnsNet:
+			fmt.Fprintf(w, " netted; %s refunded; %s left with no purchase (not in the summary); unmatched return value %.2f",
+				plural(rr.RefundedPeriods, "purchase period"), plural(rr.CustomersRemoved, "customer"), rr.UnmatchedValue)
+		case summary.ReturnsDrop:
+			fmt.Fprintf(w, " ignored; %s left with no purchase (not in the summary)", plural(rr.CustomersRemoved, "customer"))
+		case summary.ReturnsPurchase:
+			fmt.Fprint(w, " counted as ordinary rows (amounts add into their periods)")
+		}
+		fmt.Fprintln(w)
+	}
 	if n := r.SkippedTotal(); n > 0 {
 		fmt.Fprintf(w, "skipped %d bad rows:", n)
 		for _, k := range slices.Sorted(maps.Keys(r.Skipped)) {
@@ -246,4 +263,12 @@ func writeAtomic(e *env, path string, write func(io.Writer) error) error {
 		return err
 	}
 	return f.Commit()
+}
+
+// plural returns "1 thing" or "n things".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }

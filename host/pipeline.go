@@ -44,6 +44,9 @@ func prepare(cfg *config.Config) (*job, error) {
 		if j.time, err = tf.options(in.SkipBadRows); err != nil {
 			return nil, configErr(cfg, "time", err)
 		}
+		if j.time.Returns, err = summary.ParseReturns(in.Returns); err != nil {
+			return nil, configErr(cfg, "input.returns", err)
+		}
 	} else if j.time.Unit, err = summary.ParseUnit(cfg.Time.Unit); err != nil {
 		return nil, configErr(cfg, "time.unit", err)
 	}

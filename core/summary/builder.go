@@ -30,15 +30,20 @@ type Options struct {
 	// SkipBadRows skips bad transactions (see ParseError) instead of
 	// failing; the Report counts them by Kind.
 	SkipBadRows bool
+	// Returns is what return rows do (default ReturnsNet): see Returns and
+	// the package documentation.
+	Returns Returns
 }
 
-// Transaction is one purchase. The calendar date of Time in Time's own
-// location is the purchase date (no conversion to UTC). Amount may be
-// negative (a return): it adds into its period's amount like any other.
+// Transaction is one purchase or return. The calendar date of Time in
+// Time's own location is its date (no conversion to UTC). A negative Amount
+// is a return; so is any row with Return set, whose amount is then taken as
+// a refund of |Amount|. Options.Returns says what returns do.
 type Transaction struct {
 	Customer string    // customer id, kept exactly as written ("0001" stays "0001")
 	Time     time.Time // when; only its date matters
 	Amount   float64   // monetary value; 0 when the log has no amounts
+	Return   bool      // a return whatever the sign of Amount
 }
 
 // MaxSkippedLines is how many line numbers of skipped rows a Report keeps.
@@ -131,6 +136,9 @@ func NewBuilder(opt Options) (*Builder, error) {
 	if !opt.Grain.valid() {
 		return nil, fmt.Errorf("summary: unknown grain %v", opt.Grain)
 	}
+	if !opt.Returns.valid() {
+		return nil, fmt.Errorf("summary: unknown returns rule %v", opt.Returns)
+	}
 	if d := opt.Unit.Days; d < 0 || math.IsNaN(d) || math.IsInf(d, 0) {
 		return nil, fmt.Errorf("summary: unit of %v days: want a positive finite number", d)
 	}
@@ -171,9 +179,20 @@ func (b *Builder) Add(t Transaction) error {
 	if err != nil {
 		return b.bad(&ParseError{Line: b.rows, Field: "date", Value: t.Time.String(), Kind: BadDate, Err: err})
 	}
-	b.add(t.Customer, d, t.Amount)
+	amount := t.Amount
+	switch {
+	case t.Return:
+		amount = returnAmount(amount)
+	case amount == 0:
+		amount = 0 // −0 is no return
+	}
+	b.add(t.Customer, d, amount)
 	return nil
 }
+
+// returnAmount is how a row marked as a return is stored: −|amount|, so
+// that a marked return of zero value is −0 (see isReturn).
+func returnAmount(amount float64) float64 { return -math.Abs(amount) }
 
 // bad records a bad row when skipping, else returns it.
 func (b *Builder) bad(e *ParseError) error {
@@ -198,7 +217,9 @@ func (b *Builder) add(id string, day int32, amount float64) {
 	b.addKeyed(id, key, intID, day, amount)
 }
 
-// addKeyed is add with intKey(id) already computed.
+// addKeyed is add with intKey(id) already computed. A negative amount,
+// including −0, is a return (see isReturn): callers pass returnAmount for
+// rows marked as returns and plain amounts otherwise.
 func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount float64) {
 	if day > b.obsDay {
 		b.after++

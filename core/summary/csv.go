@@ -288,6 +288,9 @@ func (s *columnSet) parse(df DateFormat, rec []string, line int) parsedRow {
 			return parsedRow{bad: &ParseError{Line: line, Field: "amount", Column: s.amount.name, Value: strings.Clone(as), Kind: BadAmount,
 				Err: fmt.Errorf("parsing %q as a number: %w", as, err)}}
 		}
+		if amount == 0 {
+			amount = 0 // "-0" is no return (see isReturn)
+		}
 	}
 	key, intID := intKey(id)
 	return parsedRow{id: id, key: key, intID: intID, day: day, amount: amount}

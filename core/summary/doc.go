@@ -15,9 +15,50 @@
 // Customer ids are kept exactly as written ("0001" stays "0001"). Rows may
 // come in any order; the result does not depend on it.
 //
-// Negative amounts (returns) are kept: they add into their period's amount
-// like any other, so a period's amount, Monetary and Revenue can be lower
-// than the purchases alone, or negative.
+// # Returns
+//
+// A return is a row with a negative amount, or one marked as a return
+// (Transaction.Return; the binary's is_return rule), whatever the sign of
+// its amount: a marked return refunds |amount|. Options.Returns says what
+// returns do:
+//
+//   - ReturnsNet (the default): within one grain period amounts add, returns
+//     included. Then, per customer and in time order, a period whose sum is
+//     negative (or that holds only returns) is set to zero and its deficit
+//     is taken from the earlier purchase periods, latest first: it reduces
+//     the latest one's value, what exceeds it carries to the next earlier
+//     one, and what is left after the first period is dropped and counted
+//     as unmatched. A return nets only against periods on its own side of
+//     the calibration end. A period a return touched whose value is then
+//     ≤ 0 is refunded and is no purchase period; a period of value 0 that no
+//     return touched (a free order) stays one. When a customer's first
+//     period is refunded, the first period left is their first purchase
+//     (recency and T are measured from it); a customer with no period left
+//     is not in the summary. Report.Returns counts returns, refunded
+//     periods, customers removed and the unmatched value.
+//   - ReturnsDrop: return rows are ignored.
+//   - ReturnsPurchase: a return is an ordinary row; its amount adds into its
+//     period, which counts as a purchase period, so Monetary and Revenue can
+//     be negative. This is lifetimes' behaviour.
+//
+// Worked example (day grain): A buys +100 on day 1, +50 on day 5, returns
+// −50 on day 6, buys +30 on day 20 and returns −40 on day 21.
+//
+//	rule      purchase periods: day (value)              frequency  Monetary  Revenue
+//	net       1 (90)                                     0          0         90
+//	drop      1 (100), 5 (50), 20 (30)                   2          40        180
+//	purchase  1 (100), 5 (50), 6 (−50), 20 (30), 21 (−40) 4          −2.5      90
+//
+// Under net, the day-6 return refunds day 5 (50 → 0); the day-21 return
+// takes day 20 to −10, so day 20 is refunded and 10 carries past day 5
+// (nothing left there) to day 1 (100 → 90). Orders counts purchase rows
+// in the periods left (returns excluded, except under ReturnsPurchase);
+// Revenue is the sum of their values.
+//
+// The result does not depend on row order: a customer's rows are sorted by
+// (date, amount) before anything adds. A log row stores a return as a
+// negative amount (−0 for a marked return of zero value), so returns cost
+// no memory; an ordinary amount of −0 is read as 0.
 //
 // Bad rows (too few fields, empty customer id, a date or amount that does
 // not parse, a NaN or infinite amount) are a *ParseError naming the line
@@ -45,6 +86,8 @@
 //	Recency   = (p(last) − p(first)) × L / Unit.Days
 //	T         = (p(end) − p(first)) × L / Unit.Days
 //	Monetary  = mean amount of the repeat periods (first excluded), 0 if Frequency = 0
+//
+// counting only purchase periods left after the returns rule (see Returns).
 //
 // where end is the observation end, inclusive (a purchase on that date
 // counts). For a week or month grain, recency and T are therefore whole

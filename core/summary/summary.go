@@ -66,6 +66,8 @@ type Report struct {
 	// NewInHoldout counts customers whose first purchase falls after the
 	// calibration end: they are not in the calibration summary.
 	NewInHoldout int
+	// Returns says what the returns rule did.
+	Returns ReturnsReport
 	// Skipped counts the bad rows skipped (Options.SkipBadRows) by Kind.
 	Skipped map[Kind]int
 	// SkippedLines holds the line numbers of the first MaxSkippedLines
@@ -136,12 +138,27 @@ func (b *Builder) Summary() (Summary, error) {
 	}
 
 	// summarize writes the summaries of the customers of ranks [r0, r1) to
-	// out, in order, and returns how many it wrote.
-	summarize := func(r0, r1 int, out []Customer) int {
+	// out, in order, and returns how many it wrote; a customer with returns
+	// goes through summarizeReturns, which counts into st and writes the
+	// unmatched return value to unmatched[rank].
+	summarize := func(r0, r1 int, out []Customer, st *returnStats, unmatched []float64) int {
 		n := 0
+		var buf []period
 		for r := r0; r < r1; r++ {
 			lo, hi := b.off[r], b.off[r+1]
 			days, amounts := b.days[lo:hi], b.amounts[lo:hi]
+			if b.opt.Returns != ReturnsPurchase && hasReturn(amounts) {
+				var ok bool
+				var u float64
+				ok, u, buf = b.summarizeReturns(&out[n], b.order[r], days, amounts, endDay, endPeriod, dist, buf, st)
+				if unmatched != nil {
+					unmatched[r] = u
+				}
+				if ok {
+					n++
+				}
+				continue
+			}
 			if days[0] > endDay {
 				continue // new in the holdout window
 			}
@@ -222,10 +239,17 @@ func (b *Builder) Summary() (Summary, error) {
 	}
 	all := make([]Customer, nc)
 	counts := make([]int, parts)
+	stats := make([]returnStats, parts)
+	// Unmatched return values by customer rank, added in rank order below,
+	// so that the total does not depend on how the work was split.
+	var unmatched []float64
+	if b.opt.Returns == ReturnsNet {
+		unmatched = make([]float64, nc)
+	}
 	var wg sync.WaitGroup
 	for p := range parts {
 		r0, r1 := nc*p/parts, nc*(p+1)/parts
-		wg.Go(func() { counts[p] = summarize(r0, r1, all[r0:r1]) })
+		wg.Go(func() { counts[p] = summarize(r0, r1, all[r0:r1], &stats[p], unmatched) })
 	}
 	wg.Wait()
 	kept := 0
@@ -239,8 +263,21 @@ func (b *Builder) Summary() (Summary, error) {
 	}
 	clear(all[kept:])
 	s.Customers = all[:kept:kept]
-	newInHoldout := nc - kept
+	rr := ReturnsReport{Rule: b.opt.Returns}
+	for _, st := range stats {
+		rr.Returns += st.returns
+		rr.RefundedPeriods += st.refunded
+		rr.CustomersRemoved += st.removed
+	}
+	for _, u := range unmatched {
+		rr.UnmatchedValue += u
+	}
+	if b.opt.Returns == ReturnsPurchase {
+		rr.Returns = b.returns()
+	}
+	newInHoldout := nc - kept - rr.CustomersRemoved
 	s.Report = Report{
+		Returns:             rr,
 		Rows:                b.rows,
 		Transactions:        b.kept,
 		Customers:           len(s.Customers),

@@ -80,8 +80,8 @@ var summaryTests = []summaryTest{{
 	txs:  []Transaction{tx("a", "2024-01-01", 1), tx("a", "2024-01-08", 1)},
 	want: []Customer{{ID: "a", Frequency: 1, Recency: 0.5, T: 2, Monetary: 1, Orders: 2, Revenue: 2}},
 }, {
-	name: "negative amounts (returns) add into their period",
-	opt:  Options{ObservationEnd: date("2024-01-10")},
+	name: "returns = purchase: negative amounts add into their period",
+	opt:  Options{ObservationEnd: date("2024-01-10"), Returns: ReturnsPurchase},
 	txs:  []Transaction{tx("a", "2024-01-01", 10), tx("a", "2024-01-05", 30), tx("a", "2024-01-05", -50)},
 	want: []Customer{{ID: "a", Frequency: 1, Recency: 4, T: 9, Monetary: -20, Orders: 3, Revenue: -10}},
 }, {

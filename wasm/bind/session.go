@@ -70,7 +70,10 @@ type Settings struct {
 	Unit           string  `json:"unit"`
 	ObservationEnd string  `json:"observationEnd"` // YYYY-MM-DD, required
 	SkipBadRows    bool    `json:"skipBadRows"`
-	Purchase       string  `json:"purchase"`
+	// Returns is what a return row (a negative amount) does: "net"
+	// (default), "drop" or "purchase", as the binary's input.returns.
+	Returns  string `json:"returns"`
+	Purchase string `json:"purchase"`
 	// Spend is "gammagamma" (default) or "none".
 	Spend string `json:"spend"`
 	// Months is the CLV horizon, 1..1200 (default 12).
@@ -99,7 +102,7 @@ func DecodeSettings(data []byte) (Settings, error) {
 	}{
 		{"columns.customer", st.Columns.Customer}, {"columns.date", st.Columns.Date},
 		{"dateFormat", st.DateFormat}, {"delimiter", st.Delimiter}, {"grain", st.Grain}, {"unit", st.Unit},
-		{"observationEnd", st.ObservationEnd}, {"purchase", st.Purchase}, {"spend", st.Spend},
+		{"observationEnd", st.ObservationEnd}, {"purchase", st.Purchase}, {"spend", st.Spend}, {"returns", st.Returns},
 	} {
 		if k.v == "" && seen[k.key] {
 			return Settings{}, fmt.Errorf("settings: %s is empty: give a value, or leave the key out for the default", k.key)
@@ -229,6 +232,9 @@ func (st *Settings) options() (summary.Options, score.Options, error) {
 		return so, score.Options{}, fmt.Errorf("observation end %q: want YYYY-MM-DD", st.ObservationEnd)
 	}
 	so.SkipBadRows = st.SkipBadRows
+	if so.Returns, err = summary.ParseReturns(st.Returns); err != nil {
+		return so, score.Options{}, fmt.Errorf("returns: %w", err)
+	}
 	spend := st.Spend == score.SpendGammaGamma
 	if st.Spend != score.SpendGammaGamma && st.Spend != score.SpendNone {
 		return so, score.Options{}, fmt.Errorf("spend %q: want gammagamma or none", st.Spend)

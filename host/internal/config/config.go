@@ -59,6 +59,7 @@ type Input struct {
 	NoHeader    bool    `toml:"no_header"`     // columns are then 1-based positions
 	DateFormat  string  `toml:"date_format"`   // RFC3339 | YYYY-MM-DD (default) | YYYYMMDD | a Go layout
 	SkipBadRows bool    `toml:"skip_bad_rows"` // skip and count bad rows instead of stopping
+	Returns     string  `toml:"returns"`       // net (default) | drop | purchase: what return rows do
 	Columns     Columns `toml:"columns"`
 }
 
@@ -442,6 +443,7 @@ func (c *Config) checkEmpty(set givenFunc) error {
 		{"input.kind", c.Input.Kind, omit(`"transactions"`)},
 		{"input.format", c.Input.Format, "omit the key to infer the format from the file name"},
 		{"input.delimiter", c.Input.Delimiter, omit(`","`)},
+		{"input.returns", c.Input.Returns, omit(`"net"`)},
 		{"input.date_format", c.Input.DateFormat, omit(strconv.Quote(score.DefaultDateFormat))},
 		{"input.columns.customer", c.Input.Columns.Customer, omit(`"customer_id"`)},
 		{"input.columns.date", c.Input.Columns.Date, omit(`"date"`)},

@@ -22,6 +22,10 @@ no_header = false
 date_format = "YYYY-MM-DD"
 # Skip rows that cannot be read (and report how many) instead of stopping at the first.
 skip_bad_rows = false
+# Returns (negative amounts): net = refund the latest purchase periods on or before the
+# return (a fully refunded order is no purchase) | drop = ignore them | purchase = an
+# ordinary row, as lifetimes does.
+returns = "net"
 
 [input.columns]
 customer = "customer_id"
