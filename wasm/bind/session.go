@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/clvkit/clvkit/core/detect"
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/segment"
@@ -57,15 +58,18 @@ func (s *Session) Dates(m Mapping, format string) DateRange {
 // Gamma-Gamma, 12 months, 10 % a year, precision 6, the default RFM map and
 // the tiers Top 1 %, Top 10 %, Top 50 %, Bottom 50 % cut on clv.
 type Settings struct {
-	Columns        Mapping `json:"columns"`
-	DateFormat     string  `json:"dateFormat"`
-	Delimiter      string  `json:"delimiter"` // default: the inspected one
-	Header         *bool   `json:"header"`    // default: the inspected one
-	Grain          string  `json:"grain"`
-	Unit           string  `json:"unit"`
-	ObservationEnd string  `json:"observationEnd"` // YYYY-MM-DD, required
-	SkipBadRows    bool    `json:"skipBadRows"`
-	Purchase       string  `json:"purchase"`
+	Columns    Mapping `json:"columns"`
+	DateFormat string  `json:"dateFormat"` // default YYYY-MM-DD; "auto" detects
+	// AmountFormat is plain, "1,234.56", "1.234,56", "1 234,56" or auto
+	// (default, as in the binary: detected from the first lines).
+	AmountFormat   string `json:"amountFormat"`
+	Delimiter      string `json:"delimiter"` // default: the inspected one
+	Header         *bool  `json:"header"`    // default: the inspected one
+	Grain          string `json:"grain"`
+	Unit           string `json:"unit"`
+	ObservationEnd string `json:"observationEnd"` // YYYY-MM-DD, required
+	SkipBadRows    bool   `json:"skipBadRows"`
+	Purchase       string `json:"purchase"`
 	// Spend is "gammagamma" (default) or "none".
 	Spend              string   `json:"spend"`
 	Months             int      `json:"months"`
@@ -165,6 +169,7 @@ func (st *Settings) options() (summary.Options, score.Options, error) {
 	def(&st.Purchase, score.BGNBD)
 	def(&st.Spend, "gammagamma")
 	def(&st.DateFormat, "YYYY-MM-DD")
+	def(&st.AmountFormat, summary.AutoFormat)
 	if st.Months == 0 {
 		st.Months = 12
 	}
@@ -255,7 +260,18 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	if err != nil {
 		return nil, err
 	}
-	copt := summary.CSVOptions{Columns: summary.Columns(st.Columns), Header: header, DateFormat: st.DateFormat}
+	if st.DateFormat == summary.AutoFormat || st.AmountFormat == summary.AutoFormat {
+		t := s.ins.table
+		if t == nil || t.Delimiter != st.Delimiter || t.Header != header {
+			if t, err = detect.ReadSample(bytes.NewReader(s.data), detect.Options{Delimiter: st.Delimiter, Header: &header}); err != nil {
+				return nil, err
+			}
+		}
+		if st.DateFormat, st.AmountFormat, err = t.ResolveFormats(st.Columns.Date, st.DateFormat, st.Columns.Amount, st.AmountFormat); err != nil {
+			return nil, err
+		}
+	}
+	copt := summary.CSVOptions{Columns: summary.Columns(st.Columns), Header: header, DateFormat: st.DateFormat, AmountFormat: st.AmountFormat}
 	switch st.Delimiter {
 	case "whitespace":
 		copt.Whitespace = true
