@@ -26,6 +26,9 @@ type manifest struct {
 	Models    map[string]map[string]float64 `json:"models"`
 	Precision int                           `json:"precision"`
 	Output    outputRecord                  `json:"output"`
+	// Formats are the date and amount formats the input was read with
+	// ("auto" resolved); verify re-reads the input with them.
+	Formats *inputFormats `json:"input_formats,omitempty"`
 }
 
 type fileRecord struct {
@@ -81,6 +84,7 @@ func (r *scoring) manifest(path, outputSum string) manifest {
 		}
 		return p
 	}
+	m.Formats = r.job.formats
 	m.Models[r.job.options.Purchase] = params(res.PurchaseFit.Names, res.PurchaseFit.Params)
 	if r.job.options.Spend {
 		m.Models["gammagamma"] = params(res.SpendFit.Names, res.SpendFit.Params)
@@ -175,6 +179,10 @@ func verify(ctx context.Context, e *env, path string) error {
 			cfg.Input.Path, _ = filepath.Abs(at(m.Inputs[0].Path))
 		}
 		cfg.Output.Path, cfg.Output.Precision = out, m.Precision
+		if f := m.Formats; f != nil {
+			// Read the input as the run did, not as it would be detected now.
+			cfg.Input.DateFormat, cfg.Input.AmountFormat = f.DateFormat, f.AmountFormat
+		}
 		j, err := prepare(cfg)
 		if err != nil {
 			return fmt.Errorf("verify: %w", err)

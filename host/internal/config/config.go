@@ -48,9 +48,11 @@ type Input struct {
 	Kind        string  `toml:"kind"`          // transactions (default) | summary
 	Delimiter   string  `toml:"delimiter"`     // "," (default), ";", "\t", "|" or "whitespace"
 	NoHeader    bool    `toml:"no_header"`     // columns are then 1-based positions
-	DateFormat  string  `toml:"date_format"`   // RFC3339 | YYYY-MM-DD (default) | YYYYMMDD | a Go layout
+	DateFormat  string  `toml:"date_format"`   // YYYY-MM-DD (default) | auto | YYYYMMDD | ISO8601 | RFC3339 | unix | tokens (DD/MM/YYYY) | a Go layout
 	SkipBadRows bool    `toml:"skip_bad_rows"` // skip and count bad rows instead of stopping
 	Columns     Columns `toml:"columns"`
+	// AmountFormat is auto (default) | plain | "1,234.56" | "1.234,56" | "1 234,56".
+	AmountFormat string `toml:"amount_format"`
 }
 
 // Columns maps the data's columns by header name (or 1-based position when
@@ -272,6 +274,7 @@ func (c *Config) applyDefaults() {
 	if c.Input.DateFormat == "" {
 		c.Input.DateFormat = "YYYY-MM-DD"
 	}
+	def(&c.Input.AmountFormat, "auto")
 	if c.Input.Columns.Customer == "" {
 		c.Input.Columns.Customer = "customer_id"
 	}
