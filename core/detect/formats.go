@@ -157,7 +157,7 @@ type AmbiguousError struct {
 
 // Error says what is ambiguous, shows both readings and names the key.
 func (e *AmbiguousError) Error() string {
-	return fmt.Sprintf("cannot detect the %s: the first %d values fit both %q and %q; %q reads as %s under %q but %s under %q. Set %s = %q or %q",
+	return fmt.Sprintf("cannot detect the %s: all %d sampled values fit both %q and %q; %q reads as %s under %q but %s under %q. Set %s = %q or %q",
 		e.Setting, e.Lines, e.Formats[0], e.Formats[1], e.Value, e.Readings[0], e.Formats[0], e.Readings[1], e.Formats[1], e.Key, e.Formats[0], e.Formats[1])
 }
 

@@ -145,3 +145,62 @@ func FuzzParseAmount(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAmountFormat parses arbitrary text in every amount format: never a
+// panic, never NaN or an infinity from a grouped format, and a grouped
+// value written back in its format (groups, currency, parentheses) reads
+// as the same float64 and currency.
+func FuzzAmountFormat(f *testing.F) {
+	for _, s := range []string{"$1,234.50", "1.234,56 €", "1\u00a0234,56 kr", "(81.27)", "81.27-", "-$5", "1e5", "USD 12", "", "(", "-", "1,23", "12345678901234567890.5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, name := range AmountFormatNames() {
+			af, _ := ParseAmountFormat(name)
+			v, cur, err := af.Parse(s)
+			if err != nil || af.Plain() {
+				continue
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("%s: %q = %v", name, s, v)
+			}
+			back := renderAmount(v, name, cur)
+			w, cur2, err := af.Parse(back)
+			if err != nil || math.Float64bits(w) != math.Float64bits(v) && !(v == 0 && w == 0) || cur2 != cur {
+				t.Fatalf("%s: %q = %v %q; written back %q = %v %q %v", name, s, v, cur, back, w, cur2, err)
+			}
+		}
+	})
+}
+
+// renderAmount writes v in the grouped format name with a currency after
+// it and negatives in parentheses.
+func renderAmount(v float64, name, cur string) string {
+	group, dec := ",", "."
+	switch name {
+	case AmountDotComma:
+		group, dec = ".", ","
+	case AmountSpaceComma:
+		group, dec = "\u00a0", ","
+	}
+	digits := strconv.FormatFloat(math.Abs(v), 'f', -1, 64)
+	intPart, frac, _ := strings.Cut(digits, ".")
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteString(group)
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteString(dec + frac)
+	}
+	out := b.String()
+	if cur != "" {
+		out += " " + cur
+	}
+	if v < 0 {
+		out = "(" + out + ")"
+	}
+	return out
+}
