@@ -163,10 +163,10 @@ func isoDateTimeDays(s string) (int32, error) {
 		return d, nil
 	case t[0] == '+' || t[0] == '-':
 		zh, ok := twoDigits(t, 1)
-		rest := t[3:]
 		if !ok {
 			return 0, errZone
 		}
+		rest := t[3:]
 		zm := 0
 		if rest != "" {
 			if rest[0] == ':' {
