@@ -16,12 +16,16 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add(" 00004 0001 19970101  2   29.33\r\n 00004 0001 19970118  2   29.73\r\n", uint8(1))
 	f.Add("id,date,amount\na,\"1997-01-01\",1e400\n,x,\nb\"c,1,2\n", uint8(2))
 	f.Add("1;2024-02-29;-5\n2;2024-02-30;NaN\n", uint8(3))
+	f.Add("\ufeff\"id\",\"date\",\"amount\"\na,2024-01-01 10:00-05:00,\"$1,234.50\"\nb,2024-01-02,€5\n", uint8(4))
+	f.Add("1;15.03.2024;1.234,50 €\n1;16.03.2024;(5,00)\n", uint8(5))
 	f.Fuzz(func(t *testing.T, in string, mode uint8) {
 		opts := []CSVOptions{
 			{Header: true, Columns: Columns{Customer: "id", Date: "date", Amount: "amount"}},
 			{Whitespace: true, DateFormat: "YYYYMMDD", Columns: Columns{Customer: "2", Date: "3", Amount: "5"}},
 			{Header: true, DateFormat: "RFC3339", Columns: Columns{Customer: "1", Date: "2", Amount: "3"}},
 			{Delimiter: ';', Columns: Columns{Customer: "1", Date: "2", Amount: "3"}},
+			{Header: true, DateFormat: "ISO8601", AmountFormat: "1,234.56", Columns: Columns{Customer: "id", Date: "date", Amount: "amount"}},
+			{Delimiter: ';', DateFormat: "D.M.YYYY", AmountFormat: "1.234,56", Columns: Columns{Customer: "1", Date: "2", Amount: "3"}},
 		}
 		opt := opts[int(mode)%len(opts)]
 		for _, skip := range []bool{false, true} {
