@@ -24,7 +24,9 @@ path, the column names and the observation end, then run clv score.
 Examples:
   clv init
   clv init --out client-a.toml
-  clv init --out -        # print it`,
+  clv init --out -        # print it
+
+` + formatsHelp(),
 		flags: func(fset *flag.FlagSet) func(context.Context, *env, []string) error {
 			out := fset.String("out", "clv.toml", "file to write, or - for stdout")
 			force := fset.Bool("force", false, "overwrite an existing file")

@@ -53,7 +53,9 @@ value) goes to stderr unless --quiet.
 Examples:
   clv score --config clv.toml
   clv score --config clv.toml --out - > scores.csv
-  clv score --config clv.toml --input new_orders.csv --observation-end 2025-03-31`,
+  clv score --config clv.toml --input new_orders.csv --observation-end 2025-03-31
+
+` + formatsHelp(),
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			o := scoreFlags{}
 			o.register(fs)
@@ -307,7 +309,7 @@ func (r *scoring) write(e *env) error {
 func (r *scoring) report(w io.Writer) {
 	res := r.result
 	if r.summary != nil {
-		reportSummary(w, r.job.input.displayName(), *r.summary)
+		reportSummary(w, r.job.input.displayName(), *r.summary, *r.job.formats)
 	}
 	fmt.Fprintf(w, "scored %d customers", len(res.IDs))
 	if r.job.output.Path != "-" {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/clvkit/clvkit/core/score"
@@ -64,7 +65,8 @@ func (in *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&in.src.Format, "format", "", "input format: csv, jsonl or parquet (default: from the file name)")
 	fs.StringVar(&in.src.Delimiter, "delimiter", ",", `CSV delimiter: ",", ";", "\t", "|" or "whitespace" (runs of spaces)`)
 	fs.BoolVar(&in.src.NoHeader, "no-header", false, "the CSV has no header row; name columns by 1-based position")
-	fs.StringVar(&in.src.DateFormat, "date-format", "YYYY-MM-DD", "date format: YYYY-MM-DD, YYYYMMDD, RFC3339 or a Go layout")
+	fs.StringVar(&in.src.DateFormat, "date-format", "YYYY-MM-DD", "date format: auto (detect from the first lines), YYYY-MM-DD, YYYYMMDD, ISO8601, RFC3339, unix, tokens such as DD/MM/YYYY or \"M/D/YYYY H:mm\" (see Date formats below), or a Go layout")
+	fs.StringVar(&in.src.AmountFormat, "amount-format", "auto", "amount format: auto (plain unless the first lines need another), plain, \"1,234.56\", \"1.234,56\" or \"1 234,56\"; all but plain accept currency symbols or codes and negatives as -1, (1) or 1-")
 	fs.BoolVar(&in.src.SkipBadRows, "skip-bad-rows", false, "skip rows that cannot be read and report how many, instead of stopping")
 	fs.StringVar(&in.cols.Customer, "customer", "customer_id", "customer id column (name, or position with --no-header)")
 	fs.StringVar(&in.cols.Date, "date", "date", "order date column")
@@ -93,7 +95,13 @@ Examples:
   # the CDNOW sample: no header, columns separated by runs of spaces
   clv summarize --input CDNOW_sample.txt --delimiter whitespace --no-header \
       --customer 2 --date 3 --amount 5 --date-format YYYYMMDD \
-      --unit week --observation-end 1997-09-30 --out cdnow_summary.csv`,
+      --unit week --observation-end 1997-09-30 --out cdnow_summary.csv
+  # an export with dates like 12/1/2010 8:26 and amounts like "$1,234.50"
+  clv summarize --input orders.csv --customer CustomerID --date InvoiceDate \
+      --amount Total --date-format "M/D/YYYY H:mm" --amount-format auto \
+      --unit week --observation-end 2011-12-09
+
+` + formatsHelp(),
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			var in inputFlags
 			var tf timeFlags
@@ -137,7 +145,10 @@ Examples:
 				if o.Returns, err = summary.ParseReturns(*returns); err != nil {
 					return fmt.Errorf("--returns: %w", err)
 				}
-				s, err := summarizeSource(ctx, e, in, o, newProgress(e, *quiet))
+				if key, err := checkFormats(in.src.DateFormat, in.src.AmountFormat); err != nil {
+					return fmt.Errorf("--%s: %w", strings.ReplaceAll(key, "_", "-"), err)
+				}
+				s, formats, err := summarizeSource(ctx, e, in, o, newProgress(e, *quiet))
 				if err != nil {
 					return err
 				}
@@ -146,7 +157,7 @@ Examples:
 					return err
 				}
 				if !*quiet {
-					reportSummary(e.stderr, in.src.displayName(), s)
+					reportSummary(e.stderr, in.src.displayName(), s, formats)
 				}
 				return nil
 			}
@@ -154,23 +165,25 @@ Examples:
 	}
 }
 
-// summarizeSource reads a transaction log into a summary.
-func summarizeSource(ctx context.Context, e *env, in inputFlags, o summary.Options, p *progress) (summary.Summary, error) {
+// summarizeSource reads a transaction log into a summary, and returns the
+// date and amount formats it was read with.
+func summarizeSource(ctx context.Context, e *env, in inputFlags, o summary.Options, p *progress) (summary.Summary, inputFormats, error) {
 	b, err := summary.NewBuilder(o)
 	if err != nil {
-		return summary.Summary{}, err
+		return summary.Summary{}, inputFormats{}, err
 	}
-	if err := readTransactions(ctx, e, in.src, in.cols, b, p); err != nil {
-		return summary.Summary{}, err
+	formats, err := readTransactions(ctx, e, in.src, in.cols, b, p)
+	if err != nil {
+		return summary.Summary{}, formats, err
 	}
 	s, err := b.Summary()
 	if err != nil {
-		return s, fmt.Errorf("%s: %w", in.src.displayName(), err)
+		return s, formats, fmt.Errorf("%s: %w", in.src.displayName(), err)
 	}
 	if len(s.Customers) == 0 {
-		return s, fmt.Errorf("%s: no customers with a purchase on or before %s", in.src.displayName(), o.ObservationEnd.Format(time.DateOnly))
+		return s, formats, fmt.Errorf("%s: no customers with a purchase on or before %s", in.src.displayName(), o.ObservationEnd.Format(time.DateOnly))
 	}
-	return s, nil
+	return s, formats, nil
 }
 
 func writeSummary(w io.Writer, s summary.Summary, snk sink) error {
@@ -214,8 +227,10 @@ func writeSummary(w io.Writer, s summary.Summary, snk sink) error {
 	return tw.Close()
 }
 
-// reportSummary tells what happened to the input, on stderr.
-func reportSummary(w io.Writer, name string, s summary.Summary) {
+// reportSummary tells what happened to the input, on stderr, and which
+// formats were detected.
+func reportSummary(w io.Writer, name string, s summary.Summary, f inputFormats) {
+	f.report(w)
 	r := s.Report
 	fmt.Fprintf(w, "%s: %d rows, %d transactions kept, %d customers", name, r.Rows, r.Transactions, r.Customers)
 	if r.AfterObservationEnd > 0 {

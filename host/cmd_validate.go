@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/clvkit/clvkit/core/detect"
 	"github.com/clvkit/clvkit/host/internal/table"
 )
 
@@ -21,12 +22,15 @@ Checks everything clv score would check before doing any work: unknown or
 misspelt keys (keys are case-sensitive) and wrong types (with their line),
 values (a value given is never replaced by a default), formulas and segment
 rules, column names (no formula or plugin column may take a built-in
-column's name), that the input file exists and has the configured columns,
-and that the output folder exists. Exit code 0 when the config is ready to
-run.
+column's name), the date and amount formats (parsed as clv score parses
+them; "auto" is detected on the input's first lines and the result
+printed), that the input file exists and has the configured columns, and
+that the output folder exists. Exit code 0 when the config is ready to run.
 
 Example:
-  clv validate --config clv.toml`,
+  clv validate --config clv.toml
+
+` + formatsHelp(),
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			cfgPath := fs.String("config", "", "the clv.toml to check (required)")
 			return func(ctx context.Context, e *env, args []string) error {
@@ -41,7 +45,8 @@ Example:
 				if err != nil {
 					return err
 				}
-				if err := j.checkInput(e); err != nil {
+				formats, err := j.checkInput(e)
+				if err != nil {
 					return err
 				}
 				closePlugins, err := j.loadPlugins(ctx, e)
@@ -56,6 +61,9 @@ Example:
 				}
 				fmt.Fprintf(e.stdout, "%s: ok (input %s, model %s, %d formula columns, %d plugins loaded and configured)\n",
 					*cfgPath, j.input.displayName(), j.options.Purchase, len(j.options.Columns), len(j.plugins))
+				if formats != nil {
+					formats.report(e.stdout)
+				}
 				return nil
 			}
 		},
@@ -63,30 +71,44 @@ Example:
 }
 
 // checkInput opens the input and checks its header has the configured
-// columns, without reading the data.
-func (j *job) checkInput(e *env) error {
+// columns, without reading the data beyond the first lines: for a
+// delimited transaction log with an "auto" format it detects the formats
+// there, as clv score will, and returns them (nil otherwise).
+func (j *job) checkInput(e *env) (*inputFormats, error) {
 	if j.input.Path == "-" {
-		return nil
+		return nil, nil
 	}
 	f, err := j.input.format()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	r, closeFn, _, err := j.input.open(e, nil)
 	if err != nil {
-		return configErr(j.cfg, "input.path", err)
+		return nil, configErr(j.cfg, "input.path", err)
 	}
 	defer closeFn()
 	comma, ws, err := j.input.comma()
 	if err != nil {
-		return configErr(j.cfg, "input.delimiter", err)
+		return nil, configErr(j.cfg, "input.delimiter", err)
+	}
+	var formats *inputFormats
+	if f == table.CSV && j.cfg.Input.Kind == "transactions" && j.input.needsDetection() {
+		fm, all, err := resolveCSVFormats(r, j.input, j.cols)
+		if err != nil {
+			var ae *detect.AmbiguousError
+			if errors.As(err, &ae) {
+				return nil, configErr(j.cfg, "input."+ae.Key, err)
+			}
+			return nil, err
+		}
+		formats, r = &fm, all
 	}
 	if ws || j.input.NoHeader {
-		return nil // positions are checked when the rows are read
+		return formats, nil // positions are checked when the rows are read
 	}
 	tr, err := table.Open(r, j.input.displayName(), f, table.ReadOptions{Comma: comma})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c := j.cfg.Input.Columns
 	want := []string{c.Customer}
@@ -99,7 +121,7 @@ func (j *job) checkInput(e *env) error {
 		want = append(want, c.Frequency, c.Recency, c.T)
 	}
 	if _, err := tr.Require(want...); err != nil {
-		return configErr(j.cfg, "input.columns", err)
+		return nil, configErr(j.cfg, "input.columns", err)
 	}
-	return nil
+	return formats, nil
 }

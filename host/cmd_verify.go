@@ -34,6 +34,9 @@ type manifest struct {
 	// may have overridden.
 	CSVFormulaGuard string       `json:"csv_formula_guard"`
 	Output          outputRecord `json:"output"`
+	// Formats are the date and amount formats the input was read with
+	// ("auto" resolved); verify re-reads the input with them.
+	Formats *inputFormats `json:"input_formats,omitempty"`
 }
 
 type fileRecord struct {
@@ -90,6 +93,7 @@ func (r *scoring) manifest(path, outputSum string) manifest {
 		}
 		return p
 	}
+	m.Formats = r.job.formats
 	m.Models[r.job.options.Purchase] = params(res.PurchaseFit.Names, res.PurchaseFit.Params)
 	if r.job.options.Spend {
 		m.Models["gammagamma"] = params(res.SpendFit.Names, res.SpendFit.Params)
@@ -477,6 +481,10 @@ func verifyRerun(ctx context.Context, e *env, path string, m manifest, onDisk []
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	cfg.Input.Path, _ = filepath.Abs(at(m.Inputs[0].Path))
+	if f := m.Formats; f != nil {
+		// Read the input as the run did, not as it would be detected now.
+		cfg.Input.DateFormat, cfg.Input.AmountFormat = f.DateFormat, f.AmountFormat
+	}
 	// The output file says what format it is in; a manifest claiming
 	// another is caught by the comparison below.
 	format := sniffFormat(onDisk)

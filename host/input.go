@@ -12,18 +12,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clvkit/clvkit/core/detect"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/table"
 )
 
 // source is one input file: its path ("-" for stdin) and how to read it.
 type source struct {
-	Path        string
-	Format      string // csv | jsonl | parquet; "" infers from the path (csv for stdin)
-	Delimiter   string // "," ";" "\t" "|" or "whitespace"
-	NoHeader    bool
-	DateFormat  string
-	SkipBadRows bool
+	Path       string
+	Format     string // csv | jsonl | parquet; "" infers from the path (csv for stdin)
+	Delimiter  string // "," ";" "\t" "|" or "whitespace"
+	NoHeader   bool
+	DateFormat string // a summary.ParseDateFormat name, or "auto"
+	// AmountFormat is plain, "1,234.56", "1.234,56", "1 234,56" or "auto".
+	AmountFormat string
+	SkipBadRows  bool
 }
 
 // displayName is the name used in messages.
@@ -122,17 +125,19 @@ func (s source) open(e *env, progress func(int)) (io.Reader, func() error, int64
 // transactionColumns names the transaction fields in the data.
 type transactionColumns struct{ Customer, Date, Amount string }
 
-// readTransactions streams the source's transactions into b. CSV goes
-// through core/summary's streaming reader; JSON Lines and Parquet through
-// the table layer.
-func readTransactions(ctx context.Context, e *env, s source, cols transactionColumns, b *summary.Builder, progress *progress) error {
+// readTransactions streams the source's transactions into b and returns
+// the date and amount formats it read them with ("auto" resolved on the
+// first lines by core/detect). CSV goes through core/summary's streaming
+// reader; JSON Lines and Parquet through the table layer.
+func readTransactions(ctx context.Context, e *env, s source, cols transactionColumns, b *summary.Builder, progress *progress) (inputFormats, error) {
+	formats := inputFormats{DateFormat: s.DateFormat, AmountFormat: s.AmountFormat}
 	f, err := s.format()
 	if err != nil {
-		return err
+		return formats, err
 	}
 	r, closeFn, size, err := s.open(e, progress.add)
 	if err != nil {
-		return err
+		return formats, err
 	}
 	defer closeFn()
 	progress.start(size, "reading "+s.displayName())
@@ -141,27 +146,27 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 	if f == table.CSV {
 		comma, ws, err := s.comma()
 		if err != nil {
-			return err
+			return formats, err
+		}
+		if formats, r, err = resolveCSVFormats(r, s, cols); err != nil {
+			return formats, err
 		}
 		err = summary.ReadCSV(r, summary.CSVOptions{
-			Columns:    summary.Columns{Customer: cols.Customer, Date: cols.Date, Amount: cols.Amount},
-			Header:     !s.NoHeader,
-			Delimiter:  comma,
-			Whitespace: ws,
-			DateFormat: s.DateFormat,
+			Columns:      summary.Columns{Customer: cols.Customer, Date: cols.Date, Amount: cols.Amount},
+			Header:       !s.NoHeader,
+			Delimiter:    comma,
+			Whitespace:   ws,
+			DateFormat:   formats.DateFormat,
+			AmountFormat: formats.AmountFormat,
 		}, b)
 		if err != nil {
-			return fmt.Errorf("%s: %w", s.displayName(), err)
+			return formats, fmt.Errorf("%s: %w", s.displayName(), err)
 		}
-		return nil
-	}
-	df, err := summary.ParseDateFormat(s.DateFormat)
-	if err != nil {
-		return err
+		return formats, nil
 	}
 	tr, err := table.Open(r, s.displayName(), f, table.ReadOptions{})
 	if err != nil {
-		return err
+		return formats, err
 	}
 	want := []string{cols.Customer, cols.Date}
 	if cols.Amount != "" {
@@ -169,47 +174,100 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 	}
 	idx, err := tr.Require(want...)
 	if err != nil {
-		return err
+		return formats, err
 	}
-	for {
-		row, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
+	// With an "auto" format, the first rows are read ahead and detected on.
+	var ahead []table.Row
+	if s.needsDetection() {
+		t := &detect.Table{Header: true, Columns: tr.Columns()}
+		for len(ahead) < detect.MaxLines {
+			row, err := tr.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				return formats, err
+			}
+			ahead = append(ahead, row)
+			fields := make([]string, len(t.Columns))
+			for i := range fields {
+				fields[i] = strings.TrimSpace(row.Field(i))
+			}
+			t.Rows = append(t.Rows, fields)
 		}
-		if err != nil {
-			return err
+		if formats, err = resolveOn(t, s, cols); err != nil {
+			return formats, err
+		}
+	}
+	df, err := summary.ParseDateFormat(formats.DateFormat)
+	if err != nil {
+		return formats, err
+	}
+	af, err := summary.ParseAmountFormat(formats.AmountFormat)
+	if err != nil {
+		return formats, err
+	}
+	var currency string
+	currencyLine := 0
+	for {
+		var row table.Row
+		if len(ahead) > 0 {
+			row, ahead = ahead[0], ahead[1:]
+		} else {
+			row, err = tr.Next()
+			if errors.Is(err, io.EOF) {
+				return formats, nil
+			}
+			if err != nil {
+				return formats, err
+			}
 		}
 		id := row.Field(idx[0])
 		if strings.TrimSpace(id) == "" {
 			if s.SkipBadRows {
 				continue
 			}
-			return row.Wrap(idx[0], errors.New("empty customer id"))
+			return formats, row.Wrap(idx[0], errors.New("empty customer id"))
 		}
 		var when time.Time
 		if f == table.Parquet && len(row.Field(idx[1])) > 10 && df.String() == "YYYY-MM-DD" {
 			// Parquet timestamps come as RFC 3339; take their date.
 			when, err = time.Parse(time.RFC3339Nano, row.Field(idx[1]))
 		} else {
-			when, err = df.Parse(row.Field(idx[1]))
+			when, err = df.Parse(strings.TrimSpace(row.Field(idx[1])))
 		}
 		if err != nil {
 			if s.SkipBadRows {
 				continue
 			}
-			return row.Wrap(idx[1], err)
+			return formats, row.Wrap(idx[1], err)
 		}
 		t := summary.Transaction{Customer: id, Time: when}
 		if cols.Amount != "" {
-			if t.Amount, err = row.Float(idx[2]); err != nil {
+			if af.Plain() {
+				t.Amount, err = row.Float(idx[2])
+			} else {
+				var cur string
+				t.Amount, cur, err = af.Parse(row.Field(idx[2]))
+				if err != nil {
+					err = row.Wrap(idx[2], fmt.Errorf("parsing %q as an amount in format %q: %w", row.Field(idx[2]), af, err))
+				} else if cur != "" && currency == "" {
+					currency, currencyLine = cur, row.Line()
+				} else if cur != "" && cur != currency {
+					// Never skipped: summing two currencies is wrong however many rows are dropped.
+					return formats, row.Wrap(idx[2], fmt.Errorf("two currencies in the amount column: %s here, %s on line %d; one amount column must hold one currency",
+						cur, currency, currencyLine))
+				}
+			}
+			if err != nil {
 				if s.SkipBadRows {
 					continue
 				}
-				return err
+				return formats, err
 			}
 		}
 		if err := b.Add(t); err != nil {
-			return row.Wrap(idx[0], err)
+			return formats, row.Wrap(idx[0], err)
 		}
 	}
 }

@@ -28,6 +28,7 @@ type job struct {
 	options score.Options
 	output  sink
 	plugins []*loadedPlugin // set by loadPlugins
+	formats *inputFormats   // set by customers for a transaction log
 }
 
 // prepare turns a config into a job. Every mistake is reported here, before
@@ -36,7 +37,10 @@ func prepare(cfg *config.Config) (*job, error) {
 	j := &job{cfg: cfg}
 	in := cfg.Input
 	j.input = source{Path: cfg.Resolve(in.Path), Format: in.Format, Delimiter: in.Delimiter,
-		NoHeader: in.NoHeader, DateFormat: in.DateFormat, SkipBadRows: in.SkipBadRows}
+		NoHeader: in.NoHeader, DateFormat: in.DateFormat, AmountFormat: in.AmountFormat, SkipBadRows: in.SkipBadRows}
+	if key, err := checkFormats(in.DateFormat, in.AmountFormat); err != nil {
+		return nil, configErr(cfg, "input."+key, err)
+	}
 	j.cols = transactionColumns{Customer: in.Columns.Customer, Date: in.Columns.Date, Amount: in.Columns.Amount}
 	tf := timeFlags{grain: cfg.Time.Grain, unit: cfg.Time.Unit, calibrationEnd: cfg.Time.CalibrationEnd, observationEnd: cfg.Time.ObservationEnd}
 	var err error
@@ -173,10 +177,11 @@ func checkColumns(o score.Options, spend bool) error {
 // transaction log through core/summary, or from a precomputed summary.
 func (j *job) customers(ctx context.Context, e *env, p *progress) ([]summary.Customer, *summary.Summary, error) {
 	if j.cfg.Input.Kind == "transactions" {
-		s, err := summarizeSource(ctx, e, inputFlags{src: j.input, cols: j.cols}, j.time, p)
+		s, formats, err := summarizeSource(ctx, e, inputFlags{src: j.input, cols: j.cols}, j.time, p)
 		if err != nil {
 			return nil, nil, err
 		}
+		j.formats = &formats
 		// The caller keeps the summary for its report only: drop the
 		// customers from it, so that they (and the ids they point to) are
 		// garbage once scored.

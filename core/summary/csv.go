@@ -2,6 +2,7 @@ package summary
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -36,8 +37,13 @@ type CSVOptions struct {
 	// trailing blanks ignored, no quoting (e.g. CDNOW_sample.txt).
 	Whitespace bool
 	// DateFormat is the format of the date column, as accepted by
-	// ParseDateFormat (default "YYYY-MM-DD").
+	// ParseDateFormat (default "YYYY-MM-DD"). "auto" is resolved by the
+	// caller (core/detect) before reading.
 	DateFormat string
+	// AmountFormat is the format of the amount column, as accepted by
+	// ParseAmountFormat (default "plain"). "auto" is resolved by the
+	// caller (core/detect) before reading.
+	AmountFormat string
 }
 
 // maxLine bounds a line of a whitespace-separated file.
@@ -47,17 +53,29 @@ const maxLine = 1 << 20
 // CRLF. The input is read in chunks of whole lines (a few hundred KiB at a
 // time, a few chunks in flight), never held whole.
 //
-// A bad row (too few fields, empty customer id, a date or amount that does
-// not parse, a NaN or infinite amount, a malformed CSV record) stops the read
-// with a *ParseError naming its line and field, unless the Builder skips bad
-// rows, in which case it is counted in the Report. A missing header column
-// or an invalid mapping is always an error. Date and amount cells may be
-// surrounded by spaces; customer ids are kept exactly as written.
+// A bad row (too few fields, more non-empty fields than the header, empty
+// customer id, a date or amount that does not parse, a NaN or infinite
+// amount, a malformed CSV record) stops the read with a *ParseError naming
+// its line and field, unless the Builder skips bad rows, in which case it
+// is counted in the Report. Some errors are never skipped, because
+// skipping would silently drop the rows that matter: an amount that is not
+// a number in the configured format but is one in another (under plain,
+// "2,071.43": the biggest orders), and a currency that differs from the
+// column's first one (the error names both lines). A missing header
+// column, a header naming a column twice or an invalid mapping is always
+// an error. Date and amount cells may be surrounded by spaces; customer
+// ids are kept exactly as written. A UTF-8 byte order mark at the start is
+// ignored.
 func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 	df, err := ParseDateFormat(opt.DateFormat)
 	if err != nil {
 		return fmt.Errorf("read csv: %w", err)
 	}
+	af, err := ParseAmountFormat(opt.AmountFormat)
+	if err != nil {
+		return fmt.Errorf("read csv: %w", err)
+	}
+	r = skipBOM(r)
 	if opt.Columns.Customer == "" || opt.Columns.Date == "" {
 		return errors.New("read csv: the customer and date columns must be mapped")
 	}
@@ -95,12 +113,47 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 		if len(header) > 0 {
 			header[0] = strings.TrimPrefix(header[0], "\uFEFF")
 		}
+		if err := duplicateColumn(header); err != nil {
+			return fmt.Errorf("read csv: header: %w", err)
+		}
 	}
 	cols, err := resolveColumns(opt.Columns, header, opt.Header)
 	if err != nil {
 		return fmt.Errorf("read csv: %w", err)
 	}
-	return pipeline(src, cols, df, b)
+	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header)}, b)
+}
+
+// duplicateColumn returns an error naming both positions of the first
+// header name that appears twice.
+func duplicateColumn(header []string) error {
+	seen := make(map[string]int, len(header))
+	for i, h := range header {
+		if j, dup := seen[h]; dup {
+			return fmt.Errorf("column %q appears twice (columns %d and %d): rename one", h, j+1, i+1)
+		}
+		seen[h] = i
+	}
+	return nil
+}
+
+// skipBOM drops a UTF-8 byte order mark at the start of r (Excel's
+// "CSV UTF-8" writes one, even before a quoted header).
+func skipBOM(r io.Reader) io.Reader {
+	var b [3]byte
+	n, err := io.ReadFull(r, b[:])
+	if n == 3 && string(b[:]) == "\uFEFF" {
+		return r
+	}
+	var rest io.Reader = r
+	switch err {
+	case nil:
+	case io.EOF, io.ErrUnexpectedEOF:
+		rest = eofReader{}
+	default:
+		rest = errReader{err}
+	}
+	return io.MultiReader(bytes.NewReader(b[:n]), rest)
 }
 
 // parsedRow is a row parsed by the reader goroutine: a transaction, or the
@@ -112,6 +165,7 @@ type parsedRow struct {
 	day    int32
 	amount float64
 	bad    *ParseError
+	fatal  bool // bad, and never skipped
 }
 
 // batch is a run of parsed rows, the chunk buffer their ids may point
@@ -130,7 +184,7 @@ type batch struct {
 // consumed, so the reading allocates nothing per row. Rows are applied in
 // input order: the result, errors and line numbers are those of a
 // sequential read.
-func pipeline(src recordSource, cols columnSet, df DateFormat, b *Builder) error {
+func pipeline(src recordSource, p *rowParser, b *Builder) error {
 	full := make(chan *batch, 4)
 	free := make(chan *batch, 4)
 	done := make(chan struct{})
@@ -163,7 +217,7 @@ func pipeline(src recordSource, cols columnSet, df DateFormat, b *Builder) error
 					bt.err = err
 					break
 				}
-				bt.rows = append(bt.rows, cols.parse(df, rec, line))
+				bt.rows = append(bt.rows, p.parse(rec, line))
 			}
 			select {
 			case full <- bt:
@@ -180,6 +234,9 @@ func pipeline(src recordSource, cols columnSet, df DateFormat, b *Builder) error
 			r := &bt.rows[i]
 			b.rows++
 			if r.bad != nil {
+				if r.fatal {
+					return r.bad
+				}
 				if err := b.bad(r.bad); err != nil {
 					return err
 				}
@@ -251,8 +308,22 @@ func resolveColumn(field, spec string, header []string, hasHeader bool) (column,
 	return column{}, fmt.Errorf("%s column %q: not in the header %q", field, spec, header)
 }
 
+// rowParser parses records into transactions. It runs on the reader
+// goroutine, one record at a time in input order, and remembers the
+// column's currency.
+type rowParser struct {
+	cols  columnSet
+	df    DateFormat
+	af    AmountFormat
+	width int // fields of the header; 0 without one
+
+	currency     string // the first currency written in the amount column
+	currencyLine int    // its line
+}
+
 // parse parses one record, or describes why it is bad.
-func (s *columnSet) parse(df DateFormat, rec []string, line int) parsedRow {
+func (p *rowParser) parse(rec []string, line int) parsedRow {
+	s := &p.cols
 	need := max(s.customer.idx, s.date.idx, s.amount.idx)
 	if need >= len(rec) {
 		col := s.customer
@@ -265,28 +336,39 @@ func (s *columnSet) parse(df DateFormat, rec []string, line int) parsedRow {
 		return parsedRow{bad: &ParseError{Line: line, Field: col.field, Column: col.name, Kind: MissingField,
 			Err: fmt.Errorf("%w: %d, column %s needs %d", errFieldCount, len(rec), col.name, col.idx+1)}}
 	}
+	if p.width > 0 && len(rec) > p.width {
+		for _, f := range rec[p.width:] {
+			if trimSpace(f) != "" {
+				return parsedRow{bad: &ParseError{Line: line, Field: "record", Value: strings.Clone(f), Kind: ExtraField,
+					Err: fmt.Errorf("%w: %d, the header has %d (a delimiter inside an unquoted value?)", errExtraFields, len(rec), p.width)}}
+			}
+		}
+	}
 	id := rec[s.customer.idx]
 	if id == "" {
 		return parsedRow{bad: &ParseError{Line: line, Field: "customer", Column: s.customer.name, Kind: EmptyCustomer, Err: errEmptyID}}
 	}
 	ds := trimSpace(rec[s.date.idx])
-	day, err := df.days(ds)
+	day, err := p.df.days(ds)
 	if err != nil {
 		return parsedRow{bad: &ParseError{Line: line, Field: "date", Column: s.date.name, Value: strings.Clone(ds), Kind: BadDate,
-			Err: fmt.Errorf("parsing %q as %s: %w", ds, df, err)}}
+			Err: fmt.Errorf("parsing %q as %s: %w", ds, p.df, err)}}
 	}
 	amount := 0.0
 	if s.amount.idx >= 0 {
 		as := trimSpace(rec[s.amount.idx])
-		amount, err = parseAmount(as)
+		var cur string
+		amount, cur, err = p.af.Parse(as)
 		if err != nil || math.IsNaN(amount) || math.IsInf(amount, 0) {
-			if err == nil {
-				err = errNotFinite
-			} else if ne, ok := err.(*strconv.NumError); ok {
-				err = ne.Err
+			return p.badAmount(as, line, err)
+		}
+		if cur != "" {
+			if p.currency == "" {
+				p.currency, p.currencyLine = strings.Clone(cur), line
+			} else if cur != p.currency {
+				return parsedRow{fatal: true, bad: &ParseError{Line: line, Field: "amount", Column: s.amount.name, Value: strings.Clone(as), Kind: BadAmount,
+					Err: fmt.Errorf("%w: %s here, %s on line %d; one amount column must hold one currency (convert first, or filter one out)", errCurrencies, cur, p.currency, p.currencyLine)}}
 			}
-			return parsedRow{bad: &ParseError{Line: line, Field: "amount", Column: s.amount.name, Value: strings.Clone(as), Kind: BadAmount,
-				Err: fmt.Errorf("parsing %q as a number: %w", as, err)}}
 		}
 		if amount == 0 {
 			amount = 0 // "-0" is no return (see isReturn)
@@ -294,6 +376,29 @@ func (s *columnSet) parse(df DateFormat, rec []string, line int) parsedRow {
 	}
 	key, intID := intKey(id)
 	return parsedRow{id: id, key: key, intID: intID, day: day, amount: amount}
+}
+
+// badAmount describes an amount that does not parse. When it is a number
+// in another amount format, the row is fatal even when bad rows are
+// skipped: the format is wrong, and skipping would drop exactly the rows
+// written with separators or a currency (under plain, every order of
+// 1,000 or more).
+func (p *rowParser) badAmount(as string, line int, err error) parsedRow {
+	if err == nil {
+		err = errNotFinite
+	} else if ne, ok := err.(*strconv.NumError); ok {
+		err = ne.Err
+	}
+	what := "a number"
+	if !p.af.Plain() {
+		what = fmt.Sprintf("an amount in format %q", p.af)
+	}
+	err = fmt.Errorf("parsing %q as %s: %w", as, what, err)
+	hint := amountReadings(as, p.af)
+	if hint != "" {
+		err = fmt.Errorf("%w; %s: set the amount format (amount_format) to the one the column is written in; such rows are not skipped, even when skipping bad rows", err, hint)
+	}
+	return parsedRow{fatal: hint != "", bad: &ParseError{Line: line, Field: "amount", Column: p.cols.amount.name, Value: strings.Clone(as), Kind: BadAmount, Err: err}}
 }
 
 // trimSpace trims ASCII blanks without allocating.

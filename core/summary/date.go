@@ -15,6 +15,7 @@ import (
 type DateFormat struct {
 	kind   dateKind
 	layout string // Go layout for kindLayout
+	name   string // the name it was parsed from, for kindLayout
 }
 
 type dateKind uint8
@@ -24,6 +25,8 @@ const (
 	kindCompact                 // YYYYMMDD
 	kindRFC3339                 // time.RFC3339, date as written
 	kindLayout                  // any Go time layout
+	kindISO8601                 // YYYY-MM-DD, optionally with a time and a zone
+	kindUnix                    // seconds since 1970-01-01T00:00:00Z
 )
 
 // ParseDateFormat returns the DateFormat named by s:
@@ -31,11 +34,18 @@ const (
 //   - "YYYY-MM-DD" (or "" or "ISO"): e.g. 1997-01-08;
 //   - "YYYYMMDD": e.g. 19970108, as in CDNOW_sample.txt;
 //   - "RFC3339": e.g. 1997-01-08T10:00:00+02:00 (fractional seconds allowed);
+//   - "ISO8601": an ISO date, optionally followed by "T" or a space, a time
+//     (HH:mm, HH:mm:ss, fractions allowed) and a zone ("Z", "+02:00",
+//     "-0500", optionally after a space): e.g. 2024-03-15 14:22:01-05:00;
+//   - "unix": seconds since 1970-01-01 UTC (fractions allowed), dated in UTC;
+//   - a layout in tokens (see TokenLayout), e.g. "DD/MM/YYYY",
+//     "M/D/YYYY H:mm" or "YYYY-MM-DD HH:mm:ss";
 //   - anything else is taken as a Go time layout, e.g. "2006-01-02 15:04:05"
 //     for "1997-01-08 00:00:00" or "01/02/2006" for US dates.
 //
-// A Go layout must contain a year, a month and a day element; otherwise
-// ParseDateFormat returns an error.
+// A layout must contain a year, a month and a day element; otherwise
+// ParseDateFormat returns an error. "auto" is an error too: detecting the
+// format needs the data (core/detect).
 func ParseDateFormat(s string) (DateFormat, error) {
 	switch s {
 	case "", "YYYY-MM-DD", "ISO", "iso":
@@ -44,18 +54,31 @@ func ParseDateFormat(s string) (DateFormat, error) {
 		return DateFormat{kind: kindCompact}, nil
 	case "RFC3339", "rfc3339":
 		return DateFormat{kind: kindRFC3339}, nil
+	case "ISO8601", "iso8601":
+		return DateFormat{kind: kindISO8601}, nil
+	case "unix":
+		return DateFormat{kind: kindUnix}, nil
+	case AutoFormat:
+		return DateFormat{}, errors.New(`date format "auto" must be resolved from the data first (core/detect)`)
+	}
+	layout := s
+	if isTokenLayout(s) {
+		var err error
+		if layout, err = TokenLayout(s); err != nil {
+			return DateFormat{}, fmt.Errorf("date format %q: %w", s, err)
+		}
 	}
 	// Reject layouts that cannot give a calendar date: formatting a date
 	// whose year, month and day all differ must round-trip.
 	probe := time.Date(2031, 11, 27, 0, 0, 0, 0, time.UTC)
-	t, err := time.Parse(s, probe.Format(s))
+	t, err := time.Parse(layout, probe.Format(layout))
 	if err != nil {
 		return DateFormat{}, fmt.Errorf("date format %q: %w", s, err)
 	}
 	if y, m, d := t.Date(); y != 2031 || m != 11 || d != 27 {
-		return DateFormat{}, fmt.Errorf("date format %q: layout lacks a year, month or day element", s)
+		return DateFormat{}, fmt.Errorf("date format %q: layout lacks a year, month or day element (tokens: %s; or a Go layout such as 2006-01-02)", s, tokenHelp)
 	}
-	return DateFormat{kind: kindLayout, layout: s}, nil
+	return DateFormat{kind: kindLayout, layout: layout, name: s}, nil
 }
 
 // String returns the name of the format as accepted by ParseDateFormat.
@@ -65,8 +88,12 @@ func (f DateFormat) String() string {
 		return "YYYYMMDD"
 	case kindRFC3339:
 		return "RFC3339"
+	case kindISO8601:
+		return "ISO8601"
+	case kindUnix:
+		return "unix"
 	case kindLayout:
-		return f.layout
+		return f.name
 	}
 	return "YYYY-MM-DD"
 }
@@ -86,6 +113,8 @@ var (
 	errMonth      = errors.New("month out of range")
 	errDay        = errors.New("day out of range")
 	errDateRange  = errors.New("year out of range")
+	errTime       = errors.New("time of day out of range")
+	errZone       = errors.New("not a time zone offset")
 )
 
 // days parses s and returns its date as days since 1970-01-01. It never
@@ -102,6 +131,10 @@ func (f DateFormat) days(s string) (int32, error) {
 			return 0, errDateSyntax
 		}
 		return civilDigits(s[0:4], s[4:6], s[6:8])
+	case kindISO8601:
+		return isoDateTimeDays(s)
+	case kindUnix:
+		return unixDays(s)
 	case kindRFC3339:
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {

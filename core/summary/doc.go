@@ -8,10 +8,14 @@
 // Transactions (customer id, timestamp, optional amount) come from Go
 // values (Builder.Add) or are streamed from CSV (ReadCSV) with a column
 // mapping by header name or 1-based position, a delimiter or runs of
-// blanks (CDNOW_sample.txt), and a date format (ParseDateFormat:
-// YYYY-MM-DD, YYYYMMDD, RFC 3339 or any Go layout such as
-// "2006-01-02 15:04:05"). Only calendar dates matter, and a timestamp's
+// blanks (CDNOW_sample.txt), a date format (ParseDateFormat:
+// YYYY-MM-DD, YYYYMMDD, ISO8601, RFC 3339, unix seconds, a layout in
+// tokens such as "DD/MM/YYYY HH:mm" or any Go layout such as
+// "2006-01-02 15:04:05") and an amount format (ParseAmountFormat: plain,
+// "1,234.56", "1.234,56" or "1 234,56", the last three with currencies and
+// accounting negatives). Only calendar dates matter, and a timestamp's
 // date is the date as written in its own offset (no conversion to UTC).
+// Detecting the formats from the data is core/detect's job.
 // Customer ids are kept exactly as written ("0001" stays "0001"). Rows may
 // come in any order; the result does not depend on it.
 //

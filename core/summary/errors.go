@@ -20,6 +20,8 @@ const (
 	BadAmount Kind = "bad amount"
 	// BadRecord: the CSV record itself is malformed (e.g. a stray quote).
 	BadRecord Kind = "bad record"
+	// ExtraField: the row has more non-empty fields than the header.
+	ExtraField Kind = "extra field"
 )
 
 // ParseError is a bad transaction: which line (of the CSV input, or the
@@ -48,7 +50,9 @@ func (e *ParseError) Error() string {
 func (e *ParseError) Unwrap() error { return e.Err }
 
 var (
-	errEmptyID    = errors.New("empty customer id")
-	errNotFinite  = errors.New("amount is not a finite number")
-	errFieldCount = errors.New("row has too few fields")
+	errEmptyID     = errors.New("empty customer id")
+	errNotFinite   = errors.New("amount is not a finite number")
+	errFieldCount  = errors.New("row has too few fields")
+	errExtraFields = errors.New("row has more fields than the header")
+	errCurrencies  = errors.New("two currencies in the amount column")
 )

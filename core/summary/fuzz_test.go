@@ -16,12 +16,16 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add(" 00004 0001 19970101  2   29.33\r\n 00004 0001 19970118  2   29.73\r\n", uint8(1))
 	f.Add("id,date,amount\na,\"1997-01-01\",1e400\n,x,\nb\"c,1,2\n", uint8(2))
 	f.Add("1;2024-02-29;-5\n2;2024-02-30;NaN\n", uint8(3))
+	f.Add("\ufeff\"id\",\"date\",\"amount\"\na,2024-01-01 10:00-05:00,\"$1,234.50\"\nb,2024-01-02,€5\n", uint8(4))
+	f.Add("1;15.03.2024;1.234,50 €\n1;16.03.2024;(5,00)\n", uint8(5))
 	f.Fuzz(func(t *testing.T, in string, mode uint8) {
 		opts := []CSVOptions{
 			{Header: true, Columns: Columns{Customer: "id", Date: "date", Amount: "amount"}},
 			{Whitespace: true, DateFormat: "YYYYMMDD", Columns: Columns{Customer: "2", Date: "3", Amount: "5"}},
 			{Header: true, DateFormat: "RFC3339", Columns: Columns{Customer: "1", Date: "2", Amount: "3"}},
 			{Delimiter: ';', Columns: Columns{Customer: "1", Date: "2", Amount: "3"}},
+			{Header: true, DateFormat: "ISO8601", AmountFormat: "1,234.56", Columns: Columns{Customer: "id", Date: "date", Amount: "amount"}},
+			{Delimiter: ';', DateFormat: "D.M.YYYY", AmountFormat: "1.234,56", Columns: Columns{Customer: "1", Date: "2", Amount: "3"}},
 		}
 		opt := opts[int(mode)%len(opts)]
 		for _, skip := range []bool{false, true} {
@@ -144,4 +148,63 @@ func FuzzParseAmount(f *testing.F) {
 			t.Fatalf("%q: %v (%b) %v, strconv %v (%b) %v", s, got, math.Float64bits(got), err, want, math.Float64bits(want), werr)
 		}
 	})
+}
+
+// FuzzAmountFormat parses arbitrary text in every amount format: never a
+// panic, never NaN or an infinity from a grouped format, and a grouped
+// value written back in its format (groups, currency, parentheses) reads
+// as the same float64 and currency.
+func FuzzAmountFormat(f *testing.F) {
+	for _, s := range []string{"$1,234.50", "1.234,56 €", "1\u00a0234,56 kr", "(81.27)", "81.27-", "-$5", "1e5", "USD 12", "", "(", "-", "1,23", "12345678901234567890.5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, name := range AmountFormatNames() {
+			af, _ := ParseAmountFormat(name)
+			v, cur, err := af.Parse(s)
+			if err != nil || af.Plain() {
+				continue
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("%s: %q = %v", name, s, v)
+			}
+			back := renderAmount(v, name, cur)
+			w, cur2, err := af.Parse(back)
+			if err != nil || math.Float64bits(w) != math.Float64bits(v) && !(v == 0 && w == 0) || cur2 != cur {
+				t.Fatalf("%s: %q = %v %q; written back %q = %v %q %v", name, s, v, cur, back, w, cur2, err)
+			}
+		}
+	})
+}
+
+// renderAmount writes v in the grouped format name with a currency after
+// it and negatives in parentheses.
+func renderAmount(v float64, name, cur string) string {
+	group, dec := ",", "."
+	switch name {
+	case AmountDotComma:
+		group, dec = ".", ","
+	case AmountSpaceComma:
+		group, dec = "\u00a0", ","
+	}
+	digits := strconv.FormatFloat(math.Abs(v), 'f', -1, 64)
+	intPart, frac, _ := strings.Cut(digits, ".")
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteString(group)
+		}
+		b.WriteRune(c)
+	}
+	if frac != "" {
+		b.WriteString(dec + frac)
+	}
+	out := b.String()
+	if cur != "" {
+		out += " " + cur
+	}
+	if v < 0 {
+		out = "(" + out + ")"
+	}
+	return out
 }

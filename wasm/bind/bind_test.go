@@ -3,6 +3,7 @@ package bind
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"strings"
@@ -104,19 +105,66 @@ var inspectTests = []struct {
 	want       Mapping
 	header     bool
 	delim, fmt string
+	amountFmt  string
 }{
-	{"cdnow", "customer_id,date,cds,amount\n0001,1997-01-01,2,29.33\n0001,1997-01-18,2,29.73\n", Mapping{"customer_id", "date", "amount"}, true, ",", "YYYY-MM-DD"},
-	{"shopify-like", "Name;Email;Created at;Total\n#1001;a@x.com;2024-03-01 10:00:00;12.50\n#1002;b@x.com;2024-03-02 11:30:00;8.00\n", Mapping{"Email", "Created at", "Total"}, true, ";", "2006-01-02 15:04:05"},
-	{"no header, whitespace", "00001 19970101 1 11.77\n00002 19970112 1 12.00\n", Mapping{"1", "2", "4"}, false, "whitespace", "YYYYMMDD"},
-	{"online retail", "InvoiceNo,StockCode,InvoiceDate,UnitPrice,CustomerID\n536365,85123A,12/1/2010 8:26,2.55,17850\n536366,71053,12/13/2010 8:26,3.39,17850\n", Mapping{"CustomerID", "InvoiceDate", "UnitPrice"}, true, ",", "1/2/2006 15:04"},
+	{"cdnow", "customer_id,date,cds,amount\n0001,1997-01-01,2,29.33\n0001,1997-01-18,2,29.73\n", Mapping{"customer_id", "date", "amount"}, true, ",", "YYYY-MM-DD", "plain"},
+	{"shopify-like", "Name;Email;Created at;Total\n#1001;a@x.com;2024-03-01 10:00:00;12.50\n#1002;b@x.com;2024-03-02 11:30:00;8.00\n", Mapping{"Email", "Created at", "Total"}, true, ";", "ISO8601", "plain"},
+	{"no header, whitespace", "00001 19970101 1 11.77\n00002 19970112 1 12.00\n", Mapping{"1", "2", "4"}, false, "whitespace", "YYYYMMDD", "plain"},
+	{"online retail", "InvoiceNo,StockCode,InvoiceDate,UnitPrice,CustomerID\n536365,85123A,12/1/2010 8:26,2.55,17850\n536366,71053,12/13/2010 8:26,3.39,17850\n", Mapping{"CustomerID", "InvoiceDate", "UnitPrice"}, true, ",", "M/D/YYYY H:mm", "plain"},
+	// A German export: decimal commas, day-first dates with dots.
+	{"decimal comma", "Kunde;Datum;Betrag\nK1;15.03.2024;1.234,50 €\nK2;16.03.2024;12,00 €\n", Mapping{"Kunde", "Datum", "Betrag"}, true, ";", "D.M.YYYY", "1.234,56"},
+	// Without a header: the amount column is found by content, commas included.
+	{"decimal comma, no header", "K1;2024-03-15;1234,50\nK2;2024-03-16;12,00\n", Mapping{"1", "2", "3"}, false, ";", "YYYY-MM-DD", "1.234,56"},
+	{"quoted dollars", "customer,date,total\nc1,2024-03-15 14:22:01-05:00,\"$1,234.50\"\nc2,2024-03-16 09:00:00-05:00,$12.00\n", Mapping{"customer", "date", "total"}, true, ",", "ISO8601", "1,234.56"},
 }
 
 func TestInspect(t *testing.T) {
 	for _, tt := range inspectTests {
 		ins := Inspect([]byte(tt.data))
-		if ins.Guess != tt.want || ins.Header != tt.header || ins.Delimiter != tt.delim || ins.DateFormat != tt.fmt {
-			t.Errorf("%s: got %+v header=%v delim=%q format=%q (candidates %v)", tt.name, ins.Guess, ins.Header, ins.Delimiter, ins.DateFormat, ins.DateFormats)
+		if ins.Guess != tt.want || ins.Header != tt.header || ins.Delimiter != tt.delim || ins.DateFormat != tt.fmt || ins.AmountFormat != tt.amountFmt {
+			t.Errorf("%s: got %+v header=%v delim=%q format=%q (candidates %v) amount format %q", tt.name, ins.Guess, ins.Header, ins.Delimiter, ins.DateFormat, ins.DateFormats, ins.AmountFormat)
 		}
+	}
+}
+
+// TestScoreDecimalComma scores the CDNOW sample rewritten as a German
+// export (";" between fields, DD.MM.YYYY dates, "1.234,56 €" amounts) with
+// the page's default amount format (auto): the fit must be the one of the
+// original file, parameter for parameter.
+func TestScoreDecimalComma(t *testing.T) {
+	data, err := os.ReadFile("../../examples/cdnow/transactions.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+	var de strings.Builder
+	de.WriteString("Kunde;Datum;Betrag\n")
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",") // customer_id,date,cds,amount
+		d := f[1]
+		fmt.Fprintf(&de, "%s;%s.%s.%s;%s €\n", f[0], d[8:10], d[5:7], d[0:4], strings.Replace(f[3], ".", ",", 1))
+	}
+	score := func(data []byte) *Scored {
+		var s Session
+		ins := s.Load(data)
+		res, err := s.Score(context.Background(), Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
+			ObservationEnd: "1997-09-30", Margin: new(0.3)}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	orig, german := score(data), score([]byte(de.String()))
+	if german.Settings.AmountFormat != "1.234,56" || german.Settings.DateFormat != "D.M.YYYY" {
+		t.Errorf("formats %q and %q, want 1.234,56 and D.M.YYYY", german.Settings.AmountFormat, german.Settings.DateFormat)
+	}
+	for i := range orig.Spend.Params {
+		if orig.Spend.Params[i] != german.Spend.Params[i] {
+			t.Errorf("Gamma-Gamma %s: %v from the German file, %v from the original", orig.Spend.Names[i], german.Spend.Params[i], orig.Spend.Params[i])
+		}
+	}
+	if orig.TotalCLV != german.TotalCLV {
+		t.Errorf("total CLV %v from the German file, %v from the original", german.TotalCLV, orig.TotalCLV)
 	}
 }
 

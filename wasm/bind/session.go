@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/clvkit/clvkit/core/detect"
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/segment"
@@ -62,14 +63,17 @@ func (s *Session) Dates(m Mapping, format string) DateRange {
 // used as given or rejected, never replaced: margin 0 gives CLV 0. Decode
 // the page's JSON with DecodeSettings, which also rejects unknown keys.
 type Settings struct {
-	Columns        Mapping `json:"columns"`
-	DateFormat     string  `json:"dateFormat"`
-	Delimiter      string  `json:"delimiter"` // default: the inspected one
-	Header         *bool   `json:"header"`    // default: the inspected one
-	Grain          string  `json:"grain"`
-	Unit           string  `json:"unit"`
-	ObservationEnd string  `json:"observationEnd"` // YYYY-MM-DD, required
-	SkipBadRows    bool    `json:"skipBadRows"`
+	Columns    Mapping `json:"columns"`
+	DateFormat string  `json:"dateFormat"` // default YYYY-MM-DD; "auto" detects
+	// AmountFormat is plain, "1,234.56", "1.234,56", "1 234,56" or auto
+	// (default, as in the binary: detected from the first lines).
+	AmountFormat   string `json:"amountFormat"`
+	Delimiter      string `json:"delimiter"` // default: the inspected one
+	Header         *bool  `json:"header"`    // default: the inspected one
+	Grain          string `json:"grain"`
+	Unit           string `json:"unit"`
+	ObservationEnd string `json:"observationEnd"` // YYYY-MM-DD, required
+	SkipBadRows    bool   `json:"skipBadRows"`
 	// Returns is what a return row (a negative amount) does: "net"
 	// (default), "drop" or "purchase", as the binary's input.returns.
 	Returns  string `json:"returns"`
@@ -102,7 +106,7 @@ func DecodeSettings(data []byte) (Settings, error) {
 	}{
 		{"columns.customer", st.Columns.Customer}, {"columns.date", st.Columns.Date},
 		{"dateFormat", st.DateFormat}, {"delimiter", st.Delimiter}, {"grain", st.Grain}, {"unit", st.Unit},
-		{"observationEnd", st.ObservationEnd}, {"purchase", st.Purchase}, {"spend", st.Spend}, {"returns", st.Returns},
+		{"observationEnd", st.ObservationEnd}, {"purchase", st.Purchase}, {"spend", st.Spend}, {"returns", st.Returns}, {"amountFormat", st.AmountFormat},
 	} {
 		if k.v == "" && seen[k.key] {
 			return Settings{}, fmt.Errorf("settings: %s is empty: give a value, or leave the key out for the default", k.key)
@@ -202,6 +206,7 @@ func (st *Settings) options() (summary.Options, score.Options, error) {
 	def(&st.Purchase, score.DefaultPurchase)
 	def(&st.Spend, score.DefaultSpend)
 	def(&st.DateFormat, score.DefaultDateFormat)
+	def(&st.AmountFormat, summary.AutoFormat)
 	if st.Months == nil {
 		m := score.DefaultHorizonMonths
 		st.Months = &m
@@ -310,7 +315,18 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	if err != nil {
 		return nil, err
 	}
-	copt := summary.CSVOptions{Columns: summary.Columns(st.Columns), Header: header, DateFormat: st.DateFormat}
+	if st.DateFormat == summary.AutoFormat || st.AmountFormat == summary.AutoFormat {
+		t := s.ins.table
+		if t == nil || t.Delimiter != st.Delimiter || t.Header != header {
+			if t, err = detect.ReadSample(bytes.NewReader(s.data), detect.Options{Delimiter: st.Delimiter, Header: &header}); err != nil {
+				return nil, err
+			}
+		}
+		if st.DateFormat, st.AmountFormat, err = t.ResolveFormats(st.Columns.Date, st.DateFormat, st.Columns.Amount, st.AmountFormat); err != nil {
+			return nil, err
+		}
+	}
+	copt := summary.CSVOptions{Columns: summary.Columns(st.Columns), Header: header, DateFormat: st.DateFormat, AmountFormat: st.AmountFormat}
 	switch st.Delimiter {
 	case "whitespace":
 		copt.Whitespace = true

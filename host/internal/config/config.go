@@ -57,10 +57,12 @@ type Input struct {
 	Kind        string  `toml:"kind"`          // transactions (default) | summary
 	Delimiter   string  `toml:"delimiter"`     // "," (default), ";", "\t", "|" or "whitespace"
 	NoHeader    bool    `toml:"no_header"`     // columns are then 1-based positions
-	DateFormat  string  `toml:"date_format"`   // RFC3339 | YYYY-MM-DD (default) | YYYYMMDD | a Go layout
+	DateFormat  string  `toml:"date_format"`   // YYYY-MM-DD (default) | auto | YYYYMMDD | ISO8601 | RFC3339 | unix | tokens (DD/MM/YYYY) | a Go layout
 	SkipBadRows bool    `toml:"skip_bad_rows"` // skip and count bad rows instead of stopping
 	Returns     string  `toml:"returns"`       // net (default) | drop | purchase: what return rows do
 	Columns     Columns `toml:"columns"`
+	// AmountFormat is auto (default) | plain | "1,234.56" | "1.234,56" | "1 234,56".
+	AmountFormat string `toml:"amount_format"`
 }
 
 // Columns maps the data's columns by header name (or 1-based position when
@@ -444,6 +446,7 @@ func (c *Config) checkEmpty(set givenFunc) error {
 		{"input.format", c.Input.Format, "omit the key to infer the format from the file name"},
 		{"input.delimiter", c.Input.Delimiter, omit(`","`)},
 		{"input.returns", c.Input.Returns, omit(`"net"`)},
+		{"input.amount_format", c.Input.AmountFormat, omit(`"auto"`)},
 		{"input.date_format", c.Input.DateFormat, omit(strconv.Quote(score.DefaultDateFormat))},
 		{"input.columns.customer", c.Input.Columns.Customer, omit(`"customer_id"`)},
 		{"input.columns.date", c.Input.Columns.Date, omit(`"date"`)},
@@ -500,6 +503,7 @@ func (c *Config) applyDefaults(set givenFunc) {
 	}
 	str(&c.Input.Kind, "transactions", "input", "kind")
 	str(&c.Input.DateFormat, score.DefaultDateFormat, "input", "date_format")
+	str(&c.Input.AmountFormat, "auto", "input", "amount_format")
 	str(&c.Input.Columns.Customer, "customer_id", "input", "columns", "customer")
 	if c.Input.Kind == "transactions" {
 		str(&c.Input.Columns.Date, "date", "input", "columns", "date")

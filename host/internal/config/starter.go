@@ -18,8 +18,12 @@ kind = "transactions"
 delimiter = ","
 # Set to true when the file has no header row; columns are then 1-based positions ("1", "2").
 no_header = false
-# RFC3339 | YYYY-MM-DD | YYYYMMDD | a Go layout such as "2006-01-02 15:04:05".
+# YYYY-MM-DD | auto (detected from the first lines) | YYYYMMDD | ISO8601 (time and zone allowed)
+# | RFC3339 | unix | tokens such as "DD/MM/YYYY" or "M/D/YYYY H:mm" | a Go layout ("2006-01-02").
 date_format = "YYYY-MM-DD"
+# auto (plain unless the first lines say otherwise) | plain (1234.56) | "1,234.56" | "1.234,56"
+# | "1 234,56". All but plain accept $, €, USD, kr... and negatives as -81.27, (81.27), 81.27-.
+amount_format = "auto"
 # Skip rows that cannot be read (and report how many) instead of stopping at the first.
 skip_bad_rows = false
 # Returns (negative amounts): net = refund the latest purchase periods on or before the

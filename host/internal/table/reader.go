@@ -63,6 +63,11 @@ func Open(r io.Reader, name string, f Format, opts ReadOptions) (*Reader, error)
 		}
 		br = bufio.NewReaderSize(zr, 64<<10)
 	}
+	// A byte order mark (Excel's "CSV UTF-8", Windows tools) is not data,
+	// even before a quoted header.
+	if head, _ := br.Peek(len(bom)); string(head) == bom {
+		br.Discard(len(bom))
+	}
 	switch f {
 	case CSV:
 		return openCSV(br, name, opts)
