@@ -261,9 +261,15 @@ func TestSummarizeFormatFlags(t *testing.T) {
 		t.Errorf("named formats and auto differ:\n%s\n%s", r1.stdout, r2.stdout)
 	}
 	// K1 bought on 2024-03-01 (1.234,50 €) and 2024-03-15 ((81,27) €: a
-	// return), so its one repeat purchase is worth -81.27.
-	if !strings.Contains(r1.stdout, "K1,1,2.000000,4.285714,-81.270000") {
-		t.Errorf("K1's summary is not 1 repeat of -81.27 two weeks in:\n%s", r1.stdout)
+	// return). Under the default returns rule (net) the return refunds part
+	// of the first purchase: no repeat. Under returns = purchase, as
+	// lifetimes, it is one repeat purchase worth -81.27.
+	if !strings.Contains(r1.stdout, "K1,0,0.000000,4.285714,0.000000") {
+		t.Errorf("K1's netted summary is not a single purchase:\n%s", r1.stdout)
+	}
+	r3 := clv(t, append(base, "--date-format", "DD.MM.YYYY", "--amount-format", "1.234,56", "--returns", "purchase")...).mustOK(t, "summarize, returns = purchase")
+	if !strings.Contains(r3.stdout, "K1,1,2.000000,4.285714,-81.270000") {
+		t.Errorf("K1's summary is not 1 repeat of -81.27 two weeks in:\n%s", r3.stdout)
 	}
 	if !strings.Contains(r2.stderr, `date_format = "D.M.YYYY", amount_format = "1.234,56"`) {
 		t.Errorf("summarize does not report the detected formats:\n%s", r2.stderr)
