@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"runtime/metrics"
 	"testing"
 	"unicode/utf8"
 )
@@ -76,14 +77,41 @@ func FuzzJSONLReader(f *testing.F) {
 	})
 }
 
+// FuzzParquetReader reads arbitrary bytes as Parquet: never a panic, every
+// error positioned, and what the reader allocates bounded by the input's
+// size (parquet-go allocates whatever lengths a file declares unless
+// parquetcheck.go has checked them first).
 func FuzzParquetReader(f *testing.F) {
 	good := writeTable(f, Parquet, WriteOptions{}, scoreColumns, scoreRows)
 	f.Add(good)
 	f.Add(good[:len(good)/2])
 	f.Add([]byte("PAR1PAR1"))
+	for _, tt := range parquetCorruptTests {
+		f.Add(tt.data(f))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		before := heapAllocs()
 		drain(t, data, "fuzz.parquet", Parquet)
+		if n, limit := heapAllocs()-before, parquetAllocLimit(len(data)); n > limit {
+			t.Fatalf("reading %d bytes of Parquet allocated %d bytes (limit %d)", len(data), n, limit)
+		}
 	})
+}
+
+// parquetAllocLimit is what reading a Parquet file of size bytes (and up
+// to drain's 10000 rows) may allocate: a fixed allowance for parquet-go's
+// buffers and the rows, plus a multiple of the size for the decoded footer
+// and decompressed pages.
+func parquetAllocLimit(size int) uint64 {
+	return 64<<20 + 2*maxPageExpansion*uint64(size)
+}
+
+// heapAllocs returns the bytes allocated on the heap so far, cumulatively
+// (runtime/metrics reads it without stopping the world).
+func heapAllocs() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 // FuzzTextRoundTrip checks the hand-written CSV quoting and JSON string
