@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // Columns maps the transaction fields to columns of a CSV file: each is a
@@ -238,17 +240,17 @@ func resolveColumn(field, spec string, header []string, hasHeader bool) (column,
 	}
 	if n, err := strconv.Atoi(spec); err == nil {
 		if n < 1 {
-			return column{}, fmt.Errorf("%s column %q: positions start at 1", field, spec)
+			return column{}, fmt.Errorf("%s column %s: positions start at 1", field, quote.Value(spec))
 		}
 		if hasHeader && n > len(header) {
-			return column{}, fmt.Errorf("%s column %q: the header has only %d columns", field, spec, len(header))
+			return column{}, fmt.Errorf("%s column %s: the header has only %d columns", field, quote.Value(spec), len(header))
 		}
 		return column{field: field, name: spec, idx: n - 1}, nil
 	}
 	if !hasHeader {
-		return column{}, fmt.Errorf("%s column %q: without a header, columns are 1-based positions", field, spec)
+		return column{}, fmt.Errorf("%s column %s: without a header, columns are 1-based positions", field, quote.Value(spec))
 	}
-	return column{}, fmt.Errorf("%s column %q: not in the header %q", field, spec, header)
+	return column{}, fmt.Errorf("%s column %s: not in the header %s", field, quote.Value(spec), quote.List(header))
 }
 
 // parse parses one record, or describes why it is bad.
@@ -269,11 +271,15 @@ func (s *columnSet) parse(df DateFormat, rec []string, line int) parsedRow {
 	if id == "" {
 		return parsedRow{bad: &ParseError{Line: line, Field: "customer", Column: s.customer.name, Kind: EmptyCustomer, Err: errEmptyID}}
 	}
+	key, intID := intKey(id)
+	if !intID && !utf8.ValidString(id) {
+		return parsedRow{bad: badID(line, s.customer.name, id)}
+	}
 	ds := trimSpace(rec[s.date.idx])
 	day, err := df.days(ds)
 	if err != nil {
-		return parsedRow{bad: &ParseError{Line: line, Field: "date", Column: s.date.name, Value: strings.Clone(ds), Kind: BadDate,
-			Err: fmt.Errorf("parsing %q as %s: %w", ds, df, err)}}
+		return parsedRow{bad: &ParseError{Line: line, Field: "date", Column: s.date.name, Value: strings.Clone(quote.Prefix(ds)), Kind: BadDate,
+			Err: fmt.Errorf("parsing %s as %s: %w", quote.Value(ds), df, err)}}
 	}
 	amount := 0.0
 	if s.amount.idx >= 0 {
@@ -285,11 +291,10 @@ func (s *columnSet) parse(df DateFormat, rec []string, line int) parsedRow {
 			} else if ne, ok := err.(*strconv.NumError); ok {
 				err = ne.Err
 			}
-			return parsedRow{bad: &ParseError{Line: line, Field: "amount", Column: s.amount.name, Value: strings.Clone(as), Kind: BadAmount,
-				Err: fmt.Errorf("parsing %q as a number: %w", as, err)}}
+			return parsedRow{bad: &ParseError{Line: line, Field: "amount", Column: s.amount.name, Value: strings.Clone(quote.Prefix(as)), Kind: BadAmount,
+				Err: fmt.Errorf("parsing %s as a number: %w", quote.Value(as), err)}}
 		}
 	}
-	key, intID := intKey(id)
 	return parsedRow{id: id, key: key, intID: intID, day: day, amount: amount}
 }
 

@@ -35,6 +35,16 @@ func Value(s string) string {
 	return strconv.Quote(s[:cut(s, MaxBytes)]) + "…(" + strconv.Itoa(len(s)) + " bytes)"
 }
 
+// Prefix returns at most the first MaxBytes bytes of s, cut as Value cuts
+// it (never inside a valid UTF-8 sequence): for keeping part of a value in
+// an error without holding on to all of it.
+func Prefix(s string) string {
+	if len(s) <= MaxBytes {
+		return s
+	}
+	return s[:cut(s, MaxBytes)]
+}
+
 // cut returns a prefix length of s at most n that does not end inside a
 // valid multi-byte UTF-8 sequence of s.
 func cut(s string, n int) int {
