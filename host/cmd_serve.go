@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 func serveCommand() command {
@@ -30,7 +32,7 @@ Examples:
 			addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (HOST:PORT)")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
-					return fmt.Errorf("unexpected arguments %q", args)
+					return fmt.Errorf("unexpected arguments %s", quote.List(args))
 				}
 				return serve(ctx, e, *addr, webHandler(embeddedPage()))
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // timeFlags are the grain, unit and period flags shared by summarize and
@@ -103,7 +104,7 @@ Examples:
 			quiet := fs.Bool("quiet", false, "no progress bar or report on stderr")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
-					return fmt.Errorf("unexpected arguments %q", args)
+					return fmt.Errorf("unexpected arguments %s", quote.List(args))
 				}
 				if in.src.Path == "" {
 					return fmt.Errorf("--input is required (a file, or - for stdin)")
@@ -183,7 +184,7 @@ func writeSummary(w io.Writer, s summary.Summary, snk sink) error {
 			row[7] = table.FloatValue(s.DurationHoldout)
 		}
 		if err := tw.WriteRow(row); err != nil {
-			return err
+			return fmt.Errorf("customer %s: %w", quote.Value(c.ID), err)
 		}
 	}
 	return tw.Close()

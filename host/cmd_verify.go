@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // manifest records what a scoring run read and wrote, so `clv verify` can
@@ -230,8 +231,8 @@ func firstDifference(name string, f table.Format, old, new []byte) string {
 		}
 		for k := range ca {
 			if ra.Field(k) != rb.Field(k) {
-				return fmt.Sprintf("row %d (customer %s), column %s: %s has %q, the re-run gives %q",
-					row, ra.Field(0), ca[k], name, ra.Field(k), rb.Field(k))
+				return fmt.Sprintf("row %d (customer %s), column %s: %s has %s, the re-run gives %s",
+					row, quote.Value(ra.Field(0)), quote.Value(ca[k]), name, quote.Value(ra.Field(k)), quote.Value(rb.Field(k)))
 			}
 		}
 	}

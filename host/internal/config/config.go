@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // Config is the whole of clv.toml. Every field has a TOML name; see
@@ -153,11 +156,28 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, ":%d", e.Line)
 	}
 	if e.Key != "" {
-		fmt.Fprintf(&b, ": %s", e.Key)
+		fmt.Fprintf(&b, ": %s", clip(e.Key, quote.MaxBytes))
 	}
 	b.WriteString(": ")
-	b.WriteString(e.Msg)
+	b.WriteString(clip(e.Msg, maxMsgBytes))
 	return b.String()
+}
+
+// maxMsgBytes bounds the message of an Error: the TOML decoder's messages
+// can quote the text they reject, which may be any length.
+const maxMsgBytes = 1000
+
+// clip cuts s to at most n bytes (not inside a UTF-8 sequence) and says
+// how long it was, so a 100 MB key or value is never echoed whole.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > n-utf8.UTFMax && cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…(" + strconv.Itoa(len(s)) + " bytes)"
 }
 
 // Parse decodes a config from its text. name is used in errors and its
@@ -334,7 +354,7 @@ func oneOf(key, v string, allowed ...string) error {
 			return nil
 		}
 	}
-	return &Error{Key: key, Msg: fmt.Sprintf("%q is not one of %s", v, strings.Join(allowed, ", "))}
+	return &Error{Key: key, Msg: fmt.Sprintf("%s is not one of %s", quote.Value(v), strings.Join(allowed, ", "))}
 }
 
 // Validate checks values that the decoder cannot: enumerations, ranges and
@@ -386,16 +406,16 @@ func (c *Config) Validate() error {
 		case f.Name == "":
 			return &Error{Key: key + ".name", Msg: "missing: the output column name"}
 		case names[f.Name]:
-			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%q is used twice", f.Name)}
+			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%s is used twice", quote.Value(f.Name))}
 		case (f.Builtin == "") == (f.Expr == ""):
-			return &Error{Key: key, Msg: fmt.Sprintf("formula %q: give exactly one of builtin or expr", f.Name)}
+			return &Error{Key: key, Msg: fmt.Sprintf("formula %s: give exactly one of builtin or expr", quote.Value(f.Name))}
 		}
 		names[f.Name] = true
 		for k, v := range f.Inputs {
 			switch v.(type) {
 			case string, int64, float64:
 			default:
-				return &Error{Key: key + ".inputs." + k, Msg: fmt.Sprintf("formula %q: an input is a number or a column name, not %T", f.Name, v)}
+				return &Error{Key: key + ".inputs." + k, Msg: fmt.Sprintf("formula %s: an input is a number or a column name, not %T", quote.Value(f.Name), v)}
 			}
 		}
 	}
@@ -406,9 +426,9 @@ func (c *Config) Validate() error {
 		case p.Name == "":
 			return &Error{Key: key + ".name", Msg: "missing"}
 		case plugins[p.Name]:
-			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%q is used twice", p.Name)}
+			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%s is used twice", quote.Value(p.Name))}
 		case p.Path == "":
-			return &Error{Key: key + ".path", Msg: fmt.Sprintf("plugin %q: missing path", p.Name)}
+			return &Error{Key: key + ".path", Msg: fmt.Sprintf("plugin %s: missing path", quote.Value(p.Name))}
 		}
 		if err := oneOf(key+".kind", p.Kind, "formula", "segmentation"); err != nil {
 			return err
@@ -419,7 +439,7 @@ func (c *Config) Validate() error {
 		plugins[p.Name] = true
 	}
 	if c.Segmentation.Map == "plugin" && !plugins[c.Segmentation.Plugin] {
-		return &Error{Key: "segmentation.plugin", Msg: fmt.Sprintf("%q is not a configured plugin", c.Segmentation.Plugin)}
+		return &Error{Key: "segmentation.plugin", Msg: fmt.Sprintf("%s is not a configured plugin", quote.Value(c.Segmentation.Plugin))}
 	}
 	return nil
 }
