@@ -232,7 +232,7 @@ func firstDifference(name string, f table.Format, old, new []byte) string {
 		for k := range ca {
 			if ra.Field(k) != rb.Field(k) {
 				return fmt.Sprintf("row %d (customer %s), column %s: %s has %s, the re-run gives %s",
-					row, quote.Value(ra.Field(0)), quote.Value(ca[k]), name, quote.Value(ra.Field(k)), quote.Value(rb.Field(k)))
+					row, quote.Prefix(ra.Field(0)), quote.Prefix(ca[k]), name, quote.Value(ra.Field(k)), quote.Value(rb.Field(k)))
 			}
 		}
 	}

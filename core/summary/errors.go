@@ -65,8 +65,8 @@ var (
 
 // OverflowError is a customer whose amounts, each finite, add up past the
 // float64 range (about ±1.8e308): the sum, and so the monetary value, would
-// be infinite or NaN. Summary and Cohorts return it rather than a value
-// that would print as an empty cell.
+// be infinite or NaN. Summary returns it rather than a value that would
+// print as an empty cell.
 type OverflowError struct {
 	Customer string // the customer id
 }
