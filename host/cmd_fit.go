@@ -13,6 +13,7 @@ import (
 
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // fitReport is what `clv fit --json` prints: one object, stable keys.
@@ -93,7 +94,7 @@ Examples:
 			asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
-					return fmt.Errorf("unexpected arguments %q", args)
+					return fmt.Errorf("unexpected arguments %s", quote.List(args))
 				}
 				if *name == "" || *path == "" {
 					return errors.New("--model and --input are required (see clv fit --help)")
@@ -213,7 +214,7 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 		}
 		return fitSBG(d[c.alive], c.calPeriods, opt)
 	default:
-		return nil, fmt.Errorf("--model %q: want bgnbd, paretonbd, mbgnbd, bgbb, gammagamma or sbg", name)
+		return nil, fmt.Errorf("--model %s: want bgnbd, paretonbd, mbgnbd, bgbb, gammagamma or sbg", quote.Value(name))
 	}
 	if weightCol != "" {
 		required = append(required, weightCol)

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/clvkit/clvkit/core/formula"
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 func formulasCommand() command {
@@ -34,7 +35,7 @@ Examples:
 				reg := formula.Builtin()
 				list := reg.All()
 				if len(args) > 1 {
-					return fmt.Errorf("give at most one formula name, got %q", args)
+					return fmt.Errorf("give at most one formula name, got %s", quote.List(args))
 				}
 				if len(args) == 1 {
 					f, ok := reg.Lookup(args[0])
@@ -62,7 +63,7 @@ Examples:
 }
 
 func unknownFormula(reg *formula.Registry, name string) error {
-	return fmt.Errorf("no formula %q; the formulas are: %s", name, strings.Join(reg.IDs(), ", "))
+	return fmt.Errorf("no formula %s; the formulas are: %s", quote.Value(name), strings.Join(reg.IDs(), ", "))
 }
 
 func printFormula(w io.Writer, f formula.Formula, detail bool) {
@@ -149,11 +150,11 @@ Examples:
 				for _, kv := range args[1:] {
 					k, v, ok := strings.Cut(kv, "=")
 					if !ok || k == "" {
-						return fmt.Errorf("input %q: write it as key=value", kv)
+						return fmt.Errorf("input %s: write it as key=value", quote.Value(kv))
 					}
 					f, err := strconv.ParseFloat(v, 64)
 					if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-						return fmt.Errorf("input %s=%q: not a finite number", k, v)
+						return fmt.Errorf("input %s=%s: not a finite number", quote.Prefix(k), quote.Value(v))
 					}
 					values[k] = f
 				}
@@ -173,7 +174,7 @@ func evalFormula(e *env, name string, values map[string]float64, asJSON bool) er
 	if ok {
 		for k := range values {
 			if _, known := f.Input(k); !known {
-				return fmt.Errorf("%s has no input %q; its inputs are %s", f.ID, k, strings.Join(f.InputNames(), ", "))
+				return fmt.Errorf("%s has no input %s; its inputs are %s", f.ID, quote.Value(k), strings.Join(f.InputNames(), ", "))
 			}
 		}
 		for _, in := range f.Inputs {
@@ -209,7 +210,7 @@ func evalFormula(e *env, name string, values map[string]float64, asJSON bool) er
 		for i, n := range names {
 			v, given := values[n]
 			if !given {
-				return fmt.Errorf("expression uses %q: give it as %s=VALUE", n, n)
+				return fmt.Errorf("expression uses %s: give it as %s=VALUE", quote.Value(n), quote.Prefix(n))
 			}
 			x[i], used[n] = v, v
 		}

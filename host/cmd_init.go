@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/clvkit/clvkit/host/internal/config"
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 func initCommand() command {
@@ -32,7 +33,7 @@ Examples:
 			force := fset.Bool("force", false, "overwrite an existing file")
 			return func(_ context.Context, e *env, args []string) error {
 				if len(args) > 0 {
-					return fmt.Errorf("takes no arguments, got %q (use --out FILE)", args)
+					return fmt.Errorf("takes no arguments, got %s (use --out FILE)", quote.List(args))
 				}
 				if *out == "-" {
 					_, err := fmt.Fprint(e.stdout, config.Starter)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/clvkit/clvkit/host/internal/config"
+	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/plugins"
 )
 
@@ -105,7 +106,7 @@ Examples:
 					lp.client.Close()
 					return printPlugins(e.stdout, []pluginInfo{lp.info()}, *asJSON)
 				}
-				return fmt.Errorf("unknown subcommand %q: want list or inspect", args[0])
+				return fmt.Errorf("unknown subcommand %s: want list or inspect", quote.Value(args[0]))
 			}
 		},
 	}

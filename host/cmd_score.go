@@ -19,6 +19,7 @@ import (
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/config"
+	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
 
@@ -61,7 +62,7 @@ Examples:
 			o.register(fs)
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
-					return fmt.Errorf("unexpected arguments %q", args)
+					return fmt.Errorf("unexpected arguments %s", quote.List(args))
 				}
 				cfg, err := o.load(e)
 				if err != nil {

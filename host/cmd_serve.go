@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 func serveCommand() command {
@@ -41,7 +43,7 @@ Examples:
 			addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (HOST:PORT)")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
-					return fmt.Errorf("unexpected arguments %q", args)
+					return fmt.Errorf("unexpected arguments %s", quote.List(args))
 				}
 				ln, err := net.Listen("tcp", *addr)
 				if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
 
@@ -115,7 +116,7 @@ Examples:
 			quiet := fs.Bool("quiet", false, "no progress bar or report on stderr")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
-					return fmt.Errorf("unexpected arguments %q", args)
+					return fmt.Errorf("unexpected arguments %s", quote.List(args))
 				}
 				if in.src.Path == "" {
 					return fmt.Errorf("--input is required (a file, or - for stdin)")
@@ -221,7 +222,7 @@ func writeSummary(w io.Writer, s summary.Summary, snk sink) error {
 			row[7] = table.FloatValue(s.DurationHoldout)
 		}
 		if err := tw.WriteRow(row); err != nil {
-			return err
+			return fmt.Errorf("customer %s: %w", quote.Value(c.ID), err)
 		}
 	}
 	return tw.Close()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
 
@@ -612,10 +613,10 @@ func firstDifference(name string, f table.Format, old, new []byte, show bool) st
 		for k := range ca {
 			if ra.Field(k) != rb.Field(k) {
 				if !show {
-					return fmt.Sprintf("row %d, column %s: %s differs from the re-run%s", row, ca[k], name, hidden)
+					return fmt.Sprintf("row %d, column %s: %s differs from the re-run%s", row, quote.Prefix(ca[k]), name, hidden)
 				}
-				return fmt.Sprintf("row %d (customer %s), column %s: %s has %q, the re-run gives %q",
-					row, ra.Field(0), ca[k], name, ra.Field(k), rb.Field(k))
+				return fmt.Sprintf("row %d (customer %s), column %s: %s has %s, the re-run gives %s",
+					row, quote.Prefix(ra.Field(0)), quote.Prefix(ca[k]), name, quote.Value(ra.Field(k)), quote.Value(rb.Field(k)))
 			}
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; without
@@ -33,7 +35,7 @@ Prints the clvkit version, the Go version and the platform, for bug reports.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			return func(_ context.Context, e *env, args []string) error {
 				if len(args) > 0 {
-					return fmt.Errorf("takes no arguments, got %q", args)
+					return fmt.Errorf("takes no arguments, got %s", quote.List(args))
 				}
 				fmt.Fprintf(e.stdout, "clv %s (%s, %s/%s)\n", clvVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 				return nil

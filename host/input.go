@@ -15,6 +15,7 @@ import (
 	"github.com/clvkit/clvkit/core/detect"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // source is one input file: its path ("-" for stdin) and how to read it.
@@ -69,7 +70,7 @@ func (s source) comma() (rune, bool, error) {
 	case "whitespace", "space", "spaces":
 		return ' ', true, nil
 	}
-	return 0, false, fmt.Errorf("delimiter %q: want \",\", \";\", \"\\t\", \"|\" or \"whitespace\"", s.Delimiter)
+	return 0, false, fmt.Errorf("delimiter %s: want \",\", \";\", \"\\t\", \"|\" or \"whitespace\"", quote.Value(s.Delimiter))
 }
 
 // countingReader counts bytes read, for the progress bar.
@@ -222,7 +223,15 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 				return formats, err
 			}
 		}
-		id := row.Field(idx[0])
+		id, err := row.Text(idx[0])
+		if err != nil {
+			// Not valid UTF-8 as written: JSON and Parquet output could
+			// not hold it, and two such ids could become one.
+			if s.SkipBadRows {
+				continue
+			}
+			return formats, err
+		}
 		if strings.TrimSpace(id) == "" {
 			if s.SkipBadRows {
 				continue
@@ -292,7 +301,7 @@ func parseDay(key, s string) (time.Time, error) {
 	}
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%s %q: want a date as YYYY-MM-DD", key, s)
+		return time.Time{}, fmt.Errorf("%s %s: want a date as YYYY-MM-DD", key, quote.Value(s))
 	}
 	return t, nil
 }

@@ -20,6 +20,7 @@ import (
 	"syscall"
 
 	"github.com/clvkit/clvkit/host/internal/atomicfile"
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // Exit codes.
@@ -147,7 +148,7 @@ func run(ctx context.Context, e *env, args []string) (code int) {
 		}
 		return exitOK
 	}
-	fmt.Fprintf(e.stderr, "clv: unknown command %q\nRun 'clv help' for the list of commands.\n", args[0])
+	fmt.Fprintf(e.stderr, "clv: unknown command %s\nRun 'clv help' for the list of commands.\n", quote.Value(args[0]))
 	return exitUser
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
 
@@ -72,7 +73,7 @@ func encodeResult(out io.Writer, res *score.Result, s sink) error {
 			}
 		}
 		if err := w.WriteRow(row); err != nil {
-			return err
+			return fmt.Errorf("customer %s: %w", quote.Value(id), err)
 		}
 	}
 	return w.Close()

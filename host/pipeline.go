@@ -15,6 +15,7 @@ import (
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/config"
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
 
@@ -123,13 +124,13 @@ func configErr(cfg *config.Config, key string, err error) error { return cfg.Key
 func formulaColumn(reg *formula.Registry, f config.Formula) (score.Columner, error) {
 	if f.Expr != "" {
 		if len(f.Inputs) > 0 {
-			return nil, fmt.Errorf("formula %q: an expr reads columns by name; inputs are for builtin formulas", f.Name)
+			return nil, fmt.Errorf("formula %s: an expr reads columns by name; inputs are for builtin formulas", quote.Value(f.Name))
 		}
 		return score.NewExpression(f.Name, f.Expr)
 	}
 	def, ok := reg.Lookup(f.Builtin)
 	if !ok {
-		return nil, fmt.Errorf("formula %q: no built-in formula %q (see clv formulas; known: %v)", f.Name, f.Builtin, reg.IDs())
+		return nil, fmt.Errorf("formula %s: no built-in formula %s (see clv formulas; known: %v)", quote.Value(f.Name), quote.Value(f.Builtin), reg.IDs())
 	}
 	consts, cols := map[string]float64{}, map[string]string{}
 	for k, v := range f.Inputs {
@@ -155,7 +156,7 @@ func checkColumns(o score.Options, spend bool) error {
 	for _, c := range o.Columns {
 		for _, in := range c.Inputs() {
 			if !slices.Contains(have, in) {
-				return fmt.Errorf("column %v reads %q, which is not a column before it (have %v)", c.Outputs(), in, have)
+				return fmt.Errorf("column %v reads %s, which is not a column before it (have %s)", c.Outputs(), quote.Value(in), quote.List(have))
 			}
 		}
 		have = append(have, c.Outputs()...)
@@ -163,12 +164,12 @@ func checkColumns(o score.Options, spend bool) error {
 	if o.Segments != nil {
 		for _, in := range o.Segments.Columns() {
 			if !slices.Contains(have, in) {
-				return fmt.Errorf("segment rules read %q, which is not a column (have %v)", in, have)
+				return fmt.Errorf("segment rules read %s, which is not a column (have %s)", quote.Value(in), quote.List(have))
 			}
 		}
 	}
 	if o.TierColumn != "" && !slices.Contains(have, o.TierColumn) {
-		return fmt.Errorf("tiers.column %q is not a column (have %v)", o.TierColumn, have)
+		return fmt.Errorf("tiers.column %s is not a column (have %s)", quote.Value(o.TierColumn), quote.List(have))
 	}
 	return nil
 }
@@ -231,7 +232,11 @@ func readSummary(e *env, src source, c config.Columns) ([]summary.Customer, erro
 		if err != nil {
 			return nil, err
 		}
-		cu := summary.Customer{ID: row.Field(idx[0])}
+		id, err := row.Text(idx[0])
+		if err != nil {
+			return nil, err
+		}
+		cu := summary.Customer{ID: id}
 		if cu.ID == "" {
 			return nil, row.Wrap(idx[0], errors.New("empty customer id"))
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/host/internal/config"
+	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/plugins"
 	grpcplugin "github.com/clvkit/clvkit/plugins/grpc"
 	wasmplugin "github.com/clvkit/clvkit/plugins/wasm"
@@ -91,7 +92,7 @@ func loadPlugin(ctx context.Context, e *env, c *config.Config, p config.Plugin) 
 	lp := &loadedPlugin{cfg: p, path: c.Resolve(p.Path)}
 	timeout, err := time.ParseDuration(p.Timeout)
 	if err != nil || timeout <= 0 {
-		return nil, fmt.Errorf("plugin %s: timeout %q: want a duration such as 10s", p.Name, p.Timeout)
+		return nil, fmt.Errorf("plugin %s: timeout %s: want a duration such as 10s", p.Name, quote.Value(p.Timeout))
 	}
 	sum, err := fileSHA256(lp.path)
 	if err != nil {
@@ -130,7 +131,7 @@ func loadPlugin(ctx context.Context, e *env, c *config.Config, p config.Plugin) 
 		lp.client, err = wasmplugin.Load(ctx, lp.path, wasmplugin.Config{MemoryLimitMB: p.MemoryMB, Timeout: timeout,
 			AllowDir: allow, RealClock: p.Clock, CacheDir: cacheDir, Stderr: e.stderr, Warn: warn})
 	default:
-		return nil, fmt.Errorf("plugin %s: transport %q: want wasm or grpc", p.Name, p.Transport)
+		return nil, fmt.Errorf("plugin %s: transport %s: want wasm or grpc", p.Name, quote.Value(p.Transport))
 	}
 	if err != nil {
 		return nil, err
@@ -145,7 +146,7 @@ func loadPlugin(ctx context.Context, e *env, c *config.Config, p config.Plugin) 
 	}
 	if lp.desc.Kind != kind {
 		lp.client.Close()
-		return nil, fmt.Errorf("plugin %s: %s is a %s plugin, configured as kind = %q", p.Name, lp.path, lp.desc.Kind, p.Kind)
+		return nil, fmt.Errorf("plugin %s: %s is a %s plugin, configured as kind = %s", p.Name, lp.path, lp.desc.Kind, quote.Value(p.Kind))
 	}
 	params := plugins.Params{}
 	for k, v := range p.Params {

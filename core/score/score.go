@@ -15,6 +15,7 @@ import (
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/segment"
 	"github.com/clvkit/clvkit/core/summary"
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // Purchase model names accepted in Options.Purchase.
@@ -161,7 +162,7 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	})
 	for i := 1; i < len(order); i++ {
 		if id := customers[order[i]].ID; id == customers[order[i-1]].ID {
-			return nil, fmt.Errorf("customer %q appears twice", id)
+			return nil, fmt.Errorf("customer %s appears twice", quote.Value(id))
 		}
 	}
 	n := len(order)
@@ -170,6 +171,9 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	freq, rec, age, mon := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, k := range order {
 		c := &customers[k]
+		if math.IsNaN(c.Monetary) || math.IsInf(c.Monetary, 0) {
+			return nil, fmt.Errorf("customer %s: monetary value %v: want a finite number", quote.Value(c.ID), c.Monetary)
+		}
 		res.IDs[i] = c.ID
 		rows[i] = model.RFT{X: float64(c.Frequency), TX: c.Recency, T: c.T, Weight: 1}
 		freq[i], rec[i], age[i], mon[i] = float64(c.Frequency), c.Recency, c.T, c.Monetary
@@ -177,7 +181,7 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	if err := model.ValidateRFT(rows); err != nil {
 		var re *model.RowError
 		if errors.As(err, &re) && re.Row < n {
-			return nil, fmt.Errorf("customer %q: %w", res.IDs[re.Row], err)
+			return nil, fmt.Errorf("customer %s: %w", quote.Value(res.IDs[re.Row]), err)
 		}
 		return nil, err
 	}
@@ -242,7 +246,27 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 			return nil, err
 		}
 	}
+	if err := res.checkFinite(); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// checkFinite returns an error naming the first customer (in output order)
+// with a NaN or infinite value in a numeric column: written out, it would
+// be an empty cell that nobody asked for.
+func (r *Result) checkFinite() error {
+	for i := range r.IDs {
+		for _, c := range r.Columns {
+			if c.Floats == nil {
+				continue
+			}
+			if v := c.Floats[i]; math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("customer %s: column %q is %v, not a finite number", quote.Value(r.IDs[i]), c.Name, v)
+			}
+		}
+	}
+	return nil
 }
 
 func (r *Result) add(c Column) { r.Columns = append(r.Columns, c) }
@@ -314,7 +338,7 @@ func (r *Result) scoreSpend(distinct []model.RFT, index []int, freq, mon []float
 	for i := range freq {
 		s, err := gg.ConditionalExpectedSpend(freq[i], mon[i])
 		if err != nil {
-			return fmt.Errorf("customer %q: expected spend: %w", r.IDs[i], err)
+			return fmt.Errorf("customer %s: expected spend: %w", quote.Value(r.IDs[i]), err)
 		}
 		spend[i] = s
 	}
@@ -374,7 +398,7 @@ func (r *Result) compute(ctx context.Context, c Columner) error {
 		for j := range out {
 			for i, v := range out[j] {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return fmt.Errorf("column %q: customer %q: value is %v", outs[j], r.IDs[lo+i], v)
+					return fmt.Errorf("column %q: customer %s: value is %v", outs[j], quote.Value(r.IDs[lo+i]), v)
 				}
 			}
 		}
@@ -413,7 +437,7 @@ func (r *Result) segment(ctx context.Context, codes []segment.Code, o Options) e
 		names := s.Labels()
 		for i, k := range idx {
 			if k < 0 || k >= len(names) {
-				return fmt.Errorf("segmenter: customer %q: label index %d out of range 0..%d", r.IDs[i], k, len(names)-1)
+				return fmt.Errorf("segmenter: customer %s: label index %d out of range 0..%d", quote.Value(r.IDs[i]), k, len(names)-1)
 			}
 			labels[i] = names[k]
 		}

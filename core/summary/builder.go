@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -162,8 +163,8 @@ func NewBuilder(opt Options) (*Builder, error) {
 	return b, nil
 }
 
-// Add adds one transaction. A bad transaction (empty customer id, NaN or
-// infinite amount) gives a *ParseError whose Line is the 1-based number of
+// Add adds one transaction. A bad transaction (empty customer id, an id
+// that is not valid UTF-8, NaN or infinite amount) gives a *ParseError whose Line is the 1-based number of
 // this Add call, or is skipped and counted when Options.SkipBadRows is set.
 // Transactions after the observation end are not errors: they are left out
 // and counted in Report.AfterObservationEnd.
@@ -171,6 +172,9 @@ func (b *Builder) Add(t Transaction) error {
 	b.rows++
 	if t.Customer == "" {
 		return b.bad(&ParseError{Line: b.rows, Field: "customer", Kind: EmptyCustomer, Err: errEmptyID})
+	}
+	if !utf8.ValidString(t.Customer) {
+		return b.bad(badID(b.rows, "", t.Customer))
 	}
 	if math.IsNaN(t.Amount) || math.IsInf(t.Amount, 0) {
 		return b.bad(&ParseError{Line: b.rows, Field: "amount", Value: fmt.Sprint(t.Amount), Kind: BadAmount, Err: errNotFinite})

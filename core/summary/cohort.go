@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // CohortOptions configures Builder.Cohorts.
@@ -88,7 +90,10 @@ func (b *Builder) Cohorts(opt CohortOptions) ([]Cohort, error) {
 		a.customers++
 		for j := lo; j < hi; j++ {
 			if k := int(g.period(b.days[j]) - p0); k < len(a.sums) {
-				a.sums[k] += b.amounts[j]
+				if a.sums[k] += b.amounts[j]; !isFinite(a.sums[k]) {
+					return nil, fmt.Errorf("cohort of %s: the revenue of period %d overflows the float64 range (±1.8e308) at customer %s",
+						dayTime(g.periodStart(p0)).Format(time.DateOnly), k, quote.Value(b.id(b.order[r])))
+				}
 			}
 		}
 	}
@@ -108,6 +113,10 @@ func (b *Builder) Cohorts(opt CohortOptions) ([]Cohort, error) {
 		for k := range c.Revenue {
 			c.Revenue[k] /= float64(a.customers)
 			cum += c.Revenue[k] / f
+			if !isFinite(cum) {
+				return nil, fmt.Errorf("cohort of %s: the discounted cumulative value of period %d overflows the float64 range (discount rate %v per period)",
+					c.Start.Format(time.DateOnly), k, d)
+			}
 			c.Cumulative[k] = cum
 			f *= 1 + d
 		}

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // Columns maps the transaction fields to columns of a CSV file: each is a
@@ -130,7 +132,7 @@ func duplicateColumn(header []string) error {
 	seen := make(map[string]int, len(header))
 	for i, h := range header {
 		if j, dup := seen[h]; dup {
-			return fmt.Errorf("column %q appears twice (columns %d and %d): rename one", h, j+1, i+1)
+			return fmt.Errorf("column %s appears twice (columns %d and %d): rename one", quote.Value(h), j+1, i+1)
 		}
 		seen[h] = i
 	}
@@ -295,17 +297,17 @@ func resolveColumn(field, spec string, header []string, hasHeader bool) (column,
 	}
 	if n, err := strconv.Atoi(spec); err == nil {
 		if n < 1 {
-			return column{}, fmt.Errorf("%s column %q: positions start at 1", field, spec)
+			return column{}, fmt.Errorf("%s column %s: positions start at 1", field, quote.Value(spec))
 		}
 		if hasHeader && n > len(header) {
-			return column{}, fmt.Errorf("%s column %q: the header has only %d columns", field, spec, len(header))
+			return column{}, fmt.Errorf("%s column %s: the header has only %d columns", field, quote.Value(spec), len(header))
 		}
 		return column{field: field, name: spec, idx: n - 1}, nil
 	}
 	if !hasHeader {
-		return column{}, fmt.Errorf("%s column %q: without a header, columns are 1-based positions", field, spec)
+		return column{}, fmt.Errorf("%s column %s: without a header, columns are 1-based positions", field, quote.Value(spec))
 	}
-	return column{}, fmt.Errorf("%s column %q: not in the header %q", field, spec, header)
+	return column{}, fmt.Errorf("%s column %s: not in the header %s", field, quote.Value(spec), quote.List(header))
 }
 
 // rowParser parses records into transactions. It runs on the reader
@@ -348,11 +350,15 @@ func (p *rowParser) parse(rec []string, line int) parsedRow {
 	if id == "" {
 		return parsedRow{bad: &ParseError{Line: line, Field: "customer", Column: s.customer.name, Kind: EmptyCustomer, Err: errEmptyID}}
 	}
+	key, intID := intKey(id)
+	if !intID && !utf8.ValidString(id) {
+		return parsedRow{bad: badID(line, s.customer.name, id)}
+	}
 	ds := trimSpace(rec[s.date.idx])
 	day, err := p.df.days(ds)
 	if err != nil {
-		return parsedRow{bad: &ParseError{Line: line, Field: "date", Column: s.date.name, Value: strings.Clone(ds), Kind: BadDate,
-			Err: fmt.Errorf("parsing %q as %s: %w", ds, p.df, err)}}
+		return parsedRow{bad: &ParseError{Line: line, Field: "date", Column: s.date.name, Value: strings.Clone(quote.Prefix(ds)), Kind: BadDate,
+			Err: fmt.Errorf("parsing %s as %s: %w", quote.Value(ds), p.df, err)}}
 	}
 	amount := 0.0
 	if s.amount.idx >= 0 {
@@ -366,7 +372,7 @@ func (p *rowParser) parse(rec []string, line int) parsedRow {
 			if p.currency == "" {
 				p.currency, p.currencyLine = strings.Clone(cur), line
 			} else if cur != p.currency {
-				return parsedRow{fatal: true, bad: &ParseError{Line: line, Field: "amount", Column: s.amount.name, Value: strings.Clone(as), Kind: BadAmount,
+				return parsedRow{fatal: true, bad: &ParseError{Line: line, Field: "amount", Column: s.amount.name, Value: strings.Clone(quote.Prefix(as)), Kind: BadAmount,
 					Err: fmt.Errorf("%w: %s here, %s on line %d; one amount column must hold one currency (convert first, or filter one out)", errCurrencies, cur, p.currency, p.currencyLine)}}
 			}
 		}
@@ -374,7 +380,6 @@ func (p *rowParser) parse(rec []string, line int) parsedRow {
 			amount = 0 // "-0" is no return (see isReturn)
 		}
 	}
-	key, intID := intKey(id)
 	return parsedRow{id: id, key: key, intID: intID, day: day, amount: amount}
 }
 
@@ -393,12 +398,12 @@ func (p *rowParser) badAmount(as string, line int, err error) parsedRow {
 	if !p.af.Plain() {
 		what = fmt.Sprintf("an amount in format %q", p.af)
 	}
-	err = fmt.Errorf("parsing %q as %s: %w", as, what, err)
+	err = fmt.Errorf("parsing %s as %s: %w", quote.Value(as), what, err)
 	hint := amountReadings(as, p.af)
 	if hint != "" {
 		err = fmt.Errorf("%w; %s: set the amount format (amount_format) to the one the column is written in; such rows are not skipped, even when skipping bad rows", err, hint)
 	}
-	return parsedRow{fatal: hint != "", bad: &ParseError{Line: line, Field: "amount", Column: p.cols.amount.name, Value: strings.Clone(as), Kind: BadAmount, Err: err}}
+	return parsedRow{fatal: hint != "", bad: &ParseError{Line: line, Field: "amount", Column: p.cols.amount.name, Value: strings.Clone(quote.Prefix(as)), Kind: BadAmount, Err: err}}
 }
 
 // trimSpace trims ASCII blanks without allocating.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // DateFormat is a parsed date format: how a date column of a transaction log
@@ -73,10 +75,10 @@ func ParseDateFormat(s string) (DateFormat, error) {
 	probe := time.Date(2031, 11, 27, 0, 0, 0, 0, time.UTC)
 	t, err := time.Parse(layout, probe.Format(layout))
 	if err != nil {
-		return DateFormat{}, fmt.Errorf("date format %q: %w", s, err)
+		return DateFormat{}, fmt.Errorf("date format %s: %w", quote.Value(s), err)
 	}
 	if y, m, d := t.Date(); y != 2031 || m != 11 || d != 27 {
-		return DateFormat{}, fmt.Errorf("date format %q: layout lacks a year, month or day element (tokens: %s; or a Go layout such as 2006-01-02)", s, tokenHelp)
+		return DateFormat{}, fmt.Errorf("date format %s: layout lacks a year, month or day element (tokens: %s; or a Go layout such as 2006-01-02)", quote.Value(s), tokenHelp)
 	}
 	return DateFormat{kind: kindLayout, layout: layout, name: s}, nil
 }
@@ -103,7 +105,7 @@ func (f DateFormat) String() string {
 func (f DateFormat) Parse(s string) (time.Time, error) {
 	d, err := f.days(s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("parsing %q as %s: %w", s, f, err)
+		return time.Time{}, fmt.Errorf("parsing %s as %s: %w", quote.Value(s), f, err)
 	}
 	return dayTime(d), nil
 }

@@ -64,11 +64,14 @@
 // negative amount (−0 for a marked return of zero value), so returns cost
 // no memory; an ordinary amount of −0 is read as 0.
 //
-// Bad rows (too few fields, empty customer id, a date or amount that does
-// not parse, a NaN or infinite amount) are a *ParseError naming the line
-// and field, or, with Options.SkipBadRows, are skipped and counted by Kind
-// in the Report with the first few line numbers. Transactions after the
-// observation end are not errors: they are left out and counted.
+// Bad rows (too few fields, empty customer id, an id that is not valid
+// UTF-8, a date or amount that does not parse, a NaN or infinite amount)
+// are a *ParseError naming the line and field, or, with
+// Options.SkipBadRows, are skipped and counted by Kind in the Report with
+// the first few line numbers. Transactions after the observation end are
+// not errors: they are left out and counted. Amounts that are each finite
+// but add up past the float64 range give an *OverflowError naming the
+// customer. Errors quote at most 200 bytes of a value.
 //
 // # Conventions (those of lifetimes)
 //

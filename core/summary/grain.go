@@ -3,6 +3,8 @@ package summary
 import (
 	"fmt"
 	"strings"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // Grain is what counts as one purchase period. Several transactions of one
@@ -32,7 +34,7 @@ func ParseGrain(s string) (Grain, error) {
 	case "month", "months", "m", "monthly":
 		return Month, nil
 	}
-	return 0, fmt.Errorf("grain %q: want day, week or month", s)
+	return 0, fmt.Errorf("grain %s: want day, week or month", quote.Value(s))
 }
 
 // String returns "day", "week" or "month".

@@ -106,7 +106,9 @@ type returnStats struct {
 // periods groups one side of a customer's transactions (sorted by (day,
 // amount)) into grain periods under the returns rule rule (ReturnsNet or
 // ReturnsDrop) and returns the purchase periods left, in time order, using
-// buf's storage, with the unmatched return value.
+// buf's storage, with the unmatched return value. The unmatched value is
+// not finite when a period's amounts add up past the float64 range (see
+// OverflowError).
 //
 // Under ReturnsNet, within a period amounts add (purchases and returns
 // alike, in (day, amount) order, as without returns); then periods are
@@ -144,6 +146,11 @@ func periods(buf []period, g Grain, days []int32, amounts []float64, rule Return
 		q.orders++
 	}
 	unmatched := 0.0
+	for _, q := range ps {
+		if !isFinite(q.value) {
+			return ps[:0], math.Inf(1)
+		}
+	}
 	if rule == ReturnsNet {
 		for i := range ps {
 			q := &ps[i]
@@ -185,21 +192,30 @@ func periods(buf []period, g Grain, days []int32, amounts []float64, rule Return
 // zeroed and the customer is counted as removed, or as new in the holdout
 // when all their transactions are after the calibration end. It returns
 // the unmatched return value and buf's storage for reuse.
+//
+// A customer whose amounts add up past the float64 range gives an
+// *OverflowError.
 func (b *Builder) summarizeReturns(c *Customer, i int32, days []int32, amounts []float64, endDay, endPeriod int32,
-	dist func(int32) float64, buf []period, st *returnStats) (bool, float64, []period) {
+	dist func(int32) float64, buf []period, st *returnStats) (bool, float64, []period, error) {
 	g := b.opt.Grain
 	k := 0
 	for k < len(days) && days[k] <= endDay {
 		k++
 	}
 	cal, unmatched := periods(buf, g, days[:k], amounts[:k], b.opt.Returns, st)
+	if !isFinite(unmatched) {
+		return false, 0, cal[:0], &OverflowError{Customer: b.id(i)}
+	}
 	if len(cal) == 0 {
 		// Count the holdout window's returns all the same.
 		_, u := periods(cal, g, days[k:], amounts[k:], b.opt.Returns, st)
+		if !isFinite(u) {
+			return false, 0, cal[:0], &OverflowError{Customer: b.id(i)}
+		}
 		if k > 0 {
 			st.removed++
 		}
-		return false, unmatched + u, cal[:0]
+		return false, unmatched + u, cal[:0], nil
 	}
 	c.ID = b.id(i)
 	first, last := cal[0], cal[len(cal)-1]
@@ -220,6 +236,9 @@ func (b *Builder) summarizeReturns(c *Customer, i int32, days []int32, amounts [
 	}
 	// The holdout window nets on its own.
 	hold, u := periods(cal[len(cal):], g, days[k:], amounts[k:], b.opt.Returns, st)
+	if !isFinite(u) {
+		return false, 0, cal[:0], &OverflowError{Customer: c.ID}
+	}
 	if len(hold) > 0 {
 		sum := 0.0
 		for _, q := range hold {
@@ -228,7 +247,7 @@ func (b *Builder) summarizeReturns(c *Customer, i int32, days []int32, amounts [
 		c.FrequencyHoldout = len(hold)
 		c.MonetaryHoldout = sum / float64(len(hold))
 	}
-	return true, unmatched + u, cal[:0]
+	return true, unmatched + u, cal[:0], nil
 }
 
 // returns counts the return rows grouped so far.

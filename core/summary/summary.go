@@ -108,6 +108,11 @@ type Summary struct {
 // not consume the Builder: more transactions may be added and Summary
 // called again.
 //
+// Amounts are finite (Add and ReadCSV reject others), but their sums may
+// not be: a customer whose amounts add up past the float64 range (two of
+// 1.7e308) gives an *OverflowError naming the customer, never an infinite
+// or NaN monetary value.
+//
 // Each customer's transactions are first sorted by (date, amount) so that
 // sums, and hence the result, do not depend on the input's row order.
 func (b *Builder) Summary() (Summary, error) {
@@ -138,10 +143,11 @@ func (b *Builder) Summary() (Summary, error) {
 	}
 
 	// summarize writes the summaries of the customers of ranks [r0, r1) to
-	// out, in order, and returns how many it wrote; a customer with returns
-	// goes through summarizeReturns, which counts into st and writes the
-	// unmatched return value to unmatched[rank].
-	summarize := func(r0, r1 int, out []Customer, st *returnStats, unmatched []float64) int {
+	// out, in order, and returns how many it wrote, or the first customer
+	// whose amounts do not add up to a finite number. A customer with
+	// returns goes through summarizeReturns, which counts into st and
+	// writes the unmatched return value to unmatched[rank].
+	summarize := func(r0, r1 int, out []Customer, st *returnStats, unmatched []float64) (int, error) {
 		n := 0
 		var buf []period
 		for r := r0; r < r1; r++ {
@@ -150,12 +156,21 @@ func (b *Builder) Summary() (Summary, error) {
 			if b.opt.Returns != ReturnsPurchase && hasReturn(amounts) {
 				var ok bool
 				var u float64
-				ok, u, buf = b.summarizeReturns(&out[n], b.order[r], days, amounts, endDay, endPeriod, dist, buf, st)
+				var err error
+				ok, u, buf, err = b.summarizeReturns(&out[n], b.order[r], days, amounts, endDay, endPeriod, dist, buf, st)
+				if err != nil {
+					out[n] = Customer{}
+					return n, err
+				}
 				if unmatched != nil {
 					unmatched[r] = u
 				}
 				if ok {
+					c := &out[n]
 					n++
+					if !isFinite(c.Revenue) || !isFinite(c.Monetary) || !isFinite(c.MonetaryHoldout) {
+						return n, &OverflowError{Customer: c.ID}
+					}
 				}
 				continue
 			}
@@ -225,8 +240,15 @@ func (b *Builder) Summary() (Summary, error) {
 				c.FrequencyHoldout = holdN
 				c.MonetaryHoldout = holdMean / float64(holdN)
 			}
+			// Finite amounts can add up past ±1.8e308. Once a partial
+			// sum is infinite every later one is ±Inf or NaN, so the
+			// totals tell. Monetary and MonetaryHoldout are these sums
+			// divided by a count, finite when they are.
+			if !isFinite(c.Revenue) || !isFinite(repeat) || !isFinite(holdMean) {
+				return n, &OverflowError{Customer: c.ID}
+			}
 		}
-		return n
+		return n, nil
 	}
 
 	// Customers are independent: on several cores, parts of the rank range
@@ -246,12 +268,19 @@ func (b *Builder) Summary() (Summary, error) {
 	if b.opt.Returns == ReturnsNet {
 		unmatched = make([]float64, nc)
 	}
+	errs := make([]error, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
 		r0, r1 := nc*p/parts, nc*(p+1)/parts
-		wg.Go(func() { counts[p] = summarize(r0, r1, all[r0:r1], &stats[p], unmatched) })
+		wg.Go(func() { counts[p], errs[p] = summarize(r0, r1, all[r0:r1], &stats[p], unmatched) })
 	}
 	wg.Wait()
+	// The first error in id order, whatever the number of parts.
+	for _, err := range errs {
+		if err != nil {
+			return Summary{}, err
+		}
+	}
 	kept := 0
 	for p := range parts {
 		r0 := nc * p / parts

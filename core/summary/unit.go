@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // daysPerMonth is the average Gregorian month, 365.25/12 days.
@@ -51,7 +53,7 @@ func ParseUnit(s string) (Unit, error) {
 			return Unit{Days: v, Name: t}, nil
 		}
 	}
-	return Unit{}, fmt.Errorf("unit %q: want day, week, month or Nd (N days, N > 0)", s)
+	return Unit{}, fmt.Errorf("unit %s: want day, week, month or Nd (N days, N > 0)", quote.Value(s))
 }
 
 // String returns the unit's name, or "<N>d" when it has none.

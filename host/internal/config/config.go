@@ -13,10 +13,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 
 	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/suggest"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
@@ -171,11 +173,28 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, ":%d", e.Line)
 	}
 	if e.Key != "" {
-		fmt.Fprintf(&b, ": %s", e.Key)
+		fmt.Fprintf(&b, ": %s", clip(e.Key, quote.MaxBytes))
 	}
 	b.WriteString(": ")
-	b.WriteString(e.Msg)
+	b.WriteString(clip(e.Msg, maxMsgBytes))
 	return b.String()
+}
+
+// maxMsgBytes bounds the message of an Error: the TOML decoder's messages
+// can quote the text they reject, which may be any length.
+const maxMsgBytes = 1000
+
+// clip cuts s to at most n bytes (not inside a UTF-8 sequence) and says
+// how long it was, so a 100 MB key or value is never echoed whole.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > n-utf8.UTFMax && cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…(" + strconv.Itoa(len(s)) + " bytes)"
 }
 
 // Parse decodes a config from its text. name is used in errors and its
@@ -576,7 +595,7 @@ func oneOf(key, v string, allowed ...string) error {
 			return nil
 		}
 	}
-	return &Error{Key: key, Msg: fmt.Sprintf("%q is not one of %s", v, strings.Join(allowed, ", "))}
+	return &Error{Key: key, Msg: fmt.Sprintf("%s is not one of %s", quote.Value(v), strings.Join(allowed, ", "))}
 }
 
 // Validate checks values that the decoder cannot: enumerations, ranges and
@@ -631,20 +650,20 @@ func (c *Config) Validate() error {
 		case f.Name == "":
 			return &Error{Key: key + ".name", Msg: "missing: the output column name"}
 		case names[f.Name]:
-			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%q is used twice", f.Name)}
+			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%s is used twice", quote.Value(f.Name))}
 		case textenc.FormulaLike(f.Name):
-			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%q starts with %q: spreadsheets would run the CSV header cell as a formula; start the column name with a letter", f.Name, f.Name[:1])}
+			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%s starts with %q: spreadsheets would run the CSV header cell as a formula; start the column name with a letter", quote.Value(f.Name), f.Name[:1])}
 		case score.CheckColumnName(f.Name) != nil:
 			return &Error{Key: key + ".name", Msg: score.CheckColumnName(f.Name).Error()}
 		case (f.Builtin == "") == (f.Expr == ""):
-			return &Error{Key: key, Msg: fmt.Sprintf("formula %q: give exactly one of builtin or expr", f.Name)}
+			return &Error{Key: key, Msg: fmt.Sprintf("formula %s: give exactly one of builtin or expr", quote.Value(f.Name))}
 		}
 		names[f.Name] = true
 		for k, v := range f.Inputs {
 			switch v.(type) {
 			case string, int64, float64:
 			default:
-				return &Error{Key: key + ".inputs." + k, Msg: fmt.Sprintf("formula %q: an input is a number or a column name, not %T", f.Name, v)}
+				return &Error{Key: key + ".inputs." + k, Msg: fmt.Sprintf("formula %s: an input is a number or a column name, not %T", quote.Value(f.Name), v)}
 			}
 		}
 	}
@@ -655,16 +674,16 @@ func (c *Config) Validate() error {
 		case p.Name == "":
 			return &Error{Key: key + ".name", Msg: "missing"}
 		case plugins[p.Name]:
-			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%q is used twice", p.Name)}
+			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%s is used twice", quote.Value(p.Name))}
 		case p.Path == "":
-			return &Error{Key: key + ".path", Msg: fmt.Sprintf("plugin %q: missing path", p.Name)}
+			return &Error{Key: key + ".path", Msg: fmt.Sprintf("plugin %s: missing path", quote.Value(p.Name))}
 		case p.BatchSize < 1:
-			return &Error{Key: key + ".batch_size", Msg: fmt.Sprintf("plugin %q: %d: want at least 1 customer per batch", p.Name, p.BatchSize)}
+			return &Error{Key: key + ".batch_size", Msg: fmt.Sprintf("plugin %s: %d: want at least 1 customer per batch", quote.Value(p.Name), p.BatchSize)}
 		case p.MemoryMB < 1 || p.MemoryMB > 4096:
-			return &Error{Key: key + ".memory_mb", Msg: fmt.Sprintf("plugin %q: %d is out of range 1..4096 (MiB)", p.Name, p.MemoryMB)}
+			return &Error{Key: key + ".memory_mb", Msg: fmt.Sprintf("plugin %s: %d is out of range 1..4096 (MiB)", quote.Value(p.Name), p.MemoryMB)}
 		}
 		if d, err := time.ParseDuration(p.Timeout); err != nil || d <= 0 {
-			return &Error{Key: key + ".timeout", Msg: fmt.Sprintf("plugin %q: %q: want a positive duration such as \"10s\"", p.Name, p.Timeout)}
+			return &Error{Key: key + ".timeout", Msg: fmt.Sprintf("plugin %s: %s: want a positive duration such as \"10s\"", quote.Value(p.Name), quote.Value(p.Timeout))}
 		}
 		if err := oneOf(key+".kind", p.Kind, "formula", "segmentation"); err != nil {
 			return err
@@ -675,7 +694,7 @@ func (c *Config) Validate() error {
 		plugins[p.Name] = true
 	}
 	if c.Segmentation.Map == "plugin" && !plugins[c.Segmentation.Plugin] {
-		return &Error{Key: "segmentation.plugin", Msg: fmt.Sprintf("%q is not a configured plugin", c.Segmentation.Plugin)}
+		return &Error{Key: "segmentation.plugin", Msg: fmt.Sprintf("%s is not a configured plugin", quote.Value(c.Segmentation.Plugin))}
 	}
 	return nil
 }

@@ -3,11 +3,17 @@ package table
 import (
 	"errors"
 	"fmt"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // ErrNull is wrapped by Row.Float and Row.Int when the field is null (or an
 // empty CSV field): the value is missing rather than malformed.
 var ErrNull = errors.New("value is missing")
+
+// ErrNotUTF8 is wrapped by Row.Text when a field is not valid UTF-8 text,
+// and by Writer.WriteRow for such a String value.
+var ErrNotUTF8 = errors.New("not valid UTF-8 text (fix the file's encoding, e.g. convert Latin-1 to UTF-8)")
 
 // Error is an error at a position in a table: the input's name, the line
 // (or Parquet row) and, when known, the column. Callers can use errors.As
@@ -26,7 +32,7 @@ func (e *Error) Error() string {
 		s += fmt.Sprintf(":%d", e.Line)
 	}
 	if e.Column != "" {
-		s += fmt.Sprintf(": column %q", e.Column)
+		s += ": column " + quote.Value(e.Column)
 	}
 	return s + ": " + e.Err.Error()
 }

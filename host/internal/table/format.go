@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // Format is a tabular file format. The zero value is not a format, so a
@@ -41,7 +43,7 @@ func ParseFormat(s string) (Format, error) {
 	case "parquet":
 		return Parquet, nil
 	}
-	return 0, fmt.Errorf("unknown table format %q (want csv, jsonl or parquet)", s)
+	return 0, fmt.Errorf("unknown table format %s (want csv, jsonl or parquet)", quote.Value(s))
 }
 
 // FormatFromPath infers the format from a file name's extension: .csv,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"runtime/metrics"
 	"testing"
 	"unicode/utf8"
 )
@@ -76,19 +77,46 @@ func FuzzJSONLReader(f *testing.F) {
 	})
 }
 
+// FuzzParquetReader reads arbitrary bytes as Parquet: never a panic, every
+// error positioned, and what the reader allocates bounded by the input's
+// size (parquet-go allocates whatever lengths a file declares unless
+// parquetcheck.go has checked them first).
 func FuzzParquetReader(f *testing.F) {
 	good := writeTable(f, Parquet, WriteOptions{}, scoreColumns, scoreRows)
 	f.Add(good)
 	f.Add(good[:len(good)/2])
 	f.Add([]byte("PAR1PAR1"))
+	for _, tt := range parquetCorruptTests {
+		f.Add(tt.data(f))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		before := heapAllocs()
 		drain(t, data, "fuzz.parquet", Parquet)
+		if n, limit := heapAllocs()-before, parquetAllocLimit(len(data)); n > limit {
+			t.Fatalf("reading %d bytes of Parquet allocated %d bytes (limit %d)", len(data), n, limit)
+		}
 	})
 }
 
+// parquetAllocLimit is what reading a Parquet file of size bytes (and up
+// to drain's 10000 rows) may allocate: a fixed allowance for parquet-go's
+// buffers and the rows, plus a multiple of the size for the decoded footer
+// and decompressed pages.
+func parquetAllocLimit(size int) uint64 {
+	return 64<<20 + 2*maxPageExpansion*uint64(size)
+}
+
+// heapAllocs returns the bytes allocated on the heap so far, cumulatively
+// (runtime/metrics reads it without stopping the world).
+func heapAllocs() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
+
 // FuzzTextRoundTrip checks the hand-written CSV quoting and JSON string
-// escaping: whatever string is written is read back unchanged (JSON
-// replaces invalid UTF-8 with U+FFFD, as encoding/json does).
+// escaping: whatever string is written is read back unchanged, and a
+// string that is not valid UTF-8 (which JSON cannot hold) is refused.
 func FuzzTextRoundTrip(f *testing.F) {
 	for _, s := range []string{"", "plain", "a,b", `q"q`, " lead", "\\.", "line\nbreak", "cr\r\n", "\xff", "\u2028", "\x00\x1f"} {
 		f.Add(s)
@@ -96,6 +124,16 @@ func FuzzTextRoundTrip(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		cols := []Column{{Name: "s", Kind: String}, {Name: "n", Kind: Int}}
 		for _, format := range []Format{CSV, JSONL} {
+			if !utf8.ValidString(s) {
+				w, err := Create(io.Discard, format, cols, WriteOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := w.WriteRow([]Value{StringValue(s), IntValue(1)}); !errors.Is(err, ErrNotUTF8) {
+					t.Fatalf("%v: writing %q: error %v, want ErrNotUTF8", format, s, err)
+				}
+				continue
+			}
 			data := writeTable(t, format, WriteOptions{}, cols, [][]Value{{StringValue(s), IntValue(1)}})
 			r, err := Open(bytes.NewReader(data), "rt", format, ReadOptions{})
 			if err != nil {
@@ -106,9 +144,6 @@ func FuzzTextRoundTrip(f *testing.F) {
 				t.Fatalf("%v: %v\n%q", format, err, data)
 			}
 			want := s
-			if format == JSONL && !utf8.ValidString(s) {
-				want = string([]rune(s)) // invalid bytes become U+FFFD
-			}
 			if format == CSV {
 				// encoding/csv reads "\r\n" inside a quoted field as "\n".
 				want = string(bytes.ReplaceAll([]byte(s), []byte("\r\n"), []byte("\n")))

@@ -37,9 +37,19 @@ func openParquet(ra io.ReaderAt, size int64, name string) (r *Reader, err error)
 			r, err = nil, &Error{Name: name, Err: fmt.Errorf("invalid Parquet file: %v", p)}
 		}
 	}()
-	file, err := parquet.OpenFile(ra, size)
+	// parquet-go allocates what the file's lengths declare: check them
+	// against the file's size first (see parquetcheck.go).
+	footerLen, err := checkParquetFooter(ra, size)
+	if err != nil {
+		return nil, &Error{Name: name, Err: err}
+	}
+	// The page index and bloom filters are not needed to read every row.
+	file, err := parquet.OpenFile(ra, size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, &Error{Name: name, Err: fmt.Errorf("invalid Parquet file: %w", err)}
+	}
+	if err := checkParquetChunks(ra, size, footerLen, file.Metadata()); err != nil {
+		return nil, &Error{Name: name, Err: err}
 	}
 	fields := file.Schema().Fields()
 	columns := make([]string, len(fields))

@@ -9,6 +9,9 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"unicode/utf8"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // ReadOptions tunes Open. The zero value reads standard files.
@@ -88,7 +91,7 @@ func newHeader(name string, columns []string) (*header, error) {
 	h := &header{name: name, columns: columns, index: make(map[string]int, len(columns))}
 	for i, c := range columns {
 		if j, dup := h.index[c]; dup {
-			return nil, fmt.Errorf("column %q appears twice (columns %d and %d)", c, j+1, i+1)
+			return nil, fmt.Errorf("column %s appears twice (columns %d and %d)", quote.Value(c), j+1, i+1)
 		}
 		h.index[c] = i
 	}
@@ -117,7 +120,7 @@ func (r *Reader) Require(columns ...string) ([]int, error) {
 	for k, c := range columns {
 		i, ok := r.hdr.index[c]
 		if !ok {
-			return nil, &Error{Name: r.hdr.name, Column: c, Err: fmt.Errorf("no such column (the input has %q)", r.hdr.columns)}
+			return nil, &Error{Name: r.hdr.name, Column: c, Err: fmt.Errorf("no such column (the input has %s)", quote.List(r.hdr.columns))}
 		}
 		idx[k] = i
 	}
@@ -153,6 +156,7 @@ type Row struct {
 	hdr    *header
 	fields []string
 	null   []bool // nil when no field is null
+	lossy  []bool // JSON Lines strings decoding changed (see parseObject); nil when none
 	line   int
 }
 
@@ -170,6 +174,25 @@ func (r Row) Field(i int) string { return r.fields[i] }
 // ones.
 func (r Row) IsNull(i int) bool { return r.null != nil && r.null[i] }
 
+// Text returns field i as text for a value that must be kept exactly,
+// such as a customer id. Unlike Field, it fails (with a *Error naming the
+// position) unless the field is valid UTF-8 as written in the file: raw
+// bytes that are not UTF-8 (CSV, Parquet), or a JSON string holding
+// invalid UTF-8 or an unpaired surrogate escape, which JSON decoding turns
+// into U+FFFD. Such a value cannot be written to JSON or Parquet text
+// without change, and two of them ("Jos\xe9", "Jos\xe8") would become
+// one. A null field is "".
+func (r Row) Text(i int) (string, error) {
+	s := r.fields[i]
+	if r.lossy != nil && r.lossy[i] {
+		return "", r.Wrap(i, fmt.Errorf("JSON string: %w; it holds invalid UTF-8 bytes or an unpaired \\uD800-\\uDFFF escape, which JSON readers turn into U+FFFD", ErrNotUTF8))
+	}
+	if !utf8.ValidString(s) {
+		return "", r.Wrap(i, fmt.Errorf("%s: %w", quote.Value(s), ErrNotUTF8))
+	}
+	return s, nil
+}
+
 // Float parses field i as a finite decimal number (strconv.ParseFloat
 // syntax; NaN and infinities are rejected). A null or empty field gives an
 // error wrapping ErrNull. Errors are *Error values naming the position.
@@ -180,10 +203,10 @@ func (r Row) Float(i int) (float64, error) {
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return 0, r.Wrap(i, fmt.Errorf("%q is not a number", s))
+		return 0, r.Wrap(i, fmt.Errorf("%s is not a number", quote.Value(s)))
 	}
 	if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, r.Wrap(i, fmt.Errorf("%q is not a finite number", s))
+		return 0, r.Wrap(i, fmt.Errorf("%s is not a finite number", quote.Value(s)))
 	}
 	return v, nil
 }
@@ -199,9 +222,9 @@ func (r Row) Int(i int) (int64, error) {
 	v, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) {
-			return 0, r.Wrap(i, fmt.Errorf("%q is out of the 64-bit integer range", s))
+			return 0, r.Wrap(i, fmt.Errorf("%s is out of the 64-bit integer range", quote.Value(s)))
 		}
-		return 0, r.Wrap(i, fmt.Errorf("%q is not an integer", s))
+		return 0, r.Wrap(i, fmt.Errorf("%s is not an integer", quote.Value(s)))
 	}
 	return v, nil
 }

@@ -9,6 +9,9 @@ import (
 	"math"
 
 	"github.com/clvkit/clvkit/internal/textenc"
+	"unicode/utf8"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // Kind is the type of a column's values on output.
@@ -64,13 +67,10 @@ type Value struct {
 // StringValue returns a String value.
 func StringValue(s string) Value { return Value{kind: String, s: s} }
 
-// FloatValue returns a Float value. NaN and ±Inf are written as null.
-func FloatValue(f float64) Value {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return Value{}
-	}
-	return Value{kind: Float, f: f}
-}
+// FloatValue returns a Float value. NaN and ±Inf are not written:
+// Writer.WriteRow rejects them, so that a value that overflowed never
+// becomes an empty cell unnoticed; write Null for a missing value.
+func FloatValue(f float64) Value { return Value{kind: Float, f: f} }
 
 // IntValue returns an Int value.
 func IntValue(i int64) Value { return Value{kind: Int, i: i} }
@@ -158,17 +158,17 @@ func checkColumns(columns []Column) error {
 			return fmt.Errorf("create table: column %d has no name", i+1)
 		}
 		if j, dup := seen[c.Name]; dup {
-			return fmt.Errorf("create table: column %q appears twice (columns %d and %d)", c.Name, j+1, i+1)
+			return fmt.Errorf("create table: column %s appears twice (columns %d and %d)", quote.Value(c.Name), j+1, i+1)
 		}
 		seen[c.Name] = i
 		switch c.Kind {
 		case String, Int:
 		case Float:
 			if c.Precision < -1 || c.Precision > MaxPrecision {
-				return fmt.Errorf("create table: column %q: precision %d out of range [-1, %d]", c.Name, c.Precision, MaxPrecision)
+				return fmt.Errorf("create table: column %s: precision %d out of range [-1, %d]", quote.Value(c.Name), c.Precision, MaxPrecision)
 			}
 		default:
-			return fmt.Errorf("create table: column %q: unknown kind %v", c.Name, c.Kind)
+			return fmt.Errorf("create table: column %s: unknown kind %v", quote.Value(c.Name), c.Kind)
 		}
 	}
 	return nil
@@ -182,7 +182,8 @@ func (w *Writer) Columns() []Column { return w.cols }
 func (w *Writer) Rows() int { return w.row }
 
 // WriteRow writes one row: one Value per column, of the column's kind or
-// null. Errors name the 1-based row and the column.
+// null. A NaN or infinite Float and a String that is not valid UTF-8 are
+// errors. Errors name the 1-based row and the column.
 func (w *Writer) WriteRow(values []Value) error {
 	if w.err != nil {
 		return w.err
@@ -193,7 +194,15 @@ func (w *Writer) WriteRow(values []Value) error {
 	}
 	for i, v := range values {
 		if v.kind != 0 && v.kind != w.cols[i].Kind {
-			return fmt.Errorf("write row %d: column %q: got a %v value, the column is %v", n, w.cols[i].Name, v.kind, w.cols[i].Kind)
+			return fmt.Errorf("write row %d: column %s: got a %v value, the column is %v", n, quote.Value(w.cols[i].Name), v.kind, w.cols[i].Kind)
+		}
+		switch {
+		case v.kind == Float && (math.IsNaN(v.f) || math.IsInf(v.f, 0)):
+			return fmt.Errorf("write row %d: column %s: %v is not a finite number", n, quote.Value(w.cols[i].Name), v.f)
+		case v.kind == String && !utf8.ValidString(v.s):
+			// JSON and Parquet cannot hold it; CSV could, but a table
+			// must read back the same in every format.
+			return fmt.Errorf("write row %d: column %s: %s: %w", n, quote.Value(w.cols[i].Name), quote.Value(v.s), ErrNotUTF8)
 		}
 	}
 	if err := w.enc.writeRow(values); err != nil {
