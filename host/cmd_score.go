@@ -15,9 +15,11 @@ import (
 	"slices"
 	"sort"
 	"text/tabwriter"
+	"time"
 
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
+	"github.com/clvkit/clvkit/host/internal/atomicfile"
 	"github.com/clvkit/clvkit/host/internal/config"
 )
 
@@ -63,6 +65,10 @@ Examples:
 				if err != nil {
 					return err
 				}
+				outputs, inputs := o.files(j)
+				if err := guardOutputs(ctx, e, o.lockWait, outputs, inputs); err != nil {
+					return err
+				}
 				closePlugins, err := j.loadPlugins(ctx, e)
 				defer closePlugins()
 				if err != nil {
@@ -89,6 +95,7 @@ type scoreFlags struct {
 	config, input, out, format, observationEnd string
 	precision                                  int
 	quiet                                      bool
+	lockWait                                   time.Duration
 }
 
 func (o *scoreFlags) register(fs *flag.FlagSet) {
@@ -99,6 +106,29 @@ func (o *scoreFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.observationEnd, "observation-end", "", "override time.observation_end (YYYY-MM-DD)")
 	fs.IntVar(&o.precision, "precision", -1, "override output.precision (decimals)")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar or report on stderr")
+	fs.DurationVar(&o.lockWait, "lock-wait", defaultLockWait, lockWaitUsage)
+}
+
+// files lists the files the job writes and reads, named as the user set
+// them (flag or config key), for guardOutputs.
+func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
+	what := func(flagSet bool, flag, key string) string {
+		if flagSet {
+			return flag
+		}
+		return key
+	}
+	outputs = append(outputs, atomicfile.Named{What: what(o.out != "", "--out", "output.path"), Path: j.output.Path})
+	if m := j.manifestPath(); m != "" {
+		outputs = append(outputs, atomicfile.Named{What: what(j.cfg.Output.Manifest != "", "output.manifest", "the manifest"), Path: m})
+	}
+	inputs = append(inputs,
+		atomicfile.Named{What: "--config", Path: j.cfg.Name},
+		atomicfile.Named{What: what(o.input != "", "--input", "input.path"), Path: j.input.Path})
+	for _, p := range j.cfg.Plugins {
+		inputs = append(inputs, atomicfile.Named{What: "the path of plugin " + p.Name, Path: j.cfg.Resolve(p.Path)})
+	}
+	return outputs, inputs
 }
 
 // load reads the config and applies the flags over it.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/core/summary"
+	"github.com/clvkit/clvkit/host/internal/atomicfile"
 	"github.com/clvkit/clvkit/host/internal/table"
 )
 
@@ -101,6 +102,7 @@ Examples:
 			outFormat := fs.String("out-format", "", "output format: csv, jsonl or parquet (default: from --out)")
 			precision := fs.Int("precision", 6, "decimals of recency, T and monetary values")
 			quiet := fs.Bool("quiet", false, "no progress bar or report on stderr")
+			lockWait := lockWaitFlag(fs)
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
 					return fmt.Errorf("unexpected arguments %q", args)
@@ -110,6 +112,10 @@ Examples:
 				}
 				o, err := tf.options(in.src.SkipBadRows)
 				if err != nil {
+					return err
+				}
+				if err := guardOutputs(ctx, e, *lockWait, []atomicfile.Named{{What: "--out", Path: *out}},
+					[]atomicfile.Named{{What: "--input", Path: in.src.Path}}); err != nil {
 					return err
 				}
 				s, err := summarizeSource(ctx, e, in, o, newProgress(e, *quiet))

@@ -69,11 +69,12 @@ func main() {
 	files := atomicfile.NewSet()
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		s := <-sigs
-		// Interrupted: stop, remove half-written outputs and leave at once,
-		// even if the command is blocked reading its input.
+		// Interrupted (Ctrl-C, kill, or the terminal closed): stop, remove
+		// half-written outputs and output locks, and leave at once, even if
+		// the command is blocked reading its input.
 		cancel()
 		files.Cleanup()
 		fmt.Fprintf(os.Stderr, "clv: %v: stopped; no output file was written\n", s)

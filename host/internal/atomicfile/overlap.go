@@ -28,7 +28,7 @@ type OverlapError struct {
 
 func (e *OverlapError) Error() string {
 	same := "is the same file as"
-	if e.Output.Path != e.Other.Path {
+	if absClean(e.Output.Path) != absClean(e.Other.Path) {
 		same += " (through a link)"
 	}
 	if e.OtherIsOutput {
@@ -79,10 +79,7 @@ func outputID(path string) (id fileID, ok bool, err error) {
 		return fileID{info: t.info}, true, nil
 	}
 	id.base = filepath.Base(t.path)
-	id.path = filepath.Clean(t.path)
-	if abs, err := filepath.Abs(id.path); err == nil {
-		id.path = abs
-	}
+	id.path = absClean(t.path)
 	if dir, err := os.Stat(filepath.Dir(t.path)); err == nil {
 		id.dir = dir
 	}
@@ -135,4 +132,13 @@ func CheckDistinct(outputs, inputs []Named) error {
 		}
 	}
 	return nil
+}
+
+// absClean returns path absolute and cleaned, to tell a link from another
+// spelling of the same path in messages.
+func absClean(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return filepath.Clean(path)
 }
