@@ -125,8 +125,8 @@ func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
 	inputs = append(inputs,
 		atomicfile.Named{What: "--config", Path: j.cfg.Name},
 		atomicfile.Named{What: what(o.input != "", "--input", "input.path"), Path: j.input.Path})
-	for _, p := range j.cfg.Plugins {
-		inputs = append(inputs, atomicfile.Named{What: "the path of plugin " + p.Name, Path: j.cfg.Resolve(p.Path)})
+	for i, p := range j.cfg.Plugins {
+		inputs = append(inputs, atomicfile.Named{What: fmt.Sprintf("plugins[%d].path (plugin %s)", i, p.Name), Path: j.cfg.Resolve(p.Path)})
 	}
 	return outputs, inputs
 }

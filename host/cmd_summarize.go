@@ -98,7 +98,7 @@ Examples:
 			var tf timeFlags
 			in.register(fs)
 			tf.register(fs)
-			out := fs.String("out", "-", "output file (.csv, .csv.gz, .jsonl, .parquet), - for stdout")
+			out := fs.String("out", "-", "output file (.csv, .csv.gz, .jsonl, .parquet), - for stdout; a device or pipe is written in place, as CSV unless --out-format")
 			outFormat := fs.String("out-format", "", "output format: csv, jsonl or parquet (default: from --out)")
 			precision := fs.Int("precision", 6, "decimals of recency, T and monetary values")
 			quiet := fs.Bool("quiet", false, "no progress bar or report on stderr")

@@ -30,6 +30,11 @@ func (s sink) format() (table.Format, error) {
 		return table.CSV, nil
 	}
 	f, err := table.FormatFromPath(s.Path)
+	if err != nil && atomicfile.WritesInPlace(s.Path) {
+		// A device or pipe (/dev/stdout, a FIFO) has no extension to go
+		// by: CSV, as for "-".
+		return table.CSV, nil
+	}
 	if err != nil {
 		return 0, fmt.Errorf("output: %w (--out-format or output.format)", err)
 	}

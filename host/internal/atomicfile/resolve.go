@@ -94,3 +94,15 @@ func underProc(p string) bool {
 	}
 	return dir == "/proc" || strings.HasPrefix(dir, "/proc/")
 }
+
+// WritesInPlace reports whether Create would write path in place rather
+// than replace it: standard output ("-"), a device, FIFO or terminal, or a
+// file reached through /proc such as /dev/stdout. It is false when path
+// cannot be examined.
+func WritesInPlace(path string) bool {
+	if path == Stdout {
+		return true
+	}
+	t, err := resolve(path)
+	return err == nil && t.inPlace
+}
