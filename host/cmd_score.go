@@ -43,6 +43,11 @@ Numbers have the config's fixed precision; the same inputs and config give
 byte-identical output on any machine. A manifest (JSON) is written beside
 the output with the hashes and fitted parameters that clv verify checks.
 
+The output and manifest are written whole or not at all, keep the mode of
+the files they replace, and are locked against another clv run writing
+them (it waits up to --lock-wait). An output that is one of the run's
+inputs (config, transactions, a plugin) is refused before anything is read.
+
 A short report (model fit, segment counts, top customers, total predicted
 value) goes to stderr unless --quiet.
 
