@@ -82,6 +82,11 @@ func main() {
 	}()
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, files: files, isTerminal: isTerminal(os.Stderr)}
 	code := run(ctx, e, os.Args[1:])
+	if ctx.Err() != nil {
+		// Only the signal handler cancels ctx: it is removing the outputs
+		// and will report and exit; exiting here first would race it.
+		select {}
+	}
 	files.Cleanup()
 	os.Exit(code)
 }
