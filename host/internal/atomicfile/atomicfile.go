@@ -70,8 +70,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -137,9 +139,12 @@ func (s *Set) Cleanup() error {
 		}
 	}
 	// Unlock only once no temporary file is left, so that the next run
-	// never meets a temporary file of a live process.
-	for _, l := range locks {
-		l.release()
+	// never meets a temporary file of a live process; in the reverse of
+	// the order Lock takes them, so a waiting run gets them all at once.
+	paths := slices.Sorted(maps.Keys(locks))
+	slices.Reverse(paths)
+	for _, p := range paths {
+		locks[p].release()
 	}
 	return first
 }
