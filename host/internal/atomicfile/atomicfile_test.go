@@ -342,6 +342,12 @@ func child(target, mode string) int {
 	os.Stdout.WriteString("ready\n")
 	for {
 		if _, err := f.Write(line); err != nil {
+			if mode == "signal" {
+				// Cleanup aborted the file: the handler is still
+				// releasing the lock and will exit; returning now
+				// would race it (clv's main waits the same way).
+				select {}
+			}
 			return 1
 		}
 		time.Sleep(time.Millisecond)
