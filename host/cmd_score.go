@@ -117,9 +117,9 @@ func (o *scoreFlags) register(fs *flag.FlagSet) {
 // files lists the files the job writes and reads, named as the user set
 // them (flag or config key), for guardOutputs.
 func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
-	what := func(flagSet bool, flag, key string) string {
+	what := func(flagSet bool, flagName, key string) string {
 		if flagSet {
-			return flag
+			return flagName
 		}
 		return key
 	}
@@ -245,12 +245,14 @@ func fileSHA256(path string) (string, error) {
 }
 
 // manifestPath is where the manifest goes: output.manifest, or the output
-// path + ".manifest.json"; "" when the output is stdout and none is set.
+// path + ".manifest.json"; "" when the output is stdout, or another device
+// or pipe written in place (/dev/stdout, a FIFO: there is no file to
+// verify), and none is set.
 func (j *job) manifestPath() string {
 	if m := j.cfg.Output.Manifest; m != "" {
 		return j.cfg.Resolve(m)
 	}
-	if j.output.Path == "-" {
+	if atomicfile.WritesInPlace(j.output.Path) {
 		return ""
 	}
 	return j.output.Path + ".manifest.json"

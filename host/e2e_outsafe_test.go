@@ -280,6 +280,15 @@ func TestSpecialOutputs(t *testing.T) {
 		if mode(t, link)&fs.ModeSymlink == 0 {
 			t.Errorf("the link became %v", mode(t, link))
 		}
+		// clv score too, and with no manifest: as for "-", there is no
+		// file for one to describe.
+		r = clv(t, "score", "--config", filepath.Join(dir, "clv.toml"), "--out", link, "--quiet").mustOK(t, "score --out stdout-link")
+		if !strings.HasPrefix(r.stdout, "customer_id,") {
+			t.Errorf("score stdout = %.40q", r.stdout)
+		}
+		if _, err := os.Lstat(link + ".manifest.json"); err == nil {
+			t.Errorf("score wrote a manifest beside the link to standard output")
+		}
 	})
 
 	for _, e := range entriesOf(t, dir) {
@@ -309,6 +318,10 @@ func TestSpecialOutputs(t *testing.T) {
 		}
 		if mode(t, "/dev/stdout")&fs.ModeSymlink == 0 {
 			t.Errorf("/dev/stdout is now %v", mode(t, "/dev/stdout"))
+		}
+		if _, err := os.Lstat("/dev/stdout.manifest.json"); err == nil {
+			os.Remove("/dev/stdout.manifest.json")
+			t.Errorf("score --out /dev/stdout wrote /dev/stdout.manifest.json")
 		}
 	})
 }
