@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/clvkit/clvkit/host/internal/atomicfile"
 	"github.com/clvkit/clvkit/host/internal/config"
 	"github.com/clvkit/clvkit/internal/quote"
 )
@@ -31,7 +32,8 @@ Examples:
 		flags: func(fset *flag.FlagSet) func(context.Context, *env, []string) error {
 			out := fset.String("out", "clv.toml", "file to write, or - for stdout")
 			force := fset.Bool("force", false, "overwrite an existing file")
-			return func(_ context.Context, e *env, args []string) error {
+			lockWait := lockWaitFlag(fset)
+			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
 					return fmt.Errorf("takes no arguments, got %s (use --out FILE)", quote.List(args))
 				}
@@ -42,6 +44,9 @@ Examples:
 				if _, err := os.Stat(*out); err == nil && !*force {
 					return fmt.Errorf("%s already exists; use --force to overwrite it", *out)
 				} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return err
+				}
+				if err := guardOutputs(ctx, e, *lockWait, []atomicfile.Named{{What: "--out", Path: *out}}, nil); err != nil {
 					return err
 				}
 				if err := writeAtomic(e, *out, func(w io.Writer) error { _, err := io.WriteString(w, config.Starter); return err }); err != nil {

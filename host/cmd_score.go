@@ -15,9 +15,11 @@ import (
 	"slices"
 	"sort"
 	"text/tabwriter"
+	"time"
 
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
+	"github.com/clvkit/clvkit/host/internal/atomicfile"
 	"github.com/clvkit/clvkit/host/internal/config"
 	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
@@ -48,6 +50,11 @@ writes whole numbers). Numbers have a fixed precision; the same inputs and
 config give byte-identical output on any machine. A manifest (JSON) is written beside
 the output with the hashes and fitted parameters that clv verify checks.
 
+The output and manifest are written whole or not at all, keep the mode of
+the files they replace, and are locked against another clv run writing
+them (it waits up to --lock-wait). An output that is one of the run's
+inputs (config, transactions, a plugin) is refused before anything is read.
+
 A short report (model fit, segment counts, top customers, total predicted
 value) goes to stderr unless --quiet.
 
@@ -70,6 +77,10 @@ Examples:
 				}
 				j, err := prepare(cfg)
 				if err != nil {
+					return err
+				}
+				outputs, inputs := o.files(j)
+				if err := guardOutputs(ctx, e, o.lockWait, outputs, inputs); err != nil {
 					return err
 				}
 				closePlugins, err := j.loadPlugins(ctx, e)
@@ -101,6 +112,7 @@ type scoreFlags struct {
 	guard                                      string
 	precision                                  int
 	quiet                                      bool
+	lockWait                                   time.Duration
 }
 
 func (o *scoreFlags) register(fs *flag.FlagSet) {
@@ -113,6 +125,29 @@ func (o *scoreFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&o.precision, "precision", 0, "override output.precision (decimals, 0..17)")
 	fs.StringVar(&o.guard, "csv-formula-guard", "", "override output.csv_formula_guard: labels, all_text or off")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar or report on stderr")
+	fs.DurationVar(&o.lockWait, "lock-wait", defaultLockWait, lockWaitUsage)
+}
+
+// files lists the files the job writes and reads, named as the user set
+// them (flag or config key), for guardOutputs.
+func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
+	what := func(flagSet bool, flagName, key string) string {
+		if flagSet {
+			return flagName
+		}
+		return key
+	}
+	outputs = append(outputs, atomicfile.Named{What: what(o.out != "", "--out", "output.path"), Path: j.output.Path})
+	if m := j.manifestPath(); m != "" {
+		outputs = append(outputs, atomicfile.Named{What: what(j.cfg.Output.Manifest != "", "output.manifest", "the manifest"), Path: m})
+	}
+	inputs = append(inputs,
+		atomicfile.Named{What: "--config", Path: j.cfg.Name},
+		atomicfile.Named{What: what(o.input != "", "--input", "input.path"), Path: j.input.Path})
+	for i, p := range j.cfg.Plugins {
+		inputs = append(inputs, atomicfile.Named{What: fmt.Sprintf("plugins[%d].path (plugin %s)", i, p.Name), Path: j.cfg.Resolve(p.Path)})
+	}
+	return outputs, inputs
 }
 
 // load reads the config and applies the flags given over it. A flag is
@@ -247,12 +282,14 @@ func fileSHA256(path string) (string, error) {
 }
 
 // manifestPath is where the manifest goes: output.manifest, or the output
-// path + ".manifest.json"; "" when the output is stdout and none is set.
+// path + ".manifest.json"; "" when the output is stdout, or another device
+// or pipe written in place (/dev/stdout, a FIFO: there is no file to
+// verify), and none is set.
 func (j *job) manifestPath() string {
 	if m := j.cfg.Output.Manifest; m != "" {
 		return j.cfg.Resolve(m)
 	}
-	if j.output.Path == "-" {
+	if atomicfile.WritesInPlace(j.output.Path) {
 		return ""
 	}
 	return j.output.Path + ".manifest.json"

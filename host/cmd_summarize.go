@@ -12,6 +12,7 @@ import (
 
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
+	"github.com/clvkit/clvkit/host/internal/atomicfile"
 	"github.com/clvkit/clvkit/host/internal/table"
 	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
@@ -108,12 +109,13 @@ Examples:
 			var tf timeFlags
 			in.register(fs)
 			tf.register(fs)
-			out := fs.String("out", "-", "output file (.csv, .csv.gz, .jsonl, .parquet), - for stdout")
+			out := fs.String("out", "-", "output file (.csv, .csv.gz, .jsonl, .parquet), - for stdout; a device or pipe is written in place, as CSV unless --out-format")
 			outFormat := fs.String("out-format", "", "output format: csv, jsonl or parquet (default: from --out)")
 			returns := fs.String("returns", "net", "what a return (a negative amount) does: net (refund the latest purchase periods before it), drop (ignore it) or purchase (an ordinary row, as lifetimes)")
 			precision := fs.Int("precision", 6, "decimals of recency, T and monetary values")
 			guard := fs.String("csv-formula-guard", textenc.GuardLabels.String(), "CSV cells starting with = + - @ tab or CR get a leading ': labels (none here), all_text (customer ids too) or off")
 			quiet := fs.Bool("quiet", false, "no progress bar or report on stderr")
+			lockWait := lockWaitFlag(fs)
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
 					return fmt.Errorf("unexpected arguments %s", quote.List(args))
@@ -148,6 +150,10 @@ Examples:
 				}
 				if key, err := checkFormats(in.src.DateFormat, in.src.AmountFormat); err != nil {
 					return fmt.Errorf("--%s: %w", strings.ReplaceAll(key, "_", "-"), err)
+				}
+				if err := guardOutputs(ctx, e, *lockWait, []atomicfile.Named{{What: "--out", Path: *out}},
+					[]atomicfile.Named{{What: "--input", Path: in.src.Path}}); err != nil {
+					return err
 				}
 				s, formats, err := summarizeSource(ctx, e, in, o, newProgress(e, *quiet))
 				if err != nil {

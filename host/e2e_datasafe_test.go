@@ -20,7 +20,7 @@ import (
 
 // summarizeArgs are the summarize flags for a log with customer_id, date
 // and amount columns.
-func summarizeArgs(in, out string) []string {
+func summarizeFileArgs(in, out string) []string {
 	return []string{"summarize", "--input", in, "--out", out, "--amount", "amount",
 		"--unit", "week", "--observation-end", "1997-09-30", "--quiet"}
 }
@@ -57,7 +57,7 @@ func TestOverflowNamesCustomer(t *testing.T) {
 		"big,1997-01-01,1\nbig,1997-02-01,1.7e308\nbig,1997-03-01,1.7e308\n")
 	for _, name := range []string{"summary.csv", "summary.jsonl", "summary.parquet"} {
 		out := filepath.Join(tmp, name)
-		r := clv(t, summarizeArgs(in, out)...)
+		r := clv(t, summarizeFileArgs(in, out)...)
 		failsWith(t, r, out, in+`: customer "big": the sum of its amounts overflows`)
 	}
 
@@ -110,7 +110,7 @@ func TestInvalidUTF8IDs(t *testing.T) {
 	for _, tt := range tests {
 		for _, outName := range []string{"s.csv", "s.jsonl", "s.parquet"} {
 			out := filepath.Join(tmp, outName)
-			r := clv(t, summarizeArgs(tt.in, out)...)
+			r := clv(t, summarizeFileArgs(tt.in, out)...)
 			failsWith(t, r, out, tt.want...)
 		}
 	}
@@ -158,7 +158,7 @@ func TestHugeFieldNotEchoed(t *testing.T) {
 			writeFile(t, in, tt.text)
 			defer os.Remove(in)
 			out := filepath.Join(tmp, "summary.csv")
-			r := invocation{args: summarizeArgs(in, out), wrap: timeWrap}.exec(t)
+			r := invocation{args: summarizeFileArgs(in, out), wrap: timeWrap}.exec(t)
 			rssKB := r.timedRSS(t)
 			failsWith(t, r, out, tt.want, "…(104857600 bytes)")
 			if len(r.stderr) > 2000 {
@@ -182,7 +182,7 @@ func TestTinyParquetFile(t *testing.T) {
 	// Under a 1 GiB address-space limit, as on a small machine without
 	// overcommit, the old 4 GiB allocation was fatal.
 	limited := []string{"sh", "-c", `ulimit -v 1048576 && exec "$0" "$@"`}
-	r := invocation{args: summarizeArgs(in, out), wrap: limited}.exec(t)
+	r := invocation{args: summarizeFileArgs(in, out), wrap: limited}.exec(t)
 	failsWith(t, r, out, in+": invalid Parquet file: 10 bytes, too short for a Parquet file")
 	if n := strings.Count(r.stderr, "\n"); n != 1 {
 		t.Errorf("stderr has %d lines, want 1:\n%s", n, r.stderr)

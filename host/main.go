@@ -73,11 +73,12 @@ func main() {
 	files := atomicfile.NewSet()
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	go func() {
 		s := <-sigs
-		// Interrupted: stop, remove half-written outputs and leave at once,
-		// even if the command is blocked reading its input.
+		// Interrupted (Ctrl-C, kill, or the terminal closed): stop, remove
+		// half-written outputs and output locks, and leave at once, even if
+		// the command is blocked reading its input.
 		cancel()
 		files.Cleanup()
 		fmt.Fprintf(os.Stderr, "clv: %v: stopped; no output file was written\n", s)
@@ -85,6 +86,11 @@ func main() {
 	}()
 	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, files: files, isTerminal: isTerminal(os.Stderr)}
 	code := run(ctx, e, os.Args[1:])
+	if ctx.Err() != nil {
+		// Only the signal handler cancels ctx: it is removing the outputs
+		// and will report and exit; exiting here first would race it.
+		select {}
+	}
 	files.Cleanup()
 	os.Exit(code)
 }

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/host/internal/atomicfile"
 	"github.com/clvkit/clvkit/host/internal/table"
 	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
@@ -29,6 +34,11 @@ func (s sink) format() (table.Format, error) {
 		return table.CSV, nil
 	}
 	f, err := table.FormatFromPath(s.Path)
+	if err != nil && atomicfile.WritesInPlace(s.Path) {
+		// A device or pipe (/dev/stdout, a FIFO) has no extension to go
+		// by: CSV, as for "-".
+		return table.CSV, nil
+	}
 	if err != nil {
 		return 0, fmt.Errorf("output: %w (--out-format or output.format)", err)
 	}
@@ -88,4 +98,40 @@ func (s sink) writeOptions() table.WriteOptions {
 func sha256Hex(b []byte) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
+}
+
+// defaultLockWait is how long a run waits by default for another clv run
+// writing the same output to finish.
+const defaultLockWait = 30 * time.Second
+
+// lockWaitFlag registers --lock-wait, shared by the commands that write
+// files.
+func lockWaitFlag(fs *flag.FlagSet) *time.Duration {
+	return fs.Duration("lock-wait", defaultLockWait, lockWaitUsage)
+}
+
+// lockWaitUsage is the --help text of --lock-wait.
+const lockWaitUsage = "if another clv run is writing the same output, wait this long for it (e.g. 0s, 30s, 10m) before giving up with exit 1"
+
+// guardOutputs runs before any data is read: it refuses an output that is
+// one of the run's inputs or another of its outputs (through symbolic or
+// hard links), then locks the outputs against other clv runs, waiting up to
+// wait for one that holds them and saying so on stderr.
+func guardOutputs(ctx context.Context, e *env, wait time.Duration, outputs, inputs []atomicfile.Named) error {
+	if err := atomicfile.CheckDistinct(outputs, inputs); err != nil {
+		return err
+	}
+	paths := make([]string, len(outputs))
+	for i, o := range outputs {
+		paths[i] = o.Path
+	}
+	opt := atomicfile.LockOptions{Wait: wait, OnWait: func(out string, h atomicfile.Holder) {
+		fmt.Fprintf(e.stderr, "clv: %s is being written by another run, %s; waiting up to %s (--lock-wait)\n", out, h, wait)
+	}}
+	err := e.files.Lock(ctx, opt, paths...)
+	var le *atomicfile.LockedError
+	if errors.As(err, &le) {
+		return fmt.Errorf("%w; try again when it has finished, or wait longer with --lock-wait", err)
+	}
+	return err
 }

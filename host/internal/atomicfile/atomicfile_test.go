@@ -35,8 +35,10 @@ func TestFile(t *testing.T) {
 		want     string // target content afterwards; "" means no target
 		wantPerm fs.FileMode
 	}{
-		{name: "commit new", finish: (*File).Commit, want: "new data", wantPerm: 0o644},
-		{name: "commit replaces", old: "old", finish: (*File).Commit, want: "new data", wantPerm: 0o644},
+		// A new file's mode depends on the umask: see TestModes.
+		{name: "commit new", finish: (*File).Commit, want: "new data"},
+		// The replaced file was 0600 (below): its mode is kept.
+		{name: "commit replaces", old: "old", finish: (*File).Commit, want: "new data", wantPerm: 0o600},
 		{name: "abort new", finish: (*File).Abort},
 		{name: "abort keeps old", old: "old", finish: (*File).Abort, want: "old"},
 		{name: "close without commit", old: "old", finish: (*File).Close, want: "old"},
@@ -160,7 +162,8 @@ func TestFailureMidWriteLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	target := filepath.Join(dir, "scores.csv")
 	errBoom := errors.New("model failed on customer 17")
-	err := writeAll(NewSet(), target, func(f *File) error {
+	set := NewSet()
+	err := writeAll(set, target, func(f *File) error {
 		if _, err := f.Write([]byte("id,clv\n1,2.5\n")); err != nil {
 			return err
 		}
@@ -169,6 +172,7 @@ func TestFailureMidWriteLeavesNothing(t *testing.T) {
 	if !errors.Is(err, errBoom) {
 		t.Fatalf("err = %v, want %v", err, errBoom)
 	}
+	set.Cleanup() // as the host does when it exits: releases the output lock
 	if names := entries(t, dir); len(names) != 0 {
 		t.Errorf("directory not empty after failed write: %v", names)
 	}
@@ -249,8 +253,9 @@ func TestGroup(t *testing.T) {
 	if err := g.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if names := entries(t, dir); len(names) != 0 {
-		t.Errorf("left after aborted group: %v", names)
+	// The set still holds the outputs' locks; nothing else is left.
+	if got := strings.Join(entries(t, dir), " "); got != ".manifest.json.clv-lock .scores.csv.clv-lock" {
+		t.Errorf("left after aborted group: %v", got)
 	}
 
 	// A committed group publishes every file.
@@ -266,6 +271,7 @@ func TestGroup(t *testing.T) {
 	if err := g.Commit(); err != nil {
 		t.Fatal(err)
 	}
+	set.Cleanup()
 	for _, n := range []string{"scores.csv", "manifest.json"} {
 		got, err := os.ReadFile(filepath.Join(dir, n))
 		if err != nil || string(got) != n {
@@ -279,7 +285,9 @@ func TestGroup(t *testing.T) {
 
 func TestGroupSyncFailurePublishesNothing(t *testing.T) {
 	dir := t.TempDir()
-	g := NewSet().NewGroup()
+	set := NewSet()
+	defer set.Cleanup()
+	g := set.NewGroup()
 	a, _ := g.Create(filepath.Join(dir, "a"), 0)
 	b, _ := g.Create(filepath.Join(dir, "b"), 0)
 	a.Write([]byte("a"))
@@ -287,6 +295,7 @@ func TestGroupSyncFailurePublishesNothing(t *testing.T) {
 	if err := g.Commit(); !errors.Is(err, ErrDone) {
 		t.Fatalf("Commit = %v, want ErrDone", err)
 	}
+	set.Cleanup()
 	if names := entries(t, dir); len(names) != 0 {
 		t.Errorf("left after failed group commit: %v", names)
 	}
@@ -305,9 +314,14 @@ func TestMain(m *testing.M) {
 }
 
 // child writes target forever, printing "ready" once it has written data.
-// In mode "signal" it cleans up on SIGINT/SIGTERM as the host does.
+// In mode "signal" it cleans up on SIGINT/SIGTERM/SIGHUP as the host does;
+// in mode "umask:NNN" it sets the umask (octal), writes and commits target
+// once and exits.
 func child(target, mode string) int {
 	set := NewSet()
+	if mask, ok := strings.CutPrefix(mode, "umask:"); ok {
+		return umaskChild(set, target, mask)
+	}
 	if mode == "signal" {
 		sigs := make(chan os.Signal, 1)
 		signalNotify(sigs)
@@ -328,6 +342,12 @@ func child(target, mode string) int {
 	os.Stdout.WriteString("ready\n")
 	for {
 		if _, err := f.Write(line); err != nil {
+			if mode == "signal" {
+				// Cleanup aborted the file: the handler is still
+				// releasing the lock and will exit; returning now
+				// would race it (clv's main waits the same way).
+				select {}
+			}
 			return 1
 		}
 		time.Sleep(time.Millisecond)
@@ -370,17 +390,17 @@ func runChild(t *testing.T, mode string, sig syscall.Signal) (dir string) {
 
 func TestKilledMidWrite(t *testing.T) {
 	dir := runChild(t, "plain", syscall.SIGKILL)
-	// SIGKILL cannot be handled: the temporary file may stay, and must be
-	// recognisable as debris.
+	// SIGKILL cannot be handled: the temporary file and the lock file may
+	// stay, and must be recognisable as debris.
 	for _, n := range entries(t, dir) {
-		if !strings.HasPrefix(n, TempPrefix+"scores.csv-") {
+		if !strings.HasPrefix(n, TempPrefix+"scores.csv-") && n != ".scores.csv"+LockSuffix {
 			t.Errorf("unexpected file %s after SIGKILL", n)
 		}
 	}
 }
 
 func TestInterruptedMidWrite(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
 			dir := runChild(t, "signal", sig)
 			if names := entries(t, dir); len(names) != 0 {

@@ -15,7 +15,7 @@ import (
 func Example() {
 	set := atomicfile.NewSet()
 	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 	go func() {
 		if _, ok := <-sigs; ok {
