@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -28,10 +27,17 @@ run.
 Example:
   clv validate --config clv.toml`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-			cfgPath := fs.String("config", "", "the clv.toml to check (required)")
+			cfgPath := fs.String("config", "", "the clv.toml to check (default: ./clv.toml, when it exists)")
 			return func(ctx context.Context, e *env, args []string) error {
-				if *cfgPath == "" || len(args) > 0 {
-					return errors.New("give --config FILE (see clv validate --help)")
+				if len(args) > 0 {
+					return fmt.Errorf("unexpected arguments %q: give --config FILE (see clv validate --help)", args)
+				}
+				if *cfgPath == "" {
+					path, err := defaultConfig()
+					if err != nil {
+						return err
+					}
+					*cfgPath = path
 				}
 				cfg, err := loadConfig(e, *cfgPath, nil)
 				if err != nil {
