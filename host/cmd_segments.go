@@ -66,7 +66,11 @@ Examples:
 					}
 				}
 				if problems > 0 {
-					return fmt.Errorf("%s: %d problems (rules that never match, or customers no rule covers)", what, problems)
+					noun := "problems"
+					if problems == 1 {
+						noun = "problem"
+					}
+					return fmt.Errorf("%s: %d %s (rules that never match, or customers no rule covers)", what, problems, noun)
 				}
 				fmt.Fprintf(e.stderr, "%s: %d rules, every rule can match and every RFM code is covered\n", what, len(m.Rules()))
 				return nil
