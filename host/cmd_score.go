@@ -78,6 +78,11 @@ Examples:
 				if err != nil {
 					return err
 				}
+				// The header before the data, as clv validate checks it: a
+				// missing column is named with its config line.
+				if err := j.checkInput(e); err != nil {
+					return err
+				}
 				run, err := j.run(ctx, e, newProgress(e, o.quiet))
 				if err != nil {
 					return err

@@ -59,12 +59,12 @@ Examples:
 				if err != nil {
 					return err
 				}
-				if err := j.checkInput(e); err != nil {
-					return err
-				}
 				closePlugins, err := j.loadPlugins(ctx, e)
 				defer closePlugins()
 				if err != nil {
+					return err
+				}
+				if err := j.checkInput(e); err != nil {
 					return err
 				}
 				if p := j.output.Path; p != "-" {
