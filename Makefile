@@ -5,7 +5,7 @@ PKGS    := ./...
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: help build test bench lint demo demo-plugins plugins wasm web clean
+.PHONY: help build test deps bench lint demo demo-plugins plugins wasm web clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -22,8 +22,25 @@ web: web/node_modules/.package-lock.json ## build the calculator page into web/d
 web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 
-test: ## run every test (unit, examples, golden, end-to-end)
+test: deps ## install what the tests need (see deps), then run every test (unit, examples, golden, end-to-end)
 	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+# deps installs, when missing, what the tests need beyond Go: Chromium for
+# the browser tests and qemu-user for the arm64 determinism test (apt-get,
+# with sudo unless root; Node.js and npm too if absent), and the page's npm
+# packages from the lockfile. With everything present it does nothing.
+deps: ## install the test dependencies that are missing: chromium, qemu-user (apt-get), web/node_modules (npm ci)
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v qemu-aarch64 >/dev/null || command -v qemu-aarch64-static >/dev/null || missing="$$missing qemu-user"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "make deps: installing$$missing"; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
+	fi
+	@$(MAKE) -s --no-print-directory web/node_modules/.package-lock.json
 
 bench: ## run the benchmarks (figures are ratios against baselines in the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 30m $(PKGS)

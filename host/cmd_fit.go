@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/clvkit/clvkit/core/model"
@@ -37,6 +39,12 @@ type fitReport struct {
 	MeanLifetime    *float64        `json:"expected_lifetime,omitempty"`
 	MeanLifetimeMsg string          `json:"expected_lifetime_note,omitempty"`
 	names           []string
+	// rows says what a row of the fit is, for the header line: "" when
+	// every row is one customer.
+	rows string
+	// holdout is set when the summary has holdout columns (clv summarize
+	// --calibration-end): its frequencies are of the calibration period.
+	holdout bool
 }
 
 type histogramBin struct {
@@ -68,8 +76,10 @@ unit) and diagnostics. Models:
   sbg         shifted-beta-geometric retention (Fader & Hardie 2007): alpha, beta
 
 The input is one row per customer (or per pattern, with --weights), such as
-the output of clv summarize: CSV, JSON Lines or Parquet. For sbg, one row per
-period with the number of customers still active at its start (--alive).
+the output of clv summarize: CSV, JSON Lines or Parquet. A transaction log
+(one row per order) is summarized first with clv summarize. For sbg, one
+row per period with the number of customers still active at its start
+(--alive).
 
 Examples:
   clv summarize --input orders.csv --amount amount --unit week \
@@ -128,7 +138,8 @@ type fitColumns struct {
 }
 
 // readColumns reads the named numeric columns of a table; optional names
-// may be missing (their slice is nil).
+// may be missing (their slice is nil). A transaction log given where a
+// summary is wanted is an error that says to run clv summarize first.
 func readColumns(e *env, src source, required, optional []string) (map[string][]float64, error) {
 	f, err := src.format()
 	if err != nil {
@@ -145,6 +156,11 @@ func readColumns(e *env, src source, required, optional []string) (map[string][]
 	}
 	idx, err := tr.Require(required...)
 	if err != nil {
+		if date, ok := transactionLog(tr.Columns(), required); ok {
+			return nil, fmt.Errorf("%s looks like a transaction log (a %q column, no %s): clv fit reads one row per customer; "+
+				"run clv summarize first, e.g.\n  clv summarize --input %s --date %s --unit week --observation-end YYYY-MM-DD --out summary.csv\n"+
+				"then clv fit --input summary.csv", src.displayName(), date, strings.Join(required, ", "), src.displayName(), date)
+		}
 		return nil, err
 	}
 	names := append([]string(nil), required...)
@@ -180,6 +196,24 @@ func readColumns(e *env, src source, required, optional []string) (map[string][]
 	return out, nil
 }
 
+// transactionLog reports whether a table with these columns is a
+// transaction log rather than a summary: it has a date column and none of
+// the summary columns the fit wants; date is that column's name.
+func transactionLog(columns, want []string) (date string, ok bool) {
+	for _, w := range want {
+		if slices.Contains(columns, w) {
+			return "", false
+		}
+	}
+	for _, c := range columns {
+		l := strings.ToLower(c)
+		if strings.Contains(l, "date") || strings.Contains(l, "time") || l == "day" || strings.HasSuffix(l, "_at") {
+			return c, true
+		}
+	}
+	return "", false
+}
+
 func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOptions) (*fitReport, error) {
 	weightCol := c.weights
 	optional := []string{"weights"}
@@ -208,13 +242,19 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 	case "gammagamma":
 		required = []string{c.freq, c.mon}
 	case "sbg":
+	default:
+		return nil, fmt.Errorf("--model %s: want bgnbd, paretonbd, mbgnbd, bgbb, gammagamma or sbg", quote.Value(name))
+	}
+	switch name {
+	case "sbg":
 		d, err := readColumns(e, src, []string{c.alive}, nil)
 		if err != nil {
 			return nil, err
 		}
 		return fitSBG(d[c.alive], c.calPeriods, opt)
-	default:
-		return nil, fmt.Errorf("--model %s: want bgnbd, paretonbd, mbgnbd, bgbb, gammagamma or sbg", quote.Value(name))
+	}
+	if name != "gammagamma" {
+		optional = append(optional, "duration_holdout")
 	}
 	if weightCol != "" {
 		required = append(required, weightCol)
@@ -225,7 +265,7 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 	}
 	n := len(d[required[0]])
 	w := weightsOf(d, n)
-	rep := &fitReport{Model: name}
+	rep := &fitReport{Model: name, holdout: d["duration_holdout"] != nil}
 	switch name {
 	case "bgnbd", "paretonbd", "mbgnbd":
 		rows := make([]model.RFT, n)
@@ -250,6 +290,7 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 			return nil, err
 		}
 		rep.setFit(fit, opt)
+		rep.rows = "distinct (frequency, recency, T) patterns"
 		hist, err := model.FrequencyHistogram(m, rows, 7)
 		if err != nil {
 			return nil, err
@@ -271,6 +312,7 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 			return nil, err
 		}
 		rep.setFit(fit, opt)
+		rep.rows = "rows, one per (frequency, recency, periods) pattern"
 	case "gammagamma":
 		rows := make([]model.SpendRow, n)
 		for i := range rows {
@@ -281,6 +323,7 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 			return nil, err
 		}
 		rep.setFit(fit.Fit, opt)
+		rep.rows = "rows with repeat purchases"
 		rep.Excluded, rep.Correlation, rep.Warning = &fit.Excluded, &fit.Correlation, fit.Warning
 	}
 	return rep, nil
@@ -310,6 +353,7 @@ func fitSBG(alive []float64, calPeriods int, opt model.FitOptions) (*fitReport, 
 	}
 	rep := &fitReport{Model: "sbg"}
 	rep.setFit(fit, opt)
+	rep.rows = "periods"
 	for t := 0; t < len(alive)+5; t++ {
 		p := survivalPoint{Period: t, Fitted: alive[0] * m.Survival(t)}
 		if t < len(alive) {
@@ -346,9 +390,26 @@ func (r *fitReport) setFit(f model.Fit, opt model.FitOptions) {
 	}
 }
 
+// sizeLine says how many customers the fit saw, and in how many rows
+// only when a row is not one customer, saying what a row is then.
+func (r *fitReport) sizeLine() string {
+	switch {
+	case r.Model == "sbg":
+		return fmt.Sprintf("a cohort of %g customers followed over %d %s", r.Customers, r.Rows, r.rows)
+	case r.Model == "gammagamma" && r.Excluded != nil:
+		return fmt.Sprintf("%g customers with repeat purchases (of %g)", r.Customers, r.Customers+*r.Excluded)
+	case float64(r.Rows) == r.Customers || r.rows == "":
+		return fmt.Sprintf("%g customers", r.Customers)
+	}
+	if r.Model == "bgbb" {
+		return fmt.Sprintf("%g customers in %d %s", r.Customers, r.Rows, r.rows)
+	}
+	return fmt.Sprintf("%g customers (%d %s)", r.Customers, r.Rows, r.rows)
+}
+
 func printFit(w io.Writer, r *fitReport) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "model %s: %g customers in %d rows, converged: %v\n\n", r.Model, r.Customers, r.Rows, r.Converged)
+	fmt.Fprintf(w, "model %s: %s, converged: %v\n\n", r.Model, r.sizeLine(), r.Converged)
 	fmt.Fprintln(tw, "parameter\testimate\tstd. error\t")
 	for _, n := range r.names {
 		se := "n/a"
@@ -371,7 +432,11 @@ func printFit(w io.Writer, r *fitReport) {
 		fmt.Fprintf(w, "warning: %s\n", r.Warning)
 	}
 	if len(r.Histogram) > 0 {
-		fmt.Fprintln(w, "\nrepeat purchases in the calibration period, customers actual vs expected:")
+		period := ""
+		if r.holdout {
+			period = " in the calibration period"
+		}
+		fmt.Fprintf(w, "\nrepeat purchases%s, customers actual vs expected:\n", period)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "purchases\tactual\texpected\t")
 		for _, b := range r.Histogram {

@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/clvkit/clvkit/core/formula"
 	"github.com/clvkit/clvkit/internal/quote"
+	"github.com/clvkit/clvkit/internal/suggest"
 )
 
 func formulasCommand() command {
@@ -62,8 +64,42 @@ Examples:
 	}
 }
 
+// unknownFormula says that name is no formula, suggesting the nearest
+// formula name when there is one (margin-clv: margin_clv).
 func unknownFormula(reg *formula.Registry, name string) error {
-	return fmt.Errorf("no formula %s; the formulas are: %s", quote.Value(name), strings.Join(reg.IDs(), ", "))
+	if s, _, ok := suggest.Closest(name, reg.IDs()); ok {
+		return fmt.Errorf("unknown formula %s, did you mean %s? (clv formulas lists them)", quote.Value(name), s)
+	}
+	return fmt.Errorf("unknown formula %s; the formulas are: %s", quote.Value(name), strings.Join(reg.IDs(), ", "))
+}
+
+// nearestInput returns the input name k was meant to be: one a letter or
+// two away, or the only one that starts with k (margin: margin_per_period).
+func nearestInput(k string, names []string) (string, bool) {
+	if s, _, ok := suggest.Closest(k, names); ok {
+		return s, true
+	}
+	var found []string
+	for _, n := range names {
+		if strings.HasPrefix(n, k) {
+			found = append(found, n)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], true
+	}
+	return "", false
+}
+
+// sortedKeys returns the keys of m in order, for messages that do not
+// depend on map order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func printFormula(w io.Writer, f formula.Formula, detail bool) {
@@ -135,9 +171,14 @@ the result with the formula written out. Inputs you leave out take their
 example defaults, which the output says. NAME may also be an expression
 over the given keys, such as "aov * frequency * 3".
 
+Shares (margin, retention, churn) are fractions: 0.8 means 80 %. A value
+with a % sign is a percent: retention=80% is 0.8. A bare retention=80 is an
+error, not 8000 %.
+
 Examples:
   clv eval margin_clv aov=100 frequency=3 lifespan=5 gross_margin=0.3
-  clv eval retention_a margin=100 retention=0.8 discount=0.1
+  clv eval margin_clv aov=100 frequency=3 lifespan=5 gross_margin=30%
+  clv eval retention_a margin_per_period=100 retention=0.8 discount=0.1
   clv eval subscription_ltv arpa=50 gross_margin=0.8 churn=0.03 --json
   clv eval "aov * frequency * lifespan - cac" aov=100 frequency=3 lifespan=5 cac=50`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
@@ -147,24 +188,33 @@ Examples:
 					return errors.New("give a formula name (see clv formulas) and key=value inputs")
 				}
 				values := map[string]float64{}
+				percent := map[string]bool{}
 				for _, kv := range args[1:] {
 					k, v, ok := strings.Cut(kv, "=")
 					if !ok || k == "" {
 						return fmt.Errorf("input %s: write it as key=value", quote.Value(kv))
 					}
-					f, err := strconv.ParseFloat(v, 64)
+					num, pct := strings.CutSuffix(strings.TrimSpace(v), "%")
+					f, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
 					if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 						return fmt.Errorf("input %s=%s: not a finite number", quote.Prefix(k), quote.Value(v))
 					}
+					if pct {
+						f /= 100
+						percent[k] = true
+					}
 					values[k] = f
 				}
-				return evalFormula(e, args[0], values, *asJSON)
+				return evalFormula(e, args[0], values, percent, *asJSON)
 			}
 		},
 	}
 }
 
-func evalFormula(e *env, name string, values map[string]float64, asJSON bool) error {
+// evalFormula evaluates a built-in formula or an expression; percent marks
+// the values given with a % sign (already divided by 100), which only a
+// share (a fraction such as a margin) may have.
+func evalFormula(e *env, name string, values map[string]float64, percent map[string]bool, asJSON bool) error {
 	reg := formula.Builtin()
 	f, ok := reg.Lookup(name)
 	var text string
@@ -172,9 +222,17 @@ func evalFormula(e *env, name string, values map[string]float64, asJSON bool) er
 	used := map[string]float64{}
 	var defaulted []string
 	if ok {
-		for k := range values {
-			if _, known := f.Input(k); !known {
-				return fmt.Errorf("%s has no input %s; its inputs are %s", f.ID, quote.Value(k), strings.Join(f.InputNames(), ", "))
+		for _, k := range sortedKeys(values) {
+			in, known := f.Input(k)
+			if !known {
+				hint := ""
+				if s, ok := nearestInput(k, f.InputNames()); ok {
+					hint = fmt.Sprintf(" (did you mean %s?)", s)
+				}
+				return fmt.Errorf("%s has no input %s%s; its inputs are %s", f.ID, quote.Value(k), hint, strings.Join(f.InputNames(), ", "))
+			}
+			if percent[k] && !in.IsShare() {
+				return fmt.Errorf("input %s: %s is in %s, not a share: give it without %%", k, in.Label, in.Unit)
 			}
 		}
 		for _, in := range f.Inputs {
@@ -210,6 +268,12 @@ func evalFormula(e *env, name string, values map[string]float64, asJSON bool) er
 		for i, n := range names {
 			v, given := values[n]
 			if !given {
+				// A formula name mistyped (margin-clv, margn_clv) reads as
+				// an expression over unknown names: say what it was meant
+				// to be rather than ask for the names' values.
+				if _, _, near := suggest.Closest(name, reg.IDs()); near || len(names) == 1 && name == n {
+					return unknownFormula(reg, name)
+				}
 				return fmt.Errorf("expression uses %s: give it as %s=VALUE", quote.Value(n), quote.Prefix(n))
 			}
 			x[i], used[n] = v, v

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -29,7 +30,9 @@ func scoreCommand() command {
 	return command{
 		name:    "score",
 		summary: "score every customer: P(alive), expected purchases, CLV, RFM, segment, tier (the main job)",
-		usage: `Usage: clv score --config FILE [flags]
+		usage: `Usage: clv score [--config FILE] [flags]
+
+Without --config, clv score runs ./clv.toml (what clv init writes).
 
 Reads the transactions (or a per-customer summary) named in the config, fits
 the purchase and spend models, and writes one row per customer, sorted by
@@ -59,6 +62,7 @@ A short report (model fit, segment counts, top customers, total predicted
 value) goes to stderr unless --quiet.
 
 Examples:
+  clv score                          # runs ./clv.toml
   clv score --config clv.toml
   clv score --config clv.toml --out - > scores.csv
   clv score --config clv.toml --input new_orders.csv --observation-end 2025-03-31
@@ -86,6 +90,11 @@ Examples:
 				closePlugins, err := j.loadPlugins(ctx, e)
 				defer closePlugins()
 				if err != nil {
+					return err
+				}
+				// The header before the data, as clv validate checks it: a
+				// missing column is named with its config line.
+				if _, err := j.checkInput(e); err != nil {
 					return err
 				}
 				run, err := j.run(ctx, e, newProgress(e, o.quiet))
@@ -117,12 +126,12 @@ type scoreFlags struct {
 
 func (o *scoreFlags) register(fs *flag.FlagSet) {
 	o.fs = fs
-	fs.StringVar(&o.config, "config", "", "the clv.toml to run (required; - for stdin)")
+	fs.StringVar(&o.config, "config", "", "the clv.toml to run, - for stdin (default: ./clv.toml, when it exists)")
 	fs.StringVar(&o.input, "input", "", "override input.path")
 	fs.StringVar(&o.out, "out", "", "override output.path (- for stdout)")
 	fs.StringVar(&o.format, "out-format", "", "override output.format: csv, jsonl or parquet")
 	fs.StringVar(&o.observationEnd, "observation-end", "", "override time.observation_end (YYYY-MM-DD)")
-	fs.IntVar(&o.precision, "precision", 0, "override output.precision (decimals, 0..17)")
+	fs.IntVar(&o.precision, "precision", 0, fmt.Sprintf("override output.precision: decimals of every number, 0..17 (default: the config's output.precision, %d when it has none)", score.DefaultPrecision))
 	fs.StringVar(&o.guard, "csv-formula-guard", "", "override output.csv_formula_guard: labels, all_text or off")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar or report on stderr")
 	fs.DurationVar(&o.lockWait, "lock-wait", defaultLockWait, lockWaitUsage)
@@ -156,7 +165,11 @@ func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
 // the flag's name.
 func (o *scoreFlags) load(e *env) (*config.Config, error) {
 	if o.config == "" {
-		return nil, errors.New("--config is required (clv init writes a starter clv.toml)")
+		path, err := defaultConfig()
+		if err != nil {
+			return nil, err
+		}
+		o.config = path
 	}
 	set := map[string]bool{}
 	o.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -206,6 +219,23 @@ func (o *scoreFlags) load(e *env) (*config.Config, error) {
 		cfg.Output.Path = absPath(o.out)
 	}
 	return cfg, nil
+}
+
+// defaultConfigName is the config a command runs without --config: the
+// file clv init writes, in the working directory.
+const defaultConfigName = "clv.toml"
+
+// defaultConfig returns ./clv.toml when it exists, or an error saying that
+// --config is needed.
+func defaultConfig() (string, error) {
+	st, err := os.Stat(defaultConfigName)
+	switch {
+	case err == nil && !st.IsDir():
+		return defaultConfigName, nil
+	case err == nil || errors.Is(err, fs.ErrNotExist):
+		return "", errors.New("--config is required: there is no clv.toml in this folder (clv init writes a starter clv.toml)")
+	}
+	return "", fmt.Errorf("config: %w", err)
 }
 
 func absPath(p string) string {

@@ -18,8 +18,12 @@ func segmentsCommand() command {
 
 lint checks the segment rules of a config (or the default RFM map without
 --config) and reports rules that can never match because earlier rules take
-all their customers, overlaps between rules, and RFM codes no rule covers.
-It exits with 1 when it finds a problem, so CI can run it.
+all their customers, overlaps between rules, and customers no rule covers.
+Each finding is said in the rules' own terms: RFM codes for rules over r,
+f, m or code, and ranges of the columns the rules read (clv, p_alive, ...)
+for rules over those, such as "gap: no rule matches customers where
+0.3 <= p_alive <= 0.5". It exits with 1 when it finds a problem, so CI can
+run it.
 
 list prints the default map: each segment, what it means and what to do.
 
@@ -62,7 +66,11 @@ Examples:
 					}
 				}
 				if problems > 0 {
-					return fmt.Errorf("%s: %d problems (rules that never match, or codes no rule covers)", what, problems)
+					noun := "problems"
+					if problems == 1 {
+						noun = "problem"
+					}
+					return fmt.Errorf("%s: %d %s (rules that never match, or customers no rule covers)", what, problems, noun)
 				}
 				fmt.Fprintf(e.stderr, "%s: %d rules, every rule can match and every RFM code is covered\n", what, len(m.Rules()))
 				return nil

@@ -16,26 +16,46 @@ func validateCommand() command {
 	return command{
 		name:    "validate",
 		summary: "check a config (keys, values, formulas, rules, input columns) without scoring",
-		usage: `Usage: clv validate --config FILE
+		usage: `Usage: clv validate [--config FILE] [--rows N]
 
-Checks everything clv score would check before doing any work: unknown or
+Checks everything clv score checks before reading the data: unknown or
 misspelt keys (keys are case-sensitive) and wrong types (with their line),
-values (a value given is never replaced by a default), formulas and segment
-rules, column names (no formula or plugin column may take a built-in
-column's name), the date and amount formats (parsed as clv score parses
-them; "auto" is detected on the input's first lines and the result
-printed), that the input file exists and has the configured columns, and
-that the output folder exists. Exit code 0 when the config is ready to run.
+values (a value given is never replaced by a default), the calibration end
+(on or before the observation end), the returns rule, input and output
+formats, the date and amount formats (parsed as clv score parses them;
+"auto" is detected on the input's first lines and the result printed),
+formulas and segment rules, column names (no formula or plugin
+column may take a built-in column's name or another's), plugins (loaded,
+their names and columns), that the input file exists and has the
+configured columns, and that the output folder exists. Then it reads the
+first rows of the input (--rows, 1000 by default) as clv score reads them,
+so a customer id, date or amount there that score would stop at is
+reported the same way, with its line. Without --config it checks
+./clv.toml. Exit code 0 when the config is ready to run; 1 with the message
+clv score would give.
 
-Example:
+Examples:
   clv validate --config clv.toml
+  clv validate                       # ./clv.toml
+  clv validate --config clv.toml --rows 100000
 
 ` + formatsHelp(),
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-			cfgPath := fs.String("config", "", "the clv.toml to check (required)")
+			cfgPath := fs.String("config", "", "the clv.toml to check (default: ./clv.toml, when it exists)")
+			maxRows := fs.Int("rows", defaultValidateRows, "data rows of the input to read and check (0: all of them)")
 			return func(ctx context.Context, e *env, args []string) error {
-				if *cfgPath == "" || len(args) > 0 {
-					return errors.New("give --config FILE (see clv validate --help)")
+				if len(args) > 0 {
+					return fmt.Errorf("unexpected arguments %q: give --config FILE (see clv validate --help)", args)
+				}
+				if *maxRows < 0 {
+					return fmt.Errorf("--rows %d: want 0 (all rows) or more", *maxRows)
+				}
+				if *cfgPath == "" {
+					path, err := defaultConfig()
+					if err != nil {
+						return err
+					}
+					*cfgPath = path
 				}
 				cfg, err := loadConfig(e, *cfgPath, nil)
 				if err != nil {
@@ -59,8 +79,16 @@ Example:
 						return configErr(cfg, "output.path", fmt.Errorf("folder of %s does not exist", p))
 					}
 				}
-				fmt.Fprintf(e.stdout, "%s: ok (input %s, model %s, %d formula columns, %d plugins loaded and configured)\n",
-					*cfgPath, j.input.displayName(), j.options.Purchase, len(j.options.Columns), len(j.plugins))
+				rows := "not read (stdin)"
+				if j.input.Path != "-" {
+					n, err := j.checkRows(ctx, e, *maxRows)
+					if err != nil {
+						return err
+					}
+					rows = fmt.Sprintf("%d rows checked", n)
+				}
+				fmt.Fprintf(e.stdout, "%s: ok (input %s: %s; model %s, %d formula columns, %d plugins loaded and configured)\n",
+					*cfgPath, j.input.displayName(), rows, j.options.Purchase, len(j.options.Columns), len(j.plugins))
 				if formats != nil {
 					formats.report(e.stdout)
 				}
@@ -69,6 +97,9 @@ Example:
 		},
 	}
 }
+
+// defaultValidateRows is how many data rows clv validate reads by default.
+const defaultValidateRows = 1000
 
 // checkInput opens the input and checks its header has the configured
 // columns, without reading the data beyond the first lines: for a

@@ -28,6 +28,9 @@ type source struct {
 	// AmountFormat is plain, "1,234.56", "1.234,56", "1 234,56" or "auto".
 	AmountFormat string
 	SkipBadRows  bool
+	// MaxRows, when above 0, stops reading after that many data rows
+	// (clv validate reads the first rows only).
+	MaxRows int
 }
 
 // displayName is the name used in messages.
@@ -152,6 +155,13 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 		if formats, r, err = resolveCSVFormats(r, s, cols); err != nil {
 			return formats, err
 		}
+		if s.MaxRows > 0 {
+			lines := s.MaxRows
+			if !s.NoHeader {
+				lines++
+			}
+			r = &lineLimit{r: r, left: lines, quotes: !ws}
+		}
 		err = summary.ReadCSV(r, summary.CSVOptions{
 			Columns:      summary.Columns{Customer: cols.Customer, Date: cols.Date, Amount: cols.Amount},
 			Header:       !s.NoHeader,
@@ -210,7 +220,7 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 	}
 	var currency string
 	currencyLine := 0
-	for {
+	for rows := 0; s.MaxRows <= 0 || rows < s.MaxRows; rows++ {
 		var row table.Row
 		if len(ahead) > 0 {
 			row, ahead = ahead[0], ahead[1:]
@@ -279,6 +289,36 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 			return formats, row.Wrap(idx[0], err)
 		}
 	}
+	return formats, nil
+}
+
+// lineLimit ends a text after its first left lines. With quotes, a line
+// break inside a double-quoted CSV field does not end a line (a doubled
+// quote inside a field toggles twice, so the count stays right).
+type lineLimit struct {
+	r       io.Reader
+	left    int
+	quotes  bool
+	inQuote bool
+}
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		return 0, io.EOF
+	}
+	n, err := l.r.Read(p)
+	for i, c := range p[:n] {
+		switch {
+		case c == '"' && l.quotes:
+			l.inQuote = !l.inQuote
+		case c == '\n' && !l.inQuote:
+			l.left--
+			if l.left == 0 {
+				return i + 1, nil
+			}
+		}
+	}
+	return n, err
 }
 
 // ctxReader stops reading when the context is done (Ctrl-C).

@@ -3,7 +3,8 @@
 // commands; every command has --help with examples.
 //
 // Exit codes: 0 success, 1 a user error (bad config, input or flags; the
-// message names the file, line and field), 2 an internal error.
+// message names the file, line and field), 2 an internal error or clv run
+// without a command (the usage is printed on stderr).
 package main
 
 import (
@@ -28,6 +29,9 @@ const (
 	exitOK       = 0
 	exitUser     = 1
 	exitInternal = 2
+	// exitUsage is for clv run without a command, as shells and Go's flag
+	// package use 2 for a usage error.
+	exitUsage = 2
 )
 
 // env is what a command runs with: its streams and the set of output files
@@ -113,7 +117,13 @@ func run(ctx context.Context, e *env, args []string) (code int) {
 			code = exitInternal
 		}
 	}()
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
+		// No command: the usage, as an error (a script that forgot its
+		// command must not pass).
+		usage(e.stderr)
+		return exitUsage
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		if len(args) > 1 {
 			return run(ctx, e, []string{args[1], "--help"})
 		}
@@ -211,10 +221,11 @@ Commands:
 	fmt.Fprint(w, `
 Start with:
   clv init                      # write a commented clv.toml
-  clv score --config clv.toml   # score every customer
+  clv score                     # score every customer (reads ./clv.toml)
 
 Run 'clv <command> --help' for a command's flags and examples.
-Exit codes: 0 ok, 1 a problem with your config, data or flags, 2 a bug in clv.
+Exit codes: 0 ok, 1 a problem with your config, data or flags, 2 a bug in
+clv (or no command given: clv alone prints this and exits 2).
 `)
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"time"
 
 	"github.com/clvkit/clvkit/core/formula"
 	"github.com/clvkit/clvkit/core/model"
@@ -51,6 +52,15 @@ func prepare(cfg *config.Config) (*job, error) {
 		}
 		if j.time.Returns, err = summary.ParseReturns(in.Returns); err != nil {
 			return nil, configErr(cfg, "input.returns", err)
+		}
+		if c, o := j.time.CalibrationEnd, j.time.ObservationEnd; !c.IsZero() && c.After(o) {
+			return nil, configErr(cfg, "time.calibration_end", fmt.Errorf("%s is after time.observation_end %s: the calibration period ends on or before the observation end",
+				c.Format(time.DateOnly), o.Format(time.DateOnly)))
+		}
+		// Whatever else the summary's builder would refuse, refuse now,
+		// before reading data.
+		if _, err := summary.NewBuilder(j.time); err != nil {
+			return nil, configErr(cfg, "time", err)
 		}
 	} else if j.time.Unit, err = summary.ParseUnit(cfg.Time.Unit); err != nil {
 		return nil, configErr(cfg, "time.unit", err)
@@ -199,6 +209,27 @@ func (j *job) customers(ctx context.Context, e *env, p *progress) ([]summary.Cus
 	return cs, nil, err
 }
 
+// checkRows reads the first rows of the job's input (src.MaxRows of them)
+// the way a scoring run reads them, so that a mistake in a column, a date
+// or an amount among them gives the error clv score would give. It
+// returns the number of rows read.
+func (j *job) checkRows(ctx context.Context, e *env, maxRows int) (int, error) {
+	src := j.input
+	src.MaxRows = maxRows
+	if j.cfg.Input.Kind == "transactions" {
+		b, err := summary.NewBuilder(j.time)
+		if err != nil {
+			return 0, configErr(j.cfg, "time", err)
+		}
+		if _, err := readTransactions(ctx, e, src, j.cols, b, nil); err != nil {
+			return 0, err
+		}
+		return b.Rows(), nil
+	}
+	cs, err := readSummary(e, src, j.cfg.Input.Columns)
+	return len(cs), err
+}
+
 // readSummary reads a precomputed per-customer summary.
 func readSummary(e *env, src source, c config.Columns) ([]summary.Customer, error) {
 	f, err := src.format()
@@ -224,7 +255,7 @@ func readSummary(e *env, src source, c config.Columns) ([]summary.Customer, erro
 	}
 	mi := tr.Index(c.Monetary)
 	var out []summary.Customer
-	for {
+	for src.MaxRows <= 0 || len(out) < src.MaxRows {
 		row, err := tr.Next()
 		if errors.Is(err, io.EOF) {
 			return out, nil
@@ -261,4 +292,5 @@ func readSummary(e *env, src source, c config.Columns) ([]summary.Customer, erro
 		}
 		out = append(out, cu)
 	}
+	return out, nil
 }

@@ -244,9 +244,19 @@ func TestRegistryEvalMap(t *testing.T) {
 }
 
 func TestInputErrorMessage(t *testing.T) {
-	_, err := RetentionA(100, 1.2, 0.1)
-	want := `formula retention_a: input "retention" = 1.2: must be in [0, 1]`
-	if err == nil || err.Error() != want {
-		t.Errorf("error = %v, want %s", err, want)
+	for _, tc := range []struct {
+		retention float64
+		want      string
+	}{
+		{1.2, `formula retention_a: input "retention" = 1.2: must be in [0, 1]; it is a fraction: 0.012 means 1.2 %`},
+		// A percent typed as a number: the message says what 80 % is.
+		{80, `formula retention_a: input "retention" = 80: must be in [0, 1]; it is a fraction: 0.8 means 80 %`},
+		{101, `formula retention_a: input "retention" = 101: must be in [0, 1]`},
+		{-0.5, `formula retention_a: input "retention" = -0.5: must be in [0, 1]`},
+	} {
+		_, err := RetentionA(100, tc.retention, 0.1)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("retention %v: error = %v, want %s", tc.retention, err, tc.want)
+		}
 	}
 }

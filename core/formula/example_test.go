@@ -29,7 +29,7 @@ func ExampleRegistry_Eval() {
 	fmt.Println(err)
 	// Output:
 	// 450 <nil>
-	// formula margin_clv: input "gross_margin" = 30: must be in (−∞, 1]
+	// formula margin_clv: input "gross_margin" = 30: must be in (−∞, 1]; it is a fraction: 0.3 means 30 %
 }
 
 func ExampleFormula_Render() {

@@ -117,11 +117,23 @@ func (in Input) Check(v float64) error {
 	case math.IsNaN(v) || math.IsInf(v, 0):
 		return &InputError{Input: in.Name, Value: v, Reason: "must be a finite number"}
 	case !in.Range.Contains(v):
-		return &InputError{Input: in.Name, Value: v, Reason: "must be in " + in.Range.String()}
+		reason := "must be in " + in.Range.String()
+		if in.IsShare() && v > 1 && v <= 100 {
+			// 80 for 80 %: say what the number should have been.
+			reason += "; it is a fraction: " + strconv.FormatFloat(v/100, 'g', -1, 64) + " means " + strconv.FormatFloat(v, 'g', -1, 64) + " %"
+		}
+		return &InputError{Input: in.Name, Value: v, Reason: reason}
 	case in.Integer && v != math.Trunc(v):
 		return &InputError{Input: in.Name, Value: v, Reason: "must be a whole number"}
 	}
 	return nil
+}
+
+// IsShare reports whether in is a share that is at most 1 (a margin, a
+// retention or churn rate): a fraction, where 0.8 means 80 %. Front ends
+// that accept percents ("80%") accept them for these inputs.
+func (in Input) IsShare() bool {
+	return (in.Unit == UnitFraction || in.Unit == UnitFractionPeriod) && in.Range.Max == 1
 }
 
 // check is Check with the formula's ID filled in.

@@ -62,20 +62,29 @@ type Finding struct {
 	// BySegments are the segment names of By.
 	BySegments []string
 	// Codes are the RFM codes involved, ascending: the codes the rule loses
-	// (Unreachable, Overlap) or that no rule matches (Gap).
+	// (Unreachable, Overlap) or that no rule matches (Gap). All 125 when the
+	// finding does not depend on the RFM code.
 	Codes []Code
-	// Where describes one region of the named columns where the finding
-	// holds, for example "clv <= 1000"; empty when the rules read only
-	// RFM scores or the finding holds everywhere.
+	// Where describes, in the rules' own named columns, the values where
+	// the finding holds (Overlap, Gap), for example "clv < 400" or
+	// "0.3 <= p_alive <= 0.5"; several regions are joined with "or". It is
+	// empty when the rules read only RFM scores or the finding holds for
+	// every value of the columns. A column the finding does not depend on
+	// is not named.
 	Where string
 }
 
 // String returns a one-line, readable description of the finding.
 func (f Finding) String() string {
 	rule := fmt.Sprintf("rule %d (%q)", f.Rule+1, f.Segment)
-	where := ""
-	if f.Where != "" {
-		where = " where " + f.Where
+	// Whom the finding is about: the codes, the region of the named
+	// columns, or both.
+	whom := codeList(f.Codes)
+	switch {
+	case len(f.Codes) == NumCodes && f.Where != "":
+		whom = "customers where " + f.Where + ", whatever their RFM code"
+	case f.Where != "":
+		whom += " where " + f.Where
 	}
 	by := make([]string, len(f.By))
 	for i, r := range f.By {
@@ -88,9 +97,9 @@ func (f Finding) String() string {
 		return fmt.Sprintf("%s: unreachable: every customer it matches (%s) is taken first by %s",
 			rule, codeList(f.Codes), strings.Join(by, ", "))
 	case Overlap:
-		return fmt.Sprintf("%s: overlap: %s comes first and takes %s%s", rule, strings.Join(by, ", "), codeList(f.Codes), where)
+		return fmt.Sprintf("%s: overlap: %s comes first and takes %s", rule, strings.Join(by, ", "), whom)
 	case Gap:
-		return fmt.Sprintf("gap: no rule matches %s%s; they get the default label", codeList(f.Codes), where)
+		return fmt.Sprintf("gap: no rule matches %s; they get the default label", whom)
 	case NotChecked:
 		return rule + ": not checked: too many regions of its named columns to enumerate"
 	}
@@ -118,6 +127,241 @@ func codeList(cs []Code) string {
 // maxLintPoints bounds the (code, column region) points Lint enumerates.
 const maxLintPoints = 2_000_000
 
+// region is one piece of a named column that Lint checks with a single
+// value: a number a rule compares the column with, or the open interval
+// between two such numbers (or beyond the outermost).
+type region struct {
+	rep            float64 // the value checked
+	lo, hi         float64 // the region's bounds (±Inf at the ends)
+	loOpen, hiOpen bool
+}
+
+// lintColumn is a named column cut into regions, in ascending order.
+type lintColumn struct {
+	name    string
+	regions []region
+}
+
+// codeSet is a set of RFM codes by Code.Index, comparable so that it can
+// key a map.
+type codeSet [2]uint64
+
+func (s *codeSet) add(i int)       { s[i/64] |= 1 << (i % 64) }
+func (s codeSet) has(i int) bool   { return s[i/64]&(1<<(i%64)) != 0 }
+func (s *codeSet) union(o codeSet) { s[0], s[1] = s[0]|o[0], s[1]|o[1] }
+func (s codeSet) codes(all []Code) []Code {
+	var out []Code
+	for i, c := range all {
+		if s.has(i) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// cellCodes records, for each RFM code (by Code.Index), the cells
+// (combinations of one region per column, by their mixed-radix number,
+// ascending) where a finding holds for it.
+type cellCodes struct {
+	cells [NumCodes][]int
+}
+
+func (c *cellCodes) add(cell, code int) {
+	if l := c.cells[code]; len(l) == 0 || l[len(l)-1] != cell {
+		c.cells[code] = append(l, cell)
+	}
+}
+
+// all returns the codes the finding holds for somewhere.
+func (c *cellCodes) all() codeSet {
+	var u codeSet
+	for i, l := range c.cells {
+		if len(l) > 0 {
+			u.add(i)
+		}
+	}
+	return u
+}
+
+// groups puts together the codes for which the finding holds in the same
+// cells, in code order, and describes each group's cells in the columns'
+// terms: rules over p_alive alone give one group of all 125 codes.
+func (c *cellCodes) groups(cols []lintColumn) []cellGroup {
+	index := map[string]int{}
+	var out []cellGroup
+	var cells [][]int
+	for i, l := range c.cells {
+		if len(l) == 0 {
+			continue
+		}
+		key := fmt.Sprint(l)
+		g, ok := index[key]
+		if !ok {
+			g = len(out)
+			index[key] = g
+			out = append(out, cellGroup{})
+			cells = append(cells, l)
+		}
+		out[g].codes.add(i)
+	}
+	for g := range out {
+		out[g].where = describeCells(cols, cells[g])
+	}
+	return out
+}
+
+// cellGroup is codes for which a finding holds in the same cells, and
+// those cells described.
+type cellGroup struct {
+	codes codeSet
+	where string
+}
+
+// box is a block of cells: for each column, a range of region indices.
+type box struct{ lo, hi []int }
+
+// maxWhereBoxes bounds the regions a Finding's Where lists.
+const maxWhereBoxes = 4
+
+// describeCells describes a set of cells in the columns' own terms: cells
+// that differ in one column only and are adjacent in it are merged (until
+// nothing merges), so "p_alive == 0.3", "0.3 < p_alive < 0.5" and
+// "p_alive == 0.5" read as "0.3 <= p_alive <= 0.5", and a column a block
+// spans whole is not named. "" means every value of every column.
+func describeCells(cols []lintColumn, cells []int) string {
+	if len(cols) == 0 {
+		return ""
+	}
+	boxes := make([]box, len(cells))
+	for k, cell := range cells {
+		b := box{lo: make([]int, len(cols)), hi: make([]int, len(cols))}
+		for ci := range cols {
+			b.lo[ci] = cell % len(cols[ci].regions)
+			b.hi[ci] = b.lo[ci]
+			cell /= len(cols[ci].regions)
+		}
+		boxes[k] = b
+	}
+	for merged := true; merged; {
+		merged = false
+		for d := range cols {
+			var n int
+			boxes, n = mergeAlong(boxes, d)
+			merged = merged || n > 0
+		}
+	}
+	slices.SortFunc(boxes, func(a, b box) int {
+		for ci := range a.lo {
+			if c := cmpInt(a.lo[ci], b.lo[ci]); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
+	var parts []string
+	for _, b := range boxes {
+		var terms []string
+		for ci, c := range cols {
+			if b.lo[ci] == 0 && b.hi[ci] == len(c.regions)-1 {
+				continue // every value of this column
+			}
+			terms = append(terms, c.interval(b.lo[ci], b.hi[ci]))
+		}
+		if len(terms) == 0 {
+			return "" // one block is everything
+		}
+		parts = append(parts, strings.Join(terms, " && "))
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	more := ""
+	if len(parts) > maxWhereBoxes {
+		more = fmt.Sprintf(" or %d more regions", len(parts)-maxWhereBoxes)
+		parts = parts[:maxWhereBoxes]
+	}
+	for i, p := range parts {
+		if strings.Contains(p, " && ") {
+			parts[i] = "(" + p + ")"
+		}
+	}
+	return strings.Join(parts, " or ") + more
+}
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// mergeAlong merges boxes equal in every column but d whose ranges in d
+// are adjacent, and returns the boxes and how many merges it made.
+func mergeAlong(boxes []box, d int) ([]box, int) {
+	key := func(b box) string {
+		var sb strings.Builder
+		for ci := range b.lo {
+			if ci != d {
+				fmt.Fprintf(&sb, "%d-%d,", b.lo[ci], b.hi[ci])
+			}
+		}
+		return sb.String()
+	}
+	groups := map[string][]box{}
+	var keys []string
+	for _, b := range boxes {
+		k := key(b)
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], b)
+	}
+	out := make([]box, 0, len(boxes))
+	n := 0
+	for _, k := range keys {
+		g := groups[k]
+		slices.SortFunc(g, func(a, b box) int { return cmpInt(a.lo[d], b.lo[d]) })
+		cur := g[0]
+		for _, b := range g[1:] {
+			if b.lo[d] == cur.hi[d]+1 {
+				cur.hi = slices.Clone(cur.hi)
+				cur.hi[d] = b.hi[d]
+				n++
+				continue
+			}
+			out = append(out, cur)
+			cur = b
+		}
+		out = append(out, cur)
+	}
+	return out, n
+}
+
+// interval describes the union of regions i..j (adjacent, so one
+// interval) as a condition on the column.
+func (c lintColumn) interval(i, j int) string {
+	lo, hi := c.regions[i], c.regions[j]
+	num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	op := func(open bool) string {
+		if open {
+			return "<"
+		}
+		return "<="
+	}
+	switch {
+	case !lo.loOpen && !hi.hiOpen && lo.lo == hi.hi:
+		return c.name + " == " + num(lo.lo)
+	case math.IsInf(lo.lo, -1):
+		return c.name + " " + op(hi.hiOpen) + " " + num(hi.hi)
+	case math.IsInf(hi.hi, 1):
+		return c.name + " " + strings.NewReplacer("<", ">").Replace(op(lo.loOpen)) + " " + num(lo.lo)
+	}
+	return num(lo.lo) + " " + op(lo.loOpen) + " " + c.name + " " + op(hi.hiOpen) + " " + num(hi.hi)
+}
+
 // Lint checks the map's rules exactly and returns what it finds, rules in
 // order, then gaps; nil means every rule assigns some customers, no rule
 // shadows another, and every customer gets a rule's segment.
@@ -131,12 +375,12 @@ const maxLintPoints = 2_000_000
 // reported NotChecked, the remaining rules are checked among themselves
 // only, and gaps are not checked. NaN column values, which fail every
 // comparison, are not considered.
+//
+// Overlaps and gaps are reported per set of codes they hold for, with the
+// regions where they hold merged into intervals of the rules' columns
+// (Finding.Where); one that does not depend on the RFM code lists all 125.
 func (m *Map) Lint() []Finding {
-	type column struct {
-		reps  []float64
-		descs []string
-	}
-	cols := make([]column, len(m.columns))
+	cols := make([]lintColumn, len(m.columns))
 	colIndex := map[string]int{}
 	points := NumCodes
 	for ci, name := range m.columns {
@@ -158,25 +402,22 @@ func (m *Map) Lint() []Finding {
 		}
 		slices.Sort(bps)
 		bps = slices.Compact(bps)
-		num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+		inf := math.Inf(1)
 		c := &cols[ci]
-		c.reps = append(c.reps, math.Nextafter(bps[0], math.Inf(-1)))
-		c.descs = append(c.descs, name+" < "+num(bps[0]))
+		c.name = name
+		c.regions = append(c.regions, region{rep: math.Nextafter(bps[0], -inf), lo: -inf, hi: bps[0], loOpen: true, hiOpen: true})
 		for i, b := range bps {
-			c.reps = append(c.reps, b)
-			c.descs = append(c.descs, name+" == "+num(b))
+			c.regions = append(c.regions, region{rep: b, lo: b, hi: b})
 			if i+1 < len(bps) {
-				if r := math.Nextafter(b, math.Inf(1)); r < bps[i+1] {
-					c.reps = append(c.reps, r)
-					c.descs = append(c.descs, num(b)+" < "+name+" < "+num(bps[i+1]))
+				if r := math.Nextafter(b, inf); r < bps[i+1] {
+					c.regions = append(c.regions, region{rep: r, lo: b, hi: bps[i+1], loOpen: true, hiOpen: true})
 				}
 			}
 		}
 		last := bps[len(bps)-1]
-		c.reps = append(c.reps, math.Nextafter(last, math.Inf(1)))
-		c.descs = append(c.descs, name+" > "+num(last))
+		c.regions = append(c.regions, region{rep: math.Nextafter(last, inf), lo: last, hi: inf, loOpen: true, hiOpen: true})
 		if points <= maxLintPoints {
-			points *= len(c.reps)
+			points *= len(c.regions)
 		}
 	}
 
@@ -190,41 +431,29 @@ func (m *Map) Lint() []Finding {
 		cols = nil
 	}
 
-	type lost struct {
-		codes [NumCodes]bool
-		where string
-	}
 	n := len(m.conds)
 	matched := make([]bool, n)
 	won := make([]bool, n)
-	shadow := make([]map[int]*lost, n) // shadow[j][i]: i took customers j matches
-	var gap lost
-	gapAny := false
+	shadow := make([]map[int]*cellCodes, n) // shadow[j][i]: where i took customers j matches
+	var gap cellCodes
 
 	cells := 1
 	for _, c := range cols {
-		cells *= len(c.reps)
+		cells *= len(c.regions)
 	}
 	idx := make([]int, len(cols))
 	value := func(name string) float64 {
 		ci := colIndex[name]
-		return cols[ci].reps[idx[ci]]
-	}
-	where := func() string {
-		parts := make([]string, len(cols))
-		for ci := range cols {
-			parts[ci] = cols[ci].descs[idx[ci]]
-		}
-		return strings.Join(parts, " && ")
+		return cols[ci].regions[idx[ci]].rep
 	}
 	codes := AllCodes()
 	for cell := 0; cell < cells; cell++ {
 		rest := cell // mixed-radix decode of the region of each column
 		for ci := range cols {
-			idx[ci] = rest % len(cols[ci].reps)
-			rest /= len(cols[ci].reps)
+			idx[ci] = rest % len(cols[ci].regions)
+			rest /= len(cols[ci].regions)
 		}
-		for _, code := range codes {
+		for ki, code := range codes {
 			first := -1
 			for j, cond := range m.conds {
 				if !checked[j] || !cond.matches(code, value) {
@@ -236,34 +465,21 @@ func (m *Map) Lint() []Finding {
 					continue
 				}
 				if shadow[j] == nil {
-					shadow[j] = map[int]*lost{}
+					shadow[j] = map[int]*cellCodes{}
 				}
 				l := shadow[j][first]
 				if l == nil {
-					l = &lost{where: where()}
+					l = &cellCodes{}
 					shadow[j][first] = l
 				}
-				l.codes[code.Index()] = true
+				l.add(cell, ki)
 			}
 			if first < 0 {
-				if !gapAny {
-					gap.where = where()
-				}
-				gapAny = true
-				gap.codes[code.Index()] = true
+				gap.add(cell, ki)
 			}
 		}
 	}
 
-	codeSet := func(set *[NumCodes]bool) []Code {
-		var out []Code
-		for i, c := range codes {
-			if set[i] {
-				out = append(out, c)
-			}
-		}
-		return out
-	}
 	var findings []Finding
 	for j := range m.conds {
 		f := Finding{Rule: j, Segment: m.rules[j].Segment}
@@ -276,31 +492,33 @@ func (m *Map) Lint() []Finding {
 			findings = append(findings, f)
 		case !won[j]:
 			f.Kind = Unreachable
-			var all [NumCodes]bool
+			var all codeSet
 			for _, i := range sortedKeys(shadow[j]) {
 				f.By = append(f.By, i)
 				f.BySegments = append(f.BySegments, m.rules[i].Segment)
-				for k, ok := range shadow[j][i].codes {
-					all[k] = all[k] || ok
-				}
+				all.union(shadow[j][i].all())
 			}
-			f.Codes = codeSet(&all)
+			f.Codes = all.codes(codes)
 			findings = append(findings, f)
 		case len(m.conds[j]) == 0:
 			// A catch-all ("true") overlaps earlier rules by design.
 		default:
 			for _, i := range sortedKeys(shadow[j]) {
-				o := f
-				o.Kind = Overlap
-				o.By, o.BySegments = []int{i}, []string{m.rules[i].Segment}
-				o.Codes = codeSet(&shadow[j][i].codes)
-				o.Where = shadow[j][i].where
-				findings = append(findings, o)
+				for _, g := range shadow[j][i].groups(cols) {
+					o := f
+					o.Kind = Overlap
+					o.By, o.BySegments = []int{i}, []string{m.rules[i].Segment}
+					o.Codes = g.codes.codes(codes)
+					o.Where = g.where
+					findings = append(findings, o)
+				}
 			}
 		}
 	}
-	if gapAny && exhaustive {
-		findings = append(findings, Finding{Kind: Gap, Rule: -1, Codes: codeSet(&gap.codes), Where: gap.where})
+	if exhaustive {
+		for _, g := range gap.groups(cols) {
+			findings = append(findings, Finding{Kind: Gap, Rule: -1, Codes: g.codes.codes(codes), Where: g.where})
+		}
 	}
 	return findings
 }

@@ -103,13 +103,32 @@ func TestLint(t *testing.T) {
 		{"unreachable by interval", []Rule{{"Big", "clv > 1000"}, {"Bigger", "clv > 2000"}, {"Rest", "true"}},
 			[]want{{Unreachable, 1, []int{0}, "#125", ""}}},
 		{"column overlap and gap", []Rule{{"High", "clv >= 500"}, {"Mid", "clv in 400..600"}},
-			[]want{{Overlap, 1, []int{0}, "#125", "clv == 500"}, {Gap, -1, nil, "#125", "clv < 400"}}},
+			[]want{{Overlap, 1, []int{0}, "#125", "500 <= clv <= 600"}, {Gap, -1, nil, "#125", "clv < 400"}}},
 		// Nested rules are overlaps by definition: B takes what A leaves.
 		{"two columns, nested", []Rule{{"A", "clv > 100 && p_alive >= 0.5"}, {"B", "clv > 100"}, {"C", "clv <= 100"}},
-			[]want{{Overlap, 1, []int{0}, "#125", "clv > 100 && p_alive == 0.5"}}},
+			[]want{{Overlap, 1, []int{0}, "#125", "clv > 100 && p_alive >= 0.5"}}},
 		{"two columns, partition", []Rule{{"A", "clv > 100 && p_alive >= 0.5"}, {"B", "clv > 100 && p_alive < 0.5"}, {"C", "clv <= 100"}}, nil},
 		{"two columns, unreachable", []Rule{{"A", "clv > 100"}, {"B", "p_alive < 0.3"}, {"C", "clv > 200 && p_alive < 0.1"}, {"D", "true"}},
-			[]want{{Overlap, 1, []int{0}, "#125", "100 < clv < 200 && p_alive < 0.1"}, {Unreachable, 2, []int{0}, "#125", ""}}},
+			[]want{{Overlap, 1, []int{0}, "#125", "clv > 100 && p_alive < 0.3"}, {Unreachable, 2, []int{0}, "#125", ""}}},
+		// The gap is described in the rules' own column, whole: before, it
+		// was the first region found ("p_alive == 0.3") of 125 codes.
+		{"gap in one column", []Rule{{"Active", "p_alive > 0.5"}, {"Lapsed", "p_alive < 0.3"}},
+			[]want{{Gap, -1, nil, "#125", "0.3 <= p_alive <= 0.5"}}},
+		{"gaps in one column", []Rule{{"A", "p_alive < 0.2"}, {"B", "p_alive in 0.4..0.6"}, {"C", "p_alive > 0.8"}},
+			[]want{{Gap, -1, nil, "#125", "0.2 <= p_alive < 0.4 or 0.6 < p_alive <= 0.8"}}},
+		// A column the gap does not depend on is not named.
+		{"gap in one of two columns", []Rule{{"VIP", "clv >= 200"}, {"Active", "p_alive > 0.5"}, {"Lapsed", "p_alive < 0.3"}},
+			[]want{{Overlap, 1, []int{0}, "#125", "clv >= 200 && p_alive > 0.5"}, {Overlap, 2, []int{0}, "#125", "clv >= 200 && p_alive < 0.3"},
+				{Gap, -1, nil, "#125", "clv < 200 && 0.3 <= p_alive <= 0.5"}}},
+		{"gap in two regions of two columns", []Rule{{"A", "clv > 100 && p_alive > 0.5"}, {"B", "clv <= 100 && p_alive <= 0.5"}},
+			[]want{{Gap, -1, nil, "#125", "(clv <= 100 && p_alive > 0.5) or (clv > 100 && p_alive <= 0.5)"}}},
+		// Scores and columns: the gap is split by the codes it holds for.
+		{"gap by codes and column", []Rule{{"A", "r >= 3 && clv > 100"}, {"B", "r < 3"}},
+			[]want{{Gap, -1, nil, "311 312 313 314 315 321 322 323 324 325 331 332 333 334 335 341 342 343 344 345 351 352 353 354 355 " +
+				"411 412 413 414 415 421 422 423 424 425 431 432 433 434 435 441 442 443 444 445 451 452 453 454 455 " +
+				"511 512 513 514 515 521 522 523 524 525 531 532 533 534 535 541 542 543 544 545 551 552 553 554 555", "clv <= 100"}}},
+		{"gap everywhere but a region", []Rule{{"A", "r >= 3 && clv > 100"}, {"B", "r < 2"}},
+			[]want{{Gap, -1, nil, "#25", ""}, {Gap, -1, nil, "#75", "clv <= 100"}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			m, err := NewMap(tt.rules, "Other")
@@ -178,10 +197,17 @@ func TestFindingString(t *testing.T) {
 	for _, f := range m.Lint() {
 		lines = append(lines, f.String())
 	}
+	// Codes and a region together.
+	m, _ = NewMap([]Rule{{"A", "r >= 3 && clv > 100"}, {"B", "r < 2"}}, "Other")
+	for _, f := range m.Lint() {
+		lines = append(lines, f.String())
+	}
 	want := []string{
-		`rule 2 ("Mid"): overlap: rule 1 ("High") comes first and takes 125 codes: 111 112 113 114 115 121 122 123 ... where clv == 500`,
+		`rule 2 ("Mid"): overlap: rule 1 ("High") comes first and takes customers where 500 <= clv <= 600, whatever their RFM code`,
 		`rule 3 ("Never"): unsatisfiable: no customer can meet its condition`,
-		`gap: no rule matches 125 codes: 111 112 113 114 115 121 122 123 ... where clv < 400; they get the default label`,
+		`gap: no rule matches customers where clv < 400, whatever their RFM code; they get the default label`,
+		`gap: no rule matches 25 codes: 211 212 213 214 215 221 222 223 ...; they get the default label`,
+		`gap: no rule matches 75 codes: 311 312 313 314 315 321 322 323 ... where clv <= 100; they get the default label`,
 	}
 	if !reflect.DeepEqual(lines, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))

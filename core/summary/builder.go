@@ -194,6 +194,10 @@ func (b *Builder) Add(t Transaction) error {
 	return nil
 }
 
+// Rows returns the number of transactions offered so far (CSV data rows
+// read or Add calls), skipped bad rows included.
+func (b *Builder) Rows() int { return b.rows }
+
 // returnAmount is how a row marked as a return is stored: −|amount|, so
 // that a marked return of zero value is −0 (see isReturn).
 func returnAmount(amount float64) float64 { return -math.Abs(amount) }

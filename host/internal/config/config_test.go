@@ -95,3 +95,34 @@ func TestStarterParses(t *testing.T) {
 		t.Errorf("starter decoded wrongly: %+v", c)
 	}
 }
+
+// TestStarterFormulas uncomments each example [[formulas]] table of the
+// starter config: both kinds (expr, and builtin with inputs) must parse as
+// written, so the keys the starter shows are real keys.
+func TestStarterFormulas(t *testing.T) {
+	var text []string
+	inFormula := false
+	for _, line := range strings.Split(Starter, "\n") {
+		switch {
+		case line == "# [[formulas]]":
+			inFormula = true
+		case inFormula && (line == "#" || !strings.HasPrefix(line, "# ")):
+			inFormula = false
+		}
+		if inFormula {
+			line = strings.TrimPrefix(line, "# ")
+		}
+		text = append(text, line)
+	}
+	c, err := Parse("clv.toml", []byte(strings.Join(text, "\n")))
+	if err != nil {
+		t.Fatalf("the starter's [[formulas]] examples, uncommented, do not parse: %v", err)
+	}
+	if len(c.Formulas) != 2 {
+		t.Fatalf("%d formulas uncommented, want 2 (an expr and a builtin)", len(c.Formulas))
+	}
+	f := c.Formulas[1]
+	if f.Builtin != "margin_clv" || f.Inputs["aov"] != "monetary_value" || f.Inputs["gross_margin"] != 0.30 || f.Inputs["lifespan"] != int64(1) {
+		t.Errorf("builtin formula decoded as %+v", f)
+	}
+}

@@ -54,11 +54,19 @@ horizon_months = 12     # CLV counts purchases in the next N months
 annual_discount_rate = 0.10
 margin = 0.30           # gross margin as a fraction of revenue, 0..1 (left out: 1, CLV in revenue)
 
-# Extra columns: a built-in formula (see 'clv formulas') with inputs given as
-# numbers or column names, or an expression over columns.
+# Extra columns, each a [[formulas]] table with a name (the output column) and
+# either expr, an expression over columns:
 # [[formulas]]
 # name = "contribution"
 # expr = "clv - 2.5 * expected_purchases"
+#
+# or builtin, a built-in formula ('clv formulas' lists them with their inputs),
+# with inputs giving each input a number or a column's name. An input left out
+# takes the example value 'clv formulas' shows. Shares are fractions: 0.3 is 30 %.
+# [[formulas]]
+# name = "simple_clv"
+# builtin = "margin_clv"  # AOV × frequency × lifespan × gross margin
+# inputs = { aov = "monetary_value", frequency = "expected_purchases", lifespan = 1, gross_margin = 0.30 }
 
 [segmentation]
 map = "default"         # default (the 11 RFM segments) | rules | plugin
