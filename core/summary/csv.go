@@ -38,6 +38,10 @@ type CSVOptions struct {
 	// DateFormat is the format of the date column, as accepted by
 	// ParseDateFormat (default "YYYY-MM-DD").
 	DateFormat string
+	// Rules are the row rules (filter, computed amount, returns marker),
+	// if any: see RowRules. They need a header; their column types are
+	// detected from the first SampleRows rows (at most 1 MiB).
+	Rules RowRules
 }
 
 // maxLine bounds a line of a whitespace-separated file.
@@ -60,6 +64,19 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 	}
 	if opt.Columns.Customer == "" || opt.Columns.Date == "" {
 		return errors.New("read csv: the customer and date columns must be mapped")
+	}
+	var sample [][]string
+	if !opt.Rules.IsZero() {
+		if !opt.Header {
+			return errors.New("read csv: row rules (where, amount_expr, is_return) name columns by the header, and the input has none")
+		}
+		if opt.Rules.Amount != "" && opt.Columns.Amount != "" {
+			return errors.New("read csv: give an amount column or an amount expression (amount_expr), not both")
+		}
+		var head []byte
+		var complete bool
+		r, head, complete = peekSample(r)
+		sample = sampleCSV(head, complete, opt)
 	}
 	var src recordSource
 	switch {
@@ -100,6 +117,11 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 	if err != nil {
 		return fmt.Errorf("read csv: %w", err)
 	}
+	if !opt.Rules.IsZero() {
+		if cols.rules, err = CompileRules(opt.Rules, header, sample); err != nil {
+			return fmt.Errorf("read csv: %w", err)
+		}
+	}
 	return pipeline(src, cols, df, b)
 }
 
@@ -112,6 +134,8 @@ type parsedRow struct {
 	day    int32
 	amount float64
 	bad    *ParseError
+	// filtered: the where rule left the row out
+	filtered bool
 }
 
 // batch is a run of parsed rows, the chunk buffer their ids may point
@@ -179,6 +203,10 @@ func pipeline(src recordSource, cols columnSet, df DateFormat, b *Builder) error
 		for i := range bt.rows {
 			r := &bt.rows[i]
 			b.rows++
+			if r.filtered {
+				b.filtered++
+				continue
+			}
 			if r.bad != nil {
 				if err := b.bad(r.bad); err != nil {
 					return err
@@ -207,7 +235,10 @@ type column struct {
 	idx         int // -1: not mapped
 }
 
-type columnSet struct{ customer, date, amount column }
+type columnSet struct {
+	customer, date, amount column
+	rules                  *Rules // row rules, or nil
+}
 
 // resolveColumns turns the mapping into indices.
 func resolveColumns(c Columns, header []string, hasHeader bool) (columnSet, error) {
@@ -253,6 +284,15 @@ func resolveColumn(field, spec string, header []string, hasHeader bool) (column,
 
 // parse parses one record, or describes why it is bad.
 func (s *columnSet) parse(df DateFormat, rec []string, line int) parsedRow {
+	if s.rules != nil {
+		keep, err := s.rules.Keep(rec)
+		if err != nil {
+			return ruleErr(err, line)
+		}
+		if !keep {
+			return parsedRow{filtered: true}
+		}
+	}
 	need := max(s.customer.idx, s.date.idx, s.amount.idx)
 	if need >= len(rec) {
 		col := s.customer
@@ -290,6 +330,11 @@ func (s *columnSet) parse(df DateFormat, rec []string, line int) parsedRow {
 		}
 		if amount == 0 {
 			amount = 0 // "-0" is no return (see isReturn)
+		}
+	}
+	if s.rules != nil {
+		if row, ok := s.rules.apply(&amount, rec, line); !ok {
+			return row
 		}
 	}
 	key, intID := intKey(id)

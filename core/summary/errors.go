@@ -20,6 +20,8 @@ const (
 	BadAmount Kind = "bad amount"
 	// BadRecord: the CSV record itself is malformed (e.g. a stray quote).
 	BadRecord Kind = "bad record"
+	// BadValue: a cell a row rule reads as a number does not parse.
+	BadValue Kind = "bad value"
 )
 
 // ParseError is a bad transaction: which line (of the CSV input, or the
@@ -27,7 +29,7 @@ const (
 // found and why it was rejected. Callers can branch on it with errors.As.
 type ParseError struct {
 	Line   int    // 1-based line number (Add: 1-based transaction number)
-	Field  string // role of the field: "customer", "date", "amount" or "record"
+	Field  string // role of the field: "customer", "date", "amount", "record", or the row rule "where" or "is_return"
 	Column string // the column as mapped: header name or 1-based position; may be empty
 	Value  string // the offending value as read
 	Kind   Kind   // classification, as counted in Report.Skipped
