@@ -20,7 +20,8 @@ func validateCommand() command {
 Checks everything clv score would check before doing any work: unknown or
 misspelt keys (keys are case-sensitive) and wrong types (with their line),
 values (a value given is never replaced by a default), formulas and segment
-rules, column names (no formula or plugin column may take a built-in
+rules, the row rules (where, amount_expr, is_return: their names and types
+against the input's header and first rows), column names (no formula or plugin column may take a built-in
 column's name), that the input file exists and has the configured columns,
 and that the output folder exists. Exit code 0 when the config is ready to
 run.
@@ -100,6 +101,12 @@ func (j *job) checkInput(e *env) error {
 	}
 	if _, err := tr.Require(want...); err != nil {
 		return configErr(j.cfg, "input.columns", err)
+	}
+	if j.cfg.Input.Kind == "transactions" && !j.input.Rules.IsZero() {
+		// The rules' column types come from the first rows, as when scoring.
+		if _, _, err := compileTableRules(tr, j.input.Rules); err != nil {
+			return j.ruleErr(err)
+		}
 	}
 	return nil
 }

@@ -24,6 +24,7 @@ type source struct {
 	NoHeader    bool
 	DateFormat  string
 	SkipBadRows bool
+	Rules       summary.RowRules // where, amount_expr, is_return
 }
 
 // displayName is the name used in messages.
@@ -149,6 +150,7 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 			Delimiter:  comma,
 			Whitespace: ws,
 			DateFormat: s.DateFormat,
+			Rules:      s.Rules,
 		}, b)
 		if err != nil {
 			return fmt.Errorf("%s: %w", s.displayName(), err)
@@ -171,16 +173,58 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 	if err != nil {
 		return err
 	}
+	rows := tr.Next
+	var rules *summary.Rules
+	if !s.Rules.IsZero() {
+		if rules, rows, err = compileTableRules(tr, s.Rules); err != nil {
+			return err
+		}
+	}
+	var rec []string
 	for {
-		row, err := tr.Next()
+		row, err := rows()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
+		ret := false
+		var ruleAmount float64
+		if rules != nil {
+			rec = rec[:0]
+			for i := range row.Len() {
+				rec = append(rec, row.Field(i))
+			}
+			keep, err := rules.Keep(rec)
+			if err == nil && keep {
+				if ruleAmount, err = rules.Amount(rec); err == nil {
+					ret, err = rules.IsReturn(rec)
+				}
+			}
+			if err != nil {
+				if s.SkipBadRows {
+					continue
+				}
+				var pe *summary.ParseError
+				if errors.As(err, &pe) {
+					pe.Line = row.Line() // the rules leave the line to their caller
+				}
+				return fmt.Errorf("%s: %w", s.displayName(), err)
+			}
+			if !keep {
+				b.Filtered()
+				continue
+			}
+		}
 		id := row.Field(idx[0])
 		if strings.TrimSpace(id) == "" {
+			// The Builder leaves the row out and counts it under
+			// missing_customer = "skip" (or skip_bad_rows), else
+			// rejects it.
+			if err := b.Add(summary.Transaction{Customer: ""}); err == nil {
+				continue
+			}
 			if s.SkipBadRows {
 				continue
 			}
@@ -199,7 +243,7 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 			}
 			return row.Wrap(idx[1], err)
 		}
-		t := summary.Transaction{Customer: id, Time: when}
+		t := summary.Transaction{Customer: id, Time: when, Amount: ruleAmount, Return: ret}
 		if cols.Amount != "" {
 			if t.Amount, err = row.Float(idx[2]); err != nil {
 				if s.SkipBadRows {
@@ -212,6 +256,45 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 			return row.Wrap(idx[0], err)
 		}
 	}
+}
+
+// compileTableRules compiles the row rules of a JSON Lines or Parquet input
+// against its columns, typed from its first summary.SampleRows rows, and
+// returns them with the row iterator to read from instead of tr.Next (the
+// sampled rows first).
+func compileTableRules(tr *table.Reader, r summary.RowRules) (*summary.Rules, func() (table.Row, error), error) {
+	var held []table.Row
+	var sample [][]string
+	var end error
+	for len(held) < summary.SampleRows {
+		row, err := tr.Next()
+		if err != nil {
+			end = err
+			break
+		}
+		held = append(held, row)
+		rec := make([]string, row.Len())
+		for i := range rec {
+			rec[i] = row.Field(i)
+		}
+		sample = append(sample, rec)
+	}
+	rules, err := summary.CompileRules(r, tr.Columns(), sample)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", tr.Name(), err)
+	}
+	next := func() (table.Row, error) {
+		if len(held) > 0 {
+			row := held[0]
+			held = held[1:]
+			return row, nil
+		}
+		if end != nil {
+			return table.Row{}, end
+		}
+		return tr.Next()
+	}
+	return rules, next, nil
 }
 
 // ctxReader stops reading when the context is done (Ctrl-C).

@@ -36,7 +36,8 @@ func prepare(cfg *config.Config) (*job, error) {
 	j := &job{cfg: cfg}
 	in := cfg.Input
 	j.input = source{Path: cfg.Resolve(in.Path), Format: in.Format, Delimiter: in.Delimiter,
-		NoHeader: in.NoHeader, DateFormat: in.DateFormat, SkipBadRows: in.SkipBadRows}
+		NoHeader: in.NoHeader, DateFormat: in.DateFormat, SkipBadRows: in.SkipBadRows,
+		Rules: summary.RowRules{Where: in.Where, Amount: in.AmountExpr, IsReturn: in.IsReturn}}
 	j.cols = transactionColumns{Customer: in.Columns.Customer, Date: in.Columns.Date, Amount: in.Columns.Amount}
 	tf := timeFlags{grain: cfg.Time.Grain, unit: cfg.Time.Unit, calibrationEnd: cfg.Time.CalibrationEnd, observationEnd: cfg.Time.ObservationEnd}
 	var err error
@@ -47,6 +48,7 @@ func prepare(cfg *config.Config) (*job, error) {
 		if j.time.Returns, err = summary.ParseReturns(in.Returns); err != nil {
 			return nil, configErr(cfg, "input.returns", err)
 		}
+		j.time.SkipMissingCustomer = in.MissingCustomer == "skip"
 	} else if j.time.Unit, err = summary.ParseUnit(cfg.Time.Unit); err != nil {
 		return nil, configErr(cfg, "time.unit", err)
 	}
@@ -54,8 +56,8 @@ func prepare(cfg *config.Config) (*job, error) {
 		return nil, configErr(cfg, "input.format", err)
 	}
 	spend := cfg.Model.Spend == "gammagamma"
-	if spend && in.Kind == "transactions" && in.Columns.Amount == "" {
-		return nil, configErr(cfg, "input.columns.amount", errors.New("model.spend = \"gammagamma\" needs order values: name the amount column, or set model.spend = \"none\""))
+	if spend && in.Kind == "transactions" && in.Columns.Amount == "" && in.AmountExpr == "" {
+		return nil, configErr(cfg, "input.columns.amount", errors.New("model.spend = \"gammagamma\" needs order values: name the amount column (or compute it with input.amount_expr), or set model.spend = \"none\""))
 	}
 	j.options = score.Options{
 		Purchase: cfg.Model.Purchase,
@@ -109,6 +111,16 @@ func prepare(cfg *config.Config) (*job, error) {
 		return nil, configErr(cfg, "output.format", err)
 	}
 	return j, nil
+}
+
+// ruleErr turns an error from a row rule that does not compile into one
+// naming the config file, the rule's key and its line; other errors pass.
+func (j *job) ruleErr(err error) error {
+	var re *summary.RuleError
+	if !errors.As(err, &re) {
+		return err
+	}
+	return configErr(j.cfg, "input."+re.Rule, fmt.Errorf("%w (over the columns of %s)", re.Err, j.input.displayName()))
 }
 
 // configErr names the config file, key and line in an error about a value.
@@ -175,7 +187,7 @@ func (j *job) customers(ctx context.Context, e *env, p *progress) ([]summary.Cus
 	if j.cfg.Input.Kind == "transactions" {
 		s, err := summarizeSource(ctx, e, inputFlags{src: j.input, cols: j.cols}, j.time, p)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, j.ruleErr(err)
 		}
 		// The caller keeps the summary for its report only: drop the
 		// customers from it, so that they (and the ids they point to) are

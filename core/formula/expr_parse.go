@@ -257,6 +257,11 @@ func (p *parser) parseCompare() (*node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if l.typ == typeText {
+		p.asText(r)
+	} else if r.typ == typeText {
+		p.asText(l)
+	}
 	switch {
 	case l.typ == typeText && r.typ == typeText:
 		if t.text != "==" && t.text != "!=" {
@@ -405,6 +410,16 @@ func (p *parser) parsePrimary() (*node, error) {
 	return nil, newExprError(p.src, t.pos, "unexpected %s: expected a number, name or \"(\"", describe(t))
 }
 
+// asText reads a number column as text where text is expected (compared
+// with a string, an argument of a text function): its cell as written, as
+// in starts_with(InvoiceNo, "C") where the first rows' invoice numbers
+// were all digits. A text column is never read as a number.
+func (p *parser) asText(n *node) {
+	if p.cols != nil && n.kind == nodeVar && n.typ == typeNumber {
+		n.typ = typeText
+	}
+}
+
 // which names the operand columns of a comparison, for a type error.
 func (p *parser) which(l, r *node) string {
 	var names []string
@@ -513,7 +528,11 @@ func (p *parser) parseCall(name token) (*node, error) {
 			wantType = typeText
 		}
 		if name.text == "is_empty" && a.kind == nodeVar {
-			continue // any column: its cell is blank
+			a.typ = typeText // any column: is its cell blank
+			continue
+		}
+		if wantType == typeText {
+			p.asText(a)
 		}
 		if a.typ != wantType {
 			switch {

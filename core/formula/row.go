@@ -59,15 +59,17 @@ type Row struct {
 // or a condition over one row of a table. A RowProgram is immutable and safe
 // for concurrent use.
 type RowProgram struct {
-	src  string
-	kind RuleKind
-	uses []int
-	num  func(*Row) float64
+	src     string
+	kind    RuleKind
+	uses    []int
+	numbers []int // the columns of uses read as numbers
+	num     func(*Row) float64
 	cond func(*Row) bool
 }
 
 // CompileRow parses a row rule over the columns cols and type-checks it as
-// kind. The language is that of Parse with text added (see the package
+// kind. A NumberColumn may also be read as text, where text is expected: a
+// TextColumn never as a number. The language is that of Parse with text added (see the package
 // documentation, "Row rules"): string literals ("UK", with the escapes \"
 // \\ \n \t \r), == and != between texts, and the functions starts_with,
 // ends_with, contains, lower and is_empty. A column name that is not a
@@ -121,6 +123,22 @@ func CompileRow(src string, cols []Column, kind RuleKind) (*RowProgram, error) {
 			p.uses = append(p.uses, i)
 		}
 	}
+	numeric := map[int]bool{}
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n.kind == nodeVar && n.typ == typeNumber {
+			numeric[slot[n.name]] = true
+		}
+		for _, a := range n.args {
+			walk(a)
+		}
+	}
+	walk(root)
+	for _, i := range p.uses {
+		if numeric[i] {
+			p.numbers = append(p.numbers, i)
+		}
+	}
 	c := rowCompiler{compiler{slot: slot}}
 	if kind == ConditionRule {
 		p.cond = c.cond(root)
@@ -137,8 +155,15 @@ func (p *RowProgram) String() string { return p.src }
 func (p *RowProgram) Kind() RuleKind { return p.kind }
 
 // Uses returns the positions, in the column list given to CompileRow, of
-// the columns the rule reads, in order of first appearance.
+// the columns the rule reads, in order of first appearance: Row.Text must
+// hold their cells.
 func (p *RowProgram) Uses() []int { return append([]int(nil), p.uses...) }
+
+// NumberUses returns the positions of the columns of Uses that the rule
+// reads as numbers: Row.Num must hold their values. A NumberColumn
+// compared with a string or given to a text function is read as text
+// (its cell as written) there.
+func (p *RowProgram) NumberUses() []int { return append([]int(nil), p.numbers...) }
 
 // Number evaluates a NumberRule on r. A NaN or infinite result (an empty
 // number cell, a division by zero) is returned with ErrNonFinite. It

@@ -67,6 +67,11 @@ var rowCondTests = []struct {
 	{`"a" == "a"`, true},
 	{`"a\tb" != "a\\tb"`, true},
 	{`CustomerID == 14527 && CustomerID >= 14527`, true},
+	// A number column read as text where text is expected: its cell.
+	{`CustomerID != "(blank)"`, true},
+	{`Quantity == "-2"`, true},
+	{`starts_with(CustomerID, "145") && ends_with(Quantity, "2")`, true},
+	{`lower(CustomerID) == "14527" && CustomerID == 14527`, true},
 }
 
 func TestRowCondition(t *testing.T) {
@@ -127,6 +132,7 @@ func TestRowNumber(t *testing.T) {
 		{`if(starts_with(InvoiceNo, "C"), abs(Quantity), Quantity) * ` + "`Unit Price`", 5, []int{0, 2, 3}},
 		{`-if(Country == "United Kingdom", 1, 2) + max(Quantity, 0, if(is_empty(note), 7, 0))`, 6, []int{1, 2, 5}},
 		{"round(`Unit Price` * 3)", 8, []int{3}}, // 7.5 rounds half away from zero
+		{`if(starts_with(CustomerID, "1"), 1, 0) * CustomerID`, 14527, []int{4}},
 	}
 	for _, tt := range tests {
 		p, err := CompileRow(tt.src, rowCols, NumberRule)
@@ -179,15 +185,15 @@ var rowErrTests = []struct {
 	{"Quantity *\n  Price", NumberRule, 2, 3, "unknown column Price"},
 	// types
 	{`Country == 1`, ConditionRule, 1, 9, "operator == compares text with a number (Country is text)"},
-	{`Quantity == "2"`, ConditionRule, 1, 10, "compares text with a number (Quantity is a number)"},
-	{"Quantity > 0 &&\n  CustomerID == \"(blank)\"", ConditionRule, 2, 14, "compares text with a number (CustomerID is a number)"},
+	{"Quantity > 0 &&\n  Country != 0", ConditionRule, 2, 11, "compares text with a number (Country is text)"},
+	{`Quantity < "2"`, ConditionRule, 1, 10, "text can only be compared with == and !="},
 	{`Country < "M"`, ConditionRule, 1, 9, "text can only be compared with == and !="},
 	{`Country * 2`, NumberRule, 1, 9, "operator * needs numbers, but an operand is text"},
 	{`-Country`, NumberRule, 1, 1, "unary - needs a number, not text"},
 	{`!Country`, ConditionRule, 1, 1, "! needs a condition such as x > 0, not text"},
-	{`starts_with(Quantity, "C")`, ConditionRule, 1, 13, "argument 1 of starts_with must be text, not a number"},
+	{`starts_with(-Quantity, "C")`, ConditionRule, 1, 13, "argument 1 of starts_with must be text, not a number"},
 	{`contains(Country, 1)`, ConditionRule, 1, 19, "argument 2 of contains must be text"},
-	{`lower(Quantity) == "x"`, ConditionRule, 1, 7, "argument 1 of lower must be text, not a number"},
+	{`lower(Quantity * 2) == "x"`, ConditionRule, 1, 7, "argument 1 of lower must be text, not a number"},
 	{`is_empty(Quantity + 1)`, ConditionRule, 1, 10, "is_empty takes a column or text, not a number"},
 	{`starts_with(InvoiceNo)`, ConditionRule, 1, 1, "starts_with takes 2 argument(s), got 1"},
 	{`if(Country, 1, 2)`, NumberRule, 1, 4, "first argument of if must be a condition such as x > 0, not text"},
@@ -210,6 +216,33 @@ func TestRowErrors(t *testing.T) {
 		}
 		if ee.Line != tt.line || ee.Column != tt.col || !strings.Contains(ee.Msg, tt.msg) {
 			t.Errorf("CompileRow(%q): %d:%d %q; want %d:%d containing %q", tt.src, ee.Line, ee.Column, ee.Msg, tt.line, tt.col, tt.msg)
+		}
+	}
+}
+
+// TestRowNumberUses: a number column read only as text is not in
+// NumberUses, so its cells need not parse.
+func TestRowNumberUses(t *testing.T) {
+	tests := []struct {
+		src     string
+		uses    []int
+		numbers []int
+	}{
+		{`starts_with(CustomerID, "C")`, []int{4}, nil},
+		{`is_empty(Quantity) || Quantity > 0`, []int{2}, []int{2}},
+		{`is_empty(Quantity) || CustomerID == "x" && Country == "UK"`, []int{2, 4, 1}, nil},
+		{"Quantity * `Unit Price` > 0 && CustomerID != \"(blank)\"", []int{2, 3, 4}, []int{2, 3}},
+	}
+	for _, tt := range tests {
+		p, err := CompileRow(tt.src, rowCols, ConditionRule)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.src, err)
+		}
+		if got := p.Uses(); !equalInts(got, tt.uses) {
+			t.Errorf("%s: Uses() = %v, want %v", tt.src, got, tt.uses)
+		}
+		if got := p.NumberUses(); !equalInts(got, tt.numbers) {
+			t.Errorf("%s: NumberUses() = %v, want %v", tt.src, got, tt.numbers)
 		}
 	}
 }

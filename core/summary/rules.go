@@ -92,6 +92,13 @@ type Rules struct {
 	where, amount, isReturn *formula.RowProgram
 	cols                    []formula.Column
 	row                     formula.Row
+	reads                   map[*formula.RowProgram]reads
+}
+
+// reads are the columns a rule reads: all as text, some as numbers too.
+type reads struct {
+	cells   []int
+	numbers []bool // by column position
 }
 
 // CompileRules compiles r against the columns of header, typed from the
@@ -117,6 +124,14 @@ func CompileRules(r RowRules, header []string, sample [][]string) (*Rules, error
 			return nil, &RuleError{Rule: c.name, Err: err}
 		}
 		*c.p = p
+		rd := reads{cells: p.Uses(), numbers: make([]bool, len(cols))}
+		for _, i := range p.NumberUses() {
+			rd.numbers[i] = true
+		}
+		if rs.reads == nil {
+			rs.reads = map[*formula.RowProgram]reads{}
+		}
+		rs.reads[p] = rd
 	}
 	return rs, nil
 }
@@ -134,14 +149,15 @@ var errBadNumber = errors.New("not a number, though the column's first rows are 
 // returns a *ParseError (without the line) for a missing cell or a number
 // cell that does not parse.
 func (rs *Rules) load(p *formula.RowProgram, rule string, rec []string) *ParseError {
-	for _, i := range p.Uses() {
+	rd := rs.reads[p]
+	for _, i := range rd.cells {
 		c := rs.cols[i]
 		if i >= len(rec) {
 			return &ParseError{Field: rule, Column: c.Name, Kind: MissingField,
 				Err: fmt.Errorf("%w: %d, column %s needs %d", errFieldCount, len(rec), c.Name, i+1)}
 		}
 		rs.row.Text[i] = rec[i]
-		if c.Type != formula.NumberColumn {
+		if !rd.numbers[i] {
 			continue
 		}
 		s := trimSpace(rec[i])
@@ -184,7 +200,7 @@ func (rs *Rules) Amount(rec []string) (float64, error) {
 	v, err := rs.amount.Number(&rs.row)
 	if err != nil {
 		var cells []string
-		for _, i := range rs.amount.Uses() {
+		for _, i := range rs.reads[rs.amount].cells {
 			cells = append(cells, fmt.Sprintf("%s=%q", rs.cols[i].Name, rs.row.Text[i]))
 		}
 		return 0, &ParseError{Field: "amount", Column: "amount_expr", Value: strings.Join(cells, " "), Kind: BadAmount,
