@@ -64,7 +64,7 @@ type RowProgram struct {
 	uses    []int
 	numbers []int // the columns of uses read as numbers
 	num     func(*Row) float64
-	cond func(*Row) bool
+	cond    func(*Row) bool
 }
 
 // CompileRow parses a row rule over the columns cols and type-checks it as
