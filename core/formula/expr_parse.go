@@ -99,6 +99,7 @@ type Expr struct {
 //
 //	numbers     1  0.5  .5  1e3  2.5E-2
 //	names       aov  gross_margin  (letters, digits, _; not starting with a digit)
+//	            `gross margin` (any other name, in backquotes)
 //	operators   from loosest to tightest binding:
 //	            ||                  or         (conditions)
 //	            &&                  and        (conditions)
