@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -140,5 +141,38 @@ func TestScoreLineItems(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestScoreLineItemsJSONL scores the same slice as JSON Lines (Quantity
+// and UnitPrice as JSON numbers): the row rules give the same counts as
+// for the CSV.
+func TestScoreLineItemsJSONL(t *testing.T) {
+	dir := t.TempDir()
+	csvText := string(readFile(t, filepath.Join("testdata", "online_retail", "invoices_slice.csv")))
+	lines := strings.Split(strings.TrimSuffix(csvText, "\n"), "\n")
+	var b strings.Builder
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		fmt.Fprintf(&b, `{"InvoiceNo":%q,"InvoiceDate":%q,"CustomerID":%q,"Country":%q,"Quantity":%s,"UnitPrice":%s}`+"\n",
+			f[0], f[1], f[2], f[3], f[4], f[5])
+	}
+	in := filepath.Join(dir, "invoices.jsonl")
+	writeFile(t, in, b.String())
+	cfg := exprsConfig(t, dir, `where = 'Country == "United Kingdom"'`, `missing_customer = "skip"`)
+	text := string(readFile(t, cfg))
+	text = text[:strings.Index(text, "path = ")] + `path = "` + in + `"` + text[strings.Index(text, "\ndate_format"):]
+	writeFile(t, cfg, text)
+	clv(t, "validate", "--config", cfg).mustOK(t, "validate")
+	r := clv(t, "score", "--config", cfg).mustOK(t, "score")
+	for _, want := range []string{
+		"invoices.jsonl: 591 rows, 518 transactions kept, 98 customers\n",
+		"left out: 47 rows by the where rule, 26 rows without a customer id\n",
+		"returns (net): 79 return rows netted; ",
+		"scored 98 customers",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("report lacks %q:\n%s", want, r.stderr)
+		}
 	}
 }

@@ -122,8 +122,8 @@
 //
 // SQL: "a" is 'a'; == and != are = and <>; starts_with(s, p) is s LIKE
 // p || '%' with p escaped; ends_with and contains likewise; lower is LOWER;
-// is_empty(c) is c IS NULL OR TRIM(c) equal to the empty string; a number column read as text is
-// CAST(c AS VARCHAR).
+// is_empty(c) is c IS NULL OR TRIM(c) equal to the empty string; a number
+// column read as text is CAST(c AS VARCHAR).
 //
 // # Sources
 //
