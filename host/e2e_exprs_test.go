@@ -176,3 +176,24 @@ func TestScoreLineItemsJSONL(t *testing.T) {
 		}
 	}
 }
+
+// TestSummarizeLineItems: clv summarize takes the row rules as flags and
+// reports the same counts; a bad --missing-customer is a usage error.
+func TestSummarizeLineItems(t *testing.T) {
+	in := filepath.Join("host", "testdata", "online_retail", "invoices_slice.csv")
+	args := []string{"summarize", "--input", in, "--customer", "CustomerID", "--date", "InvoiceDate",
+		"--date-format", "1/2/2006 15:04", "--amount-expr", "Quantity * UnitPrice",
+		"--is-return", `starts_with(InvoiceNo, "C")`, "--where", `Country == "United Kingdom"`,
+		"--unit", "week", "--observation-end", "2011-12-09"}
+	r := clv(t, append(args, "--missing-customer", "skip")...).mustOK(t, "summarize")
+	if want := "left out: 47 rows by the where rule, 26 rows without a customer id\n"; !strings.Contains(r.stderr, want) {
+		t.Errorf("report lacks %q:\n%s", want, r.stderr)
+	}
+	if n := strings.Count(r.stdout, "\n") - 1; n != 98 {
+		t.Errorf("%d customers, want 98", n)
+	}
+	r = clv(t, append(args, "--missing-customer", "drop")...)
+	if r.code != 1 || !strings.Contains(r.stderr, `--missing-customer "drop": want error or skip`) {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
