@@ -73,6 +73,9 @@ func (in *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&in.cols.Customer, "customer", "customer_id", "customer id column (name, or position with --no-header)")
 	fs.StringVar(&in.cols.Date, "date", "date", "order date column")
 	fs.StringVar(&in.cols.Amount, "amount", "", "order value column (optional; needed for monetary_value)")
+	fs.StringVar(&in.src.Rules.Where, "where", "", `keep only rows for which this condition holds, e.g. 'Country == "United Kingdom"'`)
+	fs.StringVar(&in.src.Rules.Amount, "amount-expr", "", `compute the order value from columns instead of --amount, e.g. "Quantity * UnitPrice"`)
+	fs.StringVar(&in.src.Rules.IsReturn, "is-return", "", `mark rows as returns (they refund |amount|), e.g. 'starts_with(InvoiceNo, "C")'`)
 }
 
 func summarizeCommand() command {
@@ -98,6 +101,14 @@ Examples:
   clv summarize --input CDNOW_sample.txt --delimiter whitespace --no-header \
       --customer 2 --date 3 --amount 5 --date-format YYYYMMDD \
       --unit week --observation-end 1997-09-30 --out cdnow_summary.csv
+  # a line-item export (UCI Online Retail): amounts computed, cancellations
+  # marked as returns, one country, guest checkouts left out
+  clv summarize --input online_retail.csv --customer CustomerID --date InvoiceDate \
+      --date-format "1/2/2006 15:04" --amount-expr "Quantity * UnitPrice" \
+      --is-return 'starts_with(InvoiceNo, "C")' --where 'Country == "United Kingdom"' \
+      --missing-customer skip --unit week --observation-end 2011-12-09
+
+
   # an export with dates like 12/1/2010 8:26 and amounts like "$1,234.50"
   clv summarize --input orders.csv --customer CustomerID --date InvoiceDate \
       --amount Total --date-format "M/D/YYYY H:mm" --amount-format auto \
@@ -111,6 +122,7 @@ Examples:
 			tf.register(fs)
 			out := fs.String("out", "-", "output file (.csv, .csv.gz, .jsonl, .parquet), - for stdout; a device or pipe is written in place, as CSV unless --out-format")
 			outFormat := fs.String("out-format", "", "output format: csv, jsonl or parquet (default: from --out)")
+			missing := fs.String("missing-customer", "error", "rows without a customer id: error (stop at the first) or skip (leave them out, counted)")
 			returns := fs.String("returns", "net", "what a return (a negative amount) does: net (refund the latest purchase periods before it), drop (ignore it) or purchase (an ordinary row, as lifetimes)")
 			precision := fs.Int("precision", 6, "decimals of recency, T and monetary values")
 			guard := fs.String("csv-formula-guard", textenc.GuardLabels.String(), "CSV cells starting with = + - @ tab or CR get a leading ': labels (none here), all_text (customer ids too) or off")
@@ -127,7 +139,7 @@ Examples:
 				// default (--amount "" is the same as no amount column).
 				var empty error
 				fs.Visit(func(f *flag.Flag) {
-					if g, ok := f.Value.(flag.Getter); ok && empty == nil && g.Get() == "" && f.Name != "amount" {
+					if g, ok := f.Value.(flag.Getter); ok && empty == nil && g.Get() == "" && f.Name != "amount" && f.Name != "where" && f.Name != "amount-expr" && f.Name != "is-return" {
 						empty = fmt.Errorf("--%s is empty: give a value, or leave the flag out for its default", f.Name)
 					}
 				})
@@ -147,6 +159,13 @@ Examples:
 				}
 				if o.Returns, err = summary.ParseReturns(*returns); err != nil {
 					return fmt.Errorf("--returns: %w", err)
+				}
+				switch *missing {
+				case "error":
+				case "skip":
+					o.SkipMissingCustomer = true
+				default:
+					return fmt.Errorf("--missing-customer %s: want error or skip", quote.Value(*missing))
 				}
 				if key, err := checkFormats(in.src.DateFormat, in.src.AmountFormat); err != nil {
 					return fmt.Errorf("--%s: %w", strings.ReplaceAll(key, "_", "-"), err)
@@ -247,6 +266,9 @@ func reportSummary(w io.Writer, name string, s summary.Summary, f inputFormats) 
 		fmt.Fprintf(w, "; %d customers first bought after the calibration end (not in the summary)", r.NewInHoldout)
 	}
 	fmt.Fprintln(w)
+	if r.Filtered > 0 || r.MissingCustomer > 0 {
+		fmt.Fprintf(w, "left out: %s by the where rule, %s without a customer id\n", plural(r.Filtered, "row"), plural(r.MissingCustomer, "row"))
+	}
 	if rr := r.Returns; rr.Returns > 0 {
 		fmt.Fprintf(w, "returns (%s): %s", rr.Rule, plural(rr.Returns, "return row"))
 		switch rr.Rule {

@@ -24,7 +24,9 @@ values (a value given is never replaced by a default), the calibration end
 (on or before the observation end), the returns rule, input and output
 formats, the date and amount formats (parsed as clv score parses them;
 "auto" is detected on the input's first lines and the result printed),
-formulas and segment rules, column names (no formula or plugin
+formulas and segment rules, the row rules (where, amount_expr,
+is_return: their names and types against the input's header and first
+rows), column names (no formula or plugin
 column may take a built-in column's name or another's), plugins (loaded,
 their names and columns), that the input file exists and has the
 configured columns, and that the output folder exists. Then it reads the
@@ -153,6 +155,12 @@ func (j *job) checkInput(e *env) (*inputFormats, error) {
 	}
 	if _, err := tr.Require(want...); err != nil {
 		return nil, configErr(j.cfg, "input.columns", err)
+	}
+	if j.cfg.Input.Kind == "transactions" && !j.input.Rules.IsZero() {
+		// The rules' column types come from the first rows, as when scoring.
+		if _, _, err := compileTableRules(tr.Next, tr.Columns(), tr.Name(), j.input.Rules); err != nil {
+			return formats, j.ruleErr(err)
+		}
 	}
 	return formats, nil
 }

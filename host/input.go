@@ -31,6 +31,7 @@ type source struct {
 	// MaxRows, when above 0, stops reading after that many data rows
 	// (clv validate reads the first rows only).
 	MaxRows int
+	Rules   summary.RowRules // where, amount_expr, is_return
 }
 
 // displayName is the name used in messages.
@@ -169,6 +170,7 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 			Whitespace:   ws,
 			DateFormat:   formats.DateFormat,
 			AmountFormat: formats.AmountFormat,
+			Rules:        s.Rules,
 		}, b)
 		if err != nil {
 			return formats, fmt.Errorf("%s: %w", s.displayName(), err)
@@ -187,9 +189,10 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 	if err != nil {
 		return formats, err
 	}
+	next := tr.Next
 	// With an "auto" format, the first rows are read ahead and detected on.
-	var ahead []table.Row
 	if s.needsDetection() {
+		var ahead []table.Row
 		t := &detect.Table{Header: true, Columns: tr.Columns()}
 		for len(ahead) < detect.MaxLines {
 			row, err := tr.Next()
@@ -209,6 +212,13 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 		if formats, err = resolveOn(t, s, cols); err != nil {
 			return formats, err
 		}
+		next = replayRows(ahead, tr.Next)
+	}
+	var rules *summary.Rules
+	if !s.Rules.IsZero() {
+		if rules, next, err = compileTableRules(next, tr.Columns(), tr.Name(), s.Rules); err != nil {
+			return formats, err
+		}
 	}
 	df, err := summary.ParseDateFormat(formats.DateFormat)
 	if err != nil {
@@ -220,17 +230,41 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 	}
 	var currency string
 	currencyLine := 0
+	var rec []string
 	for rows := 0; s.MaxRows <= 0 || rows < s.MaxRows; rows++ {
-		var row table.Row
-		if len(ahead) > 0 {
-			row, ahead = ahead[0], ahead[1:]
-		} else {
-			row, err = tr.Next()
-			if errors.Is(err, io.EOF) {
-				return formats, nil
+		row, err := next()
+		if errors.Is(err, io.EOF) {
+			return formats, nil
+		}
+		if err != nil {
+			return formats, err
+		}
+		ret := false
+		var ruleAmount float64
+		if rules != nil {
+			rec = rec[:0]
+			for i := range row.Len() {
+				rec = append(rec, row.Field(i))
+			}
+			keep, err := rules.Keep(rec)
+			if err == nil && keep {
+				if ruleAmount, err = rules.Amount(rec); err == nil {
+					ret, err = rules.IsReturn(rec)
+				}
 			}
 			if err != nil {
-				return formats, err
+				if s.SkipBadRows {
+					continue
+				}
+				var pe *summary.ParseError
+				if errors.As(err, &pe) {
+					pe.Line = row.Line() // the rules leave the line to their caller
+				}
+				return formats, fmt.Errorf("%s: %w", s.displayName(), err)
+			}
+			if !keep {
+				b.Filtered()
+				continue
 			}
 		}
 		id, err := row.Text(idx[0])
@@ -243,6 +277,12 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 			return formats, err
 		}
 		if strings.TrimSpace(id) == "" {
+			// The Builder leaves the row out and counts it under
+			// missing_customer = "skip" (or skip_bad_rows), else
+			// rejects it.
+			if err := b.Add(summary.Transaction{Customer: ""}); err == nil {
+				continue
+			}
 			if s.SkipBadRows {
 				continue
 			}
@@ -261,7 +301,7 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 			}
 			return formats, row.Wrap(idx[1], err)
 		}
-		t := summary.Transaction{Customer: id, Time: when}
+		t := summary.Transaction{Customer: id, Time: when, Amount: ruleAmount, Return: ret}
 		if cols.Amount != "" {
 			if af.Plain() {
 				t.Amount, err = row.Float(idx[2])
@@ -319,6 +359,49 @@ func (l *lineLimit) Read(p []byte) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// compileTableRules compiles the row rules of a JSON Lines or Parquet input
+// against its columns, typed from its first summary.SampleRows rows, and
+// returns them with the row iterator to read from instead of tr.Next (the
+// sampled rows first).
+func compileTableRules(next func() (table.Row, error), columns []string, name string, r summary.RowRules) (*summary.Rules, func() (table.Row, error), error) {
+	var held []table.Row
+	var sample [][]string
+	var end error
+	for len(held) < summary.SampleRows {
+		row, err := next()
+		if err != nil {
+			end = err
+			break
+		}
+		held = append(held, row)
+		rec := make([]string, row.Len())
+		for i := range rec {
+			rec[i] = row.Field(i)
+		}
+		sample = append(sample, rec)
+	}
+	rules, err := summary.CompileRules(r, columns, sample)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if end != nil {
+		next = func() (table.Row, error) { return table.Row{}, end }
+	}
+	return rules, replayRows(held, next), nil
+}
+
+// replayRows returns a row source that gives held first, then next's rows.
+func replayRows(held []table.Row, next func() (table.Row, error)) func() (table.Row, error) {
+	return func() (table.Row, error) {
+		if len(held) > 0 {
+			row := held[0]
+			held = held[1:]
+			return row, nil
+		}
+		return next()
+	}
 }
 
 // ctxReader stops reading when the context is done (Ctrl-C).

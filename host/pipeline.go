@@ -39,7 +39,8 @@ func prepare(cfg *config.Config) (*job, error) {
 	j := &job{cfg: cfg}
 	in := cfg.Input
 	j.input = source{Path: cfg.Resolve(in.Path), Format: in.Format, Delimiter: in.Delimiter,
-		NoHeader: in.NoHeader, DateFormat: in.DateFormat, AmountFormat: in.AmountFormat, SkipBadRows: in.SkipBadRows}
+		NoHeader: in.NoHeader, DateFormat: in.DateFormat, AmountFormat: in.AmountFormat, SkipBadRows: in.SkipBadRows,
+		Rules: summary.RowRules{Where: in.Where, Amount: in.AmountExpr, IsReturn: in.IsReturn}}
 	if key, err := checkFormats(in.DateFormat, in.AmountFormat); err != nil {
 		return nil, configErr(cfg, "input."+key, err)
 	}
@@ -53,6 +54,7 @@ func prepare(cfg *config.Config) (*job, error) {
 		if j.time.Returns, err = summary.ParseReturns(in.Returns); err != nil {
 			return nil, configErr(cfg, "input.returns", err)
 		}
+		j.time.SkipMissingCustomer = in.MissingCustomer == "skip"
 		if c, o := j.time.CalibrationEnd, j.time.ObservationEnd; !c.IsZero() && c.After(o) {
 			return nil, configErr(cfg, "time.calibration_end", fmt.Errorf("%s is after time.observation_end %s: the calibration period ends on or before the observation end",
 				c.Format(time.DateOnly), o.Format(time.DateOnly)))
@@ -69,8 +71,8 @@ func prepare(cfg *config.Config) (*job, error) {
 		return nil, configErr(cfg, "input.format", err)
 	}
 	spend := cfg.Model.Spend == "gammagamma"
-	if spend && in.Kind == "transactions" && in.Columns.Amount == "" {
-		return nil, configErr(cfg, "input.columns.amount", errors.New("model.spend = \"gammagamma\" needs order values: name the amount column, or set model.spend = \"none\""))
+	if spend && in.Kind == "transactions" && in.Columns.Amount == "" && in.AmountExpr == "" {
+		return nil, configErr(cfg, "input.columns.amount", errors.New("model.spend = \"gammagamma\" needs order values: name the amount column (or compute it with input.amount_expr), or set model.spend = \"none\""))
 	}
 	j.options = score.Options{
 		Purchase: cfg.Model.Purchase,
@@ -124,6 +126,16 @@ func prepare(cfg *config.Config) (*job, error) {
 		return nil, configErr(cfg, "output.format", err)
 	}
 	return j, nil
+}
+
+// ruleErr turns an error from a row rule that does not compile into one
+// naming the config file, the rule's key and its line; other errors pass.
+func (j *job) ruleErr(err error) error {
+	var re *summary.RuleError
+	if !errors.As(err, &re) {
+		return err
+	}
+	return configErr(j.cfg, "input."+re.Rule, fmt.Errorf("%w (over the columns of %s)", re.Err, j.input.displayName()))
 }
 
 // configErr names the config file, key and line in an error about a value.
@@ -190,7 +202,7 @@ func (j *job) customers(ctx context.Context, e *env, p *progress) ([]summary.Cus
 	if j.cfg.Input.Kind == "transactions" {
 		s, formats, err := summarizeSource(ctx, e, inputFlags{src: j.input, cols: j.cols}, j.time, p)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, j.ruleErr(err)
 		}
 		j.formats = &formats
 		// The caller keeps the summary for its report only: drop the

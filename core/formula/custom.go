@@ -107,7 +107,7 @@ func templateOf(e *Expr) string {
 	for _, v := range e.vars {
 		b.WriteString(e.src[last:v.pos]) // the lexer rejects braces, so the source has none
 		b.WriteString("{" + v.text + "}")
-		last = v.pos + len(v.text)
+		last = v.end
 	}
 	b.WriteString(e.src[last:])
 	return b.String()

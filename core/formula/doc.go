@@ -62,12 +62,68 @@
 // same formula written in Go (BenchmarkExprVsNative). The language (numbers,
 // names, + − * / ^ **, comparisons, && || !, if(cond, a, b) and the functions
 // min max abs sqrt exp log pow round floor ceil clamp) is described at Parse.
+// Names that are not plain identifiers go in backquotes (`gross margin`).
 // It is hand-written rather than expr-lang/expr, which would add about 1 MB
 // gzipped to the browser's WASM. Sources are limited to MaxExprLen bytes and
 // MaxExprDepth levels of nesting, there are no loops, so parsing and
 // evaluation are bounded; errors are *ExprError with line and column. A
 // non-finite result (division by zero, log of a negative) is returned with
 // ErrNonFinite.
+//
+// # Row rules
+//
+// CompileRow compiles a row rule: an expression over the columns of one input
+// row (a line of an order export), used by the binary's input.where,
+// input.amount_expr and input.is_return and the page's matching settings.
+// It is the formula language with text added, and nothing more, so that a
+// rule can later be translated to SQL one to one. Grammar (EBNF; loosest
+// binding first):
+//
+//	rule    = or
+//	or      = and { "||" and }
+//	and     = cmp { "&&" cmp }
+//	cmp     = sum [ ("<" | "<=" | ">" | ">=" | "==" | "!=") sum ]
+//	sum     = product { ("+" | "-") product }
+//	product = unary { ("*" | "/") unary }
+//	unary   = ("-" | "+" | "!") unary | power
+//	power   = primary [ ("^" | "**") unary ]
+//	primary = number | string | name | call | "(" or ")"
+//	call    = function "(" [ or { "," or } ] ")"
+//	name    = (letter | "_") { letter | digit | "_" } | "`" { any but "`" "{" "}" newline } "`"
+//	string  = `"` { any but `"` "\" newline | "\" ( `"` | "\" | "n" | "t" | "r" ) } `"`
+//
+// Types: number, condition and text. A column's type comes from the data
+// (ColumnType: a number column when its sampled cells parse as numbers,
+// else text). The text additions:
+//
+//	"..."                 a string
+//	a == b, a != b        text equality, exact (case and spaces count);
+//	                      text has no < <= > >=
+//	starts_with(s, p)     s begins with p           (condition)
+//	ends_with(s, p)       s ends with p             (condition)
+//	contains(s, p)        p occurs in s             (condition)
+//	lower(s)              s in lower case (Unicode) (text)
+//	is_empty(c)           the cell of column c, or the text c, is empty or
+//	                      only blanks               (condition)
+//
+// A text column is never a number: comparing it with a number or using it
+// in arithmetic is an *ExprError at the operator ("operator == compares
+// text with a number (Country is text)"). A number column is read as text,
+// its cell as written, where text is expected (compared with a string, an
+// argument of a text function), so starts_with(InvoiceNo, "C") works when
+// the sampled invoice numbers were all digits. An empty number cell is NaN
+// as a number. A where or is_return rule must be a condition, an
+// amount_expr a number. Unknown names are errors suggesting the closest
+// column (by case first, then by edit distance ≤ 2). Formulas (Parse,
+// Compile) accept backquoted names but have no text: strings and text
+// functions are errors there, and their evaluation stays a closure tree
+// over []float64 that allocates nothing. Row rules evaluate without
+// allocating too, except lower, which allocates when it changes its text.
+//
+// SQL: "a" is 'a'; == and != are = and <>; starts_with(s, p) is s LIKE
+// p || '%' with p escaped; ends_with and contains likewise; lower is LOWER;
+// is_empty(c) is c IS NULL OR TRIM(c) equal to the empty string; a number
+// column read as text is CAST(c AS VARCHAR).
 //
 // # Sources
 //

@@ -1,6 +1,10 @@
 package formula
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // Limits that keep parsing and evaluation bounded whatever the input.
 const (
@@ -16,7 +20,19 @@ type valueType uint8
 const (
 	typeNumber valueType = iota
 	typeBool
+	typeText // row rules only: string literals, text columns, lower()
 )
+
+// String names the type as messages say it.
+func (t valueType) String() string {
+	switch t {
+	case typeBool:
+		return "a condition (true/false)"
+	case typeText:
+		return "text"
+	}
+	return "a number"
+}
 
 type nodeKind uint8
 
@@ -27,6 +43,7 @@ const (
 	nodeNot                  // !
 	nodeBin                  // binary operator
 	nodeCall                 // function call, including if
+	nodeStr                  // a string literal (row rules only)
 )
 
 type node struct {
@@ -36,18 +53,36 @@ type node struct {
 	op   string  // operator (nodeBin) or function name (nodeCall)
 	num  float64 // nodeNum
 	name string  // nodeVar
+	str  string  // nodeStr
 	args []*node // operands
 }
 
 // funcSpec describes a built-in function: how many arguments it takes (max
-// −1: any number ≥ min). All take and return numbers, except if, whose first
-// argument is a condition.
-type funcSpec struct{ min, max int }
+// −1: any number ≥ min). The numeric functions take and return numbers,
+// except if, whose first argument is a condition. The text functions (text
+// set) exist only in row rules: they take text and return a condition, or
+// text for lower; is_empty also takes a column of any type.
+type funcSpec struct {
+	min, max int
+	text     bool
+}
 
 var funcs = map[string]funcSpec{
-	"min": {1, -1}, "max": {1, -1}, "abs": {1, 1}, "sqrt": {1, 1}, "exp": {1, 1},
-	"log": {1, 1}, "pow": {2, 2}, "round": {1, 1}, "floor": {1, 1}, "ceil": {1, 1},
-	"clamp": {3, 3}, "if": {3, 3},
+	"min": {1, -1, false}, "max": {1, -1, false}, "abs": {1, 1, false}, "sqrt": {1, 1, false}, "exp": {1, 1, false},
+	"log": {1, 1, false}, "pow": {2, 2, false}, "round": {1, 1, false}, "floor": {1, 1, false}, "ceil": {1, 1, false},
+	"clamp": {3, 3, false}, "if": {3, 3, false},
+	"starts_with": {2, 2, true}, "ends_with": {2, 2, true}, "contains": {2, 2, true},
+	"lower": {1, 1, true}, "is_empty": {1, 1, true},
+}
+
+// funcList lists the functions for messages: the numeric ones, and in row
+// rules the text ones too.
+func funcList(rows bool) string {
+	s := "abs, ceil, clamp, exp, floor, if, log, max, min, pow, round, sqrt"
+	if rows {
+		s += ", contains, ends_with, is_empty, lower, starts_with"
+	}
+	return s
 }
 
 // Expr is a parsed and type-checked custom expression over named inputs; see
@@ -64,6 +99,7 @@ type Expr struct {
 //
 //	numbers     1  0.5  .5  1e3  2.5E-2
 //	names       aov  gross_margin  (letters, digits, _; not starting with a digit)
+//	            `gross margin` (any other name, in backquotes)
 //	operators   from loosest to tightest binding:
 //	            ||                  or         (conditions)
 //	            &&                  and        (conditions)
@@ -90,36 +126,51 @@ type Expr struct {
 // MaxExprDepth. Every error is an *ExprError giving the line and column.
 // Names are not checked here; Compile checks them against the inputs.
 func Parse(src string) (*Expr, error) {
-	if len(src) > MaxExprLen {
-		return nil, newExprError(src, MaxExprLen, "expression is longer than %d bytes", MaxExprLen)
-	}
-	toks, err := lex(src)
+	root, vars, err := parseSource(src, nil, nil)
 	if err != nil {
 		return nil, err
-	}
-	p := &parser{src: src, toks: toks}
-	root, err := p.parseOr()
-	if err != nil {
-		return nil, err
-	}
-	if t := p.peek(); t.kind != tokEOF {
-		if t.kind == tokRParen {
-			return nil, newExprError(src, t.pos, "unbalanced \")\": no matching \"(\"")
-		}
-		return nil, newExprError(src, t.pos, "unexpected %s after a complete expression", describe(t))
 	}
 	if root.typ != typeNumber {
 		return nil, newExprError(src, root.pos, "the expression is a condition (true/false), not a number; use if(condition, a, b)")
 	}
-	e := &Expr{src: src, root: root, vars: p.vars}
+	return newExpr(src, root, vars), nil
+}
+
+// newExpr makes the Expr of a parsed source.
+func newExpr(src string, root *node, vars []token) *Expr {
+	e := &Expr{src: src, root: root, vars: vars}
 	seen := make(map[string]bool)
-	for _, v := range p.vars {
+	for _, v := range vars {
 		if !seen[v.text] {
 			seen[v.text] = true
 			e.names = append(e.names, v.text)
 		}
 	}
-	return e, nil
+	return e
+}
+
+// parseSource lexes and parses src; cols, when not nil, types the names
+// (row rules) and turns on text. The type of the root is not checked.
+func parseSource(src string, cols map[string]valueType, colNames []string) (*node, []token, error) {
+	if len(src) > MaxExprLen {
+		return nil, nil, newExprError(src, MaxExprLen, "expression is longer than %d bytes", MaxExprLen)
+	}
+	toks, err := lex(src)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := &parser{src: src, toks: toks, cols: cols, colNames: colNames}
+	root, err := p.parseOr()
+	if err != nil {
+		return nil, nil, err
+	}
+	if t := p.peek(); t.kind != tokEOF {
+		if t.kind == tokRParen {
+			return nil, nil, newExprError(src, t.pos, "unbalanced \")\": no matching \"(\"")
+		}
+		return nil, nil, newExprError(src, t.pos, "unexpected %s after a complete expression", describe(t))
+	}
+	return root, p.vars, nil
 }
 
 // String returns the source of e.
@@ -135,6 +186,10 @@ type parser struct {
 	i     int
 	depth int
 	vars  []token
+	// cols types the input columns of a row rule; nil for a formula,
+	// whose names are all numbers and which has no text.
+	cols     map[string]valueType
+	colNames []string // the columns in their order, for messages
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -203,8 +258,26 @@ func (p *parser) parseCompare() (*node, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := p.want(t, l, r, typeNumber); err != nil {
-		return nil, err
+	if l.typ == typeText {
+		p.asText(r)
+	} else if r.typ == typeText {
+		p.asText(l)
+	}
+	switch {
+	case l.typ == typeText && r.typ == typeText:
+		if t.text != "==" && t.text != "!=" {
+			return nil, newExprError(p.src, t.pos, "text can only be compared with == and !=, not %s", t.text)
+		}
+	case l.typ == typeText || r.typ == typeText:
+		other := r
+		if r.typ == typeText {
+			other = l
+		}
+		return nil, newExprError(p.src, t.pos, "operator %s compares text with %s%s; compare text with a string such as \"UK\"", t.text, other.typ, p.which(l, r))
+	default:
+		if err := p.want(t, l, r, typeNumber); err != nil {
+			return nil, err
+		}
 	}
 	if p.isOp("<", "<=", ">", ">=", "==", "!=") {
 		return nil, newExprError(p.src, p.peek().pos, "comparisons cannot be chained; combine them with &&")
@@ -255,17 +328,17 @@ func (p *parser) parseUnary() (*node, error) {
 	switch t.text {
 	case "!":
 		if x.typ != typeBool {
-			return nil, newExprError(p.src, t.pos, "! needs a condition such as x > 0, not a number")
+			return nil, newExprError(p.src, t.pos, "! needs a condition such as x > 0, not %s", x.typ)
 		}
 		return &node{kind: nodeNot, typ: typeBool, pos: t.pos, args: []*node{x}}, nil
 	case "-":
 		if x.typ != typeNumber {
-			return nil, newExprError(p.src, t.pos, "unary - needs a number, not a condition")
+			return nil, newExprError(p.src, t.pos, "unary - needs a number, not %s", x.typ)
 		}
 		return &node{kind: nodeNeg, typ: typeNumber, pos: t.pos, args: []*node{x}}, nil
 	}
 	if x.typ != typeNumber {
-		return nil, newExprError(p.src, t.pos, "unary + needs a number, not a condition")
+		return nil, newExprError(p.src, t.pos, "unary + needs a number, not %s", x.typ)
 	}
 	return x, nil
 }
@@ -299,11 +372,23 @@ func (p *parser) parsePrimary() (*node, error) {
 	case tokNum:
 		return &node{kind: nodeNum, typ: typeNumber, pos: t.pos, num: t.num}, nil
 	case tokName:
-		if p.peek().kind == tokLParen {
+		if p.peek().kind == tokLParen && !t.quoted {
 			return p.parseCall(t)
 		}
 		p.vars = append(p.vars, t)
-		return &node{kind: nodeVar, typ: typeNumber, pos: t.pos, name: t.text}, nil
+		typ := typeNumber
+		if p.cols != nil {
+			var ok bool
+			if typ, ok = p.cols[t.text]; !ok {
+				return nil, newExprError(p.src, t.pos, "%s", unknownColumnMsg(t.text, p.colNames))
+			}
+		}
+		return &node{kind: nodeVar, typ: typ, pos: t.pos, name: t.text}, nil
+	case tokStr:
+		if p.cols == nil {
+			return nil, newExprError(p.src, t.pos, "text such as %s is for row rules (where, is_return, amount_expr); a formula has only numbers", strconv.Quote(t.text))
+		}
+		return &node{kind: nodeStr, typ: typeText, pos: t.pos, str: t.text}, nil
 	case tokLParen:
 		if err := p.enter(t.pos); err != nil {
 			return nil, err
@@ -326,10 +411,76 @@ func (p *parser) parsePrimary() (*node, error) {
 	return nil, newExprError(p.src, t.pos, "unexpected %s: expected a number, name or \"(\"", describe(t))
 }
 
+// asText reads a number column as text where text is expected (compared
+// with a string, an argument of a text function): its cell as written, as
+// in starts_with(InvoiceNo, "C") where the first rows' invoice numbers
+// were all digits. A text column is never read as a number.
+func (p *parser) asText(n *node) {
+	if p.cols != nil && n.kind == nodeVar && n.typ == typeNumber {
+		n.typ = typeText
+	}
+}
+
+// which names the operand columns of a comparison, for a type error.
+func (p *parser) which(l, r *node) string {
+	var names []string
+	for _, x := range [2]*node{l, r} {
+		if x.kind == nodeVar {
+			names = append(names, fmt.Sprintf("%s is %s", quoteName(x.name), x.typ))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(names, ", ") + ")"
+}
+
+// unknownColumnMsg explains an unknown column name of a row rule,
+// suggesting a close one.
+func unknownColumnMsg(name string, cols []string) string {
+	msg := fmt.Sprintf("unknown column %s", quoteName(name))
+	if s := closestFold(name, cols); s != "" {
+		msg += fmt.Sprintf(" (did you mean %s? names are case-sensitive)", quoteName(s))
+	} else if s := closest(name, cols); s != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", quoteName(s))
+	}
+	quoted := make([]string, len(cols))
+	for i, c := range cols {
+		quoted[i] = quoteName(c)
+	}
+	return msg + " (columns: " + strings.Join(quoted, ", ") + ")"
+}
+
+// closestFold returns the name in names equal to s ignoring case, if any.
+func closestFold(s string, names []string) string {
+	for _, n := range names {
+		if strings.EqualFold(s, n) {
+			return n
+		}
+	}
+	return ""
+}
+
+// quoteName writes a name as an expression must: bare when it is a plain
+// name, else in backquotes.
+func quoteName(name string) string {
+	plain := name != ""
+	for i := 0; i < len(name) && plain; i++ {
+		plain = isNameStart(name[i]) || i > 0 && isDigit(name[i])
+	}
+	if plain {
+		return name
+	}
+	return "`" + name + "`"
+}
+
 func (p *parser) parseCall(name token) (*node, error) {
 	spec, ok := funcs[name.text]
 	if !ok {
-		return nil, newExprError(p.src, name.pos, "unknown function %q (functions: abs, ceil, clamp, exp, floor, if, log, max, min, pow, round, sqrt)", name.text)
+		return nil, newExprError(p.src, name.pos, "unknown function %q (functions: %s)", name.text, funcList(p.cols != nil))
+	}
+	if spec.text && p.cols == nil {
+		return nil, newExprError(p.src, name.pos, "%s works on text, which only row rules (where, is_return, amount_expr) have; a formula has only numbers", name.text)
 	}
 	open := p.next() // (
 	if err := p.enter(open.pos); err != nil {
@@ -368,19 +519,39 @@ func (p *parser) parseCall(name token) (*node, error) {
 		}
 		return nil, newExprError(p.src, name.pos, "%s takes %s argument(s), got %d", name.text, want, len(args))
 	}
+	result := typeNumber
 	for i, a := range args {
 		wantType := typeNumber
-		if name.text == "if" && i == 0 {
+		switch {
+		case name.text == "if" && i == 0:
 			wantType = typeBool
+		case spec.text:
+			wantType = typeText
+		}
+		if name.text == "is_empty" && a.kind == nodeVar {
+			a.typ = typeText // any column: is its cell blank
+			continue
+		}
+		if wantType == typeText {
+			p.asText(a)
 		}
 		if a.typ != wantType {
-			if wantType == typeBool {
-				return nil, newExprError(p.src, starts[i], "the first argument of if must be a condition such as x > 0, not a number")
+			switch {
+			case wantType == typeBool:
+				return nil, newExprError(p.src, starts[i], "the first argument of if must be a condition such as x > 0, not %s", a.typ)
+			case name.text == "is_empty":
+				return nil, newExprError(p.src, starts[i], "is_empty takes a column or text, not %s", a.typ)
 			}
-			return nil, newExprError(p.src, starts[i], "argument %d of %s must be a number, not a condition", i+1, name.text)
+			return nil, newExprError(p.src, starts[i], "argument %d of %s must be %s, not %s", i+1, name.text, wantType, a.typ)
 		}
 	}
-	return &node{kind: nodeCall, typ: typeNumber, pos: name.pos, op: name.text, args: args}, nil
+	switch {
+	case name.text == "lower":
+		result = typeText
+	case spec.text:
+		result = typeBool
+	}
+	return &node{kind: nodeCall, typ: result, pos: name.pos, op: name.text, args: args}, nil
 }
 
 // want checks that both operands of the operator t have type typ.
@@ -390,9 +561,12 @@ func (p *parser) want(t token, l, r *node, typ valueType) error {
 			continue
 		}
 		if typ == typeNumber {
+			if x.typ == typeText {
+				return newExprError(p.src, t.pos, "operator %s needs numbers, but an operand is text", t.text)
+			}
 			return newExprError(p.src, t.pos, "operator %s needs numbers, but an operand is a condition (true/false); use if(condition, a, b)", t.text)
 		}
-		return newExprError(p.src, t.pos, "operator %s needs conditions such as x > 0, but an operand is a number", t.text)
+		return newExprError(p.src, t.pos, "operator %s needs conditions such as x > 0, but an operand is %s", t.text, x.typ)
 	}
 	return nil
 }
@@ -405,6 +579,8 @@ func describe(t token) string {
 		return "number " + t.text
 	case tokName:
 		return "name " + strconv.Quote(t.text)
+	case tokStr:
+		return "string " + strconv.Quote(t.text)
 	}
 	return strconv.Quote(t.text)
 }

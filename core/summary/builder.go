@@ -34,6 +34,10 @@ type Options struct {
 	// Returns is what return rows do (default ReturnsNet): see Returns and
 	// the package documentation.
 	Returns Returns
+	// SkipMissingCustomer leaves rows without a customer id (guest
+	// checkouts) out, counted in Report.MissingCustomer, instead of
+	// treating them as bad rows.
+	SkipMissingCustomer bool
 }
 
 // Transaction is one purchase or return. The calendar date of Time in
@@ -123,6 +127,8 @@ type Builder struct {
 	rows         int // transactions offered (CSV data rows or Add calls)
 	kept         int
 	after        int
+	filtered     int // rows a row filter left out
+	missing      int // rows without a customer id left out
 	skipped      map[Kind]int
 	skippedLines []int
 }
@@ -202,8 +208,22 @@ func (b *Builder) Rows() int { return b.rows }
 // that a marked return of zero value is −0 (see isReturn).
 func returnAmount(amount float64) float64 { return -math.Abs(amount) }
 
-// bad records a bad row when skipping, else returns it.
+// Filtered counts one row that a row filter (RowRules.Where) left out, for
+// readers other than ReadCSV that apply the rules themselves: it counts in
+// Report.Rows and Report.Filtered.
+func (b *Builder) Filtered() {
+	b.rows++
+	b.filtered++
+}
+
+// bad records a bad row when skipping, else returns it. A row without a
+// customer id is left out and counted when Options.SkipMissingCustomer is
+// set.
 func (b *Builder) bad(e *ParseError) error {
+	if e.Kind == EmptyCustomer && b.opt.SkipMissingCustomer {
+		b.missing++
+		return nil
+	}
 	if !b.opt.SkipBadRows {
 		return e
 	}

@@ -46,6 +46,10 @@ type CSVOptions struct {
 	// ParseAmountFormat (default "plain"). "auto" is resolved by the
 	// caller (core/detect) before reading.
 	AmountFormat string
+	// Rules are the row rules (filter, computed amount, returns marker),
+	// if any: see RowRules. They need a header; their column types are
+	// detected from the first SampleRows rows (at most 1 MiB).
+	Rules RowRules
 }
 
 // maxLine bounds a line of a whitespace-separated file.
@@ -80,6 +84,19 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 	r = skipBOM(r)
 	if opt.Columns.Customer == "" || opt.Columns.Date == "" {
 		return errors.New("read csv: the customer and date columns must be mapped")
+	}
+	var sample [][]string
+	if !opt.Rules.IsZero() {
+		if !opt.Header {
+			return errors.New("read csv: row rules (where, amount_expr, is_return) name columns by the header, and the input has none")
+		}
+		if opt.Rules.Amount != "" && opt.Columns.Amount != "" {
+			return errors.New("read csv: give an amount column or an amount expression (amount_expr), not both")
+		}
+		var head []byte
+		var complete bool
+		r, head, complete = peekSample(r)
+		sample = sampleCSV(head, complete, opt)
 	}
 	var src recordSource
 	switch {
@@ -122,6 +139,11 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 	cols, err := resolveColumns(opt.Columns, header, opt.Header)
 	if err != nil {
 		return fmt.Errorf("read csv: %w", err)
+	}
+	if !opt.Rules.IsZero() {
+		if cols.rules, err = CompileRules(opt.Rules, header, sample); err != nil {
+			return fmt.Errorf("read csv: %w", err)
+		}
 	}
 	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header)}, b)
 }
@@ -168,6 +190,8 @@ type parsedRow struct {
 	amount float64
 	bad    *ParseError
 	fatal  bool // bad, and never skipped
+	// filtered: the where rule left the row out
+	filtered bool
 }
 
 // batch is a run of parsed rows, the chunk buffer their ids may point
@@ -235,6 +259,10 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 		for i := range bt.rows {
 			r := &bt.rows[i]
 			b.rows++
+			if r.filtered {
+				b.filtered++
+				continue
+			}
 			if r.bad != nil {
 				if r.fatal {
 					return r.bad
@@ -266,7 +294,10 @@ type column struct {
 	idx         int // -1: not mapped
 }
 
-type columnSet struct{ customer, date, amount column }
+type columnSet struct {
+	customer, date, amount column
+	rules                  *Rules // row rules, or nil
+}
 
 // resolveColumns turns the mapping into indices.
 func resolveColumns(c Columns, header []string, hasHeader bool) (columnSet, error) {
@@ -326,6 +357,15 @@ type rowParser struct {
 // parse parses one record, or describes why it is bad.
 func (p *rowParser) parse(rec []string, line int) parsedRow {
 	s := &p.cols
+	if s.rules != nil {
+		keep, err := s.rules.Keep(rec)
+		if err != nil {
+			return ruleErr(err, line)
+		}
+		if !keep {
+			return parsedRow{filtered: true}
+		}
+	}
 	need := max(s.customer.idx, s.date.idx, s.amount.idx)
 	if need >= len(rec) {
 		col := s.customer
@@ -378,6 +418,11 @@ func (p *rowParser) parse(rec []string, line int) parsedRow {
 		}
 		if amount == 0 {
 			amount = 0 // "-0" is no return (see isReturn)
+		}
+	}
+	if s.rules != nil {
+		if row, ok := s.rules.apply(&amount, rec, line); !ok {
+			return row
 		}
 	}
 	return parsedRow{id: id, key: key, intID: intID, day: day, amount: amount}

@@ -31,6 +31,8 @@ const (
 	// differ only in their invalid bytes ("Jos\xe9" and "Jos\xe8" both
 	// becoming "Jos\uFFFD"), so no input format accepts it.
 	BadCustomer Kind = "bad customer id"
+	// BadValue: a cell a row rule reads as a number does not parse.
+	BadValue Kind = "bad value"
 )
 
 // ParseError is a bad transaction: which line (of the CSV input, or the
@@ -38,7 +40,7 @@ const (
 // found and why it was rejected. Callers can branch on it with errors.As.
 type ParseError struct {
 	Line   int    // 1-based line number (Add: 1-based transaction number)
-	Field  string // role of the field: "customer", "date", "amount" or "record"
+	Field  string // role of the field: "customer", "date", "amount", "record", or the row rule "where" or "is_return"
 	Column string // the column as mapped: header name or 1-based position; may be empty
 	Value  string // the offending value as read: its first quote.MaxBytes (200) bytes at most
 	Kind   Kind   // classification, as counted in Report.Skipped

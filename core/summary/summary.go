@@ -66,6 +66,12 @@ type Report struct {
 	// NewInHoldout counts customers whose first purchase falls after the
 	// calibration end: they are not in the calibration summary.
 	NewInHoldout int
+	// Filtered counts the rows a row filter (RowRules.Where) left out;
+	// they count in Rows.
+	Filtered int
+	// MissingCustomer counts the rows without a customer id left out
+	// (Options.SkipMissingCustomer); they count in Rows.
+	MissingCustomer int
 	// Returns says what the returns rule did.
 	Returns ReturnsReport
 	// Skipped counts the bad rows skipped (Options.SkipBadRows) by Kind.
@@ -308,6 +314,8 @@ func (b *Builder) Summary() (Summary, error) {
 	s.Report = Report{
 		Returns:             rr,
 		Rows:                b.rows,
+		Filtered:            b.filtered,
+		MissingCustomer:     b.missing,
 		Transactions:        b.kept,
 		Customers:           len(s.Customers),
 		AfterObservationEnd: b.after,

@@ -76,8 +76,17 @@ type Settings struct {
 	SkipBadRows    bool   `json:"skipBadRows"`
 	// Returns is what a return row (a negative amount) does: "net"
 	// (default), "drop" or "purchase", as the binary's input.returns.
-	Returns  string `json:"returns"`
-	Purchase string `json:"purchase"`
+	Returns string `json:"returns"`
+	// Where, AmountExpr and IsReturn are the row rules of the binary's
+	// input.where, input.amount_expr and input.is_return (see
+	// summary.RowRules); "" is no rule.
+	Where      string `json:"where"`
+	AmountExpr string `json:"amountExpr"`
+	IsReturn   string `json:"isReturn"`
+	// MissingCustomer is what a row without a customer id does: "error"
+	// (default) or "skip", as input.missing_customer.
+	MissingCustomer string `json:"missingCustomer"`
+	Purchase        string `json:"purchase"`
 	// Spend is "gammagamma" (default) or "none".
 	Spend string `json:"spend"`
 	// Months is the CLV horizon, 1..1200 (default 12).
@@ -107,6 +116,7 @@ func DecodeSettings(data []byte) (Settings, error) {
 		{"columns.customer", st.Columns.Customer}, {"columns.date", st.Columns.Date},
 		{"dateFormat", st.DateFormat}, {"delimiter", st.Delimiter}, {"grain", st.Grain}, {"unit", st.Unit},
 		{"observationEnd", st.ObservationEnd}, {"purchase", st.Purchase}, {"spend", st.Spend}, {"returns", st.Returns}, {"amountFormat", st.AmountFormat},
+		{"missingCustomer", st.MissingCustomer},
 	} {
 		if k.v == "" && seen[k.key] {
 			return Settings{}, fmt.Errorf("settings: %s is empty: give a value, or leave the key out for the default", k.key)
@@ -145,6 +155,8 @@ type Scored struct {
 type Report struct {
 	Rows                int            `json:"rows"`
 	Transactions        int            `json:"transactions"`
+	Filtered            int            `json:"filtered"`        // rows the where rule left out
+	MissingCustomer     int            `json:"missingCustomer"` // rows without a customer id left out
 	AfterObservationEnd int            `json:"afterObservationEnd"`
 	Skipped             map[string]int `json:"skipped"`
 	SkippedLines        []int          `json:"skippedLines"`
@@ -244,7 +256,17 @@ func (st *Settings) options() (summary.Options, score.Options, error) {
 	if st.Spend != score.SpendGammaGamma && st.Spend != score.SpendNone {
 		return so, score.Options{}, fmt.Errorf("spend %q: want gammagamma or none", st.Spend)
 	}
-	if spend && st.Columns.Amount == "" {
+	switch st.MissingCustomer {
+	case "", "error":
+	case "skip":
+		so.SkipMissingCustomer = true
+	default:
+		return so, score.Options{}, fmt.Errorf("missingCustomer %q: want error or skip", st.MissingCustomer)
+	}
+	if st.AmountExpr != "" && st.Columns.Amount != "" {
+		return so, score.Options{}, errors.New("give amountExpr or the amount column, not both")
+	}
+	if spend && st.Columns.Amount == "" && st.AmountExpr == "" {
 		return so, score.Options{}, errors.New("the spend model needs order values: choose the amount column, or turn the spend model off")
 	}
 	if err := score.CheckHorizonMonths(*st.Months); err != nil {
@@ -326,7 +348,8 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 			return nil, err
 		}
 	}
-	copt := summary.CSVOptions{Columns: summary.Columns(st.Columns), Header: header, DateFormat: st.DateFormat, AmountFormat: st.AmountFormat}
+	copt := summary.CSVOptions{Columns: summary.Columns(st.Columns), Header: header, DateFormat: st.DateFormat, AmountFormat: st.AmountFormat,
+		Rules: summary.RowRules{Where: st.Where, Amount: st.AmountExpr, IsReturn: st.IsReturn}}
 	switch st.Delimiter {
 	case "whitespace":
 		copt.Whitespace = true
@@ -361,6 +384,7 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	s.guard, _ = textenc.ParseGuard(st.CSVFormulaGuard) // checked by options
 	out := &Scored{Customers: len(res.IDs), Settings: st, Warnings: res.Warnings}
 	out.Report = Report{Rows: sum.Report.Rows, Transactions: sum.Report.Transactions,
+		Filtered: sum.Report.Filtered, MissingCustomer: sum.Report.MissingCustomer,
 		AfterObservationEnd: sum.Report.AfterObservationEnd, Skipped: map[string]int{},
 		SkippedLines: sum.Report.SkippedLines, ObservationEnd: st.ObservationEnd, Unit: st.Unit}
 	for k, v := range sum.Report.Skipped {

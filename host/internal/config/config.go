@@ -54,15 +54,21 @@ func (c *Config) KeyError(key string, err error) error {
 
 // Input says where the data comes from and how to read it.
 type Input struct {
-	Path        string  `toml:"path"`          // file, or "-" for stdin
-	Format      string  `toml:"format"`        // csv | jsonl | parquet; default from the file name
-	Kind        string  `toml:"kind"`          // transactions (default) | summary
-	Delimiter   string  `toml:"delimiter"`     // "," (default), ";", "\t", "|" or "whitespace"
-	NoHeader    bool    `toml:"no_header"`     // columns are then 1-based positions
-	DateFormat  string  `toml:"date_format"`   // YYYY-MM-DD (default) | auto | YYYYMMDD | ISO8601 | RFC3339 | unix | tokens (DD/MM/YYYY) | a Go layout
-	SkipBadRows bool    `toml:"skip_bad_rows"` // skip and count bad rows instead of stopping
-	Returns     string  `toml:"returns"`       // net (default) | drop | purchase: what return rows do
-	Columns     Columns `toml:"columns"`
+	Path        string `toml:"path"`          // file, or "-" for stdin
+	Format      string `toml:"format"`        // csv | jsonl | parquet; default from the file name
+	Kind        string `toml:"kind"`          // transactions (default) | summary
+	Delimiter   string `toml:"delimiter"`     // "," (default), ";", "\t", "|" or "whitespace"
+	NoHeader    bool   `toml:"no_header"`     // columns are then 1-based positions
+	DateFormat  string `toml:"date_format"`   // YYYY-MM-DD (default) | auto | YYYYMMDD | ISO8601 | RFC3339 | unix | tokens (DD/MM/YYYY) | a Go layout
+	SkipBadRows bool   `toml:"skip_bad_rows"` // skip and count bad rows instead of stopping
+	Returns     string `toml:"returns"`       // net (default) | drop | purchase: what return rows do
+	// Row rules over the input's columns, in the expression language of
+	// core/formula (see formula.CompileRow); each is off when left out.
+	Where           string  `toml:"where"`            // condition: rows for which it is false are left out and counted
+	AmountExpr      string  `toml:"amount_expr"`      // the amount computed from columns, instead of columns.amount
+	IsReturn        string  `toml:"is_return"`        // condition marking rows as returns (they refund |amount|)
+	MissingCustomer string  `toml:"missing_customer"` // error (default) | skip: rows without a customer id
+	Columns         Columns `toml:"columns"`
 	// AmountFormat is auto (default) | plain | "1,234.56" | "1.234,56" | "1 234,56".
 	AmountFormat string `toml:"amount_format"`
 }
@@ -466,6 +472,7 @@ func (c *Config) checkEmpty(set givenFunc) error {
 		{"input.delimiter", c.Input.Delimiter, omit(`","`)},
 		{"input.returns", c.Input.Returns, omit(`"net"`)},
 		{"input.amount_format", c.Input.AmountFormat, omit(`"auto"`)},
+		{"input.missing_customer", c.Input.MissingCustomer, omit(`"error"`)},
 		{"input.date_format", c.Input.DateFormat, omit(strconv.Quote(score.DefaultDateFormat))},
 		{"input.columns.customer", c.Input.Columns.Customer, omit(`"customer_id"`)},
 		{"input.columns.date", c.Input.Columns.Date, omit(`"date"`)},
@@ -523,6 +530,7 @@ func (c *Config) applyDefaults(set givenFunc) {
 	str(&c.Input.Kind, "transactions", "input", "kind")
 	str(&c.Input.DateFormat, score.DefaultDateFormat, "input", "date_format")
 	str(&c.Input.AmountFormat, "auto", "input", "amount_format")
+	str(&c.Input.MissingCustomer, "error", "input", "missing_customer")
 	str(&c.Input.Columns.Customer, "customer_id", "input", "columns", "customer")
 	if c.Input.Kind == "transactions" {
 		str(&c.Input.Columns.Date, "date", "input", "columns", "date")
@@ -603,6 +611,7 @@ func oneOf(key, v string, allowed ...string) error {
 func (c *Config) Validate() error {
 	checks := []error{
 		oneOf("input.kind", c.Input.Kind, "transactions", "summary"),
+		oneOf("input.missing_customer", c.Input.MissingCustomer, "error", "skip"),
 		oneOf("time.grain", c.Time.Grain, "day", "week", "month"),
 		oneOf("model.purchase", c.Model.Purchase, "bgnbd", "paretonbd", "mbgnbd", "bgbb"),
 		oneOf("model.spend", c.Model.Spend, "gammagamma", "none"),
@@ -623,6 +632,10 @@ func (c *Config) Validate() error {
 	switch {
 	case c.Input.Path == "":
 		return &Error{Key: "input.path", Msg: "missing: the transactions (or summary) file to score, or \"-\" for stdin"}
+	case c.Input.AmountExpr != "" && c.Input.Columns.Amount != "":
+		return &Error{Key: "input.amount_expr", Msg: "give amount_expr or input.columns.amount, not both"}
+	case c.Input.Kind == "summary" && (c.Input.Where != "" || c.Input.AmountExpr != "" || c.Input.IsReturn != ""):
+		return &Error{Key: "input.kind", Msg: "where, amount_expr and is_return are rules over transaction rows; a summary input has none"}
 	case c.Input.Kind == "transactions" && c.Time.ObservationEnd == "":
 		return &Error{Key: "time.observation_end", Msg: "missing: the last day of the observation period (YYYY-MM-DD); there is no implicit today, so runs reproduce"}
 	case score.CheckHorizonMonths(c.Model.HorizonMonths) != nil:

@@ -30,6 +30,19 @@ skip_bad_rows = false
 # return (a fully refunded order is no purchase) | drop = ignore them | purchase = an
 # ordinary row, as lifetimes does.
 returns = "net"
+# Rows without a customer id (guest checkouts): error = stop at the first | skip = leave
+# them out and count them in the report.
+missing_customer = "error"
+# Row rules over the file's columns (header names; quote a name with spaces or symbols
+# in backquotes, as ` + "`Unit Price`" + `), in the formula language plus text: "..." strings,
+# == != on text, starts_with, ends_with, contains, lower, is_empty. Each is off when left out.
+# Keep only the rows for which a condition holds (the report counts the others):
+# where = 'Country == "United Kingdom"'
+# Line-item exports: compute the amount instead of naming an amount column
+# (remove columns.amount then):
+# amount_expr = "Quantity * UnitPrice"
+# Mark rows as returns (they refund |amount|), e.g. cancelled invoices:
+# is_return = 'starts_with(InvoiceNo, "C")'
 
 [input.columns]
 customer = "customer_id"
