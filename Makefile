@@ -39,15 +39,27 @@ tidy-check: ## fail if go.mod/go.sum are not what `go mod tidy` makes them (need
 # fuzz finds every `func FuzzXxx` in a _test.go file, so a new fuzz target
 # is run without being listed here, and stops at the first failure (the
 # failing input is saved under the package's testdata/fuzz/FuzzXxx/).
+# -timeout 0: the run is bounded by -fuzztime; go test's default 10m would
+# cut a FUZZTIME of 10m or more short. Go 1.26's fuzz coordinator can end a
+# run that found nothing with a bare "context deadline exceeded" just as
+# -fuzztime expires (golang/go#75804, fixed in Go 1.27): such a run, which
+# wrote no failing input, has fuzzed its full time and counts as clean.
 fuzz: ## run every fuzz target for FUZZTIME each (default 2m; FUZZTIME=30s make fuzz), stopping at the first failure
 	@targets=$$(grep -rE --include='*_test.go' --exclude-dir=node_modules --exclude-dir=testdata --exclude-dir=.git \
 	    '^func Fuzz[A-Za-z0-9_]*\(' . | sed -E 's|^\./(.*)/[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]*)\(.*|\1:\2|' | sort); \
 	if [ -z "$$targets" ]; then echo "fuzz: no fuzz targets found"; exit 1; fi; \
+	log=$$(mktemp); trap 'rm -f "$$log" "$$log.rc"' EXIT; \
 	n=$$(echo "$$targets" | wc -l); i=0; \
 	for t in $$targets; do \
 	  i=$$((i+1)); pkg=$${t%%:*}; name=$${t##*:}; \
 	  echo "== [$$i/$$n] $$name in ./$$pkg for $(FUZZTIME)"; \
-	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$pkg || { echo "fuzz: $$name in ./$$pkg failed"; exit 1; }; \
+	  { $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -timeout 0 ./$$pkg 2>&1; echo $$? >"$$log.rc"; } | tee "$$log"; \
+	  if [ "$$(cat "$$log.rc")" = 0 ]; then continue; fi; \
+	  if grep -q "^--- FAIL: $$name " "$$log" && grep -qx '    context deadline exceeded' "$$log" && ! grep -q 'Failing input written to' "$$log"; then \
+	    echo "fuzz: $$name: 'context deadline exceeded' at the end of FUZZTIME with no failing input: Go's coordinator race (golang/go#75804), counted as clean"; \
+	    continue; \
+	  fi; \
+	  echo "fuzz: $$name in ./$$pkg failed"; exit 1; \
 	done; \
 	echo "fuzz: all $$n targets ran $(FUZZTIME) each without a failure"
 
