@@ -4,11 +4,13 @@ BIN     := bin
 PKGS    := ./...
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
+# FUZZTIME is how long `make fuzz` runs each fuzz target.
+FUZZTIME ?= 2m
 
-.PHONY: help build test deps bench lint demo demo-plugins plugins wasm web clean
+.PHONY: help build test deps tidy-check fuzz bench lint demo demo-plugins plugins wasm web clean
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
 
 build: web ## build the clv binary into bin/ (with the calculator page embedded)
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/clv ./host
@@ -19,10 +21,15 @@ wasm: ## compile the core for the browser (GOOS=js GOARCH=wasm) into bin/clv.was
 web: web/node_modules/.package-lock.json ## build the calculator page into web/dist (and host/webdist for clv serve); needs Node
 	cd web && node build.mjs --embed ../host/webdist
 
+# npm ci fails when package.json and the lockfile disagree; a package npm
+# reports as deprecated fails too.
 web/node_modules/.package-lock.json: web/package-lock.json
-	cd web && npm ci --no-audit --no-fund
+	@log=$$(cd web && npm ci --no-audit --no-fund 2>&1) || { echo "$$log"; exit 1; }; echo "$$log"; \
+	if printf '%s\n' "$$log" | grep -qi 'warn deprecated'; then \
+	  echo "web/package-lock.json holds deprecated packages (above); update them" >&2; rm -rf web/node_modules/.package-lock.json; exit 1; \
+	fi
 
-test: deps ## install what the tests need (see deps), then run every test (unit, examples, golden, end-to-end)
+test: deps tidy-check ## install what the tests need (see deps), check go.mod is tidy, then run every test (unit, examples, golden, end-to-end)
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
 # deps installs, when missing, what the tests need beyond Go: Chromium for
@@ -42,10 +49,46 @@ deps: ## install the test dependencies that are missing: chromium, qemu-user (ap
 	fi
 	@$(MAKE) -s --no-print-directory web/node_modules/.package-lock.json
 
+tidy-check: ## fail if go.mod/go.sum are not what `go mod tidy` makes them (needs the Go module proxy)
+	@out=$$($(GO) mod tidy -diff 2>&1) && exit 0; \
+	if printf '%s\n' "$$out" | grep -q '^diff '; then \
+	  echo "tidy-check: go.mod/go.sum are not tidy; run 'go mod tidy' and commit the result. The difference:"; \
+	else \
+	  echo "tidy-check: 'go mod tidy -diff' failed (it needs the Go module proxy, or the modules in the module cache):"; \
+	fi; \
+	printf '%s\n' "$$out"; exit 1
+
+# fuzz finds every `func FuzzXxx` in a _test.go file, so a new fuzz target
+# is run without being listed here, and stops at the first failure (the
+# failing input is saved under the package's testdata/fuzz/FuzzXxx/).
+# -timeout 0: the run is bounded by -fuzztime; go test's default 10m would
+# cut a FUZZTIME of 10m or more short. Go 1.26's fuzz coordinator can end a
+# run that found nothing with a bare "context deadline exceeded" just as
+# -fuzztime expires (golang/go#75804, fixed in Go 1.27): such a run, which
+# wrote no failing input, has fuzzed its full time and counts as clean.
+fuzz: ## run every fuzz target for FUZZTIME each (default 2m; FUZZTIME=30s make fuzz), stopping at the first failure
+	@targets=$$(grep -rE --include='*_test.go' --exclude-dir=node_modules --exclude-dir=testdata --exclude-dir=.git \
+	    '^func Fuzz[A-Za-z0-9_]*\(' . | sed -E 's|^\./(.*)/[^/]*_test\.go:func (Fuzz[A-Za-z0-9_]*)\(.*|\1:\2|' | sort); \
+	if [ -z "$$targets" ]; then echo "fuzz: no fuzz targets found"; exit 1; fi; \
+	log=$$(mktemp); trap 'rm -f "$$log" "$$log.rc"' EXIT; \
+	n=$$(echo "$$targets" | wc -l); i=0; \
+	for t in $$targets; do \
+	  i=$$((i+1)); pkg=$${t%%:*}; name=$${t##*:}; \
+	  echo "== [$$i/$$n] $$name in ./$$pkg for $(FUZZTIME)"; \
+	  { $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -timeout 0 ./$$pkg 2>&1; echo $$? >"$$log.rc"; } | tee "$$log"; \
+	  if [ "$$(cat "$$log.rc")" = 0 ]; then continue; fi; \
+	  if grep -q "^--- FAIL: $$name " "$$log" && grep -qx '    context deadline exceeded' "$$log" && ! grep -q 'Failing input written to' "$$log"; then \
+	    echo "fuzz: $$name: 'context deadline exceeded' at the end of FUZZTIME with no failing input: Go's coordinator race (golang/go#75804), counted as clean"; \
+	    continue; \
+	  fi; \
+	  echo "fuzz: $$name in ./$$pkg failed"; exit 1; \
+	done; \
+	echo "fuzz: all $$n targets ran $(FUZZTIME) each without a failure"
+
 bench: ## run the benchmarks (figures are ratios against baselines in the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 30m $(PKGS)
 
-lint: ## gofmt + go vet
+lint: tidy-check ## gofmt + go vet, after tidy-check
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 

@@ -135,7 +135,6 @@ func Load(ctx context.Context, path string, cfg Config) (*Plugin, error) {
 			ggrpc.WithInitialConnWindowSize(windowBytes),
 			ggrpc.WithWriteBufferSize(ioBufferBytes),
 			ggrpc.WithReadBufferSize(ioBufferBytes),
-			ggrpc.WithRecvBufferPool(&bufferPool{}),
 		},
 	})
 	goClient, err := p.client.Client()
@@ -278,7 +277,7 @@ func (p *Plugin) checkIn(want plugins.Kind, in [][]float64) (rows int, err error
 }
 
 // callCodec is the codec of Compute and Segment calls (see columnCodec).
-var callCodec = ggrpc.ForceCodec(columnCodec{})
+var callCodec = ggrpc.ForceCodecV2(columnCodec{})
 
 // Compute runs a formula plugin on one batch: in and out are in the order
 // of the declared Inputs and Outputs, every out column as long as the

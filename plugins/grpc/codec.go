@@ -4,11 +4,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
-	"sync"
 	"unsafe"
 
 	"google.golang.org/grpc/encoding"
 	"google.golang.org/grpc/encoding/proto"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
@@ -21,30 +21,43 @@ import (
 // Configure, go-plugin's own services) goes to the registered protobuf
 // codec. Its name is that codec's, so the content type stays
 // application/grpc+proto and a plugin in another language sees nothing new.
+//
+// It is a gRPC CodecV2: gRPC receives a message into buffers of its own
+// pool (mem.DefaultBufferPool, which reuses buffers of every size) and
+// frees them once Unmarshal returns, so a chunk is decoded from them into
+// the reused columns without a buffer allocated per message. Nothing
+// decoded may keep a reference to data.
 type columnCodec struct{}
 
-var protoCodec = encoding.GetCodec(proto.Name)
+var protoCodec = encoding.GetCodecV2(proto.Name)
 
 func (columnCodec) Name() string { return proto.Name }
 
-func (columnCodec) Marshal(v any) ([]byte, error) {
+func (columnCodec) Marshal(v any) (mem.BufferSlice, error) {
 	switch m := v.(type) {
 	case *chunkRequest:
-		return m.marshal(), nil
+		return mem.BufferSlice{mem.SliceBuffer(m.marshal())}, nil
 	case encodedMessage:
-		return m, nil
+		return mem.BufferSlice{mem.SliceBuffer(m)}, nil
 	}
 	return protoCodec.Marshal(v)
 }
 
-func (columnCodec) Unmarshal(data []byte, v any) error {
+func (columnCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	var decode func([]byte) error
 	switch m := v.(type) {
 	case *chunkResponse:
-		return m.unmarshal(data)
+		decode = m.unmarshal
 	case *chunkInput:
-		return m.unmarshal(data)
+		decode = m.unmarshal
+	default:
+		return protoCodec.Unmarshal(data, v)
 	}
-	return protoCodec.Unmarshal(data, v)
+	// A message arrives in HTTP/2 frames of 16 KiB: one contiguous copy,
+	// from the same pool, given back once decoded.
+	buf := data.MaterializeToBuffer(mem.DefaultBufferPool())
+	defer buf.Free()
+	return decode(buf.ReadOnlyData())
 }
 
 // encodedMessage is a message already in its wire format.
@@ -249,11 +262,9 @@ func (r *chunkResponse) unmarshal(b []byte) error {
 type chunkInput struct {
 	rows uint32
 	in   [][]float64
-	raw  []byte // the message, to give back to the receive pool
 }
 
 func (r *chunkInput) unmarshal(b []byte) error {
-	r.raw = b
 	r.rows = 0
 	r.in = r.in[:0]
 	for len(b) > 0 {
@@ -312,59 +323,4 @@ func grow(s []float64, n int) []float64 {
 	t := make([]float64, len(s)+n, max(2*cap(s), len(s)+n))
 	copy(t, s)
 	return t
-}
-
-// bufferPool is the receive buffer pool of both sides (gRPC's
-// SharedBufferPool): it keeps a few buffers of the size of a chunk for
-// reuse instead of allocating one per message. gRPC gives a buffer back on
-// the host after decoding it; the plugin side gives back the request
-// buffers of Compute after decoding them.
-type bufferPool struct {
-	mu   sync.Mutex
-	free []*[]byte
-}
-
-// poolKeep is how many buffers a pool keeps, and poolMin the smallest
-// buffer it deals with (smaller ones are allocated and dropped).
-const (
-	poolKeep = 4
-	poolMin  = 64 << 10
-)
-
-func (p *bufferPool) Get(n int) []byte {
-	if n >= poolMin {
-		p.mu.Lock()
-		for i := len(p.free) - 1; i >= 0; i-- {
-			if b := *p.free[i]; cap(b) >= n {
-				p.free = append(p.free[:i], p.free[i+1:]...)
-				p.mu.Unlock()
-				return b[:n]
-			}
-		}
-		p.mu.Unlock()
-	}
-	return make([]byte, n)
-}
-
-func (p *bufferPool) Put(b *[]byte) {
-	if cap(*b) < poolMin {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if len(p.free) == poolKeep {
-		// Keep the largest.
-		small := 0
-		for i, f := range p.free {
-			if cap(*f) < cap(*p.free[small]) {
-				small = i
-			}
-		}
-		if cap(*p.free[small]) >= cap(*b) {
-			return
-		}
-		p.free[small] = b
-		return
-	}
-	p.free = append(p.free, b)
 }

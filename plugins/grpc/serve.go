@@ -60,7 +60,7 @@ func serve(s *server, describe func() plugins.Description) {
 		os.Exit(1)
 	}
 	s.stderr = os.Stderr
-	s.pool = &bufferPool{}
+	s.served = true
 	go watchParent(os.Getppid(), parentPollInterval)
 	goplugin.Serve(&goplugin.ServeConfig{
 		HandshakeConfig:  handshake(),
@@ -73,8 +73,7 @@ func serve(s *server, describe func() plugins.Description) {
 				ggrpc.InitialConnWindowSize(windowBytes),
 				ggrpc.WriteBufferSize(ioBufferBytes),
 				ggrpc.ReadBufferSize(ioBufferBytes),
-				ggrpc.ForceServerCodec(columnCodec{}),
-				ggrpc.RecvBufferPool(s.pool),
+				ggrpc.ForceServerCodecV2(columnCodec{}),
 			)...)
 		},
 		Logger: hclog.New(&hclog.LoggerOptions{Name: s.desc.Name, Level: hclog.Warn, Output: os.Stderr}),
@@ -109,9 +108,9 @@ type server struct {
 	// chunk to chunk (under mu).
 	req chunkInput
 	out [][]float64
-	// pool is the receive buffer pool; Compute gives its request buffer
-	// back once decoded.
-	pool *bufferPool
+	// served is set by serve, which installs columnCodec: only then does
+	// Compute receive its request as a chunkInput.
+	served bool
 
 	// stderr is the process's real stderr, which the host reads to the end
 	// even after a crash. go-plugin points os.Stdout and os.Stderr at pipes
@@ -211,7 +210,7 @@ func (s *server) Compute(_ context.Context, req *pluginpb.ComputeRequest) (resp 
 // call in, so nothing of one chunk is allocated anew for the next.
 func computeHandler(srv any, ctx context.Context, dec func(any) error, interceptor ggrpc.UnaryServerInterceptor) (any, error) {
 	s := srv.(*server)
-	if interceptor != nil || s.pool == nil {
+	if interceptor != nil || !s.served {
 		// Not served by serve: the generated path.
 		in := new(pluginpb.ComputeRequest)
 		if err := dec(in); err != nil {
@@ -232,12 +231,7 @@ func computeHandler(srv any, ctx context.Context, dec func(any) error, intercept
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	req := &s.req
-	err := dec(req)
-	if req.raw != nil {
-		s.pool.Put(&req.raw)
-		req.raw = nil
-	}
-	if err != nil {
+	if err := dec(req); err != nil {
 		return nil, err
 	}
 	return s.compute(req)
