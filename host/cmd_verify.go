@@ -36,8 +36,14 @@ type manifest struct {
 	CSVFormulaGuard string       `json:"csv_formula_guard"`
 	Output          outputRecord `json:"output"`
 	// Formats are the date and amount formats the input was read with
-	// ("auto" resolved); verify re-reads the input with them.
+	// ("auto" resolved), so a later run on new data can be pinned to them.
+	// Verify detects them again on the same (hash-checked) input, which
+	// gives the same formats, and compares.
 	Formats *inputFormats `json:"input_formats,omitempty"`
+	// ObservationEnd is the observation end a transaction log was scored
+	// with (a flag may have overridden the config's); empty for a summary
+	// input, which has no use for it.
+	ObservationEnd string `json:"observation_end"`
 }
 
 type fileRecord struct {
@@ -95,6 +101,9 @@ func (r *scoring) manifest(path, outputSum string) manifest {
 		return p
 	}
 	m.Formats = r.job.formats
+	if r.job.cfg.Input.Kind == "transactions" {
+		m.ObservationEnd = r.job.cfg.Time.ObservationEnd
+	}
 	m.Models[r.job.options.Purchase] = params(res.PurchaseFit.Names, res.PurchaseFit.Params)
 	if r.job.options.Spend {
 		m.Models["gammagamma"] = params(res.SpendFit.Names, res.SpendFit.Params)
@@ -482,9 +491,9 @@ func verifyRerun(ctx context.Context, e *env, path string, m manifest, onDisk []
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	cfg.Input.Path, _ = filepath.Abs(at(m.Inputs[0].Path))
-	if f := m.Formats; f != nil {
-		// Read the input as the run did, not as it would be detected now.
-		cfg.Input.DateFormat, cfg.Input.AmountFormat = f.DateFormat, f.AmountFormat
+	if cfg.Input.Kind == "transactions" && m.ObservationEnd != "" {
+		// clv score --observation-end overrides the config's.
+		cfg.Time.ObservationEnd = m.ObservationEnd
 	}
 	// The output file says what format it is in; a manifest claiming
 	// another is caught by the comparison below.

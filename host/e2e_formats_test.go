@@ -108,10 +108,10 @@ amount_format = "auto"`, "1997-09-30"))
 	clv(t, "verify", man).mustOK(t, "verify")
 }
 
-// TestVerifyUsesRecordedFormats: verify reads the input with the formats
-// the manifest recorded, not with a fresh detection. With the recorded
-// amount format edited to "1.234,56", "$1,234.50" no longer reads, so the
-// re-run must fail naming that format.
+// TestVerifyUsesRecordedFormats: the manifest records the detected
+// formats, and verify, which re-reads the same (hash-checked) input and so
+// detects the same formats, fails when the recorded ones were edited,
+// naming the field and the edited value.
 func TestVerifyUsesRecordedFormats(t *testing.T) {
 	shop, _ := shopifyCDNOW(t)
 	dir := t.TempDir()
@@ -125,7 +125,7 @@ amount_format = "auto"`, "1997-09-30"))
 	edited := strings.Replace(string(readFile(t, man)), `"amount_format": "1,234.56"`, `"amount_format": "1.234,56"`, 1)
 	writeFile(t, man, edited)
 	r := clv(t, "verify", man)
-	if r.code != 1 || !strings.Contains(r.stderr, `"1.234,56"`) {
+	if r.code != 1 || !strings.Contains(r.stderr, `"1.234,56"`) || !strings.Contains(r.stderr, "input_formats.amount_format") {
 		t.Errorf("verify with a recorded amount_format of 1.234,56: exit %d, want 1 naming the format\n%s", r.code, r.stderr)
 	}
 }

@@ -599,10 +599,27 @@ func TestKilledRunLeavesNoOutput(t *testing.T) {
 			}
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
+			// Signal once the run has locked its output: its signal
+			// handlers are installed by then (a loaded machine can take
+			// longer than any fixed delay to get there).
+			lock := filepath.Join(dir, ".scores.csv.clv-lock")
+			for deadline := time.Now().Add(30 * time.Second); ; {
+				if _, err := os.Stat(lock); err == nil {
+					break
+				}
+				select {
+				case err := <-done:
+					t.Fatalf("clv score finished before the signal (%v); the input is too small for this machine\n%s", err, stderr.String())
+				case <-time.After(20 * time.Millisecond):
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("clv score did not lock %s within 30s", lock)
+				}
+			}
 			select {
 			case err := <-done:
 				t.Fatalf("clv score finished before the signal (%v); the input is too small for this machine\n%s", err, stderr.String())
-			case <-time.After(400 * time.Millisecond):
+			case <-time.After(200 * time.Millisecond):
 			}
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)

@@ -448,3 +448,22 @@ func TestVerifyManifestSyntax(t *testing.T) {
 		t.Errorf("verify of a manifest with trailing data: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+// TestVerifyObservationEndFlag: a run whose observation end came from
+// --observation-end (the score --help example) verifies, because the
+// manifest records the date used; an edited date fails.
+func TestVerifyObservationEndFlag(t *testing.T) {
+	dir := t.TempDir()
+	cfg := copyCDNOW(t, dir)
+	out := filepath.Join(dir, "scores.csv")
+	clv(t, "score", "--config", cfg, "--out", out, "--observation-end", "1997-08-31", "--quiet").mustOK(t, "score --observation-end")
+	man := out + ".manifest.json"
+	if !strings.Contains(string(readFile(t, man)), `"observation_end": "1997-08-31"`) {
+		t.Fatalf("the manifest does not record the observation end used:\n%s", readFile(t, man))
+	}
+	clv(t, "verify", man).mustOK(t, "verify a run with --observation-end")
+	writeFile(t, man, strings.Replace(string(readFile(t, man)), `"observation_end": "1997-08-31"`, `"observation_end": "1997-09-30"`, 1))
+	if r := clv(t, "verify", man); r.code != 1 {
+		t.Errorf("verify with an edited observation_end: exit %d, want 1\n%s", r.code, r.stderr)
+	}
+}
