@@ -34,6 +34,22 @@ type manifest struct {
 	// may have overridden.
 	CSVFormulaGuard string       `json:"csv_formula_guard"`
 	Output          outputRecord `json:"output"`
+	// Spend says how expected_spend was estimated; absent without the
+	// spend model. models.gammagamma is recorded only when Spend.Method is
+	// "gammagamma".
+	Spend *spendRecord `json:"spend,omitempty"`
+}
+
+// spendRecord is the manifest's record of score.SpendEstimate.
+type spendRecord struct {
+	// Method is "gammagamma" or, when the fit could not be used, "own_mean".
+	Method string `json:"method"`
+	// Fallback says why the fit was not used: not_converged, q_at_most_1
+	// or not_identified; absent when it was used.
+	Fallback string `json:"fallback,omitempty"`
+	// NonPositive counts the customers left out of the fit because their
+	// repeat purchases have a mean value ≤ 0.
+	NonPositive int `json:"nonpositive_mean_customers"`
 }
 
 type fileRecord struct {
@@ -92,7 +108,11 @@ func (r *scoring) manifest(path, outputSum string) manifest {
 	}
 	m.Models[r.job.options.Purchase] = params(res.PurchaseFit.Names, res.PurchaseFit.Params)
 	if r.job.options.Spend {
-		m.Models["gammagamma"] = params(res.SpendFit.Names, res.SpendFit.Params)
+		est := res.SpendEstimate
+		m.Spend = &spendRecord{Method: est.Method, Fallback: est.Fallback, NonPositive: est.NonPositive}
+		if est.Method == score.EstimateGammaGamma {
+			m.Models["gammagamma"] = params(res.SpendFit.Names, res.SpendFit.Params)
+		}
 	}
 	return m
 }
@@ -107,7 +127,8 @@ Checks that the config, input and plugin files still have the hashes the
 manifest recorded, re-runs the scoring, builds the manifest the re-run would
 write and compares the two field by field: clvkit version, every file's path
 and sha256, the fitted parameters (equal within 1e-12 relative: the last
-bits of a fit may differ between CPUs, the output bytes may not), precision,
+bits of a fit may differ between CPUs, the output bytes may not), how
+expected_spend was estimated (spend.method, spend.fallback), precision,
 the output's format, row count and sha256. Each difference is named by its
 place in the manifest (models.bgnbd.r, output.rows, plugins, ...). The output
 file must equal the re-run byte for byte; on a difference verify names the
