@@ -33,7 +33,7 @@ const (
 	DefaultTierColumn = "clv"
 	// DefaultRFMMonetary is the value RFM's M ranks: the average value per
 	// purchase period, the first included.
-	DefaultRFMMonetary = RFMRepeatMean
+	DefaultRFMMonetary = RFMAverageOrder
 )
 
 // RFM monetary modes (Options.RFMMonetary, clv.toml's rfm.monetary, the
