@@ -45,8 +45,8 @@ type spendRecord struct {
 	// Method is "gammagamma" or, when the fit could not be used, "own_mean".
 	Method string `json:"method"`
 	// Fallback says why the fit was not used: not_converged, q_at_most_1
-	// or not_identified; absent when it was used.
-	Fallback string `json:"fallback,omitempty"`
+	// or not_identified; "" when it was used.
+	Fallback string `json:"fallback"`
 	// NonPositive counts the customers left out of the fit because their
 	// repeat purchases have a mean value ≤ 0.
 	NonPositive int `json:"nonpositive_mean_customers"`
