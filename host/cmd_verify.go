@@ -45,11 +45,13 @@ type spendRecord struct {
 	// Method is "gammagamma" or, when the fit could not be used, "own_mean".
 	Method string `json:"method"`
 	// Fallback says why the fit was not used: not_converged, q_at_most_1
-	// or not_identified; "" when it was used.
+	// or not_identified; "none" when it was used (never empty, so a field
+	// deleted from the manifest is told from one the run left empty).
 	Fallback string `json:"fallback"`
 	// NonPositive counts the customers left out of the fit because their
-	// repeat purchases have a mean value ≤ 0.
-	NonPositive int `json:"nonpositive_mean_customers"`
+	// repeat purchases have a mean value ≤ 0 (a pointer for the same
+	// reason: a deleted count decodes as null, not 0).
+	NonPositive *int `json:"nonpositive_mean_customers"`
 }
 
 type fileRecord struct {
@@ -109,7 +111,11 @@ func (r *scoring) manifest(path, outputSum string) manifest {
 	m.Models[r.job.options.Purchase] = params(res.PurchaseFit.Names, res.PurchaseFit.Params)
 	if r.job.options.Spend {
 		est := res.SpendEstimate
-		m.Spend = &spendRecord{Method: est.Method, Fallback: est.Fallback, NonPositive: est.NonPositive}
+		fallback := est.Fallback
+		if fallback == "" {
+			fallback = "none"
+		}
+		m.Spend = &spendRecord{Method: est.Method, Fallback: fallback, NonPositive: &est.NonPositive}
 		if est.Method == score.EstimateGammaGamma {
 			m.Models["gammagamma"] = params(res.SpendFit.Names, res.SpendFit.Params)
 		}
