@@ -267,7 +267,7 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 		}
 		_, fit, err := model.FitBGBB(rows, opt)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", src.displayName(), rowLine(err))
 		}
 		rep.setFit(fit, opt)
 	case "gammagamma":
@@ -277,7 +277,7 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 		}
 		_, fit, err := model.FitGammaGamma(rows, opt)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", src.displayName(), rowLine(err))
 		}
 		rep.setFit(fit.Fit, opt)
 		rep.Excluded, rep.Correlation, rep.Warning = &fit.Excluded, &fit.Correlation, fit.Warning

@@ -288,3 +288,22 @@ func TestSummaryInputCustomerErrors(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 1 and %q", r.code, r.stderr, want)
 	}
 }
+
+// TestFitGammaGammaRows: clv fit --model gammagamma leaves rows with a mean
+// spend ≤ 0 out (counted) instead of failing, and names the file and line
+// of a row it cannot read, not an internal index.
+func TestFitGammaGammaRows(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "spend.csv")
+	// Lines 2-9: eight customers; line 5 has a mean spend ≤ 0.
+	writeFile(t, in, "frequency,monetary_value\n1,20\n2,35\n3,18\n2,-25\n4,60\n1,12\n5,41\n2,27\n")
+	r := clv(t, "fit", "--model", "gammagamma", "--input", in).mustOK(t, "fit with a negative mean spend")
+	if !strings.Contains(r.stdout+r.stderr, "no positive mean spend): 1") {
+		t.Errorf("the report does not count the row left out:\n%s%s", r.stdout, r.stderr)
+	}
+	writeFile(t, in, "frequency,monetary_value,weights\n1,20,1\n2,35,1\n3,18,-1\n")
+	r = clv(t, "fit", "--model", "gammagamma", "--input", in)
+	if want := "spend.csv: line 4: gamma-gamma fit: Weight = -1: weight must be finite and ≥ 0"; r.code != 1 || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, "row ") {
+		t.Errorf("exit %d, stderr %q; want 1 and %q", r.code, r.stderr, want)
+	}
+}
