@@ -309,7 +309,7 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 		}
 		_, fit, err := model.FitBGBB(rows, opt)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", src.displayName(), rowLine(err))
 		}
 		rep.setFit(fit, opt)
 		rep.rows = "rows, one per (frequency, recency, periods) pattern"
@@ -320,7 +320,7 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 		}
 		_, fit, err := model.FitGammaGamma(rows, opt)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("%s: %w", src.displayName(), rowLine(err))
 		}
 		rep.setFit(fit.Fit, opt)
 		rep.rows = "rows with repeat purchases"

@@ -36,14 +36,46 @@ Without --config, clv score runs ./clv.toml (what clv init writes).
 
 Reads the transactions (or a per-customer summary) named in the config, fits
 the purchase and spend models, and writes one row per customer, sorted by
-customer id:
-  customer_id, frequency, recency, T, monetary_value,
-  p_alive             probability the customer is still active
-  expected_purchases  expected purchases over the horizon
-  expected_spend      expected value per purchase (Gamma-Gamma)
-  clv                 discounted margin over the horizon
-  r, f, m, rfm        RFM scores (1-5) and code
-  your [[formulas]] columns, segment, tier
+customer id. A purchase period is one time.grain: all of a customer's orders
+in one period count as one purchase; values are after input.returns.
+  customer_id         the id as written in the input
+  frequency           repeat purchase periods (periods after the first)
+  recency             first to last purchase period, in time.unit
+  T                   first purchase period to the observation end, in time.unit
+  monetary_value      mean value of the repeat purchase periods, the first
+                      excluded (0 for one-time buyers)
+  p_alive             probability the customer has not silently left. Under
+                      bgnbd a customer who never bought again (frequency 0)
+                      has p_alive 1 however long ago they bought: read it
+                      with recency and T, or use paretonbd or mbgnbd
+  expected_purchases  expected purchase periods over model.horizon_months
+  expected_spend      expected value PER FUTURE PURCHASE period, not a total
+                      (Gamma-Gamma; see spend_source)
+  clv                 expected_spend x discounted expected purchases x
+                      model.margin, over the horizon
+  r, f, m, rfm        RFM scores 1-5 (5 best) and their code: r by the time
+                      since the last purchase, f by frequency, m by
+                      rfm.monetary: average_order (default: value per
+                      purchase period, the first included), repeat_mean
+                      (monetary_value; always for a summary input) or total
+  your [[formulas]] and plugin columns
+  segment             the segment (default RFM map, your rules or a plugin)
+  tier                the value tier, by quantile of tiers.column
+  spend_source        where expected_spend comes from:
+                        gamma_gamma  the model: own mean repeat spend shrunk
+                                     toward the population mean
+                        population   no repeat purchase: the population mean
+                        population_nonpositive  repeat purchases whose mean
+                                     value is <= 0 (returns): left out of the
+                                     fit, the population mean
+                        own_mean     the fit could not be used (not
+                                     converged, q <= 1, too few repeat
+                                     buyers): own mean repeat spend; the
+                                     population mean is then the average
+                                     repeat purchase value of the others
+expected_spend, clv and spend_source need model.spend = "gammagamma". When
+the Gamma-Gamma fit cannot be used, the run still succeeds: the report says
+why, and the manifest records it (spend.method = "own_mean").
 In CSV output, label cells (segment, tier, plugin labels) that start with
 = + - @ tab or CR get a leading ' so spreadsheets show them as text instead
 of running them as formulas (output.csv_formula_guard; ids are left as
@@ -276,13 +308,13 @@ type scoring struct {
 }
 
 func (j *job) run(ctx context.Context, e *env, p *progress) (*scoring, error) {
-	customers, s, err := j.customers(ctx, e, p)
+	customers, s, lines, err := j.customers(ctx, e, p)
 	if err != nil {
 		return nil, err
 	}
 	res, err := score.Score(ctx, customers, j.options)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", j.input.displayName(), err)
+		return nil, customerLine(j.input.displayName(), customers, lines, err)
 	}
 	run := &scoring{job: j, result: res, summary: s}
 	if j.input.Path != "-" {
@@ -387,11 +419,23 @@ func (r *scoring) report(w io.Writer) {
 	printParams(w, r.job.options.Purchase, res.PurchaseFit.Names, res.PurchaseFit.Params)
 	fmt.Fprintf(w, " (log-likelihood %.2f)\n", res.PurchaseFit.LogLikelihood)
 	if r.job.options.Spend {
-		printParams(w, "gammagamma", res.SpendFit.Names, res.SpendFit.Params)
-		fmt.Fprintf(w, " (%g customers without repeat purchases left out of the fit)\n", res.SpendFit.Excluded)
+		est := res.SpendEstimate
+		if est.Method == score.EstimateGammaGamma {
+			printParams(w, "gammagamma", res.SpendFit.Names, res.SpendFit.Params)
+			fmt.Fprintf(w, " (%d customers without repeat purchases", est.OneTime)
+			if est.NonPositive > 0 {
+				fmt.Fprintf(w, " and %d with a mean repeat spend ≤ 0", est.NonPositive)
+			}
+			fmt.Fprintln(w, " left out of the fit)")
+		} else {
+			fmt.Fprintf(w, "gammagamma: not used (%s); expected_spend is the customers' own mean repeat spend (%s)\n", est.Fallback, est.Method)
+		}
 	}
 	for _, warn := range res.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+	for _, note := range res.Notes {
+		fmt.Fprintf(w, "note: %s\n", note)
 	}
 	value := "expected_purchases"
 	if c, ok := res.Column("clv"); ok {

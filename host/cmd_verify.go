@@ -44,6 +44,24 @@ type manifest struct {
 	// with (a flag may have overridden the config's); empty for a summary
 	// input, which has no use for it.
 	ObservationEnd string `json:"observation_end"`
+	// Spend says how expected_spend was estimated; absent without the
+	// spend model. models.gammagamma is recorded only when Spend.Method is
+	// "gammagamma".
+	Spend *spendRecord `json:"spend,omitempty"`
+}
+
+// spendRecord is the manifest's record of score.SpendEstimate.
+type spendRecord struct {
+	// Method is "gammagamma" or, when the fit could not be used, "own_mean".
+	Method string `json:"method"`
+	// Fallback says why the fit was not used: not_converged, q_at_most_1
+	// or not_identified; "none" when it was used (never empty, so a field
+	// deleted from the manifest is told from one the run left empty).
+	Fallback string `json:"fallback"`
+	// NonPositive counts the customers left out of the fit because their
+	// repeat purchases have a mean value ≤ 0 (a pointer for the same
+	// reason: a deleted count decodes as null, not 0).
+	NonPositive *int `json:"nonpositive_mean_customers"`
 }
 
 type fileRecord struct {
@@ -106,7 +124,15 @@ func (r *scoring) manifest(path, outputSum string) manifest {
 	}
 	m.Models[r.job.options.Purchase] = params(res.PurchaseFit.Names, res.PurchaseFit.Params)
 	if r.job.options.Spend {
-		m.Models["gammagamma"] = params(res.SpendFit.Names, res.SpendFit.Params)
+		est := res.SpendEstimate
+		fallback := est.Fallback
+		if fallback == "" {
+			fallback = "none"
+		}
+		m.Spend = &spendRecord{Method: est.Method, Fallback: fallback, NonPositive: &est.NonPositive}
+		if est.Method == score.EstimateGammaGamma {
+			m.Models["gammagamma"] = params(res.SpendFit.Names, res.SpendFit.Params)
+		}
 	}
 	return m
 }
@@ -121,7 +147,8 @@ Checks that the config, input and plugin files still have the hashes the
 manifest recorded, re-runs the scoring, builds the manifest the re-run would
 write and compares the two field by field: clvkit version, every file's path
 and sha256, the fitted parameters (equal within 1e-12 relative: the last
-bits of a fit may differ between CPUs, the output bytes may not), precision,
+bits of a fit may differ between CPUs, the output bytes may not), how
+expected_spend was estimated (spend.method, spend.fallback), precision,
 the output's format, row count and sha256. Each difference is named by its
 place in the manifest (models.bgnbd.r, output.rows, plugins, ...). The output
 file must equal the re-run byte for byte; on a difference verify names the

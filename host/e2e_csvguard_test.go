@@ -148,7 +148,7 @@ func TestCSVFormulaGuard(t *testing.T) {
 	}
 
 	jsonl := string(score("labels.jsonl", cfg))
-	for _, want := range []string{`{"customer_id":"=1+1",`, `"tier":"=Top 1%"}`, `"segment":"\tOther"`, `"segment":"=HYPERLINK(\"http://evil.example\",\"VIP\")"`} {
+	for _, want := range []string{`{"customer_id":"=1+1",`, `"tier":"=Top 1%",`, `"segment":"\tOther"`, `"segment":"=HYPERLINK(\"http://evil.example\",\"VIP\")"`} {
 		if !strings.Contains(jsonl, want) {
 			t.Errorf("JSON Lines output lacks %s: it must carry values as they are", want)
 		}

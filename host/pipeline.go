@@ -80,8 +80,10 @@ func prepare(cfg *config.Config) (*job, error) {
 		Fit:      model.FitOptions{Penalty: cfg.Model.Penalty},
 		CLV: model.CLVOptions{Months: cfg.Model.HorizonMonths, AnnualDiscountRate: cfg.Model.AnnualDiscountRate,
 			Margin: cfg.Model.Margin, DaysPerUnit: j.time.Unit.Days},
-		TierColumn: cfg.Tiers.Column,
-		Tiers:      segment.Tiers{Cutoffs: cfg.Tiers.Cutoffs, Labels: cfg.Tiers.Labels},
+		TierColumn:   cfg.Tiers.Column,
+		Tiers:        segment.Tiers{Cutoffs: cfg.Tiers.Cutoffs, Labels: cfg.Tiers.Labels},
+		RFMMonetary:  cfg.RFM.Monetary,
+		SummaryInput: in.Kind == "summary",
 	}
 	if err := j.options.CLV.Validate(); err != nil {
 		return nil, configErr(cfg, "model", err)
@@ -197,12 +199,13 @@ func checkColumns(o score.Options, spend bool) error {
 }
 
 // customers reads the job's input as per-customer summaries: from a
-// transaction log through core/summary, or from a precomputed summary.
-func (j *job) customers(ctx context.Context, e *env, p *progress) ([]summary.Customer, *summary.Summary, error) {
+// transaction log through core/summary, or from a precomputed summary
+// (then lines[i] is the line, or Parquet row, customer i was read from).
+func (j *job) customers(ctx context.Context, e *env, p *progress) (_ []summary.Customer, _ *summary.Summary, lines []int, _ error) {
 	if j.cfg.Input.Kind == "transactions" {
 		s, formats, err := summarizeSource(ctx, e, inputFlags{src: j.input, cols: j.cols}, j.time, p)
 		if err != nil {
-			return nil, nil, j.ruleErr(err)
+			return nil, nil, nil, j.ruleErr(err)
 		}
 		j.formats = &formats
 		// The caller keeps the summary for its report only: drop the
@@ -215,10 +218,10 @@ func (j *job) customers(ctx context.Context, e *env, p *progress) ([]summary.Cus
 		// scoring from a heap holding only the customers, so that scoring
 		// does not grow the process to the summarizer's peak again.
 		runtime.GC()
-		return customers, &s, nil
+		return customers, &s, nil, nil
 	}
-	cs, err := readSummary(e, j.input, j.cfg.Input.Columns)
-	return cs, nil, err
+	cs, lines, err := readSummary(e, j.input, j.cfg.Input.Columns)
+	return cs, nil, lines, err
 }
 
 // checkRows reads the first rows of the job's input (src.MaxRows of them)
@@ -238,71 +241,90 @@ func (j *job) checkRows(ctx context.Context, e *env, maxRows int) (int, error) {
 		}
 		return b.Rows(), nil
 	}
-	cs, err := readSummary(e, src, j.cfg.Input.Columns)
+	cs, _, err := readSummary(e, src, j.cfg.Input.Columns)
 	return len(cs), err
 }
 
-// readSummary reads a precomputed per-customer summary.
-func readSummary(e *env, src source, c config.Columns) ([]summary.Customer, error) {
+// readSummary reads a precomputed per-customer summary, and the line (or
+// Parquet row) of each customer, for errors about a customer.
+func readSummary(e *env, src source, c config.Columns) ([]summary.Customer, []int, error) {
 	f, err := src.format()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r, closeFn, _, err := src.open(e, nil)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer closeFn()
 	comma, _, err := src.comma()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tr, err := table.Open(r, src.displayName(), f, table.ReadOptions{Comma: comma})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	idx, err := tr.Require(c.Customer, c.Frequency, c.Recency, c.T)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	mi := tr.Index(c.Monetary)
 	var out []summary.Customer
+	var lines []int
 	for src.MaxRows <= 0 || len(out) < src.MaxRows {
 		row, err := tr.Next()
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			return out, lines, nil
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		id, err := row.Text(idx[0])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		cu := summary.Customer{ID: id}
 		if cu.ID == "" {
-			return nil, row.Wrap(idx[0], errors.New("empty customer id"))
+			return nil, nil, row.Wrap(idx[0], errors.New("empty customer id"))
 		}
 		x, err := row.Float(idx[1])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if x < 0 || x != float64(int(x)) {
-			return nil, row.Wrap(idx[1], fmt.Errorf("frequency %v: want a whole number ≥ 0", x))
+			return nil, nil, row.Wrap(idx[1], fmt.Errorf("frequency %v: want a whole number ≥ 0", x))
 		}
 		cu.Frequency = int(x)
 		if cu.Recency, err = row.Float(idx[2]); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if cu.T, err = row.Float(idx[3]); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if mi >= 0 {
 			if cu.Monetary, err = row.Float(mi); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		out = append(out, cu)
+		lines = append(lines, row.Line())
 	}
-	return out, nil
+	return out, lines, nil
+}
+
+// customerLine names the input file, and for a summary input the line of
+// the customer an error is about (a *score.CustomerError), in front of a
+// scoring error: "summary.csv:12: customer "17": ...". A customer of a
+// transaction log has no one line: the file is named.
+func customerLine(name string, customers []summary.Customer, lines []int, err error) error {
+	var ce *score.CustomerError
+	if lines != nil && errors.As(err, &ce) {
+		for i, c := range customers {
+			if c.ID == ce.ID {
+				return fmt.Errorf("%s:%d: %w", name, lines[i], err)
+			}
+		}
+	}
+	return fmt.Errorf("%s: %w", name, err)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -39,9 +40,20 @@ func (p *pluginColumns) Compute(ctx context.Context, in, out [][]float64) error 
 		return fmt.Errorf("plugin %s: batch %d: %w", p.name, p.calls, err)
 	}
 	if err := plugins.CheckBatch(p.desc, rows, out, nil); err != nil {
-		return fmt.Errorf("plugin %s: batch %d: %w", p.name, p.calls, err)
+		return batchError(p.name, p.calls, err)
 	}
 	return nil
+}
+
+// batchError wraps CheckBatch's error about a plugin's answer; an error
+// about one row becomes a score.BatchRowError, which core/score turns into
+// the customer's id.
+func batchError(name string, call int, err error) error {
+	var re *plugins.RowError
+	if errors.As(err, &re) {
+		return &score.BatchRowError{Row: re.Row, Err: fmt.Errorf("plugin %s: %w", name, re.Err)}
+	}
+	return fmt.Errorf("plugin %s: batch %d: %w", name, call, err)
 }
 
 // pluginSegmenter runs a segmentation plugin as a score.Segmenter.
@@ -68,7 +80,7 @@ func (p *pluginSegmenter) Segment(ctx context.Context, in [][]float64, out []int
 		return fmt.Errorf("plugin %s: batch %d: %w", p.name, p.calls, err)
 	}
 	if err := plugins.CheckBatch(p.desc, len(out), nil, labels); err != nil {
-		return fmt.Errorf("plugin %s: batch %d: %w", p.name, p.calls, err)
+		return batchError(p.name, p.calls, err)
 	}
 	for i, k := range labels {
 		out[i] = int(k)

@@ -172,9 +172,22 @@ type Client interface {
 	Close() error
 }
 
+// RowError is CheckBatch's error about one row of a batch: Row is its
+// 0-based index in the batch, which the host turns into the customer's id.
+type RowError struct {
+	Row int
+	Err error
+}
+
+func (e *RowError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the error about the row.
+func (e *RowError) Unwrap() error { return e.Err }
+
 // CheckBatch verifies a plugin's answer for one batch: the right number of
 // rows and columns, finite numbers, label indices in range. The host calls
-// it after every call, whatever the transport.
+// it after every call, whatever the transport. An error about one row is a
+// *RowError.
 func CheckBatch(d Description, rows int, out [][]float64, labels []int32) error {
 	switch d.Kind {
 	case KindFormula:
@@ -187,7 +200,7 @@ func CheckBatch(d Description, rows int, out [][]float64, labels []int32) error 
 			}
 			for i, v := range col {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
-					return fmt.Errorf("column %s, row %d of the batch: %v is not a finite number", d.Outputs[j], i+1, v)
+					return &RowError{Row: i, Err: fmt.Errorf("column %s: %v is not a finite number", d.Outputs[j], v)}
 				}
 			}
 		}
@@ -197,7 +210,7 @@ func CheckBatch(d Description, rows int, out [][]float64, labels []int32) error 
 		}
 		for i, k := range labels {
 			if k < 0 || int(k) >= len(d.Labels) {
-				return fmt.Errorf("row %d of the batch: label index %d is out of range 0..%d", i+1, k, len(d.Labels)-1)
+				return &RowError{Row: i, Err: fmt.Errorf("label index %d is out of range 0..%d", k, len(d.Labels)-1)}
 			}
 		}
 	}

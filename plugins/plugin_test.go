@@ -1,6 +1,7 @@
 package plugins
 
 import (
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -61,26 +62,33 @@ func TestCheckBatch(t *testing.T) {
 	f := formulaDesc()
 	s := Description{Name: "s", Kind: KindSegmentation, Inputs: []string{"clv"}, Labels: []string{"a", "b"}}
 	tests := []struct {
-		name   string
-		d      Description
-		out    [][]float64
-		labels []int32
-		want   string
+		name    string
+		d       Description
+		out     [][]float64
+		labels  []int32
+		want    string
+		wantRow int // the *RowError's row, -1 for none
 	}{
-		{"ok formula", f, [][]float64{{1, 2}}, nil, ""},
-		{"missing column", f, nil, nil, "returned 0 columns, declared 1"},
-		{"short column", f, [][]float64{{1}}, nil, "returned 1 rows for a batch of 2"},
-		{"NaN", f, [][]float64{{1, math.NaN()}}, nil, "row 2 of the batch: NaN"},
-		{"ok labels", s, nil, []int32{0, 1}, ""},
-		{"label out of range", s, nil, []int32{0, 2}, "label index 2 is out of range 0..1"},
-		{"negative label", s, nil, []int32{-1, 0}, "label index -1"},
-		{"wrong label count", s, nil, []int32{0}, "returned 1 labels for a batch of 2"},
+		{"ok formula", f, [][]float64{{1, 2}}, nil, "", -1},
+		{"missing column", f, nil, nil, "returned 0 columns, declared 1", -1},
+		{"short column", f, [][]float64{{1}}, nil, "returned 1 rows for a batch of 2", -1},
+		{"NaN", f, [][]float64{{1, math.NaN()}}, nil, "column net: NaN is not a finite number", 1},
+		{"ok labels", s, nil, []int32{0, 1}, "", -1},
+		{"label out of range", s, nil, []int32{0, 2}, "label index 2 is out of range 0..1", 1},
+		{"negative label", s, nil, []int32{-1, 0}, "label index -1", 0},
+		{"wrong label count", s, nil, []int32{0}, "returned 1 labels for a batch of 2", -1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			err := CheckBatch(tc.d, 2, tc.out, tc.labels)
 			if (err == nil) != (tc.want == "") || (err != nil && !strings.Contains(err.Error(), tc.want)) {
 				t.Fatalf("CheckBatch = %v, want %q", err, tc.want)
+			}
+			// An error about one row is a *RowError carrying the row, which
+			// the host maps to a customer id; the message has no position.
+			var re *RowError
+			if isRow := errors.As(err, &re); isRow != (tc.wantRow >= 0) || isRow && re.Row != tc.wantRow {
+				t.Errorf("CheckBatch = %#v, want a *RowError for row %d", err, tc.wantRow)
 			}
 		})
 	}

@@ -123,10 +123,11 @@ func FitBGBB(rows []BGBBRow, opt FitOptions) (BGBB, Fit, error) {
 	anyBuyer, anyMiss := false, false
 	for i, r := range rows {
 		if !bgbbValidPattern(r.X, r.TX, r.N) || r.N < 1 {
-			return BGBB{}, Fit{}, fmt.Errorf("bg/bb fit: row %d (x %v, t_x %v, n %v): want whole numbers with 0 ≤ x ≤ t_x ≤ n, n ≥ 1, and t_x = 0 when x = 0", i, r.X, r.TX, r.N)
+			return BGBB{}, Fit{}, fmt.Errorf("bg/bb fit: %w", &RowError{Row: i, Field: "X", Value: r.X,
+				Rule: fmt.Sprintf("with t_x = %v and n = %v: want whole numbers with 0 ≤ x ≤ t_x ≤ n, n ≥ 1, and t_x = 0 when x = 0", r.TX, r.N)})
 		}
 		if !(r.Weight >= 0) || math.IsInf(r.Weight, 1) {
-			return BGBB{}, Fit{}, fmt.Errorf("bg/bb fit: row %d: weight %v must be finite and ≥ 0", i, r.Weight)
+			return BGBB{}, Fit{}, fmt.Errorf("bg/bb fit: %w", &RowError{Row: i, Field: "Weight", Value: r.Weight, Rule: "weight must be finite and ≥ 0"})
 		}
 		if r.Weight == 0 {
 			continue

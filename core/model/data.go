@@ -27,17 +27,21 @@ type RFT struct {
 	Weight float64
 }
 
-// RowError reports an invalid RFT row. Callers can branch on it with
-// errors.As to point a user at the offending record.
+// RowError reports an invalid input row of a model (an RFT, SpendRow or
+// BGBBRow). Its message names the field, the value and the rule, not the
+// position: Row is an index into the caller's slice, which means nothing
+// to the caller's user, so callers branch on it with errors.As and name
+// what the user knows instead (core/score the customer id, clv fit the
+// file's line).
 type RowError struct {
 	Row   int    // index in the slice passed in
-	Field string // "X", "TX", "T" or "Weight"
+	Field string // "X", "TX", "T", "N", "Frequency", "MeanSpend" or "Weight"
 	Value float64
 	Rule  string // what the value violates
 }
 
 func (e *RowError) Error() string {
-	return fmt.Sprintf("row %d: %s = %v: %s", e.Row, e.Field, e.Value, e.Rule)
+	return fmt.Sprintf("%s = %v: %s", e.Field, e.Value, e.Rule)
 }
 
 // ValidateRFT checks every row: X a finite non-negative whole number,

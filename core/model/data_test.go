@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -24,6 +25,11 @@ func TestValidateRFT(t *testing.T) {
 		var re *RowError
 		if !errors.As(err, &re) || re.Row != c.row || re.Field != c.field {
 			t.Errorf("%v: error %v, want row %d field %s", c.rows, err, c.row, c.field)
+		}
+		// The message names the field and value; the position is for the
+		// caller to map (core/score names the customer).
+		if msg := err.Error(); strings.Contains(msg, "row") || !strings.HasPrefix(msg, c.field+" = ") {
+			t.Errorf("%v: message %q: want it to start with %q and name no row", c.rows, msg, c.field+" = ")
 		}
 	}
 	if err := ValidateRFT([]RFT{{0, 0, 0, 1}, {3, 5, 5, 2}}); err != nil {

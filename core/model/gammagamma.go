@@ -35,6 +35,8 @@ type SpendRow struct {
 	// Frequency is the number of repeat transactions x (a whole number ≥ 0).
 	Frequency float64
 	// MeanSpend is the mean value z̄ of those x transactions (0 when x = 0).
+	// It may be zero or negative (returns netted against purchases): such
+	// a row is left out of the fit and counted in GammaGammaFit.NonPositive.
 	MeanSpend float64
 	// Weight is the number of customers the row stands for (≥ 0).
 	Weight float64
@@ -54,6 +56,10 @@ type GammaGammaFit struct {
 	// those without a repeat purchase (x = 0) or without a positive mean
 	// spend. They are not in Fit.Customers or Fit.LogLikelihood.
 	Excluded float64
+	// NonPositive counts the customers (weights summed) among Excluded who
+	// have repeat purchases (x ≥ 1) but a mean spend z̄ ≤ 0, as returns
+	// netted against purchases can give.
+	NonPositive float64
 	// Correlation is the weighted Pearson correlation between frequency x
 	// and mean spend z̄ over the fitted customers (NaN when either has no
 	// variation).
@@ -68,6 +74,28 @@ type GammaGammaFit struct {
 // ν = 0, so E[1/ν] is infinite).
 var ErrNoMeanSpend = errors.New("gamma-gamma: population mean spend is infinite (q ≤ 1)")
 
+// ErrNotIdentified is returned (wrapped) by FitGammaGamma when the data
+// cannot identify the model: no customer with a repeat purchase and a
+// positive mean spend, fewer than two such customers, or a single mean
+// spend among them. Like ErrNotConverged it is about the data, not the
+// call, so a caller may fall back to a simpler spend estimate.
+var ErrNotIdentified = errors.New("the data do not identify the model")
+
+// checkSpendRow returns a *RowError when row i cannot be read at all: a
+// negative or non-finite frequency or weight, or a non-finite mean spend.
+// A zero or negative mean spend is valid (the row is left out of the fit).
+func checkSpendRow(i int, r SpendRow) error {
+	switch {
+	case !(r.Frequency >= 0) || math.IsInf(r.Frequency, 0):
+		return &RowError{Row: i, Field: "Frequency", Value: r.Frequency, Rule: "repeat purchases must be finite and ≥ 0"}
+	case math.IsNaN(r.MeanSpend) || math.IsInf(r.MeanSpend, 0):
+		return &RowError{Row: i, Field: "MeanSpend", Value: r.MeanSpend, Rule: "mean spend must be a finite number"}
+	case !(r.Weight >= 0) || math.IsInf(r.Weight, 0):
+		return &RowError{Row: i, Field: "Weight", Value: r.Weight, Rule: "weight must be finite and ≥ 0"}
+	}
+	return nil
+}
+
 // gammaGammaEligible reports whether a row takes part in the fit.
 func gammaGammaEligible(r SpendRow) bool {
 	return r.Frequency >= 1 && r.MeanSpend > 0 && r.Weight > 0
@@ -80,15 +108,14 @@ func gammaGammaEligible(r SpendRow) bool {
 //	ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln v + (px−1) ln z̄ + px ln x − (px+q) ln(v + x z̄)
 //
 // Rows that FitGammaGamma leaves out (x < 1, z̄ ≤ 0 or weight 0) contribute
-// nothing. Special cases: NaN if a parameter is not positive and finite or a
-// row has a negative or non-finite field.
+// nothing. Special cases: NaN if a parameter is not positive and finite, or
+// a row has a non-finite field or a negative frequency or weight.
 func (g GammaGamma) LogLikelihood(rows []SpendRow) float64 {
 	if !gammaGammaValid(g.P, g.Q, g.V) {
 		return math.NaN()
 	}
-	for _, r := range rows {
-		if !(r.Frequency >= 0 && r.MeanSpend >= 0 && r.Weight >= 0) ||
-			math.IsInf(r.Frequency, 0) || math.IsInf(r.MeanSpend, 0) || math.IsInf(r.Weight, 0) {
+	for i, r := range rows {
+		if checkSpendRow(i, r) != nil {
 			return math.NaN()
 		}
 	}
@@ -272,15 +299,21 @@ func (g GammaGamma) ConditionalExpectedSpend(x, zbar float64) (float64, error) {
 
 // FitGammaGamma fits the Gamma-Gamma model by maximum likelihood to the
 // customers with at least one repeat transaction (x ≥ 1) and a positive mean
-// spend; the others are counted in GammaGammaFit.Excluded. Default starting
-// values are p = 1, q = 2, v = the weighted mean of z̄ (lifetimes starts
-// from ones; a scale near the data's converges in fewer steps to the same
-// optimum).
+// spend; the others are counted in GammaGammaFit.Excluded (and those with
+// x ≥ 1 but z̄ ≤ 0 also in NonPositive). Default starting values are p = 1,
+// q = 2, v = the weighted mean of z̄ (lifetimes starts from ones; a scale
+// near the data's converges in fewer steps to the same optimum).
 //
-// It returns an error when rows hold a negative or non-finite field, when no
-// customer is eligible, or when the eligible customers do not identify the
-// model (fewer than two customers, or a single distinct mean spend). The
-// parameter order in Fit is p, q, v.
+// Errors are:
+//
+//	a row with a non-finite field or a negative frequency or weight: a *RowError
+//	no eligible customer, fewer than two, or a single distinct mean spend
+//	  among them: wraps ErrNotIdentified
+//	the optimiser does not converge: wraps ErrNotConverged
+//	bad options (start values, penalty): a plain error
+//
+// The parameter order in Fit is p, q, v. A fit may succeed with q ≤ 1, in
+// which case the population mean spend does not exist (MeanSpend).
 func FitGammaGamma(rows []SpendRow, opt FitOptions) (GammaGamma, GammaGammaFit, error) {
 	var res GammaGammaFit
 	var used, excluded float64
@@ -289,12 +322,14 @@ func FitGammaGamma(rows []SpendRow, opt FitOptions) (GammaGamma, GammaGammaFit, 
 	distinct := false
 	firstZ := math.NaN()
 	for i, r := range rows {
-		if !(r.Frequency >= 0 && r.MeanSpend >= 0 && r.Weight >= 0) ||
-			math.IsInf(r.Frequency, 0) || math.IsInf(r.MeanSpend, 0) || math.IsInf(r.Weight, 0) {
-			return GammaGamma{}, res, fmt.Errorf("gamma-gamma fit: row %d (frequency %v, mean spend %v, weight %v): fields must be finite and ≥ 0", i, r.Frequency, r.MeanSpend, r.Weight)
+		if err := checkSpendRow(i, r); err != nil {
+			return GammaGamma{}, res, fmt.Errorf("gamma-gamma fit: %w", err)
 		}
 		if !gammaGammaEligible(r) {
 			excluded += r.Weight
+			if r.Frequency >= 1 && !(r.MeanSpend > 0) {
+				res.NonPositive += r.Weight
+			}
 			continue
 		}
 		used += r.Weight
@@ -310,10 +345,10 @@ func FitGammaGamma(rows []SpendRow, opt FitOptions) (GammaGamma, GammaGammaFit, 
 	}
 	res.Excluded = excluded
 	if used == 0 {
-		return GammaGamma{}, res, errors.New("gamma-gamma fit: no customer with a repeat purchase (x ≥ 1) and a positive mean spend")
+		return GammaGamma{}, res, fmt.Errorf("gamma-gamma fit: %w: no customer with a repeat purchase (x ≥ 1) and a positive mean spend", ErrNotIdentified)
 	}
 	if used < 2 || !distinct {
-		return GammaGamma{}, res, fmt.Errorf("gamma-gamma fit: %v eligible customers with %s: the spend distribution is not identified", used, map[bool]string{true: "varying mean spends", false: "a single mean spend"}[distinct])
+		return GammaGamma{}, res, fmt.Errorf("gamma-gamma fit: %w: %v eligible customers with %s", ErrNotIdentified, used, map[bool]string{true: "varying mean spends", false: "a single mean spend"}[distinct])
 	}
 	// Weighted Pearson correlation of x and z̄ over the fitted customers.
 	mx, mz := sx/sw, sz/sw

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"math"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -178,24 +180,73 @@ func TestFitGammaGammaCorrelationWarning(t *testing.T) {
 	}
 }
 
+// gammaGammaFitErrorTests are data FitGammaGamma refuses: those that do
+// not identify the model wrap ErrNotIdentified (a caller may fall back),
+// unreadable rows are a *RowError naming the row and field (row -1: none).
 var gammaGammaFitErrorTests = []struct {
-	name string
-	rows []SpendRow
+	name       string
+	rows       []SpendRow
+	identified bool // false: the error wraps ErrNotIdentified
+	row        int
+	field      string
 }{
-	{"empty", nil},
-	{"no repeat buyers", []SpendRow{{0, 0, 10}, {0, 0, 3}}},
-	{"zero spends", []SpendRow{{2, 0, 10}, {3, 0, 3}}},
-	{"one customer", []SpendRow{{2, 10, 1}}},
-	{"one mean spend", []SpendRow{{2, 10, 5}, {4, 10, 6}}},
-	{"negative spend", []SpendRow{{2, -10, 5}, {4, 10, 6}}},
-	{"NaN weight", []SpendRow{{2, 10, math.NaN()}, {4, 12, 6}}},
+	{"empty", nil, false, -1, ""},
+	{"no repeat buyers", []SpendRow{{0, 0, 10}, {0, 0, 3}}, false, -1, ""},
+	{"zero spends", []SpendRow{{2, 0, 10}, {3, 0, 3}}, false, -1, ""},
+	{"one customer", []SpendRow{{2, 10, 1}}, false, -1, ""},
+	{"one mean spend", []SpendRow{{2, 10, 5}, {4, 10, 6}}, false, -1, ""},
+	// A negative mean spend is left out, leaving one mean spend.
+	{"negative spend leaves one", []SpendRow{{2, -10, 5}, {4, 10, 6}}, false, -1, ""},
+	{"NaN weight", []SpendRow{{2, 10, 1}, {2, 10, math.NaN()}, {4, 12, 6}}, true, 1, "Weight"},
+	{"NaN mean spend", []SpendRow{{2, 10, 1}, {3, 11, 1}, {2, math.NaN(), 1}}, true, 2, "MeanSpend"},
+	{"infinite mean spend", []SpendRow{{2, math.Inf(-1), 1}, {3, 11, 1}}, true, 0, "MeanSpend"},
+	{"negative frequency", []SpendRow{{2, 10, 1}, {-1, 11, 1}}, true, 1, "Frequency"},
 }
 
 func TestFitGammaGammaErrors(t *testing.T) {
 	for _, tt := range gammaGammaFitErrorTests {
-		if _, _, err := FitGammaGamma(tt.rows, FitOptions{}); err == nil {
+		_, _, err := FitGammaGamma(tt.rows, FitOptions{})
+		if err == nil {
 			t.Errorf("%s: no error", tt.name)
+			continue
 		}
+		if errors.Is(err, ErrNotIdentified) == tt.identified {
+			t.Errorf("%s: %v: wraps ErrNotIdentified = %v, want %v", tt.name, err, !tt.identified, !tt.identified)
+		}
+		var re *RowError
+		if isRow := errors.As(err, &re); isRow != (tt.row >= 0) || isRow && (re.Row != tt.row || re.Field != tt.field) {
+			t.Errorf("%s: %#v, want a *RowError for row %d, field %s", tt.name, err, tt.row, tt.field)
+		}
+		// The message names the field, never the internal position.
+		if strings.Contains(err.Error(), "row") {
+			t.Errorf("%s: message %q names a row", tt.name, err)
+		}
+	}
+}
+
+// TestFitGammaGammaNonPositive: customers with repeat purchases whose mean
+// spend is ≤ 0 (returns netted) are left out and counted, and the fit is
+// the one without them, bit for bit.
+func TestFitGammaGammaNonPositive(t *testing.T) {
+	rows := cdnowSpendRows(t)
+	want, wantFit, err := FitGammaGamma(rows, FitOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	more := append(slices.Clone(rows), SpendRow{3, -81.27, 1}, SpendRow{1, 0, 2}, SpendRow{5, -0.01, 1})
+	got, fit, err := FitGammaGamma(more, FitOptions{})
+	if err != nil {
+		t.Fatalf("refund rows: %v", err)
+	}
+	if got != want {
+		t.Errorf("fit with refund rows %+v, want %+v", got, want)
+	}
+	// 1411 one-time buyers, plus 1 + 2 + 1 customers with a mean ≤ 0.
+	if fit.NonPositive != 4 || fit.Excluded != wantFit.Excluded+4 || fit.Customers != wantFit.Customers {
+		t.Errorf("non-positive %v, excluded %v, customers %v; want 4, %v, %v", fit.NonPositive, fit.Excluded, fit.Customers, wantFit.Excluded+4, wantFit.Customers)
+	}
+	if a, b := got.LogLikelihood(more), want.LogLikelihood(rows); a != b {
+		t.Errorf("LL with refund rows %v, without %v: they contribute nothing", a, b)
 	}
 }
 

@@ -47,7 +47,7 @@ func (e *Expression) Compute(_ context.Context, in, out [][]float64) error {
 		}
 		v, err := e.prog.Eval(x)
 		if err != nil {
-			return fmt.Errorf("formula %q at row %d: %w", e.name, i+1, err)
+			return &BatchRowError{Row: i, Err: fmt.Errorf("formula %q: %w", e.name, err)}
 		}
 		out[0][i] = v
 	}
@@ -127,7 +127,7 @@ func (b *BuiltinColumn) Compute(_ context.Context, in, out [][]float64) error {
 		}
 		v, err := b.f.Eval(x)
 		if err != nil {
-			return fmt.Errorf("formula %q (%s) at row %d: %w", b.name, b.f.ID, i+1, err)
+			return &BatchRowError{Row: i, Err: fmt.Errorf("formula %q (%s): %w", b.name, b.f.ID, err)}
 		}
 		out[0][i] = v
 	}

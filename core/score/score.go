@@ -33,7 +33,9 @@ type Options struct {
 	// needs whole-number recency and T (grain equal to the unit).
 	Purchase string
 	// Spend fits Gamma-Gamma to the customers' mean repeat spend. Without
-	// it there are no expected_spend and clv columns.
+	// it there are no expected_spend, clv and spend_source columns. When the
+	// fit cannot be used, Score falls back to the customers' own mean
+	// repeat spend (see SpendEstimate) rather than failing.
 	Spend bool
 	// Fit tunes both fits (penalty, start values).
 	Fit model.FitOptions
@@ -54,6 +56,15 @@ type Options struct {
 	// Tiers are the tier cutoffs and labels (segment.DefaultTiers() when
 	// empty and TierColumn is set).
 	Tiers segment.Tiers
+	// RFMMonetary is the value RFM's M score ranks: RFMAverageOrder (the
+	// default, also for ""), RFMRepeatMean or RFMTotal.
+	RFMMonetary string
+	// SummaryInput says the customers come from a per-customer summary
+	// (frequency, recency, T, monetary_value), so Revenue and the first
+	// purchase period's value are unknown: RFM's M then ranks the mean
+	// repeat spend (RFMRepeatMean) whatever RFMMonetary says, and a note
+	// in Result.Notes says so.
+	SummaryInput bool
 }
 
 // Columner computes extra numeric columns from the columns it reads, for a
@@ -109,15 +120,31 @@ type Column struct {
 type Result struct {
 	IDs     []string
 	Columns []Column
+
+	spendSource []string // the spend_source column, added last
 	// PurchaseFit is the purchase model's fit; Purchase the fitted model.
 	PurchaseFit model.Fit
 	Purchase    model.PurchaseModel
-	// SpendFit and Spend are the Gamma-Gamma fit and model (zero without
-	// Options.Spend).
+	// SpendFit is the Gamma-Gamma fit (zero without Options.Spend; its
+	// counts, correlation and warning are set even when the fit failed).
+	// Spend is the fitted model, zero unless SpendEstimate.Method is
+	// EstimateGammaGamma.
 	SpendFit model.GammaGammaFit
 	Spend    model.GammaGamma
-	// Warnings are non-fatal findings worth telling the user.
+	// SpendEstimate says how expected_spend was estimated (zero without
+	// Options.Spend).
+	SpendEstimate SpendEstimate
+	// RFMMonetary is the value RFM's M ranked: Options.RFMMonetary with its
+	// default filled in, or RFMRepeatMean for a summary input.
+	RFMMonetary string
+	// Warnings are non-fatal findings worth telling the user: a spend
+	// fallback, customers left out of the spend fit, a doubtful model
+	// assumption.
 	Warnings []string
+	// Notes say where the run did something other than its settings
+	// asked for a reason that is no problem of the data (RFM's M on a
+	// summary input).
+	Notes []string
 }
 
 // Column returns the named column and whether it exists.
@@ -142,6 +169,13 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	}
 	if err := checkColumnNames(o.Columns); err != nil {
 		return nil, err
+	}
+	rfmMonetary := o.RFMMonetary
+	if rfmMonetary == "" {
+		rfmMonetary = DefaultRFMMonetary
+	}
+	if err := CheckRFMMonetary(rfmMonetary); err != nil {
+		return nil, fmt.Errorf("RFM monetary: %w", err)
 	}
 	numeric := true
 	for _, c := range customers {
@@ -168,22 +202,18 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	n := len(order)
 	res := &Result{IDs: make([]string, n)}
 	rows := make([]model.RFT, n)
-	freq, rec, age, mon := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	freq, rec, age, mon, rev := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, k := range order {
 		c := &customers[k]
 		if math.IsNaN(c.Monetary) || math.IsInf(c.Monetary, 0) {
-			return nil, fmt.Errorf("customer %s: monetary value %v: want a finite number", quote.Value(c.ID), c.Monetary)
+			return nil, &CustomerError{ID: c.ID, Err: fmt.Errorf("monetary value %v: want a finite number", c.Monetary)}
 		}
 		res.IDs[i] = c.ID
 		rows[i] = model.RFT{X: float64(c.Frequency), TX: c.Recency, T: c.T, Weight: 1}
-		freq[i], rec[i], age[i], mon[i] = float64(c.Frequency), c.Recency, c.T, c.Monetary
+		freq[i], rec[i], age[i], mon[i], rev[i] = float64(c.Frequency), c.Recency, c.T, c.Monetary, c.Revenue
 	}
 	if err := model.ValidateRFT(rows); err != nil {
-		var re *model.RowError
-		if errors.As(err, &re) && re.Row < n {
-			return nil, fmt.Errorf("customer %s: %w", quote.Value(res.IDs[re.Row]), err)
-		}
-		return nil, err
+		return nil, res.rowError(err, nil)
 	}
 	res.add(Column{Name: "frequency", Floats: freq, Integer: true})
 	res.add(Column{Name: "recency", Floats: rec})
@@ -194,7 +224,7 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	distinct, index := model.CompressIndex(rows)
 	pm, fit, err := fitPurchase(distinct, o)
 	if err != nil {
-		return nil, err
+		return nil, res.rowError(err, index)
 	}
 	res.Purchase, res.PurchaseFit = pm, fit
 	if err := ctx.Err(); err != nil {
@@ -215,12 +245,23 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 		return nil, err
 	}
 
-	// RFM scores from the recency gap T − recency, frequency and monetary.
+	// RFM scores from the recency gap T − recency, frequency and the
+	// monetary value rfmMonetary names. The inputs were validated above
+	// (finite, 0 ≤ recency ≤ T), so RecencyGap and RFM cannot fail on them.
+	if o.SummaryInput && rfmMonetary != RFMRepeatMean {
+		res.Notes = append(res.Notes, fmt.Sprintf("RFM's M ranks monetary_value, the mean repeat spend (rfm.monetary %q), not %q as set: a per-customer summary input has no first purchase values", RFMRepeatMean, rfmMonetary))
+		rfmMonetary = RFMRepeatMean
+	}
+	res.RFMMonetary = rfmMonetary
+	mvals, err := res.rfmValues(rfmMonetary, freq, mon, rev)
+	if err != nil {
+		return nil, err
+	}
 	gap, err := segment.RecencyGap(age, rec)
 	if err != nil {
 		return nil, err
 	}
-	codes, err := segment.RFM(gap, freq, mon)
+	codes, err := segment.RFM(gap, freq, mvals)
 	if err != nil {
 		return nil, fmt.Errorf("RFM scores: %w", err)
 	}
@@ -246,6 +287,11 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 			return nil, err
 		}
 	}
+	if o.Spend {
+		// Last, so the columns before it keep their places.
+		res.add(Column{Name: "spend_source", Labels: res.spendSource})
+		res.spendSource = nil
+	}
 	if err := res.checkFinite(); err != nil {
 		return nil, err
 	}
@@ -262,7 +308,7 @@ func (r *Result) checkFinite() error {
 				continue
 			}
 			if v := c.Floats[i]; math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("customer %s: column %q is %v, not a finite number", quote.Value(r.IDs[i]), c.Name, v)
+				return &CustomerError{ID: r.IDs[i], Err: fmt.Errorf("column %q is %v, not a finite number", c.Name, v)}
 			}
 		}
 	}
@@ -318,45 +364,6 @@ func wrapFit(name string, err error) error {
 	return nil
 }
 
-// scoreSpend fits Gamma-Gamma and adds expected_spend and clv. CLV is
-// linear in spend, so the discounted expected purchases are computed once
-// per distinct (x, t_x, T) row and scaled by each customer's spend.
-func (r *Result) scoreSpend(distinct []model.RFT, index []int, freq, mon []float64, o Options) error {
-	spendRows := make([]model.SpendRow, len(freq))
-	for i := range freq {
-		spendRows[i] = model.SpendRow{Frequency: freq[i], MeanSpend: mon[i], Weight: 1}
-	}
-	gg, ggFit, err := model.FitGammaGamma(spendRows, o.Fit)
-	if err != nil {
-		return fmt.Errorf("fit Gamma-Gamma spend model: %w", err)
-	}
-	r.Spend, r.SpendFit = gg, ggFit
-	if ggFit.Warning != "" {
-		r.Warnings = append(r.Warnings, ggFit.Warning)
-	}
-	spend := make([]float64, len(freq))
-	for i := range freq {
-		s, err := gg.ConditionalExpectedSpend(freq[i], mon[i])
-		if err != nil {
-			return fmt.Errorf("customer %s: expected spend: %w", quote.Value(r.IDs[i]), err)
-		}
-		spend[i] = s
-	}
-	unit, err := model.CLVRows(r.Purchase, distinct, nil, o.CLV, nil)
-	if err != nil {
-		return err
-	}
-	clv := make([]float64, len(freq))
-	for i, j := range index {
-		// unit already includes the margin; float64() keeps the product
-		// from being fused with anything on arm64.
-		clv[i] = float64(unit[j] * spend[i])
-	}
-	r.add(Column{Name: "expected_spend", Floats: spend})
-	r.add(Column{Name: "clv", Floats: clv})
-	return nil
-}
-
 // compute runs one Columner over all customers, in batches.
 func (r *Result) compute(ctx context.Context, c Columner) error {
 	batch := batchSize(c)
@@ -393,7 +400,11 @@ func (r *Result) compute(ctx context.Context, c Columner) error {
 			out[j] = results[j][lo:hi]
 		}
 		if err := c.Compute(ctx, in, out); err != nil {
-			return fmt.Errorf("column %v, customers %d..%d: %w", outs, lo+1, hi, err)
+			var be *BatchRowError
+			if errors.As(err, &be) && be.Row >= 0 && be.Row < hi-lo {
+				return &CustomerError{ID: r.IDs[lo+be.Row], Err: fmt.Errorf("column %v: %w", outs, be.Err)}
+			}
+			return fmt.Errorf("column %v, the batch of customers %s: %w", outs, r.batchIDs(lo, hi), err)
 		}
 		for j := range out {
 			for i, v := range out[j] {
@@ -431,7 +442,11 @@ func (r *Result) segment(ctx context.Context, codes []segment.Code, o Options) e
 				in[k] = cols[k][lo:hi]
 			}
 			if err := s.Segment(ctx, in, idx[lo:hi]); err != nil {
-				return fmt.Errorf("segmenter, customers %d..%d: %w", lo+1, hi, err)
+				var be *BatchRowError
+				if errors.As(err, &be) && be.Row >= 0 && be.Row < hi-lo {
+					return &CustomerError{ID: r.IDs[lo+be.Row], Err: fmt.Errorf("segmenter: %w", be.Err)}
+				}
+				return fmt.Errorf("segmenter, the batch of customers %s: %w", r.batchIDs(lo, hi), err)
 			}
 		}
 		names := s.Labels()

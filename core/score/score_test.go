@@ -75,7 +75,7 @@ func TestScoreCDNOW(t *testing.T) {
 		t.Errorf("Gamma-Gamma p, q = %.3f, %.3f; want 6.25, 3.74", p, q)
 	}
 	wantCols := []string{"frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases",
-		"expected_spend", "clv", "r", "f", "m", "rfm", "segment", "tier"}
+		"expected_spend", "clv", "r", "f", "m", "rfm", "segment", "tier", "spend_source"}
 	var got []string
 	for _, c := range res.Columns {
 		got = append(got, c.Name)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/clvkit/clvkit/core/segment"
 )
@@ -30,7 +31,39 @@ const (
 	// DefaultTierColumn is the column value tiers are cut from when the
 	// spend model runs (expected_purchases otherwise).
 	DefaultTierColumn = "clv"
+	// DefaultRFMMonetary is the value RFM's M ranks: the average value per
+	// purchase period, the first included.
+	DefaultRFMMonetary = RFMAverageOrder
 )
+
+// RFM monetary modes (Options.RFMMonetary, clv.toml's rfm.monetary, the
+// page's rfmMonetary): the value per customer that RFM's M score ranks.
+// Values are after the returns rule; a purchase period is the BTYD
+// "order" (all orders of a customer in one grain period count once).
+const (
+	// RFMAverageOrder is the average value per purchase period over all the
+	// customer's purchase periods, the first included: Revenue /
+	// (Frequency + 1), the marketers' "average order value". One-time
+	// buyers are ranked by their first purchase.
+	RFMAverageOrder = "average_order"
+	// RFMRepeatMean is monetary_value, the mean value of the repeat
+	// purchase periods (the first excluded, 0 for one-time buyers): the
+	// Gamma-Gamma model's input, and the only one a summary input has.
+	RFMRepeatMean = "repeat_mean"
+	// RFMTotal is the total value of all purchase periods (Revenue).
+	RFMTotal = "total"
+)
+
+// RFMMonetaryModes lists the RFM monetary modes, the default first.
+func RFMMonetaryModes() []string { return []string{RFMAverageOrder, RFMRepeatMean, RFMTotal} }
+
+// CheckRFMMonetary checks an RFM monetary mode as a user gives it.
+func CheckRFMMonetary(mode string) error {
+	if !slices.Contains(RFMMonetaryModes(), mode) {
+		return fmt.Errorf("%q is not one of %s", mode, strings.Join(RFMMonetaryModes(), ", "))
+	}
+	return nil
+}
 
 // Spend model names of the front ends' settings: SpendGammaGamma sets
 // Options.Spend, SpendNone leaves it off.
@@ -100,13 +133,14 @@ func DefaultTiers() segment.Tiers {
 // ReservedColumns returns the names of the columns Score itself writes, and
 // of the id column every front end writes first: customer_id, frequency,
 // recency, T, monetary_value, p_alive, expected_purchases, expected_spend,
-// clv, r, f, m, rfm, segment and tier. A formula or plugin column may not
-// take one of these names, whether or not the run writes that column (clv
-// and expected_spend need the spend model, tier needs a tier column), so
-// that a config means the same with any model.
+// clv, r, f, m, rfm, segment, tier and spend_source. A formula or plugin
+// column may not take one of these names, whether or not the run writes
+// that column (clv, expected_spend and spend_source need the spend model,
+// tier needs a tier column), so that a config means the same with any
+// model.
 func ReservedColumns() []string {
 	return []string{"customer_id", "frequency", "recency", "T", "monetary_value", "p_alive",
-		"expected_purchases", "expected_spend", "clv", "r", "f", "m", "rfm", "segment", "tier"}
+		"expected_purchases", "expected_spend", "clv", "r", "f", "m", "rfm", "segment", "tier", "spend_source"}
 }
 
 // CheckColumnName reports whether name is free for an extra column: not

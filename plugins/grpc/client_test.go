@@ -212,7 +212,7 @@ var callErrorTests = []struct {
 	params plugins.Params
 	want   []string
 }{
-	{"NaN", "badanswer", plugins.Params{"mode": 0}, []string{"plugin badanswer: batch 1: column y, row 5 of the batch: NaN is not a finite number"}},
+	{"NaN", "badanswer", plugins.Params{"mode": 0}, []string{"plugin badanswer: batch 1: column y: NaN is not a finite number"}},
 	{"short column", "badanswer", plugins.Params{"mode": 1}, []string{"plugin badanswer: batch 1: column z: returned 9 rows for rows 1 to 10 of the batch (10 rows)"}},
 	{"missing column", "badanswer", plugins.Params{"mode": 2}, []string{"plugin badanswer: batch 1: returned 1 columns, declared 2"}},
 	{"panic", "crash", plugins.Params{"mode": 1}, []string{"plugin crash: batch 2: panic: assignment to entry in nil map"}},

@@ -410,7 +410,7 @@ func TestNaNCaughtByCheckBatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := plugins.CheckBatch(d, 3, out, nil)
-		if want := "column a, row 1 of the batch: NaN is not a finite number"; err == nil || err.Error() != want {
+		if want := "column a: NaN is not a finite number"; err == nil || err.Error() != want {
 			t.Errorf("mode %d: CheckBatch: %v, want %s", mode, err, want)
 		}
 	}

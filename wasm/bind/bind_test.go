@@ -198,7 +198,7 @@ func TestScoreCDNOW(t *testing.T) {
 	}
 	csv := string(s.CSV(6))
 	lines := strings.Split(csv, "\n")
-	if lines[0] != "customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_spend,clv,r,f,m,rfm,segment,tier" {
+	if lines[0] != "customer_id,frequency,recency,T,monetary_value,p_alive,expected_purchases,expected_spend,clv,r,f,m,rfm,segment,tier,spend_source" {
 		t.Errorf("header %q", lines[0])
 	}
 	if len(lines) != 2357+2 {

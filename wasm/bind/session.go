@@ -98,6 +98,9 @@ type Settings struct {
 	// CSVFormulaGuard is clv.toml's output.csv_formula_guard for the CSV
 	// download: "labels" (default), "all_text" or "off" (textenc.Guard).
 	CSVFormulaGuard string `json:"csvFormulaGuard"`
+	// RFMMonetary is clv.toml's rfm.monetary, the value RFM's M ranks:
+	// "average_order" (default), "repeat_mean" or "total".
+	RFMMonetary string `json:"rfmMonetary"`
 }
 
 // DecodeSettings decodes the page's settings (JSON text): every key must
@@ -117,6 +120,7 @@ func DecodeSettings(data []byte) (Settings, error) {
 		{"dateFormat", st.DateFormat}, {"delimiter", st.Delimiter}, {"grain", st.Grain}, {"unit", st.Unit},
 		{"observationEnd", st.ObservationEnd}, {"purchase", st.Purchase}, {"spend", st.Spend}, {"returns", st.Returns}, {"amountFormat", st.AmountFormat},
 		{"missingCustomer", st.MissingCustomer},
+		{"rfmMonetary", st.RFMMonetary},
 	} {
 		if k.v == "" && seen[k.key] {
 			return Settings{}, fmt.Errorf("settings: %s is empty: give a value, or leave the key out for the default", k.key)
@@ -134,17 +138,20 @@ type Progress func(stage Stage, done float64)
 // Scored is what the page shows after scoring; the per-customer columns
 // are fetched separately as typed arrays (see Column).
 type Scored struct {
-	Report       Report       `json:"report"`
-	Customers    int          `json:"customers"`
-	Purchase     FitInfo      `json:"purchase"`
-	Spend        *SpendInfo   `json:"spend,omitempty"`
-	Histogram    []HistBin    `json:"histogram"`
-	Columns      []ColumnInfo `json:"columns"`
-	Segments     []Count      `json:"segments"`
-	Tiers        []Count      `json:"tiers"`
-	TotalCLV     Num          `json:"totalClv"`
-	Warnings     []string     `json:"warnings"`
-	Settings     Settings     `json:"settings"` // with the defaults filled in
+	Report    Report       `json:"report"`
+	Customers int          `json:"customers"`
+	Purchase  FitInfo      `json:"purchase"`
+	Spend     *SpendInfo   `json:"spend,omitempty"`
+	Histogram []HistBin    `json:"histogram"`
+	Columns   []ColumnInfo `json:"columns"`
+	Segments  []Count      `json:"segments"`
+	Tiers     []Count      `json:"tiers"`
+	TotalCLV  Num          `json:"totalClv"`
+	Warnings  []string     `json:"warnings"`
+	// Notes say where the run did something other than the settings
+	// asked, for a reason that is no problem of the data.
+	Notes        []string `json:"notes"`
+	Settings     Settings `json:"settings"` // with the defaults filled in
 	Milliseconds struct {
 		Summarize float64 `json:"summarize"`
 		Score     float64 `json:"score"`
@@ -173,12 +180,27 @@ type FitInfo struct {
 	LogLikelihood Num      `json:"logLikelihood"`
 }
 
-// SpendInfo is the Gamma-Gamma fit.
+// SpendInfo is the Gamma-Gamma fit and how expected_spend was estimated
+// (core/score's SpendEstimate). When the fit could not be used, Method is
+// "own_mean", Fallback and Reason say why, and the fit's parameters are
+// left out (Names and Params empty).
 type SpendInfo struct {
 	FitInfo
 	Excluded    Num    `json:"excluded"`
 	Correlation Num    `json:"correlation"`
 	Warning     string `json:"warning,omitempty"`
+	// Method is "gammagamma" or "own_mean".
+	Method   string `json:"method"`
+	Fallback string `json:"fallback,omitempty"`
+	Reason   string `json:"reason,omitempty"`
+	// PopulationMean is the expected spend of customers without a usable
+	// mean repeat spend of their own.
+	PopulationMean Num `json:"populationMean"`
+	OneTime        int `json:"oneTime"`
+	// NonPositive counts the repeat buyers whose mean repeat spend is ≤ 0
+	// (left out of the fit); NonPositiveIDs names the first ten.
+	NonPositive    int      `json:"nonPositive"`
+	NonPositiveIDs []string `json:"nonPositiveIds"`
 }
 
 // HistBin is one bar of actual versus predicted repeat purchases.
@@ -219,6 +241,10 @@ func (st *Settings) options() (summary.Options, score.Options, error) {
 	def(&st.Spend, score.DefaultSpend)
 	def(&st.DateFormat, score.DefaultDateFormat)
 	def(&st.AmountFormat, summary.AutoFormat)
+	def(&st.RFMMonetary, score.DefaultRFMMonetary)
+	if err := score.CheckRFMMonetary(st.RFMMonetary); err != nil {
+		return so, score.Options{}, fmt.Errorf("rfmMonetary: %w", err)
+	}
 	if st.Months == nil {
 		m := score.DefaultHorizonMonths
 		st.Months = &m
@@ -283,8 +309,9 @@ func (st *Settings) options() (summary.Options, score.Options, error) {
 		Spend:    spend,
 		CLV: model.CLVOptions{Months: *st.Months, AnnualDiscountRate: *st.AnnualDiscountRate,
 			Margin: *st.Margin, DaysPerUnit: so.Unit.Days},
-		TierColumn: score.DefaultTierColumn,
-		Tiers:      score.DefaultTiers(),
+		TierColumn:  score.DefaultTierColumn,
+		Tiers:       score.DefaultTiers(),
+		RFMMonetary: st.RFMMonetary,
 	}
 	if err := o.CLV.Validate(); err != nil {
 		return so, o, err
@@ -382,7 +409,7 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	}
 	s.result = res
 	s.guard, _ = textenc.ParseGuard(st.CSVFormulaGuard) // checked by options
-	out := &Scored{Customers: len(res.IDs), Settings: st, Warnings: res.Warnings}
+	out := &Scored{Customers: len(res.IDs), Settings: st, Warnings: res.Warnings, Notes: res.Notes}
 	out.Report = Report{Rows: sum.Report.Rows, Transactions: sum.Report.Transactions,
 		Filtered: sum.Report.Filtered, MissingCustomer: sum.Report.MissingCustomer,
 		AfterObservationEnd: sum.Report.AfterObservationEnd, Skipped: map[string]int{},
@@ -392,8 +419,15 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	}
 	out.Purchase = fitInfo(st.Purchase, res.PurchaseFit)
 	if o.Spend {
-		out.Spend = &SpendInfo{FitInfo: fitInfo("gammagamma", res.SpendFit.Fit), Excluded: Num(res.SpendFit.Excluded),
-			Correlation: Num(res.SpendFit.Correlation), Warning: res.SpendFit.Warning}
+		est := res.SpendEstimate
+		fit := res.SpendFit.Fit
+		if est.Method != score.EstimateGammaGamma {
+			fit = model.Fit{LogLikelihood: math.NaN()}
+		}
+		out.Spend = &SpendInfo{FitInfo: fitInfo("gammagamma", fit), Excluded: Num(res.SpendFit.Excluded),
+			Correlation: Num(res.SpendFit.Correlation), Warning: res.SpendFit.Warning,
+			Method: est.Method, Fallback: est.Fallback, Reason: est.Reason, PopulationMean: Num(est.PopulationMean),
+			OneTime: est.OneTime, NonPositive: est.NonPositive, NonPositiveIDs: est.NonPositiveIDs}
 	}
 	if res.Purchase != nil {
 		rows := make([]model.RFT, len(sum.Customers))

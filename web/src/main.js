@@ -374,10 +374,12 @@ const TABLE_COLS = [
   ['monetary_value', 'Avg repeat order', 'Mean value of repeat purchase days'],
   ['p_alive', 'P(alive)', 'Probability the customer is still active'],
   ['expected_purchases', 'Expected purchases', 'Expected purchases over the horizon'],
+  ['expected_spend', 'Spend per purchase', 'Expected value of each future purchase (not a total)'],
   ['clv', 'CLV', 'Discounted margin over the horizon'],
   ['rfm', 'RFM', 'Recency, frequency, monetary scores 1–5'],
   ['segment', 'Segment', 'Named RFM segment'],
   ['tier', 'Value tier', 'Rank by CLV'],
+  ['spend_source', 'Spend from', 'gamma_gamma: the model; population: no repeat purchase; population_nonpositive: repeat purchases net to ≤ 0; own_mean: the model could not be used']
 ];
 let view = { order: null, sortCol: 'clv', dir: -1, page: 0, query: '' };
 const PAGE = 50;
@@ -386,6 +388,14 @@ function colValue(name, i) {
   const info = scored.result.columns.find((c) => c.name === name);
   const v = scored.columns[name][i];
   return info.kind === 'label' ? info.levels[v] : v;
+}
+// spendNote says how expected_spend was estimated (core/score SpendEstimate).
+function spendNote(sp) {
+  if (sp.method !== 'gammagamma') {
+    return ` Gamma-Gamma not used (${sp.fallback}): expected spend is each repeat buyer's own mean repeat spend; the others get ${num(sp.populationMean).toFixed(2)}. P(alive) and expected purchases are unaffected.`;
+  }
+  return ` Gamma-Gamma left out ${sp.oneTime} customers without repeat purchases` +
+    (sp.nonPositive ? ` and ${sp.nonPositive} whose repeat purchases net to ≤ 0 (${(sp.nonPositiveIds || []).join(', ')}${sp.nonPositive > (sp.nonPositiveIds || []).length ? ', …' : ''})` : '') + '.';
 }
 function renderScored(m, ms) {
   const r = m.result;
@@ -414,7 +424,11 @@ function renderScored(m, ms) {
     });
   }
   $('fit-note').textContent = `Log-likelihood ${num(r.purchase.logLikelihood).toFixed(2)}. Times are in ${r.report.unit}s, so the purchase rate is per ${r.report.unit}.` +
-    (r.spend ? ` Gamma-Gamma left out ${num(r.spend.excluded)} customers without repeat purchases.` : '') + (r.warnings && r.warnings.length ? ` Note: ${r.warnings.join(' ')}` : '');
+    (r.spend ? spendNote(r.spend) : '') + ((r.notes || []).length ? ` ${r.notes.join(' ')}` : '');
+  // Warnings (the spend fallback, customers left out of the spend fit, a
+  // doubtful model assumption) get their own line, so they are not missed.
+  $('fit-warnings').textContent = (r.warnings || []).map((w) => `Warning: ${w}.`).join(' ');
+  $('fit-warnings').hidden = !(r.warnings || []).length;
   charts.hist = barChart(charts.hist, $('chart-hist'), r.histogram.map((b) => b.purchases), [
     { label: 'Actual', data: r.histogram.map((b) => num(b.actual)), color: '#57606a' },
     { label: 'Predicted', data: r.histogram.map((b) => num(b.expected)), color: '#0b5cad' },

@@ -31,6 +31,7 @@ type Config struct {
 	Input        Input        `toml:"input"`
 	Time         Time         `toml:"time"`
 	Model        Model        `toml:"model"`
+	RFM          RFM          `toml:"rfm"`
 	Formulas     []Formula    `toml:"formulas"`
 	Segmentation Segmentation `toml:"segmentation"`
 	Tiers        Tiers        `toml:"tiers"`
@@ -102,6 +103,15 @@ type Model struct {
 	HorizonMonths      int     `toml:"horizon_months"`       // 1..1200 (default 12)
 	AnnualDiscountRate float64 `toml:"annual_discount_rate"` // [0, 10) (default 0)
 	Margin             float64 `toml:"margin"`               // [0, 1] (default 1: CLV in revenue)
+}
+
+// RFM tunes the RFM scores.
+type RFM struct {
+	// Monetary is the value M ranks: average_order (default: value per
+	// purchase period, the first included) | repeat_mean (monetary_value)
+	// | total (all purchase periods). A summary input has only
+	// repeat_mean, and uses it whatever this says.
+	Monetary string `toml:"monetary"`
 }
 
 // Formula is one extra output column: a built-in formula whose inputs are
@@ -486,6 +496,7 @@ func (c *Config) checkEmpty(set givenFunc) error {
 		{"time.observation_end", c.Time.ObservationEnd, "give the last day of the data, YYYY-MM-DD"},
 		{"model.purchase", c.Model.Purchase, omit(strconv.Quote(score.DefaultPurchase))},
 		{"model.spend", c.Model.Spend, omit(strconv.Quote(score.DefaultSpend)) + `, or "none"`},
+		{"rfm.monetary", c.RFM.Monetary, omit(strconv.Quote(score.DefaultRFMMonetary))},
 		{"segmentation.map", c.Segmentation.Map, omit(`"default"`)},
 		{"segmentation.default", c.Segmentation.Default, omit(`"Other"`)},
 		{"output.path", c.Output.Path, omit(`"-" (stdout)`)},
@@ -554,6 +565,7 @@ func (c *Config) applyDefaults(set givenFunc) {
 	if !set("model", "margin") {
 		c.Model.Margin = score.DefaultMargin
 	}
+	str(&c.RFM.Monetary, score.DefaultRFMMonetary, "rfm", "monetary")
 	str(&c.Segmentation.Map, "default", "segmentation", "map")
 	str(&c.Segmentation.Default, "Other", "segmentation", "default")
 	// Tiers: each key left out takes its default (the column is clv, or
@@ -615,6 +627,7 @@ func (c *Config) Validate() error {
 		oneOf("time.grain", c.Time.Grain, "day", "week", "month"),
 		oneOf("model.purchase", c.Model.Purchase, "bgnbd", "paretonbd", "mbgnbd", "bgbb"),
 		oneOf("model.spend", c.Model.Spend, "gammagamma", "none"),
+		oneOf("rfm.monetary", c.RFM.Monetary, score.RFMMonetaryModes()...),
 		oneOf("segmentation.map", c.Segmentation.Map, "default", "rules", "plugin"),
 	}
 	if c.Input.Format != "" {

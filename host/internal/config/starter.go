@@ -67,6 +67,14 @@ horizon_months = 12     # CLV counts purchases in the next N months
 annual_discount_rate = 0.10
 margin = 0.30           # gross margin as a fraction of revenue, 0..1 (left out: 1, CLV in revenue)
 
+[rfm]
+# The value RFM's M score ranks (after the returns rule; a purchase period counts
+# as one order): average_order = value per purchase period, the first included
+# (Revenue / (frequency + 1)) | repeat_mean = monetary_value, the mean of the
+# repeat periods (0 for one-time buyers) | total = value of all purchase periods.
+# A summary input (kind = "summary") has only repeat_mean and uses it.
+monetary = "average_order"
+
 # Extra columns, each a [[formulas]] table with a name (the output column) and
 # either expr, an expression over columns:
 # [[formulas]]
