@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/host/internal/table"
@@ -518,10 +519,6 @@ func verifyRerun(ctx context.Context, e *env, path string, m manifest, onDisk []
 		return nil, fmt.Errorf("verify: %w", err)
 	}
 	cfg.Input.Path, _ = filepath.Abs(at(m.Inputs[0].Path))
-	if cfg.Input.Kind == "transactions" && m.ObservationEnd != "" {
-		// clv score --observation-end overrides the config's.
-		cfg.Time.ObservationEnd = m.ObservationEnd
-	}
 	// The output file says what format it is in; a manifest claiming
 	// another is caught by the comparison below.
 	format := sniffFormat(onDisk)
@@ -532,6 +529,16 @@ func verifyRerun(ctx context.Context, e *env, path string, m manifest, onDisk []
 	} else {
 		reported["precision"] = true
 		problems = append(problems, fmt.Sprintf("precision: %d is out of range 0..%d", m.Precision, table.MaxPrecision))
+	}
+	// clv score --observation-end overrides the config's: re-run with the
+	// date the manifest records.
+	if cfg.Input.Kind == "transactions" && m.ObservationEnd != "" {
+		if _, err := time.Parse(time.DateOnly, m.ObservationEnd); err == nil {
+			cfg.Time.ObservationEnd = m.ObservationEnd
+		} else {
+			reported["observation_end"] = true
+			problems = append(problems, fmt.Sprintf("observation_end: %s is not a date (YYYY-MM-DD)", quote.Value(m.ObservationEnd)))
+		}
 	}
 	// The guard may have come from a flag: re-run with the manifest's. A
 	// guard that changes nothing in this output (no cell starts with a

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,7 +205,7 @@ func TestCSVFormulaGuardPageParity(t *testing.T) {
 	res := &score.Result{
 		IDs: []string{"=1+1", "-2", "@3", "\t4", "\r5", "c,6"},
 		Columns: []score.Column{
-			{Name: "clv", Floats: []float64{-1.5, -0.0000001, 2, math.NaN(), math.Inf(-1), -3}},
+			{Name: "clv", Floats: []float64{-1.5, -0.0000001, 2, 0.5, -1e9, -3}},
 			{Name: "r", Floats: []float64{-1, 2, 3, 4, 5, 1}, Integer: true},
 			{Name: "segment", Labels: []string{`=HYPERLINK("http://x","y")`, "+1", "-1", "@SUM(A1)", "\tTab", "\rCR"}},
 			{Name: "tier", Labels: []string{"Top 1%", "a,b", "-Top", " -x", "=x", ""}},

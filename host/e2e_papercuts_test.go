@@ -121,7 +121,8 @@ func shellWords(t *testing.T, line string) (args []string, stdout string) {
 
 // exampleFixtures fills dir with the files the --help examples name: the
 // CDNOW demo as clv.toml with transactions.csv, orders.csv and
-// new_orders.csv, the raw CDNOW_sample.txt, a summary.csv, donations.csv
+// new_orders.csv, the raw CDNOW_sample.txt, a summary.csv, donations.csv,
+// online_retail.csv (a slice of the UCI Online Retail data)
 // and survival.csv, and run.manifest.json naming its files by absolute
 // paths. init gets an empty folder: its examples write clv.toml.
 func exampleFixtures(t *testing.T, cmd, dir string) {
@@ -137,6 +138,9 @@ func exampleFixtures(t *testing.T, cmd, dir string) {
 	for _, f := range [][2]string{{"CDNOW_sample.txt", "CDNOW_sample.txt"}, {"donations.csv", "donations.csv"}, {"sbg_survival.csv", "survival.csv"}} {
 		writeFile(t, filepath.Join(dir, f[1]), string(readFile(t, filepath.Join(testdata, f[0]))))
 	}
+	// online_retail.csv: the UCI Online Retail slice (line items).
+	writeFile(t, filepath.Join(dir, "online_retail.csv"),
+		string(readFile(t, filepath.Join(repoRoot, "host", "testdata", "online_retail", "invoices_slice.csv"))))
 	in := invocation{dir: dir}
 	in.args = []string{"summarize", "--input", "orders.csv", "--amount", "amount", "--unit", "week",
 		"--observation-end", "1997-09-30", "--out", "summary.csv", "--quiet"}

@@ -130,6 +130,10 @@ func (s source) open(e *env, progress func(int)) (io.Reader, func() error, int64
 // transactionColumns names the transaction fields in the data.
 type transactionColumns struct{ Customer, Date, Amount string }
 
+// maxDetectField is the longest cell value the format detector is shown
+// from a JSON Lines or Parquet row.
+const maxDetectField = 256
+
 // readTransactions streams the source's transactions into b and returns
 // the date and amount formats it read them with ("auto" resolved on the
 // first lines by core/detect). CSV goes through core/summary's streaming
@@ -206,6 +210,11 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 			fields := make([]string, len(t.Columns))
 			for i := range fields {
 				fields[i] = strings.TrimSpace(row.Field(i))
+				if len(fields[i]) > maxDetectField {
+					// No date or amount is this long: a prefix tells
+					// the detector as much, without copying a huge field.
+					fields[i] = fields[i][:maxDetectField]
+				}
 			}
 			t.Rows = append(t.Rows, fields)
 		}

@@ -202,3 +202,22 @@ func TestResolveFormats(t *testing.T) {
 		t.Errorf("no amount column: %q %v", a, err)
 	}
 }
+
+// TestHeadLongLine: a line longer than the sample's byte bound ends the
+// sample before it (detection stays within a few MiB), and the reader
+// still gives back every byte.
+func TestHeadLongLine(t *testing.T) {
+	long := strings.Repeat("x", 3*maxSampleBytes/2)
+	in := "a,b\n1,2\n" + long + "\n3,4\n"
+	sample, all, err := Head(strings.NewReader(in), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(sample) != "a,b\n1,2\n" {
+		t.Errorf("sample = %.20q… (%d bytes), want the two lines before the long one", sample, len(sample))
+	}
+	back, err := io.ReadAll(all)
+	if err != nil || string(back) != in {
+		t.Errorf("replay gives %d bytes (err %v), want the whole input of %d", len(back), err, len(in))
+	}
+}

@@ -18,31 +18,38 @@ const MaxLines = 5000
 // maxSampleBytes bounds the sample when lines are very long.
 const maxSampleBytes = 4 << 20
 
-// Head reads the first maxLines lines of r (MaxLines if maxLines ≤ 0; at
-// most a few MiB) and returns them and a reader that yields the whole
-// input again, sample included, so a stream (stdin) can be detected and
-// then read in full.
+// Head reads the first maxLines lines of r (MaxLines if maxLines ≤ 0), at
+// most maxSampleBytes of them, and returns them and a reader that yields
+// the whole input again, sample included, so a stream (stdin) can be
+// detected and then read in full. When the byte bound cuts a line (a huge
+// field), the sample ends at the last whole line before it: detection
+// never holds more than a few MiB, however long a line is.
 func Head(r io.Reader, maxLines int) ([]byte, io.Reader, error) {
 	if maxLines <= 0 {
 		maxLines = MaxLines
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
-	var sample []byte
-	for lines := 0; lines < maxLines && len(sample) < maxSampleBytes; lines++ {
+	var read []byte // every byte taken from br, replayed first
+	whole := 0      // read[:whole] holds whole lines
+	for lines := 0; lines < maxLines && len(read) < maxSampleBytes; lines++ {
 		line, err := br.ReadSlice('\n')
-		for err == bufio.ErrBufferFull {
-			sample = append(sample, line...)
+		for err == bufio.ErrBufferFull && len(read)+len(line) < maxSampleBytes {
+			read = append(read, line...)
 			line, err = br.ReadSlice('\n')
 		}
-		sample = append(sample, line...)
-		if err == io.EOF {
-			return sample, bytes.NewReader(sample), nil
-		}
-		if err != nil {
+		read = append(read, line...)
+		switch {
+		case err == bufio.ErrBufferFull:
+			// A line longer than the sample's bound: stop before it.
+			return read[:whole], io.MultiReader(bytes.NewReader(read), br), nil
+		case err == io.EOF:
+			return read, bytes.NewReader(read), nil
+		case err != nil:
 			return nil, nil, fmt.Errorf("read: %w", err)
 		}
+		whole = len(read)
 	}
-	return sample, io.MultiReader(bytes.NewReader(sample), br), nil
+	return read[:whole], io.MultiReader(bytes.NewReader(read), br), nil
 }
 
 // Options say what is already known about the file; zero values are
