@@ -18,15 +18,25 @@ func unitPriceNames() []string {
 }
 
 // LineAmount returns the expression computing each row's amount in a
-// line-item export, such as "Quantity * UnitPrice", when the table has a
-// quantity column and a unit price column whose sampled values are all
-// numbers and no other amount column: roles.Amount is "" or the unit
-// price itself (GuessRoles takes a "UnitPrice" column for the amount, as
-// its name contains "price"). It returns "" otherwise. Names that are not
-// plain identifiers are written in backquotes.
+// line-item export, such as "Quantity * UnitPrice" (see LineItem), or ""
+// when it is not one. Names that are not plain identifiers are written in
+// backquotes.
 func (t *Table) LineAmount(roles Roles) string {
-	if !t.Header {
+	qty, price := t.LineItem(roles)
+	if qty == "" {
 		return ""
+	}
+	return formula.QuoteName(qty) + " * " + formula.QuoteName(price)
+}
+
+// LineItem returns the quantity and unit price columns of a line-item
+// export: a quantity column and a unit price column whose sampled values
+// are all numbers, and no other amount column (roles.Amount is "" or the
+// unit price itself: GuessRoles takes a "UnitPrice" column for the amount,
+// as its name contains "price"). Both are "" when there are none.
+func (t *Table) LineItem(roles Roles) (quantity, unitPrice string) {
+	if !t.Header {
+		return "", ""
 	}
 	find := func(names []string, skip string) string {
 		for _, n := range names {
@@ -40,13 +50,13 @@ func (t *Table) LineAmount(roles Roles) string {
 	}
 	price := find(unitPriceNames(), "")
 	if price == "" || (roles.Amount != "" && roles.Amount != price) {
-		return ""
+		return "", ""
 	}
 	qty := find(quantityNames(), price)
 	if qty == "" {
-		return ""
+		return "", ""
 	}
-	return formula.QuoteName(qty) + " * " + formula.QuoteName(price)
+	return qty, price
 }
 
 // allNumbers reports whether column i has a sampled value and every
