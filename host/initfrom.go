@@ -103,7 +103,7 @@ func guessOrders(name string, r io.Reader, observationEnd string) (*orderGuess, 
 		return nil, fmt.Errorf("%s: no data rows in the first %d lines", name, detect.MaxLines)
 	}
 	if res.Roles.Date == "" {
-		return nil, fmt.Errorf("%s: no date column: no column of the first %d lines reads as dates (columns: %s); clv init --from needs the order dates; write a config with plain clv init and set input.columns.date and input.date_format",
+		return nil, fmt.Errorf("%s: no date column: no column of the first %d rows reads as dates (columns: %s); clv init --from needs the order dates; write a config with plain clv init and set input.columns.date and input.date_format",
 			name, len(res.Rows), quote.List(res.Columns))
 	}
 	g.dateFormat = res.DateFormat
@@ -389,7 +389,7 @@ func (g *orderGuess) writeConfig(w io.Writer, inputPath, outputPath string) erro
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("# clv.toml written by clv init --from %s\n", filepath.Base(g.name))
-	p("# from what its first %d lines show (core/detect, as the calculator page does) and\n", len(res.Rows))
+	p("# from what its first %d rows show (core/detect, as the calculator page does) and\n", len(res.Rows))
 	p("# a pass over all %d rows. Each guess has a note (# guess: ...); check them, then run:\n", g.rows)
 	p("#   clv score --config THIS_FILE\n")
 	p("# Keys are case-sensitive. A key you delete takes its default; a value you give is\n")
@@ -412,7 +412,7 @@ func (g *orderGuess) writeConfig(w io.Writer, inputPath, outputPath string) erro
 	case g.dateNote != "":
 		p("# guess: %s\ndate_format = %s\n", g.dateNote, tomlString(g.dateFormat))
 	default:
-		p("# guess: every date of the first %d lines reads as %s\ndate_format = %s\n", len(res.Rows), g.dateFormat, tomlString(g.dateFormat))
+		p("# guess: every date of the first %d rows reads as %s\ndate_format = %s\n", len(res.Rows), g.dateFormat, tomlString(g.dateFormat))
 	}
 	var ambAmount *detect.AmbiguousError
 	switch {
@@ -425,7 +425,7 @@ func (g *orderGuess) writeConfig(w io.Writer, inputPath, outputPath string) erro
 		p("# The first is written; if that is wrong, use the other line instead.\n")
 		p("amount_format = %s\n# amount_format = %s\n", tomlString(a.Formats[0]), tomlString(a.Formats[1]))
 	case res.Roles.Amount != "":
-		p("# guess: how the amounts of the first %d lines are written\namount_format = %s\n", len(res.Rows), tomlString(res.AmountFormat))
+		p("# guess: how the amounts of the first %d rows are written\namount_format = %s\n", len(res.Rows), tomlString(res.AmountFormat))
 	}
 	if g.badDates > 0 {
 		p("# guess: %s have a date that does not read as %s (such as %q on line %d):\n", g.rowsOf(g.badDates), g.dateFormat, g.badDateExample, g.badDateLine)
@@ -485,7 +485,7 @@ func (g *orderGuess) writeConfig(w io.Writer, inputPath, outputPath string) erro
 	}
 
 	p("\n[input.columns]\n")
-	p("# guess: by the header names and the values of the first %d lines\n", len(res.Rows))
+	p("# guess: by the header names and the values of the first %d rows\n", len(res.Rows))
 	p("customer = %s\n", tomlString(res.Roles.Customer))
 	p("date = %s\n", tomlString(res.Roles.Date))
 	if res.Roles.Amount != "" && res.AmountExpr == "" {
