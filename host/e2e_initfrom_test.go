@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/clvkit/clvkit/host/internal/config"
 	"github.com/clvkit/clvkit/wasm/bind"
 )
@@ -273,6 +275,32 @@ func TestInitFromFiles(t *testing.T) {
 	in.args = []string{"validate", "--config", "amb.toml"}
 	in.exec(t).mustOK(t, "validate the ambiguous file's config")
 
+	// The first 5000 lines fit both readings; a later date (1/13/2024)
+	// reads only month first, so the whole-file pass settles it.
+	var late strings.Builder
+	late.WriteString("customer,date,amount\n")
+	for i := 0; i < 5100; i++ {
+		day := 1 + i%12
+		if i == 5050 {
+			day = 13
+		}
+		fmt.Fprintf(&late, "c%d,1/%d/2024,%d.50\n", i%300, day, 5+i%40)
+	}
+	writeFile(t, filepath.Join(dir, "late.csv"), late.String())
+	in.args = []string{"init", "--from", "late.csv", "--out", "-"}
+	r = in.exec(t).mustOK(t, "init --from late.csv")
+	for _, want := range []string{
+		"# guess: the first 4999 lines fit both \"M/D/YYYY\" and \"D/M/YYYY\"; the whole file reads only as \"M/D/YYYY\"\ndate_format = \"M/D/YYYY\"\n",
+		"\nobservation_end = \"2024-01-13\"\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("late.csv config lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "AMBIGUOUS") || strings.Contains(r.stderr, "ambiguous") {
+		t.Errorf("late.csv called ambiguous:\n%s", r.stderr)
+	}
+
 	for _, tt := range []struct{ file, msg string }{
 		{"nodates.csv", `nodates.csv: no date column: no column of the first 2 rows reads as dates (columns: ["customer" "amount" "country"])`},
 		{"empty.csv", "empty.csv: no data rows"},
@@ -404,6 +432,21 @@ func TestInitFromDetectsAsThePage(t *testing.T) {
 		}
 		if amb := strings.Contains(b.String(), "# AMBIGUOUS DATES"); amb != ins.Ambiguous {
 			t.Errorf("%s: the config says ambiguous %v, the page %v", name, amb, ins.Ambiguous)
+		}
+	}
+}
+
+// TestTOMLString checks the quoting of the values clv init --from writes:
+// each must decode to the value itself.
+func TestTOMLString(t *testing.T) {
+	for _, v := range []string{"CustomerID", `starts_with(InvoiceNo, "C")`, "Unit Price", `a "b" 'c'`, "back\\slash", "tab\tnew\nline", "Cancelled at", "M/D/YYYY H:mm", "1,234.56", "O'Brien", ""} {
+		var got struct{ V string }
+		if _, err := toml.Decode("V = "+tomlString(v)+"\n", &got); err != nil {
+			t.Errorf("%q: %s does not decode: %v", v, tomlString(v), err)
+			continue
+		}
+		if got.V != v {
+			t.Errorf("%q written %s reads back as %q", v, tomlString(v), got.V)
 		}
 	}
 }
