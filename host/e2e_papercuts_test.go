@@ -121,26 +121,26 @@ func shellWords(t *testing.T, line string) (args []string, stdout string) {
 
 // exampleFixtures fills dir with the files the --help examples name: the
 // CDNOW demo as clv.toml with transactions.csv, orders.csv and
-// new_orders.csv, the raw CDNOW_sample.txt, a summary.csv, donations.csv,
-// online_retail.csv (a slice of the UCI Online Retail data)
+// new_orders.csv, the Online Retail slice as online_retail.csv, the raw
+// CDNOW_sample.txt, a summary.csv, donations.csv
 // and survival.csv, and run.manifest.json naming its files by absolute
-// paths. init gets an empty folder: its examples write clv.toml.
+// paths. init gets a folder with orders.csv only: its examples write
+// clv.toml, and read orders.csv with --from.
 func exampleFixtures(t *testing.T, cmd, dir string) {
 	t.Helper()
 	if cmd == "init" {
+		writeFile(t, filepath.Join(dir, "orders.csv"), string(readFile(t, filepath.Join(repoRoot, "examples/cdnow/transactions.csv"))))
 		return
 	}
 	copyCDNOW(t, dir)
 	tx := string(readFile(t, filepath.Join(dir, "transactions.csv")))
 	writeFile(t, filepath.Join(dir, "orders.csv"), tx)
 	writeFile(t, filepath.Join(dir, "new_orders.csv"), tx)
+	writeFile(t, filepath.Join(dir, "online_retail.csv"), string(readFile(t, filepath.Join(repoRoot, "host/testdata/online_retail/invoices_slice.csv"))))
 	testdata := filepath.Join(repoRoot, "core", "model", "testdata")
 	for _, f := range [][2]string{{"CDNOW_sample.txt", "CDNOW_sample.txt"}, {"donations.csv", "donations.csv"}, {"sbg_survival.csv", "survival.csv"}} {
 		writeFile(t, filepath.Join(dir, f[1]), string(readFile(t, filepath.Join(testdata, f[0]))))
 	}
-	// online_retail.csv: the UCI Online Retail slice (line items).
-	writeFile(t, filepath.Join(dir, "online_retail.csv"),
-		string(readFile(t, filepath.Join(repoRoot, "host", "testdata", "online_retail", "invoices_slice.csv"))))
 	in := invocation{dir: dir}
 	in.args = []string{"summarize", "--input", "orders.csv", "--amount", "amount", "--unit", "week",
 		"--observation-end", "1997-09-30", "--out", "summary.csv", "--quiet"}

@@ -24,6 +24,10 @@ type Result struct {
 	// read the sample differently.
 	AmountFormat string
 	AmountErr    error
+	// AmountExpr computes the amount of a line-item export, such as
+	// "Quantity * UnitPrice" (see LineAmount); "" when the file has an
+	// amount column or no quantity and unit price.
+	AmountExpr string
 }
 
 // Detect reads the first lines of r (see Head) and detects the delimiter,
@@ -43,6 +47,7 @@ func Detect(r io.Reader, opt Options) (*Result, error) {
 	if res.Roles.Amount != "" {
 		res.AmountFormat, res.AmountErr = AmountFormat(t.Values(res.Roles.Amount))
 	}
+	res.AmountExpr = t.LineAmount(res.Roles)
 	return res, nil
 }
 

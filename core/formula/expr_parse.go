@@ -584,3 +584,7 @@ func describe(t token) string {
 	}
 	return strconv.Quote(t.text)
 }
+
+// QuoteName writes a column name as an expression must: bare when it is a
+// plain name (UnitPrice), else in backquotes (`Unit Price`).
+func QuoteName(name string) string { return quoteName(name) }

@@ -40,6 +40,10 @@ type Inspection struct {
 	// it is uncertain ("" when it is not).
 	AmountFormat string `json:"amountFormat"`
 	AmountError  string `json:"amountError,omitempty"`
+	// AmountExpr computes the amount of a line-item export ("Quantity *
+	// UnitPrice", for the amountExpr setting) when the file has a quantity
+	// and a unit price but no order total; "" otherwise.
+	AmountExpr string `json:"amountExpr,omitempty"`
 
 	table *detect.Table // the sample, to resolve "auto" for other columns
 }
@@ -74,6 +78,7 @@ func Inspect(data []byte) Inspection {
 	var ae *detect.AmbiguousError
 	ins.Ambiguous = errors.As(res.DateErr, &ae)
 	ins.AmountFormat = res.AmountFormat
+	ins.AmountExpr = res.AmountExpr
 	if res.AmountErr != nil {
 		ins.AmountError = res.AmountErr.Error()
 	}

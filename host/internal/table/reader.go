@@ -47,7 +47,8 @@ var gzipMagic = []byte{0x1f, 0x8b}
 // Open reads the header of a table in format f from r and returns a Reader
 // for its rows. name identifies the input in errors (a path, or "-" for
 // standard input). Gzip-compressed input is decompressed transparently: it
-// is recognised by its magic bytes or by name ending in ".gz". Parquet input
+// is recognised by its magic bytes, not by name, since a caller may pass
+// the bytes of orders.csv.gz already decompressed. Parquet input
 // is read into memory in full unless r is a regular *os.File.
 func Open(r io.Reader, name string, f Format, opts ReadOptions) (*Reader, error) {
 	if f == Parquet {
@@ -59,7 +60,7 @@ func Open(r io.Reader, name string, f Format, opts ReadOptions) (*Reader, error)
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	magic, _ := br.Peek(2)
-	if Gzipped(name) || string(magic) == string(gzipMagic) {
+	if string(magic) == string(gzipMagic) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, &Error{Name: name, Err: fmt.Errorf("gzip: %w", err)}

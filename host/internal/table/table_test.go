@@ -329,3 +329,17 @@ func TestEmptyInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenDecompressedGzName reads bytes already decompressed under a name
+// ending in .gz, as the clv binary passes them (its input opener gunzips
+// first): they are not gunzipped a second time ("gzip: invalid header"
+// made clv score and validate fail on every .csv.gz input).
+func TestOpenDecompressedGzName(t *testing.T) {
+	r, err := Open(strings.NewReader("customer_id,date\nc1,2024-03-01\n"), "orders.csv.gz", CSV, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := readAll(t, r); len(rows) != 1 {
+		t.Errorf("read %d rows, want 1", len(rows))
+	}
+}
