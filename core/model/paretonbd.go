@@ -45,6 +45,7 @@ func FitParetoNBD(rows []RFT, opt FitOptions) (ParetoNBD, Fit, error) {
 		logLikGrad: func(th, g []float64) float64 {
 			return paretoLogLik(ix, th[0], th[1], th[2], th[3], g)
 		},
+		gradTol:   1e-7,
 		rows:      len(rows),
 		customers: s.customers,
 	}

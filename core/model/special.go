@@ -312,11 +312,13 @@ func log2F1Tied(a, b, z float64) (f, da, db, dz float64) {
 	// s: Σtₙ; sa: Σtₙ·n/(a+n); sb: Σtₙ·Hₙ with Hₙ = Σ_{k<n} 1/(b+k); sz: Σ n·tₙ.
 	s, sa, sb, sz := 1.0, 0.0, 0.0, 0.0
 	term, h, logScale := 1.0, 0.0, 0.0
+	ib := 1 / b // 1/(b+n−1)
 	for n := 1; n < maxSeriesTerms; n++ {
 		fn := float64(n)
-		ia := 1 / (a + fn)
-		h += 1 / (b + fn - 1)
-		term *= (a + fn - 1) * ia * (b + fn - 1) * z / fn
+		d := 1 / ((a + fn) * fn)
+		ia := d * fn // 1/(a+n)
+		h += ib
+		term *= (a + fn - 1) * (b + fn - 1) * z * d
 		s += term
 		sa += term * fn * ia
 		sb += term * h
@@ -329,11 +331,15 @@ func log2F1Tied(a, b, z float64) (f, da, db, dz float64) {
 			term /= big
 			logScale += math.Log(big)
 		}
-		// The term ratios are below (b+n)z/(n+1) and tend to z: once that
-		// bound ρ is below one, the tail of Σtₘ is below tₙρ/(1−ρ), that of
-		// Σm·tₘ below tₙρ/(1−ρ)·(n + 1/(1−ρ)) and that of Σtₘ·Hₘ below
+		ib = 1 / (b + fn)
+		// The term ratios are below ρ = max((b+n)z/(n+1), z) and tend to
+		// z: once ρ is below one, the tail of Σtₘ is below tₙρ/(1−ρ), that
+		// of Σm·tₘ below tₙρ/(1−ρ)·(n + 1/(1−ρ)) and that of Σtₘ·Hₘ below
 		// tₙρ/(1−ρ)·(Hₙ + 1/((1−ρ)(b+n))), since Hₘ grows by at most
-		// 1/(b+n) a term.
+		// 1/(b+n) a term. tₙz ≤ tₙρ/(1−ρ) is a cheap first test.
+		if term*z > eps*s {
+			continue
+		}
 		rho := (b + fn) * z / (fn + 1)
 		if rho < z { // not max(): that is a runtime call under js/wasm
 			rho = z
@@ -341,8 +347,9 @@ func log2F1Tied(a, b, z float64) (f, da, db, dz float64) {
 		if rho >= 1 {
 			continue
 		}
-		g := term * rho / (1 - rho)
-		if g <= eps*s && g*(fn+1/(1-rho)) <= eps*sz && g*(h+1/((1-rho)*(b+fn))) <= eps*sb {
+		iom := 1 / (1 - rho)
+		g := term * rho * iom
+		if g <= eps*s && g*(fn+iom) <= eps*sz && g*(h+iom*ib) <= eps*sb {
 			f = math.Log(s) + logScale
 			return f, sa / (a * s), sb / s, sz / (z * s)
 		}
