@@ -221,3 +221,18 @@ func TestFitParetoNBDOptimum(t *testing.T) {
 		t.Errorf("%d likelihood evaluations, want ≤ 100 (the derivative-free fit took ~1,200)", fit.Evaluations)
 	}
 }
+
+// TestParetoProbabilitiesPurchases: the batch FrequencyHistogram uses gives
+// ProbabilityPurchases' numbers bit for bit.
+func TestParetoProbabilitiesPurchases(t *testing.T) {
+	m := ParetoNBD{R: 0.5533, Alpha: 10.578, S: 0.6062, Beta: 11.668}
+	for _, tt := range []float64{0, 0.5, 31, 38.86, 300} {
+		got := make([]float64, 9)
+		m.probabilitiesPurchases(tt, got)
+		for n, p := range got {
+			if want := m.ProbabilityPurchases(n, tt); p != want {
+				t.Errorf("t = %v: P(X = %d) = %.17g in the batch, %.17g alone", tt, n, p, want)
+			}
+		}
+	}
+}
