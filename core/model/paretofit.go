@@ -17,16 +17,14 @@ import (
 // evaluations. A₀'s two ₂F₁ terms depend on (x, t_x) and (x, T), so they
 // are evaluated once per distinct pair, not once per row.
 type paretoIndex struct {
-	rows      []RFT
-	customers float64
-	xs, wx    []float64 // distinct x; total weight per x
-	times     []float64 // distinct values among TX and T
-	pairX     []int32   // per distinct (x, t) pair: index into xs
-	pairT     []int32   // per distinct (x, t) pair: index into times
-	pairIsT   []bool    // per distinct (x, t) pair: whether some row has T = t
-	xi        []int32   // per row: index into xs
-	ti        []int32   // per row: index into times of T
-	pT, pTX   []int32   // per row: pair index of (x, T) and of (x, TX); pTX is −1 when TX = T
+	rows    []RFT
+	xs      []float64 // distinct x
+	times   []float64 // distinct values among TX and T
+	pairX   []int32   // per distinct (x, t) pair: index into xs
+	pairT   []int32   // per distinct (x, t) pair: index into times
+	pairIsT []bool    // per distinct (x, t) pair: whether some row has T = t
+	xi      []int32   // per row: index into xs
+	pT, pTX []int32   // per row: pair index of (x, T) and of (x, TX); pTX is −1 when TX = T
 	// scratch is reused by successive evaluations (one at a time: the
 	// optimiser is sequential), so an evaluation does not allocate and
 	// clear its per-pair arrays anew.
@@ -47,7 +45,6 @@ func newParetoIndex(rows []RFT) *paretoIndex {
 	xpos := map[float64]int32{}
 	tpos := map[float64]int32{}
 	for _, r := range rows {
-		ix.customers += r.Weight
 		if _, ok := xpos[r.X]; !ok {
 			xpos[r.X] = 0
 			ix.xs = append(ix.xs, r.X)
@@ -68,8 +65,7 @@ func newParetoIndex(rows []RFT) *paretoIndex {
 		tpos[t] = int32(i)
 	}
 	n := len(rows)
-	ix.wx = make([]float64, len(ix.xs))
-	ix.xi, ix.ti = make([]int32, n), make([]int32, n)
+	ix.xi = make([]int32, n)
 	ix.pT, ix.pTX = make([]int32, n), make([]int32, n)
 	ppos := map[[2]int32]int32{}
 	pair := func(xi, ti int32) int32 {
@@ -86,8 +82,7 @@ func newParetoIndex(rows []RFT) *paretoIndex {
 	}
 	for i, r := range rows {
 		xi, ti := xpos[r.X], tpos[r.T]
-		ix.xi[i], ix.ti[i] = xi, ti
-		ix.wx[xi] += r.Weight
+		ix.xi[i] = xi
 		ix.pT[i] = pair(xi, ti)
 		ix.pairIsT[ix.pT[i]] = true
 		ix.pTX[i] = -1
