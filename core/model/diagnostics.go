@@ -49,8 +49,15 @@ func FrequencyHistogram(m PurchaseModel, rows []RFT, maxBin int) ([]FrequencyBin
 	}
 	slices.Sort(ts)
 	probs := make([]float64, len(ts)*maxBin)
+	batch, isBatch := m.(interface {
+		probabilitiesPurchases(t float64, dst []float64)
+	})
 	forChunks(len(ts), func(lo, hi int) {
 		for j := lo; j < hi; j++ {
+			if isBatch {
+				batch.probabilitiesPurchases(ts[j], probs[j*maxBin:(j+1)*maxBin])
+				continue
+			}
 			for n := range maxBin {
 				probs[j*maxBin+n] = m.ProbabilityPurchases(n, ts[j])
 			}

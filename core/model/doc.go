@@ -12,6 +12,8 @@
 //   - SBG models contractual (subscription) retention.
 //
 // Fits maximise the total log-likelihood over log-transformed parameters with
-// gonum/optimize (Nelder-Mead, then BFGS) and report standard errors from the
-// Hessian at the optimum; see FitOptions and Fit.
+// gonum/optimize: BFGS on the analytic gradient finished by Newton steps
+// (BG/NBD, MBG/NBD, Pareto/NBD, Gamma-Gamma), or Nelder-Mead then BFGS on
+// finite differences (the others, and the fallback). They report standard
+// errors from the Hessian at the optimum; see FitOptions and Fit.
 package model

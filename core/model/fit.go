@@ -75,8 +75,16 @@ type problem struct {
 	// Nelder-Mead path if that fails) and takes the Hessian for the standard
 	// errors from central differences of the gradient.
 	logLikGrad func(params, grad []float64) float64
-	rows       int
-	customers  float64
+	// gradTol, when set, is the gradient threshold at which BFGS on
+	// logLikGrad hands over to the Newton polish: the largest component of
+	// the gradient of the per-customer objective in log parameters
+	// (default 1e-9). A likelihood whose gradient is noisy near 1e-9 (the
+	// Pareto/NBD's, through its ₂F₁ terms) sets a larger one, so that BFGS
+	// does not spend its last iterations in line searches on rounding
+	// noise; the Newton steps then land on the optimum as before.
+	gradTol   float64
+	rows      int
+	customers float64
 }
 
 // maximize fits p by minimising the (penalized, per-customer) negative
@@ -275,9 +283,13 @@ func searchGrad(p problem, opt FitOptions, x0 []float64, maxIter int, evals *int
 		Func: func(phi []float64) float64 { eval(phi); return lastF },
 		Grad: func(g, phi []float64) { eval(phi); copy(g, lastG) },
 	}
+	gradTol := p.gradTol
+	if gradTol == 0 {
+		gradTol = 1e-9
+	}
 	res, err := optimize.Minimize(prob, x0, &optimize.Settings{
 		MajorIterations:   maxIter,
-		GradientThreshold: 1e-9,
+		GradientThreshold: gradTol,
 		Converger:         &optimize.FunctionConverge{Absolute: 1e-14, Relative: 1e-14, Iterations: 20},
 	}, &optimize.BFGS{})
 	if res == nil || math.IsInf(res.F, 0) || math.IsNaN(res.F) {

@@ -24,21 +24,28 @@ var paretoNames = []string{"r", "alpha", "s", "beta"}
 
 // FitParetoNBD fits a Pareto/NBD model to rows by maximum likelihood, with
 // the same validation and determinism as FitBGNBD. The default start is
-// r = s = 1, alpha = mean T / mean x, beta = mean T. The fit is
-// derivative-free (Nelder-Mead, then BFGS on finite differences), so it is
-// slower than FitBGNBD: compress the rows first.
+// r = s = 1, alpha = mean T / mean x, beta = mean T. The fit uses the
+// analytic gradient (paretoLogLik) and ends with Newton steps on it, so it
+// lands on the optimum itself and gives the same parameters, to rounding,
+// on every platform. Compress the rows first for speed; the result does not
+// depend on it beyond rounding.
 func FitParetoNBD(rows []RFT, opt FitOptions) (ParetoNBD, Fit, error) {
 	s, err := checkIdentifiable("Pareto/NBD", rows)
 	if err != nil {
 		return ParetoNBD{}, Fit{}, err
 	}
 	st := betaGeoStart(s)
+	ix := newParetoIndex(rows)
 	p := problem{
 		names: paretoNames,
 		start: []float64{1, st[1], 1, max(s.meanT, 1e-3)},
 		logLik: func(th []float64) float64 {
-			return ParetoNBD{th[0], th[1], th[2], th[3]}.LogLikelihood(rows)
+			return paretoLogLik(ix, th[0], th[1], th[2], th[3], nil)
 		},
+		logLikGrad: func(th, g []float64) float64 {
+			return paretoLogLik(ix, th[0], th[1], th[2], th[3], g)
+		},
+		gradTol:   1e-7,
 		rows:      len(rows),
 		customers: s.customers,
 	}
@@ -161,34 +168,71 @@ func (m ParetoNBD) ProbabilityPurchases(n int, t float64) float64 {
 	if n < 0 {
 		return 0
 	}
-	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
 	if !(t > 0) {
 		if n == 0 {
 			return 1
 		}
 		return 0
 	}
-	survive := -s*math.Log1p(t/be) + logNBD(n, r, al, t)
+	var p [1]float64
+	m.probabilityPurchasesFrom(n, t, p[:])
+	return p[0]
+}
+
+// probabilitiesPurchases stores P(X(t) = n) for n = 0 .. len(dst)−1 in
+// dst, as ProbabilityPurchases would, bit for bit: the quadrature nodes do
+// not depend on n, so all but the last exponential of each node is computed
+// once for all n (FrequencyHistogram asks for several n at each T).
+func (m ParetoNBD) probabilitiesPurchases(t float64, dst []float64) {
+	if !(t > 0) {
+		for n := range dst {
+			dst[n] = 0
+		}
+		if len(dst) > 0 {
+			dst[0] = 1
+		}
+		return
+	}
+	m.probabilityPurchasesFrom(0, t, dst)
+}
+
+// probabilityPurchasesFrom stores P(X(t) = n0+i) in dst[i], for t > 0.
+func (m ParetoNBD) probabilityPurchasesFrom(n0 int, t float64, dst []float64) {
+	r, al, s, be := m.R, m.Alpha, m.S, m.Beta
 	// ∫₀ᵗ with τ = t·p, p = 1/(1 + e^(−π sinh u)).
 	const h = 1.0 / 48
 	const umax = 4.0
-	fn := float64(n)
-	lc := lgamma(r+fn) - lgamma(r) - lgamma(fn+1) + math.Log(s/be) + math.Log(t)
-	sum := 0.0
-	for i := -int(umax / h); i <= int(umax/h); i++ {
-		u := float64(i) * h
+	const nodes = 2*int(umax/h) + 1
+	// Per node: −r log1p(τ/α), log τ − log(α+τ) = log t + log p − log(α+τ),
+	// −(s+1) log1p(τ/β), log p, log(1−p) and cosh u.
+	var lr, lx, lf, lp, lq, wc [nodes]float64
+	for k := range nodes {
+		u := float64(k-int(umax/h)) * h
 		sh := math.Pi * math.Sinh(u)
 		logP, logQ := -softplus(-sh), -softplus(sh)
 		tau := t * math.Exp(logP)
-		// log NBD(n; τ) = lc' − r log(1+τ/α) + n log(τ/(α+τ)); log τ = log t + log p.
-		lnbd := -r*math.Log1p(tau/al) + fn*(math.Log(t)+logP-math.Log(al+tau))
-		if n == 0 {
-			lnbd = -r * math.Log1p(tau/al)
-		}
-		lf := -(s + 1) * math.Log1p(tau/be)
-		sum += math.Exp(lc+lnbd+lf+logP+logQ) * math.Pi * math.Cosh(u)
+		lr[k] = -r * math.Log1p(tau/al)
+		lx[k] = math.Log(t) + logP - math.Log(al+tau)
+		lf[k] = -(s + 1) * math.Log1p(tau/be)
+		lp[k], lq[k] = logP, logQ
+		wc[k] = math.Cosh(u)
 	}
-	return math.Exp(survive) + sum*h
+	for i := range dst {
+		n := n0 + i
+		fn := float64(n)
+		survive := -s*math.Log1p(t/be) + logNBD(n, r, al, t)
+		lc := lgamma(r+fn) - lgamma(r) - lgamma(fn+1) + math.Log(s/be) + math.Log(t)
+		sum := 0.0
+		for k := range nodes {
+			// log NBD(n; τ) = lc' − r log(1+τ/α) + n log(τ/(α+τ)).
+			lnbd := lr[k]
+			if n > 0 {
+				lnbd = lr[k] + fn*lx[k]
+			}
+			sum += math.Exp(lc+lnbd+lf[k]+lp[k]+lq[k]) * math.Pi * wc[k]
+		}
+		dst[i] = math.Exp(survive) + sum*h
+	}
 }
 
 // DERT returns the discounted expected residual transactions of a customer

@@ -279,3 +279,80 @@ func lgamma(x float64) float64 {
 	v, _ := math.Lgamma(x)
 	return v
 }
+
+// log2F1Tied returns log ₂F₁(a, b; a+1; z) for a, b > 0 and 0 ≤ z < 1
+// together with its partial derivatives with respect to a (c = a+1 moving
+// with it), b and z: the ₂F₁ of the Pareto/NBD's A₀ (note 008 eqs. 20-21).
+// With c = a+1 the Gauss series is
+//
+//	₂F₁(a, b; a+1; z) = Σₙ tₙ,  tₙ = a/(a+n) · (b)ₙ zⁿ / n!,
+//
+// so ∂log tₙ/∂a = n/(a(a+n)), ∂log tₙ/∂b = Σ_{k<n} 1/(b+k) and
+// ∂log tₙ/∂z = n/z, and the derivatives of the sum are sums of the same
+// positive terms with those weights (forward-mode differentiation of the
+// series, exact up to rounding). The four sums are carried together and
+// rescaled together, as in log2F1Pos, and the series stops once a
+// geometric bound on every sum's tail is below 1e-17 of it.
+//
+// Special cases are:
+//
+//	log2F1Tied(a, b, 0) = 0, 0, 0, ab/(a+1)
+//	log2F1Tied(a, b, z) = NaN, … if z < 0, z ≥ 1 or the series has not
+//	converged after maxSeriesTerms terms.
+func log2F1Tied(a, b, z float64) (f, da, db, dz float64) {
+	if z == 0 {
+		return 0, 0, 0, a * b / (a + 1)
+	}
+	nan := math.NaN()
+	if !(z > 0 && z < 1) {
+		return nan, nan, nan, nan
+	}
+	const big = 1e250
+	const eps = 1e-17
+	// s: Σtₙ; sa: Σtₙ·n/(a+n); sb: Σtₙ·Hₙ with Hₙ = Σ_{k<n} 1/(b+k); sz: Σ n·tₙ.
+	s, sa, sb, sz := 1.0, 0.0, 0.0, 0.0
+	term, h, logScale := 1.0, 0.0, 0.0
+	ib := 1 / b // 1/(b+n−1)
+	for n := 1; n < maxSeriesTerms; n++ {
+		fn := float64(n)
+		d := 1 / ((a + fn) * fn)
+		ia := d * fn // 1/(a+n)
+		h += ib
+		term *= (a + fn - 1) * (b + fn - 1) * z * d
+		s += term
+		sa += term * fn * ia
+		sb += term * h
+		sz += term * fn
+		if sz > big {
+			s /= big
+			sa /= big
+			sb /= big
+			sz /= big
+			term /= big
+			logScale += math.Log(big)
+		}
+		ib = 1 / (b + fn)
+		// The term ratios are below ρ = max((b+n)z/(n+1), z) and tend to
+		// z: once ρ is below one, the tail of Σtₘ is below tₙρ/(1−ρ), that
+		// of Σm·tₘ below tₙρ/(1−ρ)·(n + 1/(1−ρ)) and that of Σtₘ·Hₘ below
+		// tₙρ/(1−ρ)·(Hₙ + 1/((1−ρ)(b+n))), since Hₘ grows by at most
+		// 1/(b+n) a term. tₙz ≤ tₙρ/(1−ρ) is a cheap first test.
+		if term*z > eps*s {
+			continue
+		}
+		rho := (b + fn) * z / (fn + 1)
+		if rho < z { // not max(): that is a runtime call under js/wasm
+			rho = z
+		}
+		if rho >= 1 {
+			continue
+		}
+		iom := 1 / (1 - rho)
+		g := term * rho * iom
+		if g <= eps*s && g*(fn+iom) <= eps*sz && g*(h+iom*ib) <= eps*sb {
+			f = math.Log(s) + logScale
+			return f, sa / (a * s), sb / s, sz / (z * s)
+		}
+	}
+	return nan, nan, nan, nan
+}
