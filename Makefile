@@ -30,7 +30,7 @@ web/node_modules/.package-lock.json: web/package-lock.json
 	fi
 
 test: deps tidy-check ## install what the tests need (see deps), check go.mod is tidy, then run every test (unit, examples, golden, end-to-end)
-	$(GO) test -count=1 -timeout 20m $(PKGS)
+	$(GO) test -count=1 -timeout 30m $(PKGS)
 
 # deps installs, when missing, what the tests need beyond Go: Chromium for
 # the browser tests and qemu-user for the arm64 determinism test (apt-get,
