@@ -291,7 +291,9 @@ try {
   const firstId = await page.$eval('#customers tbody tr td', (td) => td.textContent);
   check('table sorts by customer', firstId === '0001', firstId);
   await page.fill('#search', 'Champions');
-  const seg = await page.$$eval('#customers tbody tr', (trs) => trs.map((t) => t.cells[8] && t.cells[8].textContent));
+  // The segment column found by its header, wherever the table puts it.
+  const segCol = await page.$$eval('#customers thead th', (ths) => ths.findIndex((th) => th.querySelector('[data-col="segment"]')));
+  const seg = await page.$$eval('#customers tbody tr', (trs, k) => trs.map((t) => t.cells[k] && t.cells[k].textContent), segCol);
   check('table search', seg.length > 0 && seg.every((s) => s === 'Champions'), `${seg.length} rows`);
   const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
   const csvPath = join(out, 'cdnow-page-scores.csv');
