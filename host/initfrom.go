@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -236,7 +234,7 @@ func (g *orderGuess) scan(all io.Reader) error {
 			g.testEmails++
 		}
 	}
-	if err := eachRecord(all, res.Delimiter, res.Header, each); err != nil {
+	if err := detect.EachRecord(all, res.Delimiter, res.Header, each, nil); err != nil {
 		return fmt.Errorf("%s: %w", g.name, err)
 	}
 	if invCol >= 0 && g.cPrefixed > 0 && digitsIDs > 0 {
@@ -274,56 +272,6 @@ func (g *orderGuess) scan(all io.Reader) error {
 		return fmt.Errorf("%s: no date in column %q reads as %q (such as %q on line %d)", g.name, res.Roles.Date, g.dateFormat, g.badDateExample, g.badDateLine)
 	}
 	return nil
-}
-
-// eachRecord calls each for every data record of a delimited input, its
-// fields untrimmed; a malformed record is skipped (clv score reports it).
-func eachRecord(r io.Reader, delim string, header bool, each func([]string)) error {
-	skip := header
-	if delim == "whitespace" {
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-		for sc.Scan() {
-			fs := strings.Fields(sc.Text())
-			if len(fs) == 0 {
-				continue
-			}
-			if skip {
-				skip = false
-				continue
-			}
-			each(fs)
-		}
-		return sc.Err()
-	}
-	cr := csv.NewReader(r)
-	cr.Comma = []rune(delim)[0]
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	first := true
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return nil
-		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		if first && len(rec) > 0 {
-			rec[0] = strings.TrimPrefix(rec[0], "\ufeff")
-		}
-		first = false
-		if skip {
-			skip = false
-			continue
-		}
-		each(rec)
-	}
 }
 
 // tomlString writes s as a TOML string: "..." when nothing needs an

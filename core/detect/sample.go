@@ -225,3 +225,61 @@ func looksLikeHeader(rows [][]string) bool {
 	first, later := typed(rows[0]), typed(rows[1])
 	return first < later || first == 0
 }
+
+// EachRecord calls each for every data record of a delimited input: delim
+// is a delimiter as Delimiter returns it ("whitespace" for runs of blanks),
+// header skips the first record, a UTF-8 byte order mark is dropped and
+// fields are passed untrimmed, in a slice reused between calls. Quotes are
+// read leniently; a record that is still malformed is skipped and reported
+// to bad, when not nil. It is the whole-file scan behind the page's date
+// range and clv init --from; clv score's reader reports such records with
+// their lines.
+func EachRecord(r io.Reader, delim string, header bool, each func([]string), bad func()) error {
+	skip := header
+	if delim == "whitespace" {
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
+		for sc.Scan() {
+			fs := strings.Fields(sc.Text())
+			if len(fs) == 0 {
+				continue
+			}
+			if skip {
+				skip = false
+				continue
+			}
+			each(fs)
+		}
+		return sc.Err()
+	}
+	cr := csv.NewReader(r)
+	cr.Comma = []rune(delim)[0]
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	cr.ReuseRecord = true
+	first := true
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if _, ok := err.(*csv.ParseError); ok {
+			if bad != nil {
+				bad()
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if first && len(rec) > 0 {
+			rec[0] = strings.TrimPrefix(rec[0], "\ufeff")
+		}
+		first = false
+		if skip {
+			skip = false
+			continue
+		}
+		each(rec)
+	}
+}

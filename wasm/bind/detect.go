@@ -1,9 +1,7 @@
 package bind
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"strings"
 	"time"
@@ -118,40 +116,6 @@ func dateRange(data []byte, delim string, header bool, col int, format string) (
 			last = t
 		}
 	}
-	skip := header
-	if delim == "whitespace" {
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
-		for sc.Scan() {
-			fs := strings.Fields(sc.Text())
-			if len(fs) == 0 {
-				continue
-			}
-			if skip {
-				skip = false
-				continue
-			}
-			each(fs)
-		}
-		return
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.Comma = []rune(delim)[0]
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
-	for {
-		rec, err := r.Read()
-		if err != nil {
-			if _, ok := err.(*csv.ParseError); ok {
-				bad++
-				continue
-			}
-			return
-		}
-		if skip {
-			skip = false
-			continue
-		}
-		each(rec)
-	}
+	detect.EachRecord(bytes.NewReader(data), delim, header, each, func() { bad++ })
+	return
 }
