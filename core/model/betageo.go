@@ -24,31 +24,42 @@ type rftIndex struct {
 	ti, txi   []int32   // per row: index into times of T and TX
 }
 
-func newRFTIndex(rows []RFT) *rftIndex {
-	ix := &rftIndex{rows: rows}
-	xpos := map[float64]int32{}
-	tpos := map[float64]int32{}
+// distinctXT returns the distinct frequencies and the distinct times (T
+// and t_x together) of rows, each sorted, and the position of each value
+// in its list.
+func distinctXT(rows []RFT) (xs, times []float64, xpos, tpos map[float64]int32) {
+	xpos = map[float64]int32{}
+	tpos = map[float64]int32{}
 	for _, r := range rows {
-		ix.customers += r.Weight
 		if _, ok := xpos[r.X]; !ok {
 			xpos[r.X] = 0
-			ix.xs = append(ix.xs, r.X)
+			xs = append(xs, r.X)
 		}
 		for _, t := range [2]float64{r.T, r.TX} {
 			if _, ok := tpos[t]; !ok {
 				tpos[t] = 0
-				ix.times = append(ix.times, t)
+				times = append(times, t)
 			}
 		}
 	}
-	slices.SortFunc(ix.xs, cmp.Compare)
-	slices.SortFunc(ix.times, cmp.Compare)
-	for i, x := range ix.xs {
+	slices.SortFunc(xs, cmp.Compare)
+	slices.SortFunc(times, cmp.Compare)
+	for i, x := range xs {
 		xpos[x] = int32(i)
 	}
-	for i, t := range ix.times {
+	for i, t := range times {
 		tpos[t] = int32(i)
 	}
+	return xs, times, xpos, tpos
+}
+
+func newRFTIndex(rows []RFT) *rftIndex {
+	ix := &rftIndex{rows: rows}
+	for _, r := range rows {
+		ix.customers += r.Weight
+	}
+	var xpos, tpos map[float64]int32
+	ix.xs, ix.times, xpos, tpos = distinctXT(rows)
 	ix.wx = make([]float64, len(ix.xs))
 	ix.wT = make([]float64, len(ix.times))
 	ix.xwT = make([]float64, len(ix.times))

@@ -1,9 +1,7 @@
 package model
 
 import (
-	"cmp"
 	"math"
-	"slices"
 
 	"gonum.org/v1/gonum/mathext"
 )
@@ -42,28 +40,8 @@ func (ix *paretoIndex) buffer(n int) []float64 {
 
 func newParetoIndex(rows []RFT) *paretoIndex {
 	ix := &paretoIndex{rows: rows}
-	xpos := map[float64]int32{}
-	tpos := map[float64]int32{}
-	for _, r := range rows {
-		if _, ok := xpos[r.X]; !ok {
-			xpos[r.X] = 0
-			ix.xs = append(ix.xs, r.X)
-		}
-		for _, t := range [2]float64{r.T, r.TX} {
-			if _, ok := tpos[t]; !ok {
-				tpos[t] = 0
-				ix.times = append(ix.times, t)
-			}
-		}
-	}
-	slices.SortFunc(ix.xs, cmp.Compare)
-	slices.SortFunc(ix.times, cmp.Compare)
-	for i, x := range ix.xs {
-		xpos[x] = int32(i)
-	}
-	for i, t := range ix.times {
-		tpos[t] = int32(i)
-	}
+	var xpos, tpos map[float64]int32
+	ix.xs, ix.times, xpos, tpos = distinctXT(rows)
 	n := len(rows)
 	ix.xi = make([]int32, n)
 	ix.pT, ix.pTX = make([]int32, n), make([]int32, n)
