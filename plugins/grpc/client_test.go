@@ -217,14 +217,17 @@ var callErrorTests = []struct {
 	{"missing column", "badanswer", plugins.Params{"mode": 2}, []string{"plugin badanswer: batch 1: returned 1 columns, declared 2"}},
 	{"panic", "crash", plugins.Params{"mode": 1}, []string{"plugin crash: batch 2: panic: assignment to entry in nil map"}},
 	{"exit", "crash", plugins.Params{"mode": 0}, []string{"plugin crash: batch 2: the plugin process exited during the call (exit status 3)", "crash: exiting with status 3 mid-call"}},
-	{"hang", "hang", nil, []string{"plugin hang: batch 1: timed out after 500ms (the plugin was stopped)"}},
+	{"hang", "hang", nil, []string{"plugin hang: batch 1: timed out after 2s (the plugin was stopped)"}},
 }
 
 func TestCallErrors(t *testing.T) {
 	ctx := context.Background()
 	for _, tt := range callErrorTests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := load(t, tt.plugin, grpc.Config{Timeout: 500 * time.Millisecond})
+			// The limit bounds the start and handshake too: short enough
+			// for the hang case, long enough for a loaded machine to start
+			// a plugin (500 ms failed the handshake under load).
+			p := load(t, tt.plugin, grpc.Config{Timeout: 2 * time.Second})
 			if err := p.Configure(ctx, tt.params); err != nil {
 				t.Fatal(err)
 			}
