@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/host/internal/table"
@@ -259,10 +261,22 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 	if weightCol != "" {
 		required = append(required, weightCol)
 	}
+	// CLV_FIT_TIMING=1 prints where the time goes on stderr (for
+	// BenchmarkFitBGNBD1M): read, compress, fit with standard errors,
+	// histogram.
+	timing := os.Getenv("CLV_FIT_TIMING") != ""
+	lap := time.Now()
+	mark := func(what string) {
+		if timing {
+			fmt.Fprintf(e.stderr, "timing: %-9s %7.3fs\n", what, time.Since(lap).Seconds())
+			lap = time.Now()
+		}
+	}
 	d, err := readColumns(e, src, required, optional)
 	if err != nil {
 		return nil, err
 	}
+	mark("read")
 	n := len(d[required[0]])
 	w := weightsOf(d, n)
 	rep := &fitReport{Model: name, holdout: d["duration_holdout"] != nil}
@@ -276,6 +290,7 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 			return nil, fmt.Errorf("%s: %w", src.displayName(), rowLine(err))
 		}
 		rows = model.Compress(rows)
+		mark("compress")
 		var m model.PurchaseModel
 		var fit model.Fit
 		switch name {
@@ -289,12 +304,17 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 		if err != nil {
 			return nil, err
 		}
+		mark("fit+SEs")
+		if timing {
+			fmt.Fprintf(e.stderr, "timing: %d distinct rows, %d log-likelihood evaluations\n", fit.Rows, fit.Evaluations)
+		}
 		rep.setFit(fit, opt)
 		rep.rows = "distinct (frequency, recency, T) patterns"
 		hist, err := model.FrequencyHistogram(m, rows, 7)
 		if err != nil {
 			return nil, err
 		}
+		mark("histogram")
 		for _, b := range hist {
 			label := strconv.Itoa(b.Purchases)
 			if b.Open {
