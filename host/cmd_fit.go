@@ -175,7 +175,9 @@ func readColumns(e *env, src source, required, optional []string) (map[string][]
 			names = append(names, o)
 		}
 	}
-	out := map[string][]float64{}
+	// One slice per column, appended to directly: a map look-up per value
+	// cost more than parsing it on a million-row summary.
+	cols := make([][]float64, len(idx))
 	for {
 		row, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -189,11 +191,15 @@ func readColumns(e *env, src source, required, optional []string) (map[string][]
 			if err != nil {
 				return nil, err
 			}
-			out[names[k]] = append(out[names[k]], v)
+			cols[k] = append(cols[k], v)
 		}
 	}
-	if len(out[required[0]]) == 0 {
+	if len(cols[0]) == 0 {
 		return nil, fmt.Errorf("%s: no data rows", src.displayName())
+	}
+	out := make(map[string][]float64, len(names))
+	for k, name := range names {
+		out[name] = cols[k]
 	}
 	return out, nil
 }
@@ -283,8 +289,9 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 	switch name {
 	case "bgnbd", "paretonbd", "mbgnbd":
 		rows := make([]model.RFT, n)
+		xs, txs, ts := d[c.freq], d[c.rec], d[c.age]
 		for i := range rows {
-			rows[i] = model.RFT{X: d[c.freq][i], TX: d[c.rec][i], T: d[c.age][i], Weight: w[i]}
+			rows[i] = model.RFT{X: xs[i], TX: txs[i], T: ts[i], Weight: w[i]}
 		}
 		if err := model.ValidateRFT(rows); err != nil {
 			return nil, fmt.Errorf("%s: %w", src.displayName(), rowLine(err))
