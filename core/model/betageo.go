@@ -1,7 +1,6 @@
 package model
 
 import (
-	"cmp"
 	"math"
 	"slices"
 
@@ -25,32 +24,31 @@ type rftIndex struct {
 }
 
 // distinctXT returns the distinct frequencies and the distinct times (T
-// and t_x together) of rows, each sorted, and the position of each value
-// in its list.
-func distinctXT(rows []RFT) (xs, times []float64, xpos, tpos map[float64]int32) {
-	xpos = map[float64]int32{}
-	tpos = map[float64]int32{}
-	for _, r := range rows {
-		if _, ok := xpos[r.X]; !ok {
-			xpos[r.X] = 0
-			xs = append(xs, r.X)
-		}
-		for _, t := range [2]float64{r.T, r.TX} {
-			if _, ok := tpos[t]; !ok {
-				tpos[t] = 0
-				times = append(times, t)
-			}
-		}
+// and t_x together) of rows, each sorted, and for each row the position of
+// its x in xs and of its T and t_x in times. The lists are built by sorting
+// and the positions found by binary search: on a million rows that is
+// several times cheaper than a map keyed by value.
+func distinctXT(rows []RFT) (xs, times []float64, xi, ti, txi []int32) {
+	n := len(rows)
+	xs = make([]float64, n)
+	times = make([]float64, 2*n)
+	for i, r := range rows {
+		xs[i] = r.X
+		times[2*i], times[2*i+1] = r.T, r.TX
 	}
-	slices.SortFunc(xs, cmp.Compare)
-	slices.SortFunc(times, cmp.Compare)
-	for i, x := range xs {
-		xpos[x] = int32(i)
+	slices.Sort(xs)
+	xs = slices.Clip(slices.Compact(xs))
+	slices.Sort(times)
+	times = slices.Clip(slices.Compact(times))
+	xi, ti, txi = make([]int32, n), make([]int32, n), make([]int32, n)
+	pos := func(list []float64, v float64) int32 {
+		j, _ := slices.BinarySearch(list, v)
+		return int32(j)
 	}
-	for i, t := range times {
-		tpos[t] = int32(i)
+	for i, r := range rows {
+		xi[i], ti[i], txi[i] = pos(xs, r.X), pos(times, r.T), pos(times, r.TX)
 	}
-	return xs, times, xpos, tpos
+	return xs, times, xi, ti, txi
 }
 
 func newRFTIndex(rows []RFT) *rftIndex {
@@ -58,17 +56,12 @@ func newRFTIndex(rows []RFT) *rftIndex {
 	for _, r := range rows {
 		ix.customers += r.Weight
 	}
-	var xpos, tpos map[float64]int32
-	ix.xs, ix.times, xpos, tpos = distinctXT(rows)
+	ix.xs, ix.times, ix.xi, ix.ti, ix.txi = distinctXT(rows)
 	ix.wx = make([]float64, len(ix.xs))
 	ix.wT = make([]float64, len(ix.times))
 	ix.xwT = make([]float64, len(ix.times))
-	ix.xi = make([]int32, len(rows))
-	ix.ti = make([]int32, len(rows))
-	ix.txi = make([]int32, len(rows))
 	for i, r := range rows {
-		xi, ti := xpos[r.X], tpos[r.T]
-		ix.xi[i], ix.ti[i], ix.txi[i] = xi, ti, tpos[r.TX]
+		xi, ti := ix.xi[i], ix.ti[i]
 		ix.wx[xi] += r.Weight
 		ix.wT[ti] += r.Weight
 		ix.xwT[ti] += r.Weight * r.X

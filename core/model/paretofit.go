@@ -40,10 +40,9 @@ func (ix *paretoIndex) buffer(n int) []float64 {
 
 func newParetoIndex(rows []RFT) *paretoIndex {
 	ix := &paretoIndex{rows: rows}
-	var xpos, tpos map[float64]int32
-	ix.xs, ix.times, xpos, tpos = distinctXT(rows)
+	var rowTi, rowTXi []int32
+	ix.xs, ix.times, ix.xi, rowTi, rowTXi = distinctXT(rows)
 	n := len(rows)
-	ix.xi = make([]int32, n)
 	ix.pT, ix.pTX = make([]int32, n), make([]int32, n)
 	ppos := map[[2]int32]int32{}
 	pair := func(xi, ti int32) int32 {
@@ -59,13 +58,12 @@ func newParetoIndex(rows []RFT) *paretoIndex {
 		return p
 	}
 	for i, r := range rows {
-		xi, ti := xpos[r.X], tpos[r.T]
-		ix.xi[i] = xi
+		xi, ti := ix.xi[i], rowTi[i]
 		ix.pT[i] = pair(xi, ti)
 		ix.pairIsT[ix.pT[i]] = true
 		ix.pTX[i] = -1
 		if r.TX != r.T {
-			ix.pTX[i] = pair(xi, tpos[r.TX])
+			ix.pTX[i] = pair(xi, rowTXi[i])
 		}
 	}
 	return ix
