@@ -435,7 +435,10 @@ func (p *Plugin) call(ctx context.Context, what string, fn func(context.Context)
 	case ctx.Err() != nil:
 		p.stop()
 		err = fmt.Errorf("plugin %s: %s: %w (the plugin was stopped)", p.name, what, ctx.Err())
-	case errors.Is(cctx.Err(), context.DeadlineExceeded):
+	case errors.Is(cctx.Err(), context.DeadlineExceeded) || status.Code(err) == codes.DeadlineExceeded:
+		// The plugin's side of the stream sees the same deadline (gRPC
+		// sends it along) and may report it before this side's timer
+		// fires: either way the call timed out and the plugin is stopped.
 		p.stop()
 		err = fmt.Errorf("plugin %s: %s: timed out after %v (the plugin was stopped)", p.name, what, p.timeout)
 	case p.exited(status.Code(err) == codes.Unavailable):
