@@ -41,6 +41,11 @@ type Chart struct {
 	Series []Series
 	// Decimals is the precision of the numbers in the data table.
 	Decimals int
+	// Mark, when above 0, draws a dashed vertical line after the first
+	// Mark categories, labelled MarkLabel (the end of a calibration
+	// period).
+	Mark      int
+	MarkLabel string
 }
 
 // Series is one named row of a chart's values.
@@ -57,7 +62,8 @@ const (
 	marginRight  = 16
 	marginTop    = 40 // the legend
 	marginBottom = 56
-	maxXLabels   = 13 // at most this many category labels are written
+	maxXLabels   = 13  // at most this many category labels are written
+	charWidth    = 6.6 // the mean width of a 12px label character
 )
 
 // palette holds the series colours (Okabe & Ito's colour-blind safe set),
@@ -100,18 +106,34 @@ func (c *Chart) SVG() (template.HTML, error) {
 	lo, hi := c.valueRange()
 	ticks := niceTicks(lo, hi, 5)
 	lo, hi = math.Min(lo, ticks[0]), math.Max(hi, ticks[len(ticks)-1])
-	plotW := float64(chartWidth - marginLeft - marginRight)
-	plotH := float64(chartHeight - marginTop - marginBottom)
-	y := func(v float64) float64 { return marginTop + plotH*(hi-v)/(hi-lo) }
 	n := len(c.Categories)
+	plotW := float64(chartWidth - marginLeft - marginRight)
 	slot := plotW / float64(n)
+	step := (n + maxXLabels - 1) / maxXLabels
+	// Category labels too long for their slot are turned 35° and the
+	// chart grows to hold them.
+	longest := 0
+	for _, l := range c.Categories {
+		longest = max(longest, len([]rune(l)))
+	}
+	rotate := float64(longest)*charWidth > slot*float64(step)-4
+	// Turned labels drop by sin 35° of their length (at most 120 units)
+	// below the axis; the axis title goes under them.
+	below := marginBottom
+	if rotate {
+		below = 48 + int(math.Min(float64(longest)*charWidth*0.574, 120))
+	}
+	height := chartHeight - marginBottom + below
+	bottom := height - below
+	plotH := float64(bottom - marginTop)
+	y := func(v float64) float64 { return marginTop + plotH*(hi-v)/(hi-lo) }
 	// Lines put category i at the middle of its slot, as bars do.
 	x := func(i int) float64 { return marginLeft + slot*(float64(i)+0.5) }
 
 	var b bytes.Buffer
 	esc := template.HTMLEscapeString
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-title %s-desc">`,
-		chartWidth, chartHeight, c.ID, c.ID)
+		chartWidth, height, c.ID, c.ID)
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, c.ID, esc(c.Title), c.ID, esc(c.Desc))
 	// Grid lines and y tick labels.
 	b.WriteString(`<g class="grid">`)
@@ -123,17 +145,25 @@ func (c *Chart) SVG() (template.HTML, error) {
 	b.WriteString(`</g>`)
 	// Axes.
 	fmt.Fprintf(&b, `<g class="axis"><line x1="%d" y1="%d" x2="%d" y2="%d"/><line x1="%d" y1="%s" x2="%d" y2="%s"/></g>`,
-		marginLeft, marginTop, marginLeft, chartHeight-marginBottom,
+		marginLeft, marginTop, marginLeft, bottom,
 		marginLeft, num(y(math.Max(lo, math.Min(0, hi)))), chartWidth-marginRight, num(y(math.Max(lo, math.Min(0, hi)))))
 	// Category labels, at most maxXLabels of them.
-	step := (n + maxXLabels - 1) / maxXLabels
 	b.WriteString(`<g class="xlabels">`)
 	for i := 0; i < n; i += step {
-		fmt.Fprintf(&b, `<text x="%s" y="%d" text-anchor="middle">%s</text>`, num(x(i)), chartHeight-marginBottom+16, esc(c.Categories[i]))
+		if rotate {
+			fmt.Fprintf(&b, `<text transform="translate(%s %d) rotate(-35)" text-anchor="end">%s</text>`, num(x(i)+4), bottom+14, esc(c.Categories[i]))
+			continue
+		}
+		fmt.Fprintf(&b, `<text x="%s" y="%d" text-anchor="middle">%s</text>`, num(x(i)), bottom+16, esc(c.Categories[i]))
 	}
 	b.WriteString(`</g>`)
+	if c.Mark > 0 && c.Mark < n {
+		mx := num(marginLeft + slot*float64(c.Mark))
+		fmt.Fprintf(&b, `<g class="mark"><line x1="%s" y1="%d" x2="%s" y2="%d" stroke-dasharray="4 3"/><text x="%s" y="%d" dx="4">%s</text></g>`,
+			mx, marginTop, mx, bottom, mx, marginTop+12, esc(c.MarkLabel))
+	}
 	// Axis titles.
-	fmt.Fprintf(&b, `<text class="axis-title" x="%s" y="%d" text-anchor="middle">%s</text>`, num(marginLeft+plotW/2), chartHeight-10, esc(c.XLabel))
+	fmt.Fprintf(&b, `<text class="axis-title" x="%s" y="%d" text-anchor="middle">%s</text>`, num(marginLeft+plotW/2), height-10, esc(c.XLabel))
 	fmt.Fprintf(&b, `<text class="axis-title" transform="translate(16 %s) rotate(-90)" text-anchor="middle">%s</text>`, num(marginTop+plotH/2), esc(c.YLabel))
 	// Data.
 	base := y(math.Max(lo, math.Min(0, hi)))
