@@ -227,3 +227,59 @@ func TestSVGAllNaN(t *testing.T) {
 	}
 	svgElements(t, string(svg))
 }
+
+// TestSVGLongLabels turns labels that do not fit their slot and makes the
+// chart taller to hold them; short labels stay level.
+func TestSVGLongLabels(t *testing.T) {
+	short := testChart(Bars)
+	long := testChart(Bars)
+	long.Categories = []string{"Champions", "Potential Loyalists", "Need Attention", "Can't Lose Them"}
+	for i := range 20 {
+		long.Categories = append(long.Categories, "segment "+strings.Repeat("x", i%5))
+		for k := range long.Series {
+			long.Series[k].Values = append(long.Series[k].Values, float64(i))
+		}
+	}
+	s, _ := short.SVG()
+	l, err := long.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svgElements(t, string(l))
+	if strings.Contains(string(s), "rotate(-35)") {
+		t.Error("short labels turned")
+	}
+	if !strings.Contains(string(l), "rotate(-35)") {
+		t.Error("long labels not turned")
+	}
+	if !strings.Contains(string(s), `viewBox="0 0 720 340"`) || strings.Contains(string(l), `viewBox="0 0 720 340"`) {
+		t.Error("the chart with long labels is not taller")
+	}
+}
+
+// TestSVGMark draws the calibration end line after the first Mark
+// categories, and none when Mark is 0 or past the end.
+func TestSVGMark(t *testing.T) {
+	for _, tt := range []struct {
+		mark int
+		want bool
+	}{{0, false}, {2, true}, {4, false}} {
+		c := testChart(Lines)
+		c.Mark, c.MarkLabel = tt.mark, "calibration end"
+		svg, err := c.SVG()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Contains(string(svg), `<g class="mark">`)
+		if got != tt.want {
+			t.Errorf("mark %d: drawn %v, want %v", tt.mark, got, tt.want)
+		}
+		if tt.want {
+			// After 2 of 4 categories: the middle of the plot.
+			mid := num(marginLeft + float64(chartWidth-marginLeft-marginRight)/2)
+			if !strings.Contains(string(svg), `<line x1="`+mid+`"`) {
+				t.Errorf("mark %d not at x = %s: %s", tt.mark, mid, svg)
+			}
+		}
+	}
+}
