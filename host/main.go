@@ -62,6 +62,7 @@ func commands() []command {
 		summarizeCommand(),
 		fitCommand(),
 		scoreCommand(),
+		compareCommand(),
 		reportCommand(),
 		verifyCommand(),
 		formulasCommand(),

@@ -97,7 +97,7 @@ type Time struct {
 
 // Model chooses and tunes the probabilistic models and the CLV horizon.
 type Model struct {
-	Purchase           string  `toml:"purchase"`             // bgnbd (default) | paretonbd | mbgnbd | bgbb
+	Purchase           string  `toml:"purchase"`             // bgnbd (default) | paretonbd | mbgnbd | bgbb | auto (core/compare.Choose)
 	Spend              string  `toml:"spend"`                // gammagamma (default) | none
 	Penalty            float64 `toml:"penalty"`              // ≥ 0 (default 0)
 	HorizonMonths      int     `toml:"horizon_months"`       // 1..1200 (default 12)
@@ -625,7 +625,7 @@ func (c *Config) Validate() error {
 		oneOf("input.kind", c.Input.Kind, "transactions", "summary"),
 		oneOf("input.missing_customer", c.Input.MissingCustomer, "error", "skip"),
 		oneOf("time.grain", c.Time.Grain, "day", "week", "month"),
-		oneOf("model.purchase", c.Model.Purchase, "bgnbd", "paretonbd", "mbgnbd", "bgbb"),
+		oneOf("model.purchase", c.Model.Purchase, "bgnbd", "paretonbd", "mbgnbd", "bgbb", "auto"),
 		oneOf("model.spend", c.Model.Spend, "gammagamma", "none"),
 		oneOf("rfm.monetary", c.RFM.Monetary, score.RFMMonetaryModes()...),
 		oneOf("segmentation.map", c.Segmentation.Map, "default", "rules", "plugin"),
