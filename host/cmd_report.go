@@ -150,11 +150,21 @@ func (o *reportFlags) run(ctx context.Context, e *env, set map[string]bool, lock
 	if err != nil {
 		return err
 	}
+	// purchase = "auto" chooses as clv score does, so the scores are the
+	// same.
+	var choice *compare.Choice
+	if j.options.Purchase == compare.Auto {
+		sc := &scoring{job: j}
+		if err := sc.choose(customers, s); err != nil {
+			return customerLine(j.input.displayName(), customers, lines, err)
+		}
+		choice = sc.choice
+	}
 	res, err := score.Score(ctx, customers, j.options)
 	if err != nil {
 		return customerLine(j.input.displayName(), customers, lines, err)
 	}
-	in := reportInput{job: j, result: res, summary: s, top: o.top, title: o.title}
+	in := reportInput{job: j, result: res, summary: s, choice: choice, top: o.top, title: o.title}
 	if s != nil && s.HasHoldout {
 		in.holdout, err = compare.Compare(compare.Input{Summary: *s, Tracking: tracking, Fit: j.options.Fit, Spend: j.options.Spend})
 		if err != nil {
@@ -178,8 +188,11 @@ type reportInput struct {
 	// holdout is the model comparison on the holdout period (nil without
 	// a calibration split of a transaction log).
 	holdout *compare.Report
-	top     int
-	title   string
+	// choice is what purchase = "auto" chose (nil when the config names
+	// the model).
+	choice *compare.Choice
+	top    int
+	title  string
 }
 
 // purchaseModelNames are the purchase models' names as the report writes
@@ -344,6 +357,9 @@ func fitSection(in reportInput, purchase string) (report.Section, error) {
 			purchaseModelNames[purchase], number(pf.Customers, 0), count(pf.Rows), conv)},
 		report.Block{Table: paramTable("Purchase model parameters", pf)},
 		report.Block{Facts: []report.Fact{{Label: "Log-likelihood", Value: number(pf.LogLikelihood, 4)}}})
+	if c := in.choice; c != nil {
+		sec.Blocks = append(sec.Blocks, report.Block{Text: choiceSentence(*c)})
+	}
 	if o.Spend {
 		est := res.SpendEstimate
 		if est.Method == score.EstimateGammaGamma {

@@ -5,8 +5,10 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -414,5 +416,91 @@ func TestReportHelpExamples(t *testing.T) {
 	out := clv(t, "report", "--config", cdnowConfig, "--out", "-").mustOK(t, "example 3").stdout
 	if !strings.HasPrefix(out, "<!DOCTYPE html>") || !strings.HasSuffix(out, "</html>\n") {
 		t.Errorf("--out - does not print the page: %.60q … %.20q", out, out[max(0, len(out)-20):])
+	}
+}
+
+// TestReportEqualsCompare: with purchase = "auto" and a holdout split, the
+// report's comparison table and chart tables give clv compare --json's
+// numbers (at the report's precision), it names the model clv score chose,
+// and its top customers are clv score's.
+func TestReportEqualsCompare(t *testing.T) {
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "clv-holdout.toml")
+	copyCDNOW(t, dir)
+	writeFile(t, cfg, string(readFile(t, filepath.Join(repoRoot, "examples/cdnow/clv-holdout.toml"))))
+	var cmp struct {
+		ActualHoldout int `json:"actual_holdout"`
+		Best          struct {
+			Model string `json:"model"`
+		} `json:"best"`
+		Models []struct {
+			Model                    string  `json:"model"`
+			PredictedHoldout         float64 `json:"predicted_holdout"`
+			ErrorPercent             float64 `json:"error_percent"`
+			MAE                      float64 `json:"mae"`
+			RMSE                     float64 `json:"rmse"`
+			Correlation              float64 `json:"correlation"`
+			HoldoutLogLikelihood     float64 `json:"holdout_log_likelihood"`
+			CalibrationLogLikelihood float64 `json:"calibration_log_likelihood"`
+			AIC                      float64 `json:"aic"`
+			BIC                      float64 `json:"bic"`
+			ConditionalExpectations  []struct {
+				Predicted float64 `json:"predicted"`
+				Actual    float64 `json:"actual"`
+			} `json:"conditional_expectations"`
+			Tracking []struct {
+				Predicted float64 `json:"predicted"`
+			} `json:"tracking"`
+		} `json:"models"`
+	}
+	out := clv(t, "compare", "--config", cfg, "--json").mustOK(t, "compare --json").stdout
+	if err := json.Unmarshal([]byte(out), &cmp); err != nil {
+		t.Fatal(err)
+	}
+	score := clv(t, "score", "--config", cfg, "--out", filepath.Join(dir, "scores.csv"))
+	score.mustOK(t, "score")
+	page := runReport(t, "--config", cfg)
+	tables := htmlTables(t, page)
+	if want := `Chosen automatically (model.purchase = &#34;auto&#34;): ` + modelLabel[cmp.Best.Model]; !bytes.Contains(page, []byte(want)) {
+		t.Errorf("the page does not say %q", want)
+	}
+	if !strings.Contains(score.stderr, `model.purchase = "auto": `+cmp.Best.Model) {
+		t.Errorf("clv score chose otherwise: %s", score.stderr)
+	}
+	tab := captioned(t, tables, "Holdout purchases predicted by each model")
+	rows := map[string][]string{}
+	for _, r := range tab[1:] {
+		rows[r[0]] = r[1:]
+	}
+	near := func(what, got string, want float64, dec int) {
+		t.Helper()
+		if g := reportNumber(t, got); math.Abs(g-want) > 0.5*math.Pow(10, -float64(dec))+1e-9 {
+			t.Errorf("%s: report %s, compare %v", what, got, want)
+		}
+	}
+	for k, m := range cmp.Models {
+		if !strings.HasPrefix(tab[0][k+1], modelLabel[m.Model]) {
+			t.Fatalf("column %d is %q, compare has %s", k+1, tab[0][k+1], m.Model)
+		}
+		near(m.Model+" predicted", rows["predicted holdout purchases"][k], m.PredictedHoldout, 1)
+		near(m.Model+" actual", rows["actual holdout purchases"][k], float64(cmp.ActualHoldout), 0)
+		near(m.Model+" error", rows["error of the total"][k], m.ErrorPercent, 1)
+		near(m.Model+" MAE", rows["mean absolute error per customer (MAE)"][k], m.MAE, 4)
+		near(m.Model+" RMSE", rows["root mean squared error per customer (RMSE)"][k], m.RMSE, 4)
+		near(m.Model+" correlation", rows["correlation, predicted with actual"][k], m.Correlation, 4)
+		near(m.Model+" holdout LL", rows["holdout log-likelihood"][k], m.HoldoutLogLikelihood, 2)
+		near(m.Model+" calibration LL", rows["calibration log-likelihood"][k], m.CalibrationLogLikelihood, 2)
+		near(m.Model+" AIC", rows["AIC"][k], m.AIC, 2)
+		near(m.Model+" BIC", rows["BIC"][k], m.BIC, 2)
+		// Chart tables: column 1 is actual, then one per model.
+		ce := captioned(t, tables, "The numbers behind “Holdout purchases by calibration frequency”")
+		for g, want := range m.ConditionalExpectations {
+			near(fmt.Sprintf("%s bucket %d actual", m.Model, g), ce[g+1][1], want.Actual, 4)
+			near(fmt.Sprintf("%s bucket %d predicted", m.Model, g), ce[g+1][k+2], want.Predicted, 4)
+		}
+		inc := captioned(t, tables, "The numbers behind “Repeat purchases per week”")
+		for w, want := range m.Tracking {
+			near(fmt.Sprintf("%s week %d", m.Model, w+1), inc[w+1][k+2], want.Predicted, 1)
+		}
 	}
 }

@@ -238,3 +238,22 @@ func signedPercent(v float64) string {
 	}
 	return s
 }
+
+// choiceSentence says which model purchase = "auto" chose, by which
+// criterion and by how much.
+func choiceSentence(c compare.Choice) string {
+	var by, worse string
+	switch c.Criterion {
+	case compare.CriterionHoldoutMAE:
+		by, worse = fmt.Sprintf("the lowest mean absolute error of the holdout predictions per customer (%s)", number(c.Value, 4)), "higher"
+	case compare.CriterionLogLikelihood:
+		by, worse = fmt.Sprintf("the highest calibration log-likelihood (%s; there is no holdout period to test on)", number(c.Value, 4)), "lower"
+	default:
+		by, worse = fmt.Sprintf("the lowest BIC (%s)", number(c.Value, 4)), "higher"
+	}
+	s := fmt.Sprintf("Chosen automatically (model.purchase = \"auto\"): %s, with %s", modelLabel[c.Model], by)
+	if c.RunnerUp != "" {
+		s += fmt.Sprintf("; %s came next, %s by %s", modelLabel[c.RunnerUp], worse, number(c.Margin, 4))
+	}
+	return s + "."
+}
