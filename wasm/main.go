@@ -69,6 +69,16 @@ func main() {
 			res, err := s.Score(context.Background(), st, progress)
 			return jsonOut(res, err)
 		}),
+		"compare": js.FuncOf(func(_ js.Value, a []js.Value) any {
+			if len(a) < 2 || a[0].Type() != js.TypeString || a[1].Type() != js.TypeString {
+				return jsonOut(nil, errString("compare(settings, calibrationEnd): want the settings as JSON text and a YYYY-MM-DD date"))
+			}
+			st, err := bind.DecodeSettings([]byte(a[0].String()))
+			if err != nil {
+				return jsonOut(nil, err)
+			}
+			return jsonOut(s.Compare(st, a[1].String()))
+		}),
 		"ids": js.FuncOf(func(js.Value, []js.Value) any {
 			return jsonOut(s.IDs(), nil)
 		}),
