@@ -5,6 +5,7 @@
 import { call, compile, num, start } from './wasm.js';
 import { barChart, lineChart, tornadoChart } from './charts.js';
 import { Plugin, csvField, formatF, paramError } from './plugin-host.js';
+import { initCompare } from './compare.js';
 
 const $ = (id) => document.getElementById(id);
 const t0 = performance.now();
@@ -287,7 +288,7 @@ function ensureWorker() {
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.type === 'progress') { showProgress(m.stage, m.done); return; }
-    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv' }[m.type];
+    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv', compared: 'compare' }[m.type];
     const p = pending[key];
     delete pending[key];
     if (!p) return;
@@ -343,19 +344,22 @@ async function updateDates() {
     $('format-hint').textContent = 'No date in this column parses with this format.';
   }
 }
+// scoreSettings are the form's scoring settings (also the holdout test's).
+function scoreSettings() {
+  return {
+    columns: mapping(), dateFormat: $('map-format').value, observationEnd: $('obs-end').value,
+    purchase: $('model').value, spend: $('map-amount').value ? 'gammagamma' : 'none',
+    months: Number($('months').value), annualDiscountRate: Number($('annual-discount').value) / 100,
+    margin: Number($('margin').value) / 100, csvFormulaGuard: $('csv-guard').value,
+  };
+}
 async function runScore() {
   $('data-error').textContent = '';
   $('score').disabled = true;
   const tStart = performance.now();
   try {
-    const settings = {
-      columns: mapping(), dateFormat: $('map-format').value, observationEnd: $('obs-end').value,
-      purchase: $('model').value, spend: $('map-amount').value ? 'gammagamma' : 'none',
-      months: Number($('months').value), annualDiscountRate: Number($('annual-discount').value) / 100,
-      margin: Number($('margin').value) / 100, csvFormulaGuard: $('csv-guard').value,
-    };
     showProgress('reading', 0);
-    const m = await ask({ type: 'score', settings });
+    const m = await ask({ type: 'score', settings: scoreSettings() });
     scored = { ...m, ids: m.ids };
     resetPluginColumns();
     renderScored(m, performance.now() - tStart);
@@ -749,6 +753,7 @@ async function main() {
   drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); $('file').click(); } });
   for (const id of ['map-date', 'map-format']) $(id).addEventListener('change', updateDates);
   $('score').onclick = runScore;
+  initCompare({ ask, settings: scoreSettings });
   $('search').addEventListener('input', () => { if (!scored) return; view.query = $('search').value; view.order = null; view.page = 0; renderTable(); });
   $('prev').onclick = () => { view.page--; renderTable(); };
   $('next').onclick = () => { view.page++; renderTable(); };
