@@ -504,3 +504,65 @@ func TestReportEqualsCompare(t *testing.T) {
 		}
 	}
 }
+
+// TestReportSummaryInput reports a per-customer summary scored without a
+// spend model: the value is expected purchases, and the top customers'
+// cells are clv score's.
+func TestReportSummaryInput(t *testing.T) {
+	dir := t.TempDir()
+	copyCDNOW(t, dir)
+	summ := filepath.Join(dir, "summary.csv")
+	clv(t, "summarize", "--input", filepath.Join(dir, "transactions.csv"), "--amount", "amount", "--unit", "week",
+		"--observation-end", "1997-09-30", "--out", summ).mustOK(t, "summarize")
+	cfg := filepath.Join(dir, "summary.toml")
+	writeFile(t, cfg, `[input]
+path = "summary.csv"
+kind = "summary"
+[input.columns]
+customer = "customer_id"
+frequency = "frequency"
+recency = "recency"
+T = "T"
+monetary_value = "monetary_value"
+[time]
+unit = "week"
+observation_end = "1997-09-30"
+[model]
+spend = "none"
+[output]
+path = "scores.csv"
+precision = 4
+`)
+	clv(t, "score", "--config", cfg, "--quiet").mustOK(t, "score")
+	csv := readCSV(t, readFile(t, filepath.Join(dir, "scores.csv")))
+	page := runReport(t, "--config", cfg, "--top", "5")
+	tables := htmlTables(t, page)
+	if !bytes.Contains(page, []byte("summary.csv: one row per customer (a summary)")) {
+		t.Error("the page does not say the input is a summary")
+	}
+	if bytes.Contains(page, []byte("Spend model parameters")) || bytes.Contains(page, []byte("holdout")) {
+		t.Error("a spend fit or holdout section without a spend model or a split")
+	}
+	top := captioned(t, tables, "The 5 customers with the highest expected_purchases")
+	byID := map[string][]string{}
+	ci := csv.col(t, "customer_id")
+	for _, r := range csv.rows {
+		byID[r[ci]] = r
+	}
+	prev := math.Inf(1)
+	for _, row := range top[1:] {
+		want := byID[row[1]]
+		for c, name := range top[0][2:] {
+			if got, w := row[c+2], want[csv.col(t, name)]; got != w {
+				t.Errorf("customer %s %s: report %q, file %q", row[1], name, got, w)
+			}
+		}
+		v := mustFloat(t, want[csv.col(t, "expected_purchases")])
+		if v > prev {
+			t.Errorf("customer %s (%v) ranked after %v", row[1], v, prev)
+		}
+		prev = v
+	}
+	captioned(t, tables, "Customers in tenths by expected purchases (12 months)")
+	captioned(t, tables, "Segments by total expected purchases (12 months)")
+}
