@@ -54,8 +54,8 @@ for programs. Numbers have fixed precision (--precision decimals in JSON);
 the same inputs give the same bytes.
 
 Examples:
-  clv compare --config examples/cdnow/clv-holdout.toml
-  clv compare --config examples/cdnow/clv-holdout.toml --json > compare.json`,
+  clv compare --config clv-holdout.toml        # examples/cdnow/clv-holdout.toml
+  clv compare --config clv-holdout.toml --json > compare.json`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			cfgPath := fs.String("config", "", "the clv.toml to run, - for stdin (default: ./clv.toml, when it exists)")
 			asJSON := fs.Bool("json", false, "print one JSON object instead of text tables")
