@@ -47,14 +47,15 @@ share who bought in the holdout (predicted: P(at least one holdout purchase
 | history)), and with model.spend = "gammagamma" Gamma-Gamma's expected
 spend vs the actual mean holdout spend of the customers who bought.
 
-The best model by holdout MAE is what model.purchase = "auto" picks (see the
-README's "Which model?"). Text goes to stdout; --json prints one JSON object
+The model with the highest holdout_ll is the best and what model.purchase =
+"auto" picks (see the README's "Which model?": unlike MAE, it picks the
+model the data come from). Text goes to stdout; --json prints one JSON object
 for programs. Numbers have fixed precision (--precision decimals in JSON);
 the same inputs give the same bytes.
 
 Examples:
-  clv compare --config examples/cdnow/clv-holdout.toml
-  clv compare --config examples/cdnow/clv-holdout.toml --json > compare.json`,
+  clv compare --config clv-holdout.toml        # examples/cdnow/clv-holdout.toml
+  clv compare --config clv-holdout.toml --json > compare.json`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			cfgPath := fs.String("config", "", "the clv.toml to run, - for stdin (default: ./clv.toml, when it exists)")
 			asJSON := fs.Bool("json", false, "print one JSON object instead of text tables")
@@ -150,13 +151,13 @@ func (r *scoring) choose(customers []summary.Customer, s *summary.Summary) error
 // reportChoice tells which model purchase = "auto" chose and by how much.
 func reportChoice(w io.Writer, ch compare.Choice, cands []compare.Candidate) {
 	what := map[string]string{
-		compare.CriterionHoldoutMAE:    "lowest holdout MAE (mean absolute error of each customer's predicted holdout purchases)",
-		compare.CriterionLogLikelihood: "highest calibration log-likelihood (no holdout period: set time.calibration_end to choose by holdout error)",
-		compare.CriterionBIC:           "lowest BIC",
+		compare.CriterionHoldoutLogLikelihood: "highest holdout log-likelihood (of each customer's actual holdout purchases given their calibration history)",
+		compare.CriterionLogLikelihood:        "highest calibration log-likelihood (no holdout period: set time.calibration_end to choose by holdout error)",
+		compare.CriterionBIC:                  "lowest BIC",
 	}[ch.Criterion]
-	fmt.Fprintf(w, "model.purchase = \"auto\": %s, by %s: %.4f", ch.Model, what, ch.Value)
+	fmt.Fprintf(w, "model.purchase = \"auto\": %s, by %s: %.2f", ch.Model, what, ch.Value)
 	if ch.RunnerUp != "" {
-		fmt.Fprintf(w, "; runner-up %s by %.4f", ch.RunnerUp, ch.Margin)
+		fmt.Fprintf(w, "; runner-up %s by %.2f", ch.RunnerUp, ch.Margin)
 	}
 	fmt.Fprintln(w)
 	for _, c := range cands {
@@ -186,9 +187,9 @@ func writeCompareText(w io.Writer, rep *compare.Report) {
 	}
 	tw.Flush()
 	if ch := rep.Choice; ch.Model != "" {
-		fmt.Fprintf(w, "\nbest by holdout MAE: %s (%s)", ch.Model, fmtF(ch.Value, 4))
+		fmt.Fprintf(w, "\nbest by holdout log-likelihood: %s (%s)", ch.Model, fmtF(ch.Value, 2))
 		if ch.RunnerUp != "" {
-			fmt.Fprintf(w, ", %s next, %s worse", ch.RunnerUp, fmtF(ch.Margin, 4))
+			fmt.Fprintf(w, ", %s next, %s lower", ch.RunnerUp, fmtF(ch.Margin, 2))
 		}
 		fmt.Fprintln(w, ": what model.purchase = \"auto\" picks")
 	}

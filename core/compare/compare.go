@@ -78,7 +78,8 @@ type Report struct {
 	Tracking *ActualTracking
 	// Models are the results of the applicable models, in Models() order.
 	Models []Model
-	// Choice is the model Choose picks from these results.
+	// Choice is the model Choose picks from these results (the highest
+	// holdout log-likelihood).
 	Choice Choice
 	// Spend is the Gamma-Gamma check (nil without Input.Spend).
 	Spend *SpendCheck
@@ -194,22 +195,22 @@ type SpendCheck struct {
 type Choice struct {
 	// Model is the winner ("" when no model could be fitted).
 	Model string
-	// Criterion is CriterionHoldoutMAE, CriterionLogLikelihood or
-	// CriterionBIC; Value the winner's value of it.
+	// Criterion is CriterionHoldoutLogLikelihood, CriterionLogLikelihood
+	// or CriterionBIC; Value the winner's value of it.
 	Criterion string
 	Value     float64
 	// RunnerUp is the second best ("" when only one model competed) and
-	// Margin how much worse its value is: MAE or BIC higher, or
-	// log-likelihood lower, by Margin (≥ 0).
+	// Margin how much worse its value is: log-likelihood lower or BIC
+	// higher by Margin (≥ 0).
 	RunnerUp string
 	Margin   float64
 }
 
 // Criteria of Choice.Criterion.
 const (
-	// CriterionHoldoutMAE: the lowest mean absolute error of the
-	// per-customer holdout purchase predictions.
-	CriterionHoldoutMAE = "holdout_mae"
+	// CriterionHoldoutLogLikelihood: the highest holdout log-likelihood
+	// (Model.HoldoutLogLikelihood), with a calibration/holdout split.
+	CriterionHoldoutLogLikelihood = "holdout_log_likelihood"
 	// CriterionLogLikelihood: the highest calibration log-likelihood, when
 	// every candidate has the same number of parameters.
 	CriterionLogLikelihood = "log_likelihood"
@@ -365,33 +366,11 @@ func evaluate(name string, in Input, rows, distinct []model.RFT, index []int, ac
 		res.ErrorPercent = 100 * (res.PredictedHoldout - float64(rep.ActualHoldout)) / float64(rep.ActualHoldout)
 	}
 
-	pmf, err := ConditionalPMF(m, t)
+	ll, active, err := holdoutLogLikelihood(m, t, distinct, index, actual)
 	if err != nil {
-		res = Model{Name: name, Err: err.Error()}
-		return res
+		return Model{Name: name, Err: err.Error()}
 	}
-	// log P(Y = y | history) and P(Y = 0 | history), once per distinct
-	// (history, y).
-	type key struct {
-		row int
-		y   int
-	}
-	cache := map[key]float64{}
-	logp := func(j, y int) float64 {
-		kk := key{j, y}
-		if v, ok := cache[kk]; ok {
-			return v
-		}
-		r := distinct[j]
-		v := math.Log(pmf(y, r.X, r.TX, r.T))
-		cache[kk] = v
-		return v
-	}
-	active := make([]float64, len(rows))
-	for i, j := range index {
-		res.HoldoutLogLikelihood += logp(j, int(actual[i]))
-		active[i] = 1 - math.Exp(logp(j, 0))
-	}
+	res.HoldoutLogLikelihood = ll
 
 	groups, err := model.CalibrationVsHoldout(m, rows, actual, t, MaxFrequencyBucket)
 	if err != nil {
@@ -412,6 +391,36 @@ func evaluate(name string, in Input, rows, distinct []model.RFT, index []int, ac
 		res.Tracking = predictTracking(m, births, rep.Tracking)
 	}
 	return res
+}
+
+// holdoutLogLikelihood returns Σᵢ log P(Y(t) = actualᵢ | historyᵢ) and
+// each customer's P(Y(t) ≥ 1 | history), the probabilities computed once
+// per distinct (history, actual) pair. distinct[index[i]] is customer i's
+// history.
+func holdoutLogLikelihood(m model.PurchaseModel, t float64, distinct []model.RFT, index []int, actual []float64) (float64, []float64, error) {
+	pmf, err := ConditionalPMF(m, t)
+	if err != nil {
+		return 0, nil, err
+	}
+	type key struct{ row, y int }
+	cache := map[key]float64{}
+	logp := func(j, y int) float64 {
+		k := key{j, y}
+		if v, ok := cache[k]; ok {
+			return v
+		}
+		r := distinct[j]
+		v := math.Log(pmf(y, r.X, r.TX, r.T))
+		cache[k] = v
+		return v
+	}
+	ll := 0.0
+	active := make([]float64, len(index))
+	for i, j := range index {
+		ll += logp(j, int(actual[i]))
+		active[i] = -math.Expm1(logp(j, 0))
+	}
+	return ll, active, nil
 }
 
 func pearson(a, b []float64) float64 {

@@ -15,7 +15,7 @@ import (
 func TestConditionalPMF(t *testing.T) {
 	bgbb := func() model.PurchaseModel {
 		// A BG/BB model as score fits it, from whole-number histories.
-		rows := []model.RFT{{0, 0, 6, 30}, {1, 2, 6, 20}, {2, 5, 6, 15}, {3, 6, 6, 10}, {5, 6, 6, 8}, {1, 1, 4, 12}, {2, 4, 4, 9}, {0, 0, 4, 25}}
+		rows := []model.RFT{{X: 0, TX: 0, T: 6, Weight: 30}, {X: 1, TX: 2, T: 6, Weight: 20}, {X: 2, TX: 5, T: 6, Weight: 15}, {X: 3, TX: 6, T: 6, Weight: 10}, {X: 5, TX: 6, T: 6, Weight: 8}, {X: 1, TX: 1, T: 4, Weight: 12}, {X: 2, TX: 4, T: 4, Weight: 9}, {X: 0, TX: 0, T: 4, Weight: 25}}
 		m, _, err := score.FitPurchase(score.BGBB, rows, model.FitOptions{})
 		if err != nil {
 			t.Fatal(err)
