@@ -107,11 +107,12 @@ func holdoutSections(rep *compare.Report, scored, calEnd, obsEnd string) []repor
 		}
 	}
 	if c := rep.Choice; c.Model != "" {
-		s := fmt.Sprintf("Best on the holdout: %s, with the lowest mean absolute error per customer (%s purchases)", modelLabel[c.Model], number(c.Value, 4))
+		by, worse := criterionPhrase(c)
+		s := fmt.Sprintf("Best on the holdout: %s, with %s", modelLabel[c.Model], by)
 		if c.RunnerUp != "" {
-			s += fmt.Sprintf(", %s less than %s", number(c.Margin, 4), modelLabel[c.RunnerUp])
+			s += fmt.Sprintf("; %s came next, %s by %s", modelLabel[c.RunnerUp], worse, number(c.Margin, 4))
 		}
-		s += "."
+		s += ". model.purchase = \"auto\" picks it."
 		if c.Model != scored {
 			s += fmt.Sprintf(" The scores in this report use %s (model.purchase); set model.purchase = %q to use the best.", modelLabel[scored], c.Model)
 		}
@@ -239,18 +240,25 @@ func signedPercent(v float64) string {
 	return s
 }
 
+// criterionPhrase says what a choice's criterion and value are ("the
+// highest holdout log-likelihood (-2314.82)") and how the runner-up's
+// value compares ("lower").
+func criterionPhrase(c compare.Choice) (by, worse string) {
+	switch c.Criterion {
+	case compare.CriterionHoldoutLogLikelihood:
+		return fmt.Sprintf("the highest holdout log-likelihood (%s): the most probable holdout purchase counts", number(c.Value, 4)), "lower"
+	case compare.CriterionLogLikelihood:
+		return fmt.Sprintf("the highest calibration log-likelihood (%s; there is no holdout period to test on)", number(c.Value, 4)), "lower"
+	case compare.CriterionBIC:
+		return fmt.Sprintf("the lowest BIC (%s)", number(c.Value, 4)), "higher"
+	}
+	return fmt.Sprintf("the best %s (%s)", c.Criterion, number(c.Value, 4)), "worse"
+}
+
 // choiceSentence says which model purchase = "auto" chose, by which
 // criterion and by how much.
 func choiceSentence(c compare.Choice) string {
-	var by, worse string
-	switch c.Criterion {
-	case compare.CriterionHoldoutMAE:
-		by, worse = fmt.Sprintf("the lowest mean absolute error of the holdout predictions per customer (%s)", number(c.Value, 4)), "higher"
-	case compare.CriterionLogLikelihood:
-		by, worse = fmt.Sprintf("the highest calibration log-likelihood (%s; there is no holdout period to test on)", number(c.Value, 4)), "lower"
-	default:
-		by, worse = fmt.Sprintf("the lowest BIC (%s)", number(c.Value, 4)), "higher"
-	}
+	by, worse := criterionPhrase(c)
 	s := fmt.Sprintf("Chosen automatically (model.purchase = \"auto\"): %s, with %s", modelLabel[c.Model], by)
 	if c.RunnerUp != "" {
 		s += fmt.Sprintf("; %s came next, %s by %s", modelLabel[c.RunnerUp], worse, number(c.Margin, 4))

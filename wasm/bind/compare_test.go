@@ -50,7 +50,7 @@ func TestCompareCDNOW(t *testing.T) {
 	if r := float64(c.Models[0].Params["r"]); r < 0.24255 || r >= 0.24265 {
 		t.Errorf("BG/NBD r = %v, want 0.2426", r)
 	}
-	if c.Best == nil || c.Best.Criterion != "holdout_mae" {
+	if c.Best == nil || c.Best.Criterion != "holdout_log_likelihood" {
 		t.Errorf("best %+v", c.Best)
 	}
 	if c.GammaGamma == nil || c.GammaGamma.Error != "" || c.GammaGamma.HoldoutCustomers != c.CustomersWithHoldout {

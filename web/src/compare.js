@@ -25,6 +25,13 @@ const MEASURES = [
   ['bic', 'BIC', 2],
 ];
 
+// What core/compare's criteria mean, and how the runner-up compares.
+const CRITERIA = {
+  holdout_log_likelihood: ['highest holdout log-likelihood: the most probable holdout purchase counts', 'lower'],
+  log_likelihood: ['highest calibration log-likelihood', 'lower'],
+  bic: ['lowest BIC', 'higher'],
+};
+
 let charts = {};
 
 function fmt(v, digits) {
@@ -77,8 +84,9 @@ function render(c) {
   fillTable('compare-table', ['Measure', ...c.models.map((m) => NAMES[m.model] || m.model)], rows);
   const errs = c.models.filter((m) => m.error).map((m) => `${NAMES[m.model] || m.model} could not be fitted: ${m.error}.`);
   const b = c.best;
-  $('compare-best').textContent = (b ? `Best on the holdout: ${NAMES[b.model]}, with the lowest mean absolute error per customer (${fmt(b.value, 4)})` +
-    (b.runner_up ? `, ${fmt(b.margin, 4)} less than ${NAMES[b.runner_up]}.` : '.') + ' Choose it as the purchase model above to score with it.' : '') + (errs.length ? ` ${errs.join(' ')}` : '');
+  const [by, worse] = CRITERIA[b && b.criterion] || [b && b.criterion, 'worse'];
+  $('compare-best').textContent = (b ? `Best on the holdout: ${NAMES[b.model]}, with the ${by} (${fmt(b.value, 4)})` +
+    (b.runner_up ? `; ${NAMES[b.runner_up]} came next, ${worse} by ${fmt(b.margin, 4)}.` : '.') + ' Choose it as the purchase model above to score with it.' : '') + (errs.length ? ` ${errs.join(' ')}` : '');
   if (b) $('compare-best').dataset.model = b.model;
   if (!ok.length) { $('compare-charts').hidden = true; return; }
   $('compare-charts').hidden = false;
