@@ -60,7 +60,7 @@ It writes no scores: run clv score for the file.
 Examples:
   clv report --config clv.toml --out report.html
   clv report --config clv.toml --out report.html --top 50 --title "Acme Ltd: customer value"
-  clv report --config examples/cdnow/clv.toml --out - > cdnow.html`,
+  clv report --config clv-holdout.toml --out - > holdout.html   # with a holdout: the models compared`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			o := reportFlags{}
 			fs.StringVar(&o.config, "config", "", "the clv.toml to run, - for stdin (default: ./clv.toml, when it exists)")
