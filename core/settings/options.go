@@ -188,4 +188,3 @@ func CheckColumns(o score.Options) error {
 	}
 	return nil
 }
-

@@ -110,8 +110,8 @@ type Columns struct {
 // Time holds the time settings. There is no implicit "today": the
 // observation end is required for a transaction log, so runs reproduce.
 type Time struct {
-	Grain          string `toml:"grain" json:"grain"`                     // day (default) | week | month
-	Unit           string `toml:"unit" json:"unit"`                       // day | week (default) | month | Nd
+	Grain          string `toml:"grain" json:"grain"`                    // day (default) | week | month
+	Unit           string `toml:"unit" json:"unit"`                      // day | week (default) | month | Nd
 	CalibrationEnd string `toml:"calibration_end" json:"calibrationEnd"` // optional, YYYY-MM-DD
 	ObservationEnd string `toml:"observation_end" json:"observationEnd"` // YYYY-MM-DD, inclusive
 }
