@@ -48,6 +48,12 @@ func keyPaths(t reflect.Type, prefix []string) (paths [][]string, types []reflec
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("toml")
+		if tag == "" && f.Anonymous {
+			// An embedded section of core/settings: its keys are the table's.
+			ps, ts := keyPaths(f.Type, prefix)
+			paths, types = append(paths, ps...), append(types, ts...)
+			continue
+		}
 		if tag == "" || tag == "-" {
 			continue
 		}
