@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/clvkit/clvkit/internal/suggest"
+	"github.com/clvkit/clvkit/core/settings"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
 
@@ -310,8 +310,12 @@ func (d *decoder) value(v reflect.Value) error {
 		if !v.IsValid() {
 			return nil
 		}
+		if v.Kind() == reflect.Interface && v.NumMethod() == 0 {
+			v.Set(reflect.ValueOf(s))
+			return nil
+		}
 		if v.Kind() != reflect.String {
-			return d.errorf("cannot put a string into %s", v.Type())
+			return d.wrongType(v, "a string")
 		}
 		v.SetString(s)
 		return nil
@@ -323,8 +327,12 @@ func (d *decoder) value(v reflect.Value) error {
 		if !v.IsValid() {
 			return nil
 		}
+		if v.Kind() == reflect.Interface && v.NumMethod() == 0 {
+			v.Set(reflect.ValueOf(b))
+			return nil
+		}
 		if v.Kind() != reflect.Bool {
-			return d.errorf("cannot put a bool into %s", v.Type())
+			return d.wrongType(v, "a bool")
 		}
 		v.SetBool(b)
 		return nil
@@ -347,6 +355,15 @@ func (d *decoder) number(v reflect.Value) error {
 		return nil
 	}
 	switch v.Kind() {
+	case reflect.Interface:
+		if v.NumMethod() != 0 {
+			return d.wrongType(v, "a number")
+		}
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			return d.errorf("number %s: %v", text, err)
+		}
+		v.Set(reflect.ValueOf(f))
 	case reflect.Float64, reflect.Float32:
 		f, err := strconv.ParseFloat(text, v.Type().Bits())
 		if err != nil {
@@ -356,11 +373,11 @@ func (d *decoder) number(v reflect.Value) error {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		n, err := strconv.ParseInt(text, 10, v.Type().Bits())
 		if err != nil {
-			return d.errorf("cannot put number %s into %s", text, v.Type())
+			return d.wrongType(v, "number "+text)
 		}
 		v.SetInt(n)
 	default:
-		return d.errorf("cannot put a number into %s", v.Type())
+		return d.wrongType(v, "a number")
 	}
 	return nil
 }
@@ -478,10 +495,21 @@ func (d *decoder) hex4() (rune, bool) {
 }
 
 func (d *decoder) object(v reflect.Value) error {
+	if v.IsValid() && v.Kind() == reflect.Interface && v.NumMethod() == 0 {
+		m := map[string]any{}
+		if err := d.object(reflect.ValueOf(&m).Elem()); err != nil {
+			return err
+		}
+		v.Set(reflect.ValueOf(m))
+		return nil
+	}
+	if v.IsValid() && v.Kind() == reflect.Map && v.Type().Key().Kind() == reflect.String {
+		return d.mapObject(v)
+	}
 	var fields []field
 	if v.IsValid() {
 		if v.Kind() != reflect.Struct {
-			return d.errorf("cannot put an object into %s", v.Type())
+			return d.wrongType(v, "an object")
 		}
 		fields = fieldsOf(v.Type())
 	}
@@ -551,21 +579,23 @@ func exactField(fields []field, key string) *field {
 	return nil
 }
 
-// unknown is the error for a member that names no field.
+// unknown is the error for a member that names no field: the message of
+// settings.UnknownKey, the same as clv.toml's.
 func (d *decoder) unknown(key string, fields []field) error {
 	names := make([]string, len(fields))
 	for i, f := range fields {
 		names[i] = f.name
 	}
-	full := strings.Join(append(slices.Clone(d.path), key), ".")
-	name, caseOnly, ok := suggest.Closest(key, names)
-	switch {
-	case caseOnly:
-		return fmt.Errorf("unknown key %q: did you mean %q? (keys are case-sensitive)", full, name)
-	case ok:
-		return fmt.Errorf("unknown key %q: did you mean %q?", full, name)
+	return settings.UnknownKey(strings.Join(append(slices.Clone(d.path), key), "."), key, names)
+}
+
+// wrongType is the error for a value that cannot go into v: in strict
+// mode, settings.WrongType under the member's key, as clv.toml tells it.
+func (d *decoder) wrongType(v reflect.Value, what string) error {
+	if d.strict {
+		return &settings.KeyError{Key: strings.Join(d.path, "."), Msg: settings.WrongType(v.Type())}
 	}
-	return fmt.Errorf("unknown key %q (known: %s)", full, strings.Join(names, ", "))
+	return d.errorf("cannot put %s into %s", what, v.Type())
 }
 
 // matchField finds the field named key, exactly or else ignoring case, as
@@ -584,9 +614,69 @@ func matchField(fields []field, key string) *field {
 	return nil
 }
 
+// mapObject decodes an object into a map with string keys, as
+// encoding/json does: members are added to the map (made if nil); their
+// names are free, in strict mode too.
+func (d *decoder) mapObject(v reflect.Value) error {
+	if v.IsNil() {
+		v.Set(reflect.MakeMap(v.Type()))
+	}
+	d.i++ // {
+	d.space()
+	if d.i < len(d.s) && d.s[d.i] == '}' {
+		d.i++
+		return nil
+	}
+	for {
+		d.space()
+		if d.i >= len(d.s) || d.s[d.i] != '"' {
+			return d.errorf("looking for the beginning of an object key string")
+		}
+		key, err := d.str()
+		if err != nil {
+			return err
+		}
+		d.space()
+		if d.i >= len(d.s) || d.s[d.i] != ':' {
+			return d.errorf("after object key: want ':'")
+		}
+		d.i++
+		d.space()
+		elem := reflect.New(v.Type().Elem()).Elem()
+		if d.strict {
+			d.path = append(d.path, key)
+		}
+		if err := d.value(elem); err != nil {
+			return err
+		}
+		if d.strict {
+			d.path = d.path[:len(d.path)-1]
+		}
+		v.SetMapIndex(reflect.ValueOf(key).Convert(v.Type().Key()), elem)
+		d.space()
+		if d.i < len(d.s) && d.s[d.i] == ',' {
+			d.i++
+			continue
+		}
+		if d.i < len(d.s) && d.s[d.i] == '}' {
+			d.i++
+			return nil
+		}
+		return d.errorf("after object member: want ',' or '}'")
+	}
+}
+
 func (d *decoder) array(v reflect.Value) error {
+	if v.IsValid() && v.Kind() == reflect.Interface && v.NumMethod() == 0 {
+		var a []any
+		if err := d.array(reflect.ValueOf(&a).Elem()); err != nil {
+			return err
+		}
+		v.Set(reflect.ValueOf(a))
+		return nil
+	}
 	if v.IsValid() && v.Kind() != reflect.Slice {
-		return d.errorf("cannot put an array into %s", v.Type())
+		return d.wrongType(v, "an array")
 	}
 	d.i++ // [
 	d.space()

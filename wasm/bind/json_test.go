@@ -19,8 +19,7 @@ func TestEncodeJSONMatchesEncodingJSON(t *testing.T) {
 	}
 	var s Session
 	ins := s.Load(data)
-	scored, err := s.Score(context.Background(), Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
-		ObservationEnd: "1997-09-30", Margin: new(0.3)}, nil)
+	scored, err := s.Score(context.Background(), settingsFor(ins, "1997-09-30", 0.3), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
