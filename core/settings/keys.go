@@ -24,7 +24,12 @@ type KeyError struct {
 	Msg string
 }
 
-func (e *KeyError) Error() string { return e.Key + ": " + e.Msg }
+func (e *KeyError) Error() string {
+	if e.Key == "" {
+		return e.Msg
+	}
+	return e.Key + ": " + e.Msg
+}
 
 // Given reports whether the user gave a key, named by its TOML path
 // ("model.margin", "input.columns.date"). Complete gives defaults to the
