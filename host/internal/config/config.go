@@ -72,7 +72,7 @@ func (c *Config) KeyError(key string, err error) error {
 	if errors.As(err, &ke) && ke.Key != "" {
 		key, err = ke.Key, errors.New(ke.Msg)
 	}
-	return &Error{File: c.Name, Line: findKeyLine(c.text, strings.Split(key, ".")), Key: key, Msg: err.Error()}
+	return &Error{File: c.Name, Line: keyLine(c.text, strings.Split(key, ".")), Key: key, Msg: err.Error()}
 }
 
 // The sections and tables clv.toml shares with the page, under the names
@@ -232,7 +232,7 @@ func (c *Config) located(err error) error {
 	if errors.As(err, &ce) {
 		ce.File = c.Name
 		if ce.Line == 0 && ce.Key != "" {
-			ce.Line = findKeyLine(c.text, strings.Split(ce.Key, "."))
+			ce.Line = keyLine(c.text, strings.Split(ce.Key, "."))
 		}
 	}
 	return err
