@@ -18,11 +18,15 @@ import (
 // WebAssembly build does not link encoding/json (about 85 kB of the gzipped
 // clv.wasm). It covers what the types in this package use: structs with
 // `json:"name,omitempty"` tags (embedded structs promoted), pointers,
-// slices, arrays, maps with string keys, strings, bools, integers, float64
-// and types with a MarshalJSON method. For these types EncodeJSON writes
-// the same bytes as encoding/json.Marshal and DecodeJSON fills values as
-// encoding/json.Unmarshal does for valid input (json_test.go checks both
-// against encoding/json); only error messages differ.
+// slices, arrays, maps with string keys, strings, bools, integers, float64,
+// empty interfaces (decoded as encoding/json does: string, float64, bool,
+// map[string]any, []any) and types with a MarshalJSON method. For these
+// types EncodeJSON writes the same bytes as encoding/json.Marshal and
+// DecodeJSON fills values as encoding/json.Unmarshal does for valid input
+// (json_test.go checks both against encoding/json); only error messages
+// differ. In strict mode (DecodeJSONStrict, DecodeSettings) an unknown key
+// or a value of the wrong type is a *settings.KeyError with the message
+// clv.toml gives for it.
 
 // marshaler is encoding/json's Marshaler.
 type marshaler interface {
@@ -199,8 +203,9 @@ func fieldsOf(t reflect.Type) []field {
 
 // DecodeJSON parses data into v (a non-nil pointer) as encoding/json.Unmarshal
 // does: object members match fields by JSON name, exactly or else ignoring
-// case; unknown members are ignored; null leaves a value as it is and sets
-// a pointer, slice or map to nil.
+// case; unknown members are ignored; an object into a map adds its members;
+// null leaves a value as it is and sets a pointer, slice, map or interface
+// to nil.
 func DecodeJSON(data []byte, v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
