@@ -27,34 +27,45 @@ func (s *Settings) Complete(given Given) error {
 	if given == nil {
 		given = func(string) bool { return false }
 	}
-	omit := func(def string) string { return "omit the key for the default, " + strconv.Quote(def) }
-	for _, k := range []struct {
-		key, v, hint string
+	c := &s.Input.Columns
+	// The text settings with a default (def "" for required ones and for
+	// defaults that depend on other settings), in the order they are
+	// checked.
+	texts := []struct {
+		key string
+		p   *string
+		def string
 	}{
-		{"input.kind", s.Input.Kind, omit(DefaultKind)},
-		{"input.returns", s.Input.Returns, omit(summary.ReturnsNet.String())},
-		{"input.amount_format", s.Input.AmountFormat, omit(summary.AutoFormat)},
-		{"input.missing_customer", s.Input.MissingCustomer, omit(DefaultMissingCustomer)},
-		{"input.date_format", s.Input.DateFormat, omit(score.DefaultDateFormat)},
-		{"input.columns.customer", s.Input.Columns.Customer, omit(DefaultCustomerColumn)},
-		{"input.columns.date", s.Input.Columns.Date, omit(DefaultDateColumn)},
-		{"input.columns.frequency", s.Input.Columns.Frequency, omit("frequency")},
-		{"input.columns.recency", s.Input.Columns.Recency, omit("recency")},
-		{"input.columns.T", s.Input.Columns.T, omit("T")},
-		{"input.columns.monetary_value", s.Input.Columns.Monetary, omit("monetary_value")},
-		{"time.grain", s.Time.Grain, omit(score.DefaultGrain)},
-		{"time.unit", s.Time.Unit, omit(score.DefaultUnit)},
-		{"time.calibration_end", s.Time.CalibrationEnd, "omit the key for no holdout period"},
-		{"time.observation_end", s.Time.ObservationEnd, "give the last day of the data, YYYY-MM-DD"},
-		{"model.purchase", s.Model.Purchase, omit(score.DefaultPurchase)},
-		{"model.spend", s.Model.Spend, omit(score.DefaultSpend) + `, or "none"`},
-		{"rfm.monetary", s.RFM.Monetary, omit(score.DefaultRFMMonetary)},
-		{"segmentation.map", s.Segmentation.Map, omit(DefaultMap)},
-		{"segmentation.default", s.Segmentation.Default, omit(DefaultSegment)},
-		{"output.csv_formula_guard", s.Output.CSVFormulaGuard, omit(textenc.GuardLabels.String())},
-	} {
-		if k.v == "" && given(k.key) {
-			return &KeyError{Key: k.key, Msg: "empty: " + k.hint}
+		{"input.kind", &s.Input.Kind, DefaultKind},
+		{"input.returns", &s.Input.Returns, ""},
+		{"input.amount_format", &s.Input.AmountFormat, summary.AutoFormat},
+		{"input.missing_customer", &s.Input.MissingCustomer, DefaultMissingCustomer},
+		{"input.date_format", &s.Input.DateFormat, score.DefaultDateFormat},
+		{"input.columns.customer", &c.Customer, DefaultCustomerColumn},
+		{"input.columns.date", &c.Date, ""},
+		{"input.columns.frequency", &c.Frequency, ""},
+		{"input.columns.recency", &c.Recency, ""},
+		{"input.columns.T", &c.T, ""},
+		{"input.columns.monetary_value", &c.Monetary, ""},
+		{"time.grain", &s.Time.Grain, score.DefaultGrain},
+		{"time.unit", &s.Time.Unit, score.DefaultUnit},
+		{"time.calibration_end", &s.Time.CalibrationEnd, ""},
+		{"time.observation_end", &s.Time.ObservationEnd, ""},
+		{"model.purchase", &s.Model.Purchase, score.DefaultPurchase},
+		{"model.spend", &s.Model.Spend, score.DefaultSpend},
+		{"rfm.monetary", &s.RFM.Monetary, score.DefaultRFMMonetary},
+		{"segmentation.map", &s.Segmentation.Map, DefaultMap},
+		{"segmentation.default", &s.Segmentation.Default, DefaultSegment},
+		{"output.csv_formula_guard", &s.Output.CSVFormulaGuard, textenc.GuardLabels.String()},
+	}
+	for _, t := range texts {
+		if *t.p == "" && given(t.key) {
+			return &KeyError{Key: t.key, Msg: "empty: " + emptyHint(t.key, t.def)}
+		}
+	}
+	for _, t := range texts {
+		if t.def != "" && !given(t.key) {
+			*t.p = t.def
 		}
 	}
 	str := func(p *string, key, v string) {
@@ -62,35 +73,24 @@ func (s *Settings) Complete(given Given) error {
 			*p = v
 		}
 	}
-	def := func(key string, set func()) {
-		if !given(key) {
-			set()
-		}
-	}
-	str(&s.Input.Kind, "input.kind", DefaultKind)
-	str(&s.Input.DateFormat, "input.date_format", score.DefaultDateFormat)
-	str(&s.Input.AmountFormat, "input.amount_format", summary.AutoFormat)
-	str(&s.Input.MissingCustomer, "input.missing_customer", DefaultMissingCustomer)
-	str(&s.Input.Columns.Customer, "input.columns.customer", DefaultCustomerColumn)
 	switch s.Input.Kind {
 	case KindTransactions:
-		str(&s.Input.Columns.Date, "input.columns.date", DefaultDateColumn)
+		str(&c.Date, "input.columns.date", DefaultDateColumn)
 	case KindSummary:
-		str(&s.Input.Columns.Frequency, "input.columns.frequency", "frequency")
-		str(&s.Input.Columns.Recency, "input.columns.recency", "recency")
-		str(&s.Input.Columns.T, "input.columns.T", "T")
-		str(&s.Input.Columns.Monetary, "input.columns.monetary_value", "monetary_value")
+		str(&c.Frequency, "input.columns.frequency", "frequency")
+		str(&c.Recency, "input.columns.recency", "recency")
+		str(&c.T, "input.columns.T", "T")
+		str(&c.Monetary, "input.columns.monetary_value", "monetary_value")
 	}
-	str(&s.Time.Grain, "time.grain", score.DefaultGrain)
-	str(&s.Time.Unit, "time.unit", score.DefaultUnit)
-	str(&s.Model.Purchase, "model.purchase", score.DefaultPurchase)
-	str(&s.Model.Spend, "model.spend", score.DefaultSpend)
-	def("model.horizon_months", func() { s.Model.HorizonMonths = score.DefaultHorizonMonths })
-	def("model.annual_discount_rate", func() { s.Model.AnnualDiscountRate = score.DefaultAnnualDiscountRate })
-	def("model.margin", func() { s.Model.Margin = score.DefaultMargin })
-	str(&s.RFM.Monetary, "rfm.monetary", score.DefaultRFMMonetary)
-	str(&s.Segmentation.Map, "segmentation.map", DefaultMap)
-	str(&s.Segmentation.Default, "segmentation.default", DefaultSegment)
+	if !given("model.horizon_months") {
+		s.Model.HorizonMonths = score.DefaultHorizonMonths
+	}
+	if !given("model.annual_discount_rate") {
+		s.Model.AnnualDiscountRate = score.DefaultAnnualDiscountRate
+	}
+	if !given("model.margin") {
+		s.Model.Margin = score.DefaultMargin
+	}
 	// Tiers: each key left out takes its default (the column is clv, or
 	// expected_purchases without the spend model); the default labels go
 	// with the default cutoffs only. column = "" turns tiers off.
@@ -106,7 +106,31 @@ func (s *Settings) Complete(given Given) error {
 			s.Tiers.Labels = d.Labels
 		}
 	}
-	def("output.precision", func() { s.Output.Precision = score.DefaultPrecision })
-	str(&s.Output.CSVFormulaGuard, "output.csv_formula_guard", textenc.GuardLabels.String())
+	if !given("output.precision") {
+		s.Output.Precision = score.DefaultPrecision
+	}
 	return nil
+}
+
+// emptyHint says what to do instead of giving key an empty value.
+func emptyHint(key, def string) string {
+	switch key {
+	case "input.returns":
+		def = summary.ReturnsNet.String()
+	case "input.columns.date":
+		def = DefaultDateColumn
+	case "input.columns.frequency", "input.columns.recency", "input.columns.T":
+		def = key[len("input.columns."):]
+	case "input.columns.monetary_value":
+		def = "monetary_value"
+	case "time.calibration_end":
+		return "omit the key for no holdout period"
+	case "time.observation_end":
+		return "give the last day of the data, YYYY-MM-DD"
+	}
+	hint := "omit the key for the default, " + strconv.Quote(def)
+	if key == "model.spend" {
+		hint += `, or "none"`
+	}
+	return hint
 }

@@ -508,14 +508,19 @@ func (d *decoder) object(v reflect.Value) error {
 		v.Set(reflect.ValueOf(m))
 		return nil
 	}
-	if v.IsValid() && v.Kind() == reflect.Map && v.Type().Key().Kind() == reflect.String {
-		return d.mapObject(v)
-	}
+	// An object goes into a struct, its members into fields, or into a map
+	// with string keys, its members added (their names free, in strict
+	// mode too), as encoding/json does.
+	isMap := v.IsValid() && v.Kind() == reflect.Map && v.Type().Key().Kind() == reflect.String
 	var fields []field
-	if v.IsValid() {
-		if v.Kind() != reflect.Struct {
-			return d.wrongType(v, "an object")
+	switch {
+	case isMap:
+		if v.IsNil() {
+			v.Set(reflect.MakeMap(v.Type()))
 		}
+	case v.IsValid() && v.Kind() != reflect.Struct:
+		return d.wrongType(v, "an object")
+	case v.IsValid():
 		fields = fieldsOf(v.Type())
 	}
 	d.i++ // {
@@ -540,7 +545,9 @@ func (d *decoder) object(v reflect.Value) error {
 		d.i++
 		d.space()
 		var target reflect.Value // invalid: skip the value
-		if v.IsValid() {
+		if isMap {
+			target = reflect.New(v.Type().Elem()).Elem()
+		} else if v.IsValid() {
 			f := matchField(fields, key)
 			if d.strict {
 				f = exactField(fields, key)
@@ -557,6 +564,11 @@ func (d *decoder) object(v reflect.Value) error {
 		}
 		if err := d.value(target); err != nil {
 			return err
+		}
+		if isMap {
+			k := reflect.New(v.Type().Key()).Elem()
+			k.SetString(key)
+			v.SetMapIndex(k, target)
 		}
 		if d.strict {
 			d.path = d.path[:len(d.path)-1]
@@ -617,58 +629,6 @@ func matchField(fields []field, key string) *field {
 		}
 	}
 	return nil
-}
-
-// mapObject decodes an object into a map with string keys, as
-// encoding/json does: members are added to the map (made if nil); their
-// names are free, in strict mode too.
-func (d *decoder) mapObject(v reflect.Value) error {
-	if v.IsNil() {
-		v.Set(reflect.MakeMap(v.Type()))
-	}
-	d.i++ // {
-	d.space()
-	if d.i < len(d.s) && d.s[d.i] == '}' {
-		d.i++
-		return nil
-	}
-	for {
-		d.space()
-		if d.i >= len(d.s) || d.s[d.i] != '"' {
-			return d.errorf("looking for the beginning of an object key string")
-		}
-		key, err := d.str()
-		if err != nil {
-			return err
-		}
-		d.space()
-		if d.i >= len(d.s) || d.s[d.i] != ':' {
-			return d.errorf("after object key: want ':'")
-		}
-		d.i++
-		d.space()
-		elem := reflect.New(v.Type().Elem()).Elem()
-		if d.strict {
-			d.path = append(d.path, key)
-		}
-		if err := d.value(elem); err != nil {
-			return err
-		}
-		if d.strict {
-			d.path = d.path[:len(d.path)-1]
-		}
-		v.SetMapIndex(reflect.ValueOf(key).Convert(v.Type().Key()), elem)
-		d.space()
-		if d.i < len(d.s) && d.s[d.i] == ',' {
-			d.i++
-			continue
-		}
-		if d.i < len(d.s) && d.s[d.i] == '}' {
-			d.i++
-			return nil
-		}
-		return d.errorf("after object member: want ',' or '}'")
-	}
 }
 
 func (d *decoder) array(v reflect.Value) error {
