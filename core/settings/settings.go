@@ -37,11 +37,15 @@
 // *KeyError under its TOML key, usually through a Check* function of
 // core/score); and its use in Options. Both decoders then accept the key,
 // reject its misspellings, and report its errors under their own names;
-// TestEveryFieldHasBothTags fails for a field missing a tag. A new
+// TestEveryFieldHasBothTags fails for a field missing a tag and
+// TestKeysUnique for a JSON name another section already uses. Document
+// the key where users read about keys: the commented starter clv.toml
+// (host/internal/config's Starter) and README's table of defaults. A new
 // section is a struct embedded in Settings with a toml tag (JSON keeps
 // its fields at the top level) or a named field with both tags; the
 // binary's config.Config lists the sections it decodes, so add it there
-// too (config.Config.Settings copies it).
+// too, in Config.Settings and setSettings (TestSettingsRoundTrip fails
+// until it is).
 package settings
 
 import (
