@@ -226,7 +226,8 @@ func DecodeJSONStrict(data []byte, v any) error {
 }
 
 // decodeStrict is DecodeJSONStrict that also returns the members present,
-// as dotted paths ("margin", "columns.amount").
+// as dotted paths ("margin", "columns.amount"); a member whose value is
+// null is not present.
 func decodeStrict(data []byte, v any) (map[string]bool, error) {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
@@ -560,7 +561,10 @@ func (d *decoder) object(v reflect.Value) error {
 		}
 		if d.strict {
 			d.path = append(d.path, key)
-			d.seen[strings.Join(d.path, ".")] = true
+			// null gives nothing: the key counts as left out.
+			if d.i >= len(d.s) || d.s[d.i] != 'n' {
+				d.seen[strings.Join(d.path, ".")] = true
+			}
 		}
 		if err := d.value(target); err != nil {
 			return err

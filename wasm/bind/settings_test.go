@@ -112,6 +112,12 @@ func TestDecodeSettingsRejects(t *testing.T) {
 	if c := st.Columns; c.Customer != "id" || c.Date != "d" || c.Amount != "" || st.Margin != 0 || st.HorizonMonths != 24 || st.AnnualDiscountRate != 0 || *st.Header {
 		t.Errorf("decoded %+v", st)
 	}
+	// null is a key left out: the default, as before when Margin was a
+	// pointer (a null into a float64 would otherwise be a given 0).
+	st, err = DecodeSettings([]byte(`{"margin":null,"months":null,"observationEnd":"1997-09-30"}`))
+	if err != nil || st.Margin != 1 || st.HorizonMonths != 12 {
+		t.Errorf("null margin and months: margin %v, months %d, error %v; want the defaults 1 and 12", st.Margin, st.HorizonMonths, err)
+	}
 	var m Mapping
 	if err := DecodeJSONStrict([]byte(`{"Customer":"id"}`), &m); err == nil || !strings.Contains(err.Error(), `Customer: unknown key`) {
 		t.Errorf("mapping: got %v", err)
