@@ -2,6 +2,7 @@ package bind
 
 import (
 	"context"
+	"errors"
 	"math"
 	"os"
 	"reflect"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/clvkit/clvkit/core/settings"
 )
 
 // settingsKeys lists the JSON keys of Settings, nested ones dotted
@@ -188,4 +191,38 @@ func TestScoreSettingsExplicit(t *testing.T) {
 			t.Errorf("%s: got %v, want %q", tc.extra, err, tc.want)
 		}
 	}
+}
+
+// FuzzDecodeSettings: any text is settings or an error, never a panic; and
+// settings DecodeSettings accepts are complete and valid, so turning them
+// into core options fails only with a *settings.KeyError (a date, unit or
+// formula that does not parse) and never on a setting left empty.
+func FuzzDecodeSettings(f *testing.F) {
+	for _, tc := range badSettings {
+		f.Add(tc.in)
+	}
+	f.Add(`{"columns":{"customer":"id","date":"d","amount":"a"},"observationEnd":"1997-09-30","margin":0,"months":24,` +
+		`"formulas":[{"name":"x","builtin":"margin_clv","inputs":{"aov":"monetary_value","frequency":4}}],` +
+		`"segmentation":{"map":"rules","rules":[{"segment":"A","when":"clv > 1"}]},"tiers":{"column":"x","cutoffs":[0.5],"labels":["a","b"]}}`)
+	f.Add(`{"observationEnd":"1997-09-30","spend":"none","tiers":{"column":""},"margin":null,"kind":"summary"}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		st, err := DecodeSettings([]byte(in))
+		if err != nil {
+			return
+		}
+		if err := st.Validate(); err != nil {
+			t.Fatalf("%s: decoded settings do not validate: %v", in, err)
+		}
+		for _, s := range []*string{&st.Time.Grain, &st.Time.Unit, &st.Model.Purchase, &st.Model.Spend, &st.Input.DateFormat, &st.Output.CSVFormulaGuard} {
+			if *s == "" {
+				t.Fatalf("%s: a setting with a default is empty: %+v", in, st)
+			}
+		}
+		if _, _, err := st.options(); err != nil {
+			var ke *settings.KeyError
+			if !errors.As(err, &ke) && !strings.Contains(err.Error(), "the page") {
+				t.Fatalf("%s: options: %v (%T), want a *settings.KeyError", in, err, err)
+			}
+		}
+	})
 }
