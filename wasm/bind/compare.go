@@ -109,7 +109,7 @@ type ComparisonSpendTest struct {
 }
 
 // Compare splits the loaded file at calibrationEnd (YYYY-MM-DD, before the
-// settings' observation end), fits every applicable purchase model (and
+// settings' observation end; "" for the settings' calibrationEnd), fits every applicable purchase model (and
 // Gamma-Gamma with the spend model on) on the calibration period and tests
 // them on the holdout with core/compare, as clv compare does for a
 // clv.toml with the same settings and time.calibration_end.
@@ -120,6 +120,9 @@ func (s *Session) Compare(st Settings, calibrationEnd string) (*Comparison, erro
 	so, o, err := st.options()
 	if err != nil {
 		return nil, err
+	}
+	if calibrationEnd == "" {
+		calibrationEnd = st.Time.CalibrationEnd
 	}
 	if calibrationEnd == "" {
 		return nil, errors.New("calibration end is required: the last day of the calibration period (YYYY-MM-DD), before the observation end")
@@ -178,7 +181,8 @@ func (s *Session) read(st *Settings, so summary.Options) (*summary.Builder, erro
 			return nil, err
 		}
 	}
-	copt := summary.CSVOptions{Columns: summary.Columns(st.Columns), Header: header, DateFormat: st.DateFormat, AmountFormat: st.AmountFormat,
+	cols := summary.Columns{Customer: st.Input.Columns.Customer, Date: st.Input.Columns.Date, Amount: st.Input.Columns.Amount}
+	copt := summary.CSVOptions{Columns: cols, Header: header, DateFormat: st.DateFormat, AmountFormat: st.AmountFormat,
 		Rules: summary.RowRules{Where: st.Where, Amount: st.AmountExpr, IsReturn: st.IsReturn}}
 	switch st.Delimiter {
 	case "whitespace":

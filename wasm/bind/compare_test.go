@@ -17,7 +17,9 @@ func cdnowSession(t *testing.T) (*Session, Settings) {
 	}
 	var s Session
 	ins := s.Load(data)
-	return &s, Settings{Columns: ins.Guess, DateFormat: ins.DateFormat, ObservationEnd: "1998-06-30", Margin: new(0.3)}
+	st := NewSettings(ins, "1998-06-30")
+	st.Margin = 0.3
+	return &s, st
 }
 
 // TestCompareCDNOW splits CDNOW 39/39 weeks as Fader, Hardie & Lee (2005)
@@ -105,6 +107,11 @@ func TestCompareErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
 		}
+	}
+	// Without the argument, the settings' calibrationEnd.
+	st.ObservationEnd, st.Time.CalibrationEnd = "1998-06-30", "1998-07-01"
+	if _, err := s.Compare(st, ""); err == nil || !strings.Contains(err.Error(), "calibrationEnd: 1998-07-01 is after time.observation_end") {
+		t.Errorf("settings' calibration end: error %v", err)
 	}
 	var empty Session
 	if _, err := empty.Compare(st, "1997-09-30"); err == nil || err.Error() != "no file loaded" {
