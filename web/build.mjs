@@ -5,7 +5,7 @@
 //
 //   node build.mjs [--embed ../host/webdist]
 //
-// Fails if the WebAssembly is over its budget (1.6 MB gzipped).
+// Fails if the WebAssembly is over its budget (1.64 MB gzipped).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,12 +16,16 @@ import * as esbuild from 'esbuild';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const dist = join(here, 'dist');
-// Budget for clv.wasm gzipped: 1.6 MB (10⁶ bytes, not MiB). wasm/ does
+// Budget for clv.wasm gzipped: 1.64 MB (10⁶ bytes, not MiB). wasm/ does
 // without encoding/json (wasm/bind/json.go) to stay under it. It was
 // 1.5 MB until the real-exports issue: the shared detector (core/detect),
 // the amount and date formats, the row rules (text in core/formula) and
 // the spend fallbacks took the module from 1.43 to 1.54 MB gzipped.
-const budget = 1_600_000;
+// Raised to 1.64 MB by issue 12's holdout test in the page (clv.compare):
+// core/compare (every model fitted and tested on a holdout, the holdout
+// likelihood's probability of n purchases per model), the tracking counts
+// of core/summary and their JSON took it from about 1.595 to 1.629 MB.
+const budget = 1_640_000;
 const args = process.argv.slice(2);
 const embed = args.includes('--embed') ? resolve(args[args.indexOf('--embed') + 1]) : '';
 
