@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/clvkit/clvkit/core/compare"
+	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/internal/quote"
 )
@@ -394,4 +396,74 @@ func writeCompareJSON(w io.Writer, rep *compare.Report, dec int) error {
 		return errors.Join(errors.New("write the comparison"), err)
 	}
 	return nil
+}
+
+// fitAuto is clv fit --model auto: compare.Choose on a per-customer
+// summary (its frequency_holdout and duration_holdout columns, as clv
+// summarize --calibration-end writes them, give the holdout), then the
+// chosen model's fit as clv fit prints it, with the choice. BG/BB, when
+// chosen, counts T as its purchase opportunities, as clv score does.
+func fitAuto(e *env, _ string, src source, c fitColumns, opt model.FitOptions) (*fitReport, error) {
+	// The input is read twice (to choose, then by fitModel): keep stdin.
+	reset := func() {}
+	if src.Path == "-" {
+		b, err := io.ReadAll(e.stdin)
+		if err != nil {
+			return nil, fmt.Errorf("read stdin: %w", err)
+		}
+		cp := *e
+		e = &cp
+		reset = func() { e.stdin = bytes.NewReader(b) }
+		reset()
+	}
+	weightCol := c.weights
+	if weightCol == "" {
+		weightCol = "weights"
+	}
+	d, err := readColumns(e, src, []string{c.freq, c.rec, c.age}, []string{"frequency_holdout", "duration_holdout", weightCol})
+	if err != nil {
+		return nil, err
+	}
+	if w := d[weightCol]; w != nil {
+		for _, v := range w {
+			if v != 1 {
+				return nil, fmt.Errorf("%s: --model auto reads one row per customer, but column %s holds a weight of %v: give the unweighted summary (clv summarize writes one)", src.displayName(), quote.Value(weightCol), v)
+			}
+		}
+	}
+	xs, txs, ts := d[c.freq], d[c.rec], d[c.age]
+	rows := make([]model.RFT, len(xs))
+	for i := range rows {
+		rows[i] = model.RFT{X: xs[i], TX: txs[i], T: ts[i], Weight: 1}
+	}
+	if err := model.ValidateRFT(rows); err != nil {
+		return nil, fmt.Errorf("%s: %w", src.displayName(), rowLine(err))
+	}
+	s := summary.Summary{Customers: make([]summary.Customer, len(xs))}
+	hf, hd := d["frequency_holdout"], d["duration_holdout"]
+	if hf != nil && hd != nil && len(hd) > 0 {
+		s.HasHoldout, s.DurationHoldout = true, hd[0]
+	}
+	for i := range xs {
+		cu := summary.Customer{Frequency: int(xs[i]), Recency: txs[i], T: ts[i]}
+		if s.HasHoldout {
+			cu.FrequencyHoldout = int(hf[i])
+		}
+		s.Customers[i] = cu
+	}
+	ch, cands, err := compare.Choose(s, opt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", src.displayName(), err)
+	}
+	if ch.Model == "bgbb" {
+		c.periods = c.age
+	}
+	reset()
+	rep, err := fitModel(e, ch.Model, src, c, opt)
+	if err != nil {
+		return nil, err
+	}
+	rep.Choice = &choiceRecord{Model: ch.Model, Criterion: ch.Criterion, Value: ch.Value, RunnerUp: ch.RunnerUp, Margin: ch.Margin}
+	rep.candidates = cands
+	return rep, nil
 }

@@ -191,3 +191,42 @@ func TestAutoPurchase(t *testing.T) {
 		t.Error("a run naming its model records a model_choice")
 	}
 }
+
+// TestFitAuto: clv fit --model auto on clv summarize's output with holdout
+// columns picks as clv score's purchase = "auto" does (MBG/NBD on CDNOW),
+// from a file and from stdin alike; without holdout columns it picks by
+// log-likelihood; a weighted summary is refused naming the column.
+func TestFitAuto(t *testing.T) {
+	dir := t.TempDir()
+	copyCDNOW(t, dir)
+	in := invocation{dir: dir, args: []string{"summarize", "--input", "transactions.csv", "--amount", "amount", "--unit", "week",
+		"--calibration-end", "1997-09-30", "--observation-end", "1998-06-30", "--out", "holdout.csv", "--quiet"}}
+	in.exec(t).mustOK(t, "summarize with a holdout")
+	r := invocation{dir: dir, args: []string{"fit", "--model", "auto", "--input", "holdout.csv"}}.exec(t).mustOK(t, "fit auto")
+	if !strings.Contains(r.stdout, `model.purchase = "auto": mbgnbd, by highest holdout log-likelihood`) || !strings.Contains(r.stdout, "model mbgnbd: 2357 customers") {
+		t.Errorf("fit --model auto:\n%s", r.stdout)
+	}
+	j := invocation{dir: dir, args: []string{"fit", "--model", "auto", "--input", "-", "--json"}, stdin: string(readFile(t, filepath.Join(dir, "holdout.csv")))}.exec(t).mustOK(t, "fit auto from stdin")
+	var rep struct {
+		Model  string `json:"model"`
+		Choice struct {
+			Model, Criterion string
+		} `json:"model_choice"`
+	}
+	if err := json.Unmarshal([]byte(j.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Model != "mbgnbd" || rep.Choice.Model != "mbgnbd" || rep.Choice.Criterion != "holdout_log_likelihood" {
+		t.Errorf("fit auto --json from stdin: %+v", rep)
+	}
+	in.args = []string{"summarize", "--input", "transactions.csv", "--amount", "amount", "--unit", "week", "--observation-end", "1997-09-30", "--out", "plain.csv", "--quiet"}
+	in.exec(t).mustOK(t, "summarize")
+	r = invocation{dir: dir, args: []string{"fit", "--model", "auto", "--input", "plain.csv"}}.exec(t).mustOK(t, "fit auto without holdout")
+	if !strings.Contains(r.stdout, `mbgnbd, by highest calibration log-likelihood`) {
+		t.Errorf("fit --model auto without holdout:\n%s", r.stdout)
+	}
+	r = invocation{dir: dir, args: []string{"fit", "--model", "auto", "--input", "plain.csv", "--weights", "frequency"}}.exec(t)
+	if r.code != 1 || !strings.Contains(r.stderr, `plain.csv: --model auto reads one row per customer, but column "frequency"`) {
+		t.Errorf("weighted: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

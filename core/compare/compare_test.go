@@ -141,22 +141,82 @@ func TestCDNOWAgainstBTYD(t *testing.T) {
 	})
 }
 
+// TestCDNOWCompare checks a Compare run on CDNOW against the papers and
+// against itself: the BG/NBD fit is Fader, Hardie & Lee's (2005, section
+// 5: r 0.243, α 4.414, a 0.793, b 2.426, LL −9582.4), the Pareto/NBD fit
+// that of Fader & Hardie's note 008 spreadsheet (0.55, 10.58, 0.61, 11.67)
+// and lifetimes' (LL −9594.98), as in core/model's tests; every table adds
+// up to the totals it splits.
 func TestCDNOWCompare(t *testing.T) {
 	s, tr := cdnow(t)
 	rep, err := Compare(Input{Summary: s, Tracking: &tr, Spend: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	papers := map[string]struct {
+		params []float64
+		ll     float64
+	}{
+		"bgnbd":     {[]float64{0.243, 4.414, 0.793, 2.426}, -9582.4},
+		"paretonbd": {[]float64{0.55, 10.58, 0.61, 11.67}, -9594.98},
+	}
+	if len(rep.Models) != 3 || rep.Discrete || rep.ActualHoldout != 1882 || rep.CustomersWithHoldout != 684 {
+		t.Fatalf("%d models, discrete %v, holdout %d by %d", len(rep.Models), rep.Discrete, rep.ActualHoldout, rep.CustomersWithHoldout)
+	}
 	for _, m := range rep.Models {
 		if m.Err != "" {
 			t.Fatalf("%s: %s", m.Name, m.Err)
 		}
-		t.Logf("%s: pred %.1f (%.1f%%) MAE %.4f RMSE %.4f corr %.4f holdLL %.2f calLL %.2f BIC %.2f", m.Name, m.PredictedHoldout, m.ErrorPercent, m.MAE, m.RMSE, m.Correlation, m.HoldoutLogLikelihood, m.CalibrationLogLikelihood, m.BIC)
-		t.Logf("  condexp %+v", m.ConditionalExpectations)
-		last := m.Tracking[len(m.Tracking)-1]
-		t.Logf("  tracking end %+v, week39 %+v", last, m.Tracking[38])
-		t.Logf("  alive %+v", m.Alive)
+		if p, ok := papers[m.Name]; ok {
+			for i, v := range p.params {
+				if math.Abs(m.Params[i]-v) > 0.005 {
+					t.Errorf("%s %s = %.4f, the paper's %v", m.Name, m.ParamNames[i], m.Params[i], v)
+				}
+			}
+			if math.Abs(m.CalibrationLogLikelihood-p.ll) > 0.05 {
+				t.Errorf("%s LL %.2f, the paper's %v", m.Name, m.CalibrationLogLikelihood, p.ll)
+			}
+		}
+		// The conditional expectations split the customers and both totals.
+		var cust, act, pred float64
+		for _, g := range m.ConditionalExpectations {
+			cust += g.Customers
+			act += g.Actual * g.Customers
+			pred += g.Predicted * g.Customers
+		}
+		if cust != 2357 || math.Abs(act-1882) > 1e-9 || math.Abs(pred-m.PredictedHoldout) > 1e-6 {
+			t.Errorf("%s: conditional expectations add up to %v customers, %v actual, %v predicted (total %v)", m.Name, cust, act, pred, m.PredictedHoldout)
+		}
+		var hist float64
+		for _, b := range m.FrequencyHistogram {
+			hist += b.Expected
+		}
+		if math.Abs(hist-2357) > 1e-6 {
+			t.Errorf("%s: expected histogram adds up to %v", m.Name, hist)
+		}
+		n, bought := 0, 0.0
+		for _, d := range m.Alive {
+			n += d.Customers
+			bought += d.ActualActive * float64(d.Customers)
+		}
+		if n != 2357 || math.Abs(bought-684) > 1e-9 {
+			t.Errorf("%s: P(alive) deciles hold %d customers, %v buyers", m.Name, n, bought)
+		}
+		// Weeks 40-78 of the tracking prediction are the unconditional
+		// expectation over the holdout: close to, not equal to, the
+		// conditional total.
+		last, cal := m.Tracking[77], m.Tracking[38]
+		if last.CumulativeActual != 4339 || cal.CumulativeActual != 2457 || math.Abs((last.CumulativePredicted-cal.CumulativePredicted)/m.PredictedHoldout-1) > 0.1 {
+			t.Errorf("%s: tracking week 39 %+v, week 78 %+v", m.Name, cal, last)
+		}
+		if !(m.MAE > 0.7 && m.MAE < 0.8 && m.RMSE > m.MAE && m.Correlation > 0.6) {
+			t.Errorf("%s: MAE %v RMSE %v correlation %v", m.Name, m.MAE, m.RMSE, m.Correlation)
+		}
 	}
-	t.Logf("choice %+v, spend %+v", rep.Choice, rep.Spend)
-	_ = math.Abs
+	if rep.Choice.Model != "mbgnbd" || rep.Choice.RunnerUp != "bgnbd" {
+		t.Errorf("choice %+v", rep.Choice)
+	}
+	if sp := rep.Spend; sp == nil || sp.Err != "" || sp.Customers != 684 || math.Abs(sp.ErrorPercent) > 10 {
+		t.Errorf("spend check %+v", rep.Spend)
+	}
 }

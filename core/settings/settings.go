@@ -49,6 +49,7 @@
 package settings
 
 import (
+	"github.com/clvkit/clvkit/core/compare"
 	"github.com/clvkit/clvkit/core/score"
 )
 
@@ -201,9 +202,9 @@ const (
 	MapPlugin  = "plugin"
 )
 
-// Purchases lists the purchase models Model.Purchase accepts, and "auto"
-// (core/compare.Auto: the front end chooses the model with
-// core/compare.Choose before scoring).
+// Purchases lists the purchase models Model.Purchase accepts: the models,
+// and compare.Auto, which the front ends resolve with compare.Choose
+// before scoring.
 func Purchases() []string {
-	return []string{score.BGNBD, score.ParetoNBD, score.MBGNBD, score.BGBB, "auto"}
+	return []string{score.BGNBD, score.ParetoNBD, score.MBGNBD, score.BGBB, compare.Auto}
 }
