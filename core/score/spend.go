@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/clvkit/clvkit/internal/quote"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/clvkit/clvkit/core/model"
@@ -97,7 +98,20 @@ func (r *Result) scoreSpend(distinct []model.RFT, index []int, freq, mon []float
 		spendRows[i] = model.SpendRow{Frequency: freq[i], MeanSpend: mon[i], Weight: 1}
 	}
 	est := SpendEstimate{Method: EstimateGammaGamma}
-	gg, ggFit, err := model.FitGammaGamma(spendRows, o.Fit)
+	var gg model.GammaGamma
+	var ggFit model.GammaGammaFit
+	var err error
+	if f := o.FrozenSpend; f != nil {
+		// A frozen model is used as it is: its q > 1 was checked when it
+		// was read, so it has a population mean.
+		if gg, err = f.SpendModel(); err != nil {
+			return err
+		}
+		ggFit.Fit = model.Fit{Names: slices.Clone(f.Names), Params: slices.Clone(f.Params), StdErrors: slices.Clone(f.StdErrors),
+			LogLikelihood: f.LogLikelihood, PenalizedLogLikelihood: f.LogLikelihood, Rows: f.Data.Rows, Customers: f.Data.Customers, Converged: f.Converged}
+	} else {
+		gg, ggFit, err = model.FitGammaGamma(spendRows, o.Fit)
+	}
 	var re *model.RowError
 	switch {
 	case err == nil:

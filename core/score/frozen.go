@@ -1,0 +1,281 @@
+package score
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/clvkit/clvkit/core/model"
+	"github.com/clvkit/clvkit/internal/quote"
+)
+
+// Format and version of a frozen model file.
+const (
+	// FrozenFormat is the "format" field of every frozen model file.
+	FrozenFormat = "clvkit-model"
+	// FrozenVersion is the file format version this package writes and
+	// reads; a file of another version is refused.
+	FrozenVersion = 1
+)
+
+// frozenNames are the parameter names of each model a file may hold, in
+// the order of model.Fit.Names.
+var frozenNames = map[string][]string{
+	BGNBD:      {"r", "alpha", "a", "b"},
+	ParetoNBD:  {"r", "alpha", "s", "beta"},
+	MBGNBD:     {"r", "alpha", "a", "b"},
+	BGBB:       {"alpha", "beta", "gamma", "delta"},
+	SpendGammaGamma: {"p", "q", "v"},
+}
+
+// FrozenModel is a fitted model as data: what `clv fit --out` writes and
+// `clv score --model-file` scores with, without refitting. Marshal writes
+// every number as the shortest decimal text that parses back to the same
+// float64, so a model read back scores exactly as the fit did.
+type FrozenModel struct {
+	// Model is BGNBD, ParetoNBD, MBGNBD, BGBB or SpendGammaGamma.
+	Model string
+	// Names and Params are the parameters, in the model's order (see
+	// model.Fit.Names); StdErrors their standard errors, NaN where the fit
+	// had none.
+	Names     []string
+	Params    []float64
+	StdErrors []float64
+	// LogLikelihood is the fit's total log-likelihood over Data.
+	LogLikelihood float64
+	// Converged is the fit's convergence flag.
+	Converged bool
+	// Data summarizes the data the model was fitted to.
+	Data FrozenData
+	// Version is the clvkit version that fitted the model.
+	Version string
+}
+
+// FrozenData summarizes the data a frozen model was fitted to. A model's
+// rates are per Unit, so it scores only data in the same unit.
+type FrozenData struct {
+	// Customers is the number of customers (weights summed) in the fit;
+	// Rows the distinct rows it ran over.
+	Customers float64
+	Rows      int
+	// Unit names the time unit of recency and T ("weeks", "days",
+	// "months", "14d"); UnitDays is its length in days.
+	Unit     string
+	UnitDays float64
+	// Grain is the purchase period (day, week, month), "" when unknown
+	// (a model fitted to a per-customer summary).
+	Grain string
+	// ObservationEnd is the last day of the data (YYYY-MM-DD), "" when
+	// unknown.
+	ObservationEnd string
+}
+
+// NewFrozenModel freezes a fit of the named model (BGNBD, ParetoNBD,
+// MBGNBD, BGBB or SpendGammaGamma). It returns an error when the fit's
+// parameters are not the model's or not positive finite numbers.
+func NewFrozenModel(name string, fit model.Fit, data FrozenData, version string) (*FrozenModel, error) {
+	f := &FrozenModel{Model: name, Names: slices.Clone(fit.Names), Params: slices.Clone(fit.Params),
+		StdErrors: slices.Clone(fit.StdErrors), LogLikelihood: fit.LogLikelihood, Converged: fit.Converged,
+		Data: data, Version: version}
+	if len(f.StdErrors) != len(f.Params) {
+		f.StdErrors = make([]float64, len(f.Params))
+		for i := range f.StdErrors {
+			f.StdErrors[i] = math.NaN()
+		}
+	}
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// IsPurchase reports whether the model is a purchase model (not SpendGammaGamma).
+func (f *FrozenModel) IsPurchase() bool { return f.Model != SpendGammaGamma }
+
+// check validates a frozen model: a known model, its parameters in order,
+// positive and finite, and a unit of positive finite length.
+func (f *FrozenModel) check() error {
+	want, ok := frozenNames[f.Model]
+	if !ok {
+		return fmt.Errorf("model %s: want one of bgnbd, paretonbd, mbgnbd, bgbb or gammagamma", quote.Value(f.Model))
+	}
+	if !slices.Equal(f.Names, want) {
+		return fmt.Errorf("model %s: parameters %v, want %v in that order", f.Model, f.Names, want)
+	}
+	for i, v := range f.Params {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("model %s: parameter %s = %v: want a positive finite number", f.Model, f.Names[i], v)
+		}
+	}
+	if !(f.Data.UnitDays > 0) || math.IsInf(f.Data.UnitDays, 0) {
+		return fmt.Errorf("data.unit_days = %v: want a positive finite number of days", f.Data.UnitDays)
+	}
+	if f.Data.Unit == "" {
+		return errors.New("data.unit is empty: want the time unit the model was fitted in (weeks, days, months, Nd)")
+	}
+	if f.Model == SpendGammaGamma {
+		if _, err := (model.GammaGamma{P: f.Params[0], Q: f.Params[1], V: f.Params[2]}).MeanSpend(); err != nil {
+			return fmt.Errorf("model gammagamma: q = %v ≤ 1 gives no population mean spend, so it cannot score one-time buyers", f.Params[1])
+		}
+	}
+	return nil
+}
+
+// Param returns the value of the named parameter.
+func (f *FrozenModel) Param(name string) float64 {
+	i := slices.Index(f.Names, name)
+	if i < 0 {
+		return math.NaN()
+	}
+	return f.Params[i]
+}
+
+// PurchaseModel returns the purchase model with the frozen parameters; a
+// BG/BB model counts each time unit as one purchase opportunity, as Score
+// does when it fits one.
+func (f *FrozenModel) PurchaseModel() (model.PurchaseModel, error) {
+	p := f.Param
+	switch f.Model {
+	case BGNBD:
+		return model.BGNBD{R: p("r"), Alpha: p("alpha"), A: p("a"), B: p("b")}, nil
+	case ParetoNBD:
+		return model.ParetoNBD{R: p("r"), Alpha: p("alpha"), S: p("s"), Beta: p("beta")}, nil
+	case MBGNBD:
+		return model.MBGNBD{R: p("r"), Alpha: p("alpha"), A: p("a"), B: p("b")}, nil
+	case BGBB:
+		return discrete{model.BGBB{Alpha: p("alpha"), Beta: p("beta"), Gamma: p("gamma"), Delta: p("delta")}}, nil
+	}
+	return nil, fmt.Errorf("model %s is not a purchase model (want bgnbd, paretonbd, mbgnbd or bgbb)", quote.Value(f.Model))
+}
+
+// SpendModel returns the Gamma-Gamma spend model with the frozen
+// parameters.
+func (f *FrozenModel) SpendModel() (model.GammaGamma, error) {
+	if f.Model != SpendGammaGamma {
+		return model.GammaGamma{}, fmt.Errorf("model %s is not a spend model (want gammagamma)", quote.Value(f.Model))
+	}
+	return model.GammaGamma{P: f.Param("p"), Q: f.Param("q"), V: f.Param("v")}, nil
+}
+
+// frozenFile is the JSON form of a FrozenModel.
+type frozenFile struct {
+	Format        string        `json:"format"`
+	FormatVersion int           `json:"format_version"`
+	Model         string        `json:"model"`
+	Params        []frozenParam `json:"params"`
+	LogLikelihood float64       `json:"log_likelihood"`
+	Converged     bool          `json:"converged"`
+	Data          frozenDataRec `json:"data"`
+	Version       string        `json:"clvkit_version"`
+}
+
+type frozenParam struct {
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
+	// StdError is null where the fit had none (NaN).
+	StdError *float64 `json:"std_error"`
+}
+
+type frozenDataRec struct {
+	Customers      float64 `json:"customers"`
+	Rows           int     `json:"rows"`
+	Unit           string  `json:"unit"`
+	UnitDays       float64 `json:"unit_days"`
+	Grain          string  `json:"grain"`
+	ObservationEnd string  `json:"observation_end"`
+}
+
+// Marshal writes the model as indented JSON, ending in a newline. Numbers
+// are the shortest text that parses back to the same float64 (Go's
+// encoding/json), so Unmarshal gives the same bits.
+func (f *FrozenModel) Marshal() ([]byte, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	if math.IsNaN(f.LogLikelihood) || math.IsInf(f.LogLikelihood, 0) {
+		return nil, fmt.Errorf("log-likelihood %v: want a finite number", f.LogLikelihood)
+	}
+	rec := frozenFile{Format: FrozenFormat, FormatVersion: FrozenVersion, Model: f.Model,
+		LogLikelihood: f.LogLikelihood, Converged: f.Converged, Version: f.Version,
+		Data: frozenDataRec{Customers: f.Data.Customers, Rows: f.Data.Rows, Unit: f.Data.Unit, UnitDays: f.Data.UnitDays,
+			Grain: f.Data.Grain, ObservationEnd: f.Data.ObservationEnd}}
+	for i, n := range f.Names {
+		p := frozenParam{Name: n, Value: f.Params[i]}
+		if i < len(f.StdErrors) {
+			if se := f.StdErrors[i]; !math.IsNaN(se) && !math.IsInf(se, 0) {
+				p.StdError = &se
+			}
+		}
+		rec.Params = append(rec.Params, p)
+	}
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// UnmarshalFrozenModel reads a model Marshal wrote. Anything else is an
+// error saying what is wrong: not JSON, another format or version, an
+// unknown field, a model or parameter that is not known, a parameter that
+// is not a positive finite number, a missing unit.
+func UnmarshalFrozenModel(b []byte) (*FrozenModel, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var rec frozenFile
+	if err := dec.Decode(&rec); err != nil {
+		return nil, fmt.Errorf("not a clvkit model file: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return nil, errors.New("not a clvkit model file: data after its JSON object")
+	}
+	if rec.Format != FrozenFormat {
+		return nil, fmt.Errorf("not a clvkit model file: format is %s, want %q (clv fit --out writes one)", quote.Value(rec.Format), FrozenFormat)
+	}
+	if rec.FormatVersion != FrozenVersion {
+		return nil, fmt.Errorf("model file format_version %d: this clv reads version %d; refit with this clv (clv fit --out)", rec.FormatVersion, FrozenVersion)
+	}
+	f := &FrozenModel{Model: rec.Model, LogLikelihood: rec.LogLikelihood, Converged: rec.Converged, Version: rec.Version,
+		Data: FrozenData{Customers: rec.Data.Customers, Rows: rec.Data.Rows, Unit: rec.Data.Unit, UnitDays: rec.Data.UnitDays,
+			Grain: rec.Data.Grain, ObservationEnd: rec.Data.ObservationEnd}}
+	for _, p := range rec.Params {
+		f.Names = append(f.Names, p.Name)
+		f.Params = append(f.Params, p.Value)
+		se := math.NaN()
+		if p.StdError != nil {
+			se = *p.StdError
+		}
+		f.StdErrors = append(f.StdErrors, se)
+	}
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// CheckUnit returns an error when data in a unit of unitDays days (named
+// unit) cannot be scored with the model: its rates are per Data.Unit.
+func (f *FrozenModel) CheckUnit(unit string, unitDays float64) error {
+	if f.Data.UnitDays != unitDays {
+		return fmt.Errorf("the model was fitted with time unit %s (%s days) but this run's time unit is %s (%s days): a model's rates are per unit; set the run's unit to %s or refit",
+			f.Data.Unit, fmtNum(f.Data.UnitDays), unit, fmtNum(unitDays), f.Data.Unit)
+	}
+	return nil
+}
+
+// CheckGrain returns an error when the run's grain (what one purchase
+// period is) differs from the model's; either being "" (unknown) passes.
+func (f *FrozenModel) CheckGrain(grain string) error {
+	if f.Data.Grain != "" && grain != "" && !strings.EqualFold(f.Data.Grain, grain) {
+		return fmt.Errorf("the model was fitted with time grain %s but this run's grain is %s: frequencies count purchase periods of the grain; set the run's grain to %s or refit",
+			f.Data.Grain, grain, f.Data.Grain)
+	}
+	return nil
+}
+
+func fmtNum(v float64) string { return fmt.Sprintf("%.6g", v) }
