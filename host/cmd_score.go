@@ -151,6 +151,7 @@ type scoreFlags struct {
 	fs                                         *flag.FlagSet
 	config, input, out, format, observationEnd string
 	guard                                      string
+	modelFile, spendModelFile                  string
 	precision                                  int
 	quiet                                      bool
 	lockWait                                   time.Duration
@@ -165,6 +166,8 @@ func (o *scoreFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.observationEnd, "observation-end", "", "override time.observation_end (YYYY-MM-DD)")
 	fs.IntVar(&o.precision, "precision", 0, fmt.Sprintf("override output.precision: decimals of every number, 0..17 (default: the config's output.precision, %d when it has none)", score.DefaultPrecision))
 	fs.StringVar(&o.guard, "csv-formula-guard", "", "override output.csv_formula_guard: labels, all_text or off")
+	fs.StringVar(&o.modelFile, "model-file", "", "override model.load: score with this purchase model file (clv fit --out) instead of fitting")
+	fs.StringVar(&o.spendModelFile, "spend-model-file", "", "override model.load_spend: score with this Gamma-Gamma model file (clv fit --spend-out) instead of fitting")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar or report on stderr")
 	fs.DurationVar(&o.lockWait, "lock-wait", defaultLockWait, lockWaitUsage)
 }
@@ -188,6 +191,13 @@ func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
 	for i, p := range j.cfg.Plugins {
 		inputs = append(inputs, atomicfile.Named{What: fmt.Sprintf("plugins[%d].path (plugin %s)", i, p.Name), Path: j.cfg.Resolve(p.Path)})
 	}
+	for _, m := range j.models {
+		if m.role == rolePurchase {
+			inputs = append(inputs, atomicfile.Named{What: what(o.modelFile != "", "--model-file", "model.load"), Path: m.path})
+		} else {
+			inputs = append(inputs, atomicfile.Named{What: what(o.spendModelFile != "", "--spend-model-file", "model.load_spend"), Path: m.path})
+		}
+	}
 	return outputs, inputs
 }
 
@@ -205,7 +215,8 @@ func (o *scoreFlags) load(e *env) (*config.Config, error) {
 	}
 	set := map[string]bool{}
 	o.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, f := range []struct{ name, v string }{{"input", o.input}, {"out", o.out}, {"out-format", o.format}, {"observation-end", o.observationEnd}} {
+	for _, f := range []struct{ name, v string }{{"input", o.input}, {"out", o.out}, {"out-format", o.format}, {"observation-end", o.observationEnd},
+		{"model-file", o.modelFile}, {"spend-model-file", o.spendModelFile}} {
 		if set[f.name] && f.v == "" {
 			return nil, fmt.Errorf("--%s is empty: give a value, or leave the flag out to keep the config's", f.name)
 		}
@@ -238,6 +249,12 @@ func (o *scoreFlags) load(e *env) (*config.Config, error) {
 		}
 		if set["csv-formula-guard"] {
 			c.Output.CSVFormulaGuard = o.guard
+		}
+		if set["model-file"] {
+			c.Model.Load = absPath(o.modelFile)
+		}
+		if set["spend-model-file"] {
+			c.Model.LoadSpend = absPath(o.spendModelFile)
 		}
 	})
 	if err != nil {
@@ -416,17 +433,29 @@ func (r *scoring) report(w io.Writer) {
 		fmt.Fprintf(w, " → %s", r.job.output.Path)
 	}
 	fmt.Fprintln(w)
+	loaded := map[string]string{}
+	for _, m := range r.job.models {
+		loaded[m.role] = m.path
+	}
 	printParams(w, r.job.options.Purchase, res.PurchaseFit.Names, res.PurchaseFit.Params)
-	fmt.Fprintf(w, " (log-likelihood %.2f)\n", res.PurchaseFit.LogLikelihood)
+	if p, ok := loaded[rolePurchase]; ok {
+		fmt.Fprintf(w, " (loaded from %s, not refitted; log-likelihood of these data %.2f)\n", p, res.PurchaseFit.LogLikelihood)
+	} else {
+		fmt.Fprintf(w, " (log-likelihood %.2f)\n", res.PurchaseFit.LogLikelihood)
+	}
 	if r.job.options.Spend {
 		est := res.SpendEstimate
 		if est.Method == score.EstimateGammaGamma {
 			printParams(w, "gammagamma", res.SpendFit.Names, res.SpendFit.Params)
-			fmt.Fprintf(w, " (%d customers without repeat purchases", est.OneTime)
-			if est.NonPositive > 0 {
-				fmt.Fprintf(w, " and %d with a mean repeat spend ≤ 0", est.NonPositive)
+			if p, ok := loaded[roleSpend]; ok {
+				fmt.Fprintf(w, " (loaded from %s, not refitted)\n", p)
+			} else {
+				fmt.Fprintf(w, " (%d customers without repeat purchases", est.OneTime)
+				if est.NonPositive > 0 {
+					fmt.Fprintf(w, " and %d with a mean repeat spend ≤ 0", est.NonPositive)
+				}
+				fmt.Fprintln(w, " left out of the fit)")
 			}
-			fmt.Fprintln(w, " left out of the fit)")
 		} else {
 			fmt.Fprintf(w, "gammagamma: not used (%s); expected_spend is the customers' own mean repeat spend (%s)\n", est.Fallback, est.Method)
 		}

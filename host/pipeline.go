@@ -30,6 +30,7 @@ type job struct {
 	options score.Options
 	output  sink
 	plugins []*loadedPlugin // set by loadPlugins
+	models  []*modelFile    // model files read (model.load, model.load_spend)
 	formats *inputFormats   // set by customers for a transaction log
 }
 
@@ -87,6 +88,15 @@ func prepare(cfg *config.Config) (*job, error) {
 	}
 	if err := j.options.CLV.Validate(); err != nil {
 		return nil, configErr(cfg, "model", err)
+	}
+	if h := cfg.Model.PurchaseHorizon; h != "" {
+		if j.options.PurchaseHorizon, err = summary.ParseSpan(h); err != nil {
+			return nil, configErr(cfg, "model.purchase_horizon", err)
+		}
+	}
+	j.options.Explain = cfg.Output.Explain
+	if err := j.loadModels(cfg); err != nil {
+		return nil, err
 	}
 	if j.options.TierColumn != "" {
 		if err := j.options.Tiers.Validate(); err != nil {
@@ -174,6 +184,9 @@ func formulaColumn(reg *formula.Registry, f config.Formula) (score.Columner, err
 // formula or rule reads exists by the time it runs.
 func checkColumns(o score.Options, spend bool) error {
 	have := []string{"frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases", "r", "f", "m"}
+	if !o.PurchaseHorizon.IsZero() {
+		have = append(have, score.PurchaseHorizonColumn(o.PurchaseHorizon))
+	}
 	if spend {
 		have = append(have, "expected_spend", "clv")
 	}

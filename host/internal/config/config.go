@@ -18,6 +18,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/suggest"
 	"github.com/clvkit/clvkit/internal/textenc"
@@ -103,6 +104,16 @@ type Model struct {
 	HorizonMonths      int     `toml:"horizon_months"`       // 1..1200 (default 12)
 	AnnualDiscountRate float64 `toml:"annual_discount_rate"` // [0, 10) (default 0)
 	Margin             float64 `toml:"margin"`               // [0, 1] (default 1: CLV in revenue)
+	// Load is a model file written by `clv fit --out` (relative to the
+	// config's folder): the purchase model is scored with its parameters
+	// instead of being fitted. LoadSpend is the same for the Gamma-Gamma
+	// spend model (`clv fit --spend-out`). Left out: fit as usual.
+	Load      string `toml:"load"`
+	LoadSpend string `toml:"load_spend"`
+	// PurchaseHorizon adds a column of expected purchases over a span in
+	// any unit: "[count] unit", such as "39 week", "90 day" or "6 month"
+	// (summary.ParseSpan). Left out: no such column.
+	PurchaseHorizon string `toml:"purchase_horizon"`
 }
 
 // RFM tunes the RFM scores.
@@ -172,6 +183,9 @@ type Output struct {
 	// formulas: labels (default: segment, tier, rfm and plugin labels;
 	// customer ids stay as they are) | all_text (ids too) | off.
 	CSVFormulaGuard string `toml:"csv_formula_guard"`
+	// Explain adds the column explanation: one sentence per customer
+	// built from their own numbers (score.Explain). Default false.
+	Explain bool `toml:"explain"`
 }
 
 // Error is a configuration mistake, with the file and line when known.
@@ -496,6 +510,9 @@ func (c *Config) checkEmpty(set givenFunc) error {
 		{"time.observation_end", c.Time.ObservationEnd, "give the last day of the data, YYYY-MM-DD"},
 		{"model.purchase", c.Model.Purchase, omit(strconv.Quote(score.DefaultPurchase))},
 		{"model.spend", c.Model.Spend, omit(strconv.Quote(score.DefaultSpend)) + `, or "none"`},
+		{"model.load", c.Model.Load, "omit the key to fit the purchase model"},
+		{"model.load_spend", c.Model.LoadSpend, "omit the key to fit the spend model"},
+		{"model.purchase_horizon", c.Model.PurchaseHorizon, "omit the key for no extra horizon column, or give a span such as \"39 week\""},
 		{"rfm.monetary", c.RFM.Monetary, omit(strconv.Quote(score.DefaultRFMMonetary))},
 		{"segmentation.map", c.Segmentation.Map, omit(`"default"`)},
 		{"segmentation.default", c.Segmentation.Default, omit(`"Other"`)},
@@ -661,10 +678,17 @@ func (c *Config) Validate() error {
 		return &Error{Key: "model.margin", Msg: score.CheckMargin(c.Model.Margin).Error()}
 	case score.CheckPrecision(c.Output.Precision) != nil:
 		return &Error{Key: "output.precision", Msg: score.CheckPrecision(c.Output.Precision).Error()}
+	case c.Model.LoadSpend != "" && c.Model.Spend != score.SpendGammaGamma:
+		return &Error{Key: "model.load_spend", Msg: fmt.Sprintf("a Gamma-Gamma model file needs model.spend = %q (it is %q)", score.SpendGammaGamma, c.Model.Spend)}
 	case c.Segmentation.Map == "rules" && len(c.Segmentation.Rules) == 0:
 		return &Error{Key: "segmentation.map", Msg: "\"rules\" needs at least one [[segmentation.rules]] table"}
 	case c.Segmentation.Map == "plugin" && c.Segmentation.Plugin == "":
 		return &Error{Key: "segmentation.plugin", Msg: "missing: the name of a configured segmentation plugin"}
+	}
+	if c.Model.PurchaseHorizon != "" {
+		if _, err := summary.ParseSpan(c.Model.PurchaseHorizon); err != nil {
+			return &Error{Key: "model.purchase_horizon", Msg: err.Error()}
+		}
 	}
 	if c.Tiers.Column != "" && len(c.Tiers.Labels) != len(c.Tiers.Cutoffs)+1 {
 		return &Error{Key: "tiers.labels", Msg: fmt.Sprintf("%d labels for %d cutoffs: give one label per cutoff plus one for the rest", len(c.Tiers.Labels), len(c.Tiers.Cutoffs))}
