@@ -26,10 +26,10 @@ const (
 // frozenNames are the parameter names of each model a file may hold, in
 // the order of model.Fit.Names.
 var frozenNames = map[string][]string{
-	BGNBD:      {"r", "alpha", "a", "b"},
-	ParetoNBD:  {"r", "alpha", "s", "beta"},
-	MBGNBD:     {"r", "alpha", "a", "b"},
-	BGBB:       {"alpha", "beta", "gamma", "delta"},
+	BGNBD:           {"r", "alpha", "a", "b"},
+	ParetoNBD:       {"r", "alpha", "s", "beta"},
+	MBGNBD:          {"r", "alpha", "a", "b"},
+	BGBB:            {"alpha", "beta", "gamma", "delta"},
 	SpendGammaGamma: {"p", "q", "v"},
 }
 
@@ -262,8 +262,8 @@ func UnmarshalFrozenModel(b []byte) (*FrozenModel, error) {
 // unit) cannot be scored with the model: its rates are per Data.Unit.
 func (f *FrozenModel) CheckUnit(unit string, unitDays float64) error {
 	if f.Data.UnitDays != unitDays {
-		return fmt.Errorf("the model was fitted with time unit %s (%s days) but this run's time unit is %s (%s days): a model's rates are per unit; set the run's unit to %s or refit",
-			f.Data.Unit, fmtNum(f.Data.UnitDays), unit, fmtNum(unitDays), f.Data.Unit)
+		return fmt.Errorf("the model was fitted with time unit %s (%s) but this run's time unit is %s (%s): a model's rates are per unit; score data in %s (time.unit) or refit the model",
+			f.Data.Unit, days(f.Data.UnitDays), unit, days(unitDays), f.Data.Unit)
 	}
 	return nil
 }
@@ -272,10 +272,16 @@ func (f *FrozenModel) CheckUnit(unit string, unitDays float64) error {
 // period is) differs from the model's; either being "" (unknown) passes.
 func (f *FrozenModel) CheckGrain(grain string) error {
 	if f.Data.Grain != "" && grain != "" && !strings.EqualFold(f.Data.Grain, grain) {
-		return fmt.Errorf("the model was fitted with time grain %s but this run's grain is %s: frequencies count purchase periods of the grain; set the run's grain to %s or refit",
+		return fmt.Errorf("the model was fitted with time grain %s but this run's grain is %s: frequencies count purchase periods of the grain; set time.grain to %s or refit the model",
 			f.Data.Grain, grain, f.Data.Grain)
 	}
 	return nil
 }
 
-func fmtNum(v float64) string { return fmt.Sprintf("%.6g", v) }
+// days writes a length in days: "1 day", "7 days", "30.4375 days".
+func days(v float64) string {
+	if v == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%.6g days", v)
+}

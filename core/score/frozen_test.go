@@ -227,7 +227,7 @@ func TestFrozenKindAndUnit(t *testing.T) {
 		t.Error(err)
 	}
 	err = f.CheckUnit("days", 1)
-	if err == nil || !strings.Contains(err.Error(), "time unit weeks (7 days)") || !strings.Contains(err.Error(), "time unit is days (1 days)") {
+	if err == nil || !strings.Contains(err.Error(), "time unit weeks (7 days)") || !strings.Contains(err.Error(), "time unit is days (1 day)") {
 		t.Errorf("CheckUnit(days): %v", err)
 	}
 	if err := f.CheckGrain("day"); err != nil {
