@@ -49,6 +49,12 @@ in one period count as one purchase; values are after input.returns.
                       has p_alive 1 however long ago they bought: read it
                       with recency and T, or use paretonbd or mbgnbd
   expected_purchases  expected purchase periods over model.horizon_months
+  expected_purchases_<span>
+                      with model.purchase_horizon = "39 week" (say): the
+                      expected purchase periods over that span, named
+                      expected_purchases_39_week. A span is [count] unit,
+                      unit day(s), week(s), month(s) (365.25/12 days), d, w,
+                      m or Nd: "90 day", "6 month", "90d", "3 14d"
   expected_spend      expected value PER FUTURE PURCHASE period, not a total
                       (Gamma-Gamma; see spend_source)
   clv                 expected_spend x discounted expected purchases x
@@ -61,6 +67,13 @@ in one period count as one purchase; values are after input.returns.
   your [[formulas]] and plugin columns
   segment             the segment (default RFM map, your rules or a plugin)
   tier                the value tier, by quantile of tiers.column
+  explanation         with output.explain = true, last: one sentence per
+                      customer from their own numbers, e.g. "bought 6 times
+                      in 40 weeks, last 2 weeks ago: very likely still
+                      active (P 0.93); expected 3.1 purchases in 12 months
+                      worth 240" (P(alive) >= 0.90 very likely still active,
+                      >= 0.70 likely still active, >= 0.30 may have lapsed,
+                      >= 0.10 likely lapsed, else very likely lapsed)
   spend_source        where expected_spend comes from:
                         gamma_gamma  the model: own mean repeat spend shrunk
                                      toward the population mean
@@ -80,6 +93,13 @@ In CSV output, label cells (segment, tier, plugin labels) that start with
 = + - @ tab or CR get a leading ' so spreadsheets show them as text instead
 of running them as formulas (output.csv_formula_guard; ids are left as
 they are unless it is "all_text"; numbers are never changed).
+Fit once, score many: --model-file FILE (model.load) scores with a purchase
+model written by clv fit --out instead of fitting one (the file decides the
+model; model.purchase is not used), --spend-model-file FILE
+(model.load_spend) with a Gamma-Gamma model written by clv fit
+--spend-out. The data's time.unit must be the purchase model's and
+time.grain the models', or the run stops naming both. The manifest records
+each model file's sha256 (model_files) and clv verify checks it.
 Flags given override the config's keys, whatever their value (--precision 0
 writes whole numbers). Numbers have a fixed precision; the same inputs and
 config give byte-identical output on any machine. A manifest (JSON) is written beside
@@ -98,6 +118,8 @@ Examples:
   clv score --config clv.toml
   clv score --config clv.toml --out - > scores.csv
   clv score --config clv.toml --input new_orders.csv --observation-end 2025-03-31
+  clv fit --config clv.toml --out bgnbd.json --spend-out gammagamma.json
+  clv score --config clv.toml --input new_orders.csv --model-file bgnbd.json --spend-model-file gammagamma.json
 
 ` + formatsHelp(),
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
