@@ -482,8 +482,16 @@ func verify(ctx context.Context, e *env, path string, allowOutside bool) error {
 	for i, p := range m.Plugins {
 		check(fmt.Sprintf("plugins[%d]", i), "plugin "+p.Name, p)
 	}
+	seenRole := map[string]bool{}
 	for i, mf := range m.ModelFiles {
-		check(fmt.Sprintf("model_files[%d]", i), mf.Name+" model file", mf)
+		field := fmt.Sprintf("model_files[%d]", i)
+		if (mf.Name != rolePurchase && mf.Name != roleSpend) || seenRole[mf.Name] {
+			report(field+".name", "%s: want %q or %q, each at most once", quote.Value(mf.Name), rolePurchase, roleSpend)
+			rerun = false
+			continue
+		}
+		seenRole[mf.Name] = true
+		check(field, mf.Name+" model file", mf)
 	}
 	if m.Output.Path == "-" {
 		return fmt.Errorf("verify %s: output.path is -: the scores went to stdout and cannot be re-read", path)
