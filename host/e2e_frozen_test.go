@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/clvkit/clvkit/core/model"
+	"github.com/clvkit/clvkit/core/modelfile"
 	"github.com/clvkit/clvkit/core/score"
 )
 
@@ -330,7 +331,7 @@ func TestPurchaseHorizonCLI(t *testing.T) {
 	orig := string(readFile(t, cfg))
 	p := filepath.Join(tmp, "p.json")
 	clv(t, "fit", "--config", cfg, "--out", p).mustOK(t, "fit --out")
-	f, err := score.UnmarshalFrozenModel(readFile(t, p))
+	f, err := modelfile.Unmarshal(readFile(t, p))
 	if err != nil {
 		t.Fatal(err)
 	}

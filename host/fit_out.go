@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/core/model"
+	"github.com/clvkit/clvkit/core/modelfile"
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/atomicfile"
@@ -39,7 +40,7 @@ func writeModelFiles(ctx context.Context, e *env, wait time.Duration, outs []fro
 	g := e.files.NewGroup()
 	defer g.Close()
 	for _, o := range outs {
-		b, err := o.model.Marshal()
+		b, err := modelfile.Marshal(o.model)
 		if err != nil {
 			return fmt.Errorf("%s %s: %w", o.what, o.path, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/clvkit/clvkit/core/modelfile"
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/config"
@@ -34,7 +35,7 @@ func readModelFile(path, role string) (*modelFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model file: %w", err)
 	}
-	f, err := score.UnmarshalFrozenModel(b)
+	f, err := modelfile.Unmarshal(b)
 	if err != nil {
 		return nil, fmt.Errorf("model file %s: %w", path, err)
 	}

@@ -145,3 +145,25 @@ func TestPurchaseHorizon(t *testing.T) {
 		}
 	}
 }
+
+// sameColumns fails unless b has a's columns, names and values, bit for bit.
+func sameColumns(t *testing.T, a, b *Result) {
+	t.Helper()
+	if len(a.Columns) != len(b.Columns) {
+		t.Fatalf("%d columns, want %d", len(b.Columns), len(a.Columns))
+	}
+	for k, ca := range a.Columns {
+		cb := b.Columns[k]
+		if ca.Name != cb.Name {
+			t.Fatalf("column %d is %q, want %q", k, cb.Name, ca.Name)
+		}
+		for i := range a.IDs {
+			if ca.Floats != nil && math.Float64bits(ca.Floats[i]) != math.Float64bits(cb.Floats[i]) {
+				t.Fatalf("column %s, customer %s: %v, want %v", ca.Name, a.IDs[i], cb.Floats[i], ca.Floats[i])
+			}
+			if ca.Labels != nil && ca.Labels[i] != cb.Labels[i] {
+				t.Fatalf("column %s, customer %s: %q, want %q", ca.Name, a.IDs[i], cb.Labels[i], ca.Labels[i])
+			}
+		}
+	}
+}

@@ -1,26 +1,14 @@
 package score
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strings"
 
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/internal/quote"
-)
-
-// Format and version of a frozen model file.
-const (
-	// FrozenFormat is the "format" field of every frozen model file.
-	FrozenFormat = "clvkit-model"
-	// FrozenVersion is the file format version this package writes and
-	// reads; a file of another version is refused.
-	FrozenVersion = 1
 )
 
 // frozenNames are the parameter names of each model a file may hold, in
@@ -34,9 +22,10 @@ var frozenNames = map[string][]string{
 }
 
 // FrozenModel is a fitted model as data: what `clv fit --out` writes and
-// `clv score --model-file` scores with, without refitting. Marshal writes
+// `clv score --model-file` scores with (Options.Frozen), without
+// refitting. Package core/modelfile reads and writes it as JSON, exactly:
 // every number as the shortest decimal text that parses back to the same
-// float64, so a model read back scores exactly as the fit did.
+// float64, so a model read back scores as the fit did.
 type FrozenModel struct {
 	// Model is BGNBD, ParetoNBD, MBGNBD, BGBB or SpendGammaGamma.
 	Model string
@@ -88,7 +77,7 @@ func NewFrozenModel(name string, fit model.Fit, data FrozenData, version string)
 			f.StdErrors[i] = math.NaN()
 		}
 	}
-	if err := f.check(); err != nil {
+	if err := f.Validate(); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -97,15 +86,17 @@ func NewFrozenModel(name string, fit model.Fit, data FrozenData, version string)
 // IsPurchase reports whether the model is a purchase model (not SpendGammaGamma).
 func (f *FrozenModel) IsPurchase() bool { return f.Model != SpendGammaGamma }
 
-// check validates a frozen model: a known model, its parameters in order,
-// positive and finite, and a unit of positive finite length.
-func (f *FrozenModel) check() error {
+// Validate checks a frozen model: a known model, its parameters in order,
+// positive and finite (a Gamma-Gamma q above 1, so that there is a
+// population mean spend), a named unit of positive finite length, and
+// standard errors (NaN where none) for every parameter.
+func (f *FrozenModel) Validate() error {
 	want, ok := frozenNames[f.Model]
 	if !ok {
 		return fmt.Errorf("model %s: want one of bgnbd, paretonbd, mbgnbd, bgbb or gammagamma", quote.Value(f.Model))
 	}
-	if !slices.Equal(f.Names, want) {
-		return fmt.Errorf("model %s: parameters %v, want %v in that order", f.Model, f.Names, want)
+	if !slices.Equal(f.Names, want) || len(f.Params) != len(want) || len(f.StdErrors) != len(want) {
+		return fmt.Errorf("model %s: parameters %v, want %v in that order, each with a value and a standard error", f.Model, f.Names, want)
 	}
 	for i, v := range f.Params {
 		if !(v > 0) || math.IsInf(v, 0) {
@@ -160,102 +151,6 @@ func (f *FrozenModel) SpendModel() (model.GammaGamma, error) {
 		return model.GammaGamma{}, fmt.Errorf("model %s is not a spend model (want gammagamma)", quote.Value(f.Model))
 	}
 	return model.GammaGamma{P: f.Param("p"), Q: f.Param("q"), V: f.Param("v")}, nil
-}
-
-// frozenFile is the JSON form of a FrozenModel.
-type frozenFile struct {
-	Format        string        `json:"format"`
-	FormatVersion int           `json:"format_version"`
-	Model         string        `json:"model"`
-	Params        []frozenParam `json:"params"`
-	LogLikelihood float64       `json:"log_likelihood"`
-	Converged     bool          `json:"converged"`
-	Data          frozenDataRec `json:"data"`
-	Version       string        `json:"clvkit_version"`
-}
-
-type frozenParam struct {
-	Name  string  `json:"name"`
-	Value float64 `json:"value"`
-	// StdError is null where the fit had none (NaN).
-	StdError *float64 `json:"std_error"`
-}
-
-type frozenDataRec struct {
-	Customers      float64 `json:"customers"`
-	Rows           int     `json:"rows"`
-	Unit           string  `json:"unit"`
-	UnitDays       float64 `json:"unit_days"`
-	Grain          string  `json:"grain"`
-	ObservationEnd string  `json:"observation_end"`
-}
-
-// Marshal writes the model as indented JSON, ending in a newline. Numbers
-// are the shortest text that parses back to the same float64 (Go's
-// encoding/json), so Unmarshal gives the same bits.
-func (f *FrozenModel) Marshal() ([]byte, error) {
-	if err := f.check(); err != nil {
-		return nil, err
-	}
-	if math.IsNaN(f.LogLikelihood) || math.IsInf(f.LogLikelihood, 0) {
-		return nil, fmt.Errorf("log-likelihood %v: want a finite number", f.LogLikelihood)
-	}
-	rec := frozenFile{Format: FrozenFormat, FormatVersion: FrozenVersion, Model: f.Model,
-		LogLikelihood: f.LogLikelihood, Converged: f.Converged, Version: f.Version,
-		Data: frozenDataRec{Customers: f.Data.Customers, Rows: f.Data.Rows, Unit: f.Data.Unit, UnitDays: f.Data.UnitDays,
-			Grain: f.Data.Grain, ObservationEnd: f.Data.ObservationEnd}}
-	for i, n := range f.Names {
-		p := frozenParam{Name: n, Value: f.Params[i]}
-		if i < len(f.StdErrors) {
-			if se := f.StdErrors[i]; !math.IsNaN(se) && !math.IsInf(se, 0) {
-				p.StdError = &se
-			}
-		}
-		rec.Params = append(rec.Params, p)
-	}
-	b, err := json.MarshalIndent(rec, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
-}
-
-// UnmarshalFrozenModel reads a model Marshal wrote. Anything else is an
-// error saying what is wrong: not JSON, another format or version, an
-// unknown field, a model or parameter that is not known, a parameter that
-// is not a positive finite number, a missing unit.
-func UnmarshalFrozenModel(b []byte) (*FrozenModel, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var rec frozenFile
-	if err := dec.Decode(&rec); err != nil {
-		return nil, fmt.Errorf("not a clvkit model file: %w", err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("not a clvkit model file: data after its JSON object")
-	}
-	if rec.Format != FrozenFormat {
-		return nil, fmt.Errorf("not a clvkit model file: format is %s, want %q (clv fit --out writes one)", quote.Value(rec.Format), FrozenFormat)
-	}
-	if rec.FormatVersion != FrozenVersion {
-		return nil, fmt.Errorf("model file format_version %d: this clv reads version %d; refit with this clv (clv fit --out)", rec.FormatVersion, FrozenVersion)
-	}
-	f := &FrozenModel{Model: rec.Model, LogLikelihood: rec.LogLikelihood, Converged: rec.Converged, Version: rec.Version,
-		Data: FrozenData{Customers: rec.Data.Customers, Rows: rec.Data.Rows, Unit: rec.Data.Unit, UnitDays: rec.Data.UnitDays,
-			Grain: rec.Data.Grain, ObservationEnd: rec.Data.ObservationEnd}}
-	for _, p := range rec.Params {
-		f.Names = append(f.Names, p.Name)
-		f.Params = append(f.Params, p.Value)
-		se := math.NaN()
-		if p.StdError != nil {
-			se = *p.StdError
-		}
-		f.StdErrors = append(f.StdErrors, se)
-	}
-	if err := f.check(); err != nil {
-		return nil, err
-	}
-	return f, nil
 }
 
 // CheckUnit returns an error when data in a unit of unitDays days (named

@@ -2,10 +2,7 @@ package score
 
 import (
 	"context"
-	"fmt"
 	"math"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -13,220 +10,59 @@ import (
 	"github.com/clvkit/clvkit/core/summary"
 )
 
-// TestFrozenRoundTrip fits each purchase model and Gamma-Gamma to CDNOW,
-// freezes both, writes and reads them back, and scores again with the
-// frozen models: every column must equal the fitted run's bit for bit.
-func TestFrozenRoundTrip(t *testing.T) {
-	cs := cdnow(t)
-	data := FrozenData{Unit: "weeks", UnitDays: 7, Grain: "day", ObservationEnd: "1997-09-30"}
-	for _, name := range []string{BGNBD, ParetoNBD, MBGNBD} {
-		t.Run(name, func(t *testing.T) {
-			o := cdnowOptions()
-			o.Purchase = name
-			fitted, err := Score(context.Background(), cs, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			pf, err := NewFrozenModel(name, fitted.PurchaseFit, data, "test")
-			if err != nil {
-				t.Fatal(err)
-			}
-			sf, err := NewFrozenModel(SpendGammaGamma, fitted.SpendFit.Fit, data, "test")
-			if err != nil {
-				t.Fatal(err)
-			}
-			o.Purchase = "" // the frozen model decides
-			o.Frozen, o.FrozenSpend = reread(t, pf), reread(t, sf)
-			for i, v := range o.Frozen.Params {
-				if math.Float64bits(v) != math.Float64bits(fitted.PurchaseFit.Params[i]) {
-					t.Fatalf("parameter %s read back as %v, fitted %v", o.Frozen.Names[i], v, fitted.PurchaseFit.Params[i])
-				}
-			}
-			frozen, err := Score(context.Background(), cs, o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sameColumns(t, fitted, frozen)
-		})
-	}
-}
-
-func reread(t *testing.T, f *FrozenModel) *FrozenModel {
+func bgnbdFrozen(t *testing.T) *FrozenModel {
 	t.Helper()
-	b, err := f.Marshal()
+	fit := model.Fit{Names: []string{"r", "alpha", "a", "b"}, Params: []float64{0.2425, 4.4136, 0.793, 2.426}, StdErrors: []float64{0.0125, math.NaN(), 0.19, 0.7}}
+	f, err := NewFrozenModel(BGNBD, fit, FrozenData{Customers: 2357, Rows: 1000, Unit: "weeks", UnitDays: 7, Grain: "day", ObservationEnd: "1997-09-30"}, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := UnmarshalFrozenModel(b)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, b)
-	}
-	return g
+	return f
 }
 
-func sameColumns(t *testing.T, a, b *Result) {
-	t.Helper()
-	if len(a.Columns) != len(b.Columns) {
-		t.Fatalf("%d columns, want %d", len(b.Columns), len(a.Columns))
-	}
-	for k, ca := range a.Columns {
-		cb := b.Columns[k]
-		if ca.Name != cb.Name {
-			t.Fatalf("column %d is %q, want %q", k, cb.Name, ca.Name)
-		}
-		for i := range a.IDs {
-			if ca.Floats != nil && math.Float64bits(ca.Floats[i]) != math.Float64bits(cb.Floats[i]) {
-				t.Fatalf("column %s, customer %s: %v, fitted run %v", ca.Name, a.IDs[i], cb.Floats[i], ca.Floats[i])
-			}
-			if ca.Labels != nil && ca.Labels[i] != cb.Labels[i] {
-				t.Fatalf("column %s, customer %s: %q, fitted run %q", ca.Name, a.IDs[i], cb.Labels[i], ca.Labels[i])
-			}
-		}
-	}
-}
-
-// TestFrozenBGBB: a frozen BG/BB model scores whole-unit data as the fit
-// does, and refuses data that is not in whole units.
-func TestFrozenBGBB(t *testing.T) {
-	// The donations data of Fader, Hardie & Shang (2010), one customer per
-	// weight.
-	text, err := os.ReadFile("../model/testdata/donations.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cs []summary.Customer
-	for _, line := range strings.Split(strings.TrimSpace(string(text)), "\n")[1:] {
-		var x, tx, n, w int
-		if _, err := fmt.Sscanf(line, "%d,%d,%d,%d", &x, &tx, &n, &w); err != nil {
-			t.Fatal(err)
-		}
-		for range w {
-			cs = append(cs, summary.Customer{ID: strconv.Itoa(len(cs) + 1), Frequency: x, Recency: float64(tx), T: float64(n)})
-		}
-	}
-	o := Options{Purchase: BGBB, CLV: model.CLVOptions{Months: 12, Margin: 1, DaysPerUnit: model.DaysPerMonth}}
-	fitted, err := Score(context.Background(), cs, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := NewFrozenModel(BGBB, fitted.PurchaseFit, FrozenData{Unit: "months", UnitDays: model.DaysPerMonth}, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Frozen = reread(t, f)
-	frozen, err := Score(context.Background(), cs, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameColumns(t, fitted, frozen)
-	cs[0].T = 6.5
-	if _, err := Score(context.Background(), cs, o); err == nil || !strings.Contains(err.Error(), "whole purchase opportunities") {
-		t.Errorf("BG/BB on recency 6.5: %v, want a whole-units error", err)
-	}
-}
-
-const goodFrozen = `{
-  "format": "clvkit-model",
-  "format_version": 1,
-  "model": "bgnbd",
-  "params": [
-    {"name": "r", "value": 0.2425, "std_error": 0.0125},
-    {"name": "alpha", "value": 4.4136, "std_error": null},
-    {"name": "a", "value": 0.793, "std_error": 0.19},
-    {"name": "b", "value": 2.426, "std_error": 0.7}
-  ],
-  "log_likelihood": -9582.43,
-  "converged": true,
-  "data": {"customers": 2357, "rows": 1000, "unit": "weeks", "unit_days": 7, "grain": "day", "observation_end": "1997-09-30"},
-  "clvkit_version": "dev"
-}
-`
-
-func TestUnmarshalFrozen(t *testing.T) {
-	f, err := UnmarshalFrozenModel([]byte(goodFrozen))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.Model != BGNBD || f.Param("alpha") != 4.4136 || !math.IsNaN(f.StdErrors[1]) || f.Data.UnitDays != 7 || f.Data.Customers != 2357 {
-		t.Errorf("decoded %+v", f)
-	}
-	// Written back, a null standard error stays null and the numbers are the shortest text.
-	b, err := f.Marshal()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{`"value": 0.2425`, `"std_error": null`, `"unit_days": 7,`} {
-		if !strings.Contains(string(b), want) {
-			t.Errorf("Marshal lacks %s:\n%s", want, b)
-		}
-	}
-	// Shortest text that parses back to the same bits: 0.1+0.2 is not 0.3.
-	g := *f
-	g.Params = []float64{0.1 + 0.2, 1e-300, 123456789.123456789, 5e10}
-	h := reread(t, &g)
-	for i, v := range g.Params {
-		if math.Float64bits(h.Params[i]) != math.Float64bits(v) {
-			t.Errorf("parameter %d: %v read back as %v", i, v, h.Params[i])
-		}
-	}
-}
-
-var badFrozen = []struct {
-	name, old, new, want string
+// badFrozenModels are frozen models Validate refuses, each by one edit.
+var badFrozenModels = []struct {
+	name string
+	edit func(f *FrozenModel)
+	want string
 }{
-	{"not JSON", `{`, `[`, "not a clvkit model file"},
-	{"truncated", `"clvkit_version": "dev"`, `"clvkit_version": "dev`, "not a clvkit model file"},
-	{"other format", `"clvkit-model"`, `"something"`, `format is "something"`},
-	{"newer version", `"format_version": 1`, `"format_version": 2`, "format_version 2"},
-	{"unknown model", `"model": "bgnbd"`, `"model": "bgnb"`, `model "bgnb"`},
-	{"wrong parameters", `"name": "a"`, `"name": "s"`, "want [r alpha a b]"},
-	{"negative parameter", `"value": 0.793`, `"value": -0.793`, "parameter a = -0.793"},
-	{"zero parameter", `"value": 0.793`, `"value": 0`, "parameter a = 0"},
-	{"huge parameter", `"value": 0.793`, `"value": 1e999`, "not a clvkit model file"},
-	{"no unit", `"unit": "weeks"`, `"unit": ""`, "data.unit is empty"},
-	{"no unit length", `"unit_days": 7`, `"unit_days": 0`, "data.unit_days = 0"},
-	{"unknown field", `"converged": true`, `"converged": true, "extra": 1`, "unknown field"},
-	{"trailing data", "}\n", "}\n{}", "data after"},
-	{"gammagamma without mean", `"model": "bgnbd"`, `"model": "gammagamma"`, "want [p q v]"},
+	{"unknown model", func(f *FrozenModel) { f.Model = "bgnb" }, `model "bgnb"`},
+	{"parameters of another model", func(f *FrozenModel) { f.Names[2] = "s" }, "want [r alpha a b]"},
+	{"a parameter short", func(f *FrozenModel) { f.Names, f.Params = f.Names[:3], f.Params[:3] }, "want [r alpha a b]"},
+	{"no standard errors", func(f *FrozenModel) { f.StdErrors = nil }, "each with a value and a standard error"},
+	{"negative", func(f *FrozenModel) { f.Params[2] = -0.793 }, "parameter a = -0.793"},
+	{"zero", func(f *FrozenModel) { f.Params[2] = 0 }, "parameter a = 0"},
+	{"NaN", func(f *FrozenModel) { f.Params[0] = math.NaN() }, "parameter r = NaN"},
+	{"infinite", func(f *FrozenModel) { f.Params[1] = math.Inf(1) }, "parameter alpha = +Inf"},
+	{"no unit", func(f *FrozenModel) { f.Data.Unit = "" }, "data.unit is empty"},
+	{"no unit length", func(f *FrozenModel) { f.Data.UnitDays = 0 }, "data.unit_days = 0"},
+	{"Gamma-Gamma q ≤ 1", func(f *FrozenModel) {
+		f.Model, f.Names, f.Params, f.StdErrors = SpendGammaGamma, []string{"p", "q", "v"}, []float64{6.25, 0.9, 15.4}, []float64{1, 1, 1}
+	}, "q = 0.9 ≤ 1"},
 }
 
-func TestUnmarshalFrozenErrors(t *testing.T) {
-	for _, tt := range badFrozen {
-		text := strings.Replace(goodFrozen, tt.old, tt.new, 1)
-		if tt.name == "trailing data" {
-			text = goodFrozen + "{}"
-		}
-		if text == goodFrozen {
-			t.Fatalf("%s: the edit changed nothing", tt.name)
-		}
-		_, err := UnmarshalFrozenModel([]byte(text))
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: error %v, want one containing %q", tt.name, err, tt.want)
-		}
+func TestFrozenValidate(t *testing.T) {
+	if err := bgnbdFrozen(t).Validate(); err != nil {
+		t.Fatal(err)
 	}
-	gg := `{"format": "clvkit-model", "format_version": 1, "model": "gammagamma",
-	  "params": [{"name": "p", "value": 6.25}, {"name": "q", "value": 0.9}, {"name": "v", "value": 15.4}],
-	  "log_likelihood": -4000, "converged": true, "data": {"customers": 946, "rows": 946, "unit": "weeks", "unit_days": 7, "grain": "", "observation_end": ""}, "clvkit_version": "dev"}`
-	if _, err := UnmarshalFrozenModel([]byte(gg)); err == nil || !strings.Contains(err.Error(), "q = 0.9 ≤ 1") {
-		t.Errorf("Gamma-Gamma with q 0.9: %v, want a q ≤ 1 error", err)
-	}
-	if _, err := UnmarshalFrozenModel([]byte(strings.Replace(gg, `"value": 0.9`, `"value": 3.7`, 1))); err != nil {
-		t.Errorf("Gamma-Gamma with q 3.7: %v", err)
+	for _, tt := range badFrozenModels {
+		f := bgnbdFrozen(t)
+		tt.edit(f)
+		if err := f.Validate(); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Validate() = %v, want an error containing %q", tt.name, err, tt.want)
+		}
 	}
 }
 
 func TestFrozenKindAndUnit(t *testing.T) {
-	f, err := UnmarshalFrozenModel([]byte(goodFrozen))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := bgnbdFrozen(t)
 	if _, err := f.SpendModel(); err == nil || !strings.Contains(err.Error(), "not a spend model") {
 		t.Errorf("SpendModel of a BG/NBD: %v", err)
 	}
 	if err := f.CheckUnit("weeks", 7); err != nil {
 		t.Error(err)
 	}
-	err = f.CheckUnit("days", 1)
+	err := f.CheckUnit("days", 1)
 	if err == nil || !strings.Contains(err.Error(), "time unit weeks (7 days)") || !strings.Contains(err.Error(), "time unit is days (1 day)") {
 		t.Errorf("CheckUnit(days): %v", err)
 	}

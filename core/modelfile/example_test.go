@@ -1,10 +1,11 @@
-package score_test
+package modelfile_test
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/clvkit/clvkit/core/model"
+	"github.com/clvkit/clvkit/core/modelfile"
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
 )
@@ -14,15 +15,15 @@ import (
 // CDNOW fit of Fader, Hardie & Lee (2005, rounded); customer a is their
 // worked example (x = 2, t_x = 30.43, T = 38.86), whose expected
 // purchases in the next 39 weeks they give as 1.226.
-func ExampleFrozenModel() {
+func Example() {
 	fit := model.Fit{Names: []string{"r", "alpha", "a", "b"}, Params: []float64{0.243, 4.414, 0.793, 2.426}}
 	f, err := score.NewFrozenModel(score.BGNBD, fit, score.FrozenData{Customers: 2357, Unit: "weeks", UnitDays: 7, Grain: "day"}, "example")
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	text, _ := f.Marshal() // what clv fit --out writes
-	g, err := score.UnmarshalFrozenModel(text)
+	text, _ := modelfile.Marshal(f) // what clv fit --out writes
+	g, err := modelfile.Unmarshal(text) // what clv score --model-file reads
 	if err != nil {
 		fmt.Println(err)
 		return
