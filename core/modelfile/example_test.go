@@ -22,7 +22,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	text, _ := modelfile.Marshal(f) // what clv fit --out writes
+	text, _ := modelfile.Marshal(f)     // what clv fit --out writes
 	g, err := modelfile.Unmarshal(text) // what clv score --model-file reads
 	if err != nil {
 		fmt.Println(err)

@@ -248,4 +248,3 @@ func TestUnmarshalErrors(t *testing.T) {
 		t.Errorf("Gamma-Gamma with q 3.7: %v", err)
 	}
 }
-
