@@ -180,8 +180,12 @@ func (r *Result) scoreSpend(distinct []model.RFT, index []int, freq, mon []float
 		popText = fmt.Sprintf("the population average, %.2f,", est.PopulationMean)
 	}
 	if est.NonPositive > 0 {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("%d customer(s) with repeat purchases whose mean value is ≤ 0 after returns (%s) are left out of the Gamma-Gamma fit; their expected_spend is %s, their own history ignored (spend_source %q)",
-			est.NonPositive, namedIDs(est.NonPositiveIDs, est.NonPositive), popText, SourcePopulationNonPositive))
+		leftOut := "are left out of the Gamma-Gamma fit"
+		if o.FrozenSpend != nil {
+			leftOut = "get no Gamma-Gamma estimate"
+		}
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%d customer(s) with repeat purchases whose mean value is ≤ 0 after returns (%s) %s; their expected_spend is %s, their own history ignored (spend_source %q)",
+			est.NonPositive, namedIDs(est.NonPositiveIDs, est.NonPositive), leftOut, popText, SourcePopulationNonPositive))
 	}
 	if est.Method == EstimateOwnMean {
 		pop := fmt.Sprintf("%.2f, the average value of a repeat purchase period over the %d repeat buyers with a positive mean (Σ frequency × monetary_value / Σ frequency)", est.PopulationMean, buyers)
