@@ -139,7 +139,7 @@ Examples:
 				}
 				set := map[string]bool{}
 				fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-				for _, f := range []struct{ name, v string }{{"config", *cfgPath}, {"out", *out}, {"spend-out", *spendOut}, {"unit", *unit}, {"grain", *grain}} {
+				for _, f := range []struct{ name, v string }{{"config", *cfgPath}, {"input", *path}, {"out", *out}, {"spend-out", *spendOut}, {"unit", *unit}, {"grain", *grain}} {
 					if set[f.name] && f.v == "" {
 						return fmt.Errorf("--%s is empty: give a value, or leave the flag out", f.name)
 					}
