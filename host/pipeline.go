@@ -90,7 +90,7 @@ func prepare(cfg *config.Config) (*job, error) {
 		return nil, configErr(cfg, "model", err)
 	}
 	if h := cfg.Model.PurchaseHorizon; h != "" {
-		if j.options.PurchaseHorizon, err = summary.ParseSpan(h); err != nil {
+		if j.options.PurchaseHorizon, err = score.ParsePurchaseHorizon(h); err != nil {
 			return nil, configErr(cfg, "model.purchase_horizon", err)
 		}
 	}

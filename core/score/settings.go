@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/clvkit/clvkit/core/segment"
+	"github.com/clvkit/clvkit/core/summary"
 )
 
 // Defaults of the scoring settings shared by the front ends: the clv
@@ -120,6 +121,12 @@ func CheckPrecision(decimals int) error {
 	}
 	return nil
 }
+
+// ParsePurchaseHorizon parses a purchase horizon as a user gives it (clv.toml's
+// model.purchase_horizon): a span such as "39 week", "90 day" or "6 month"
+// in summary.ParseSpan's grammar. There is no default: left out, there is
+// no PurchaseHorizonColumn.
+func ParsePurchaseHorizon(s string) (summary.Span, error) { return summary.ParseSpan(s) }
 
 // DefaultTiers returns the front ends' default value tiers: Top 1%, Top
 // 10%, Top 50% and Bottom 50%.

@@ -18,7 +18,6 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/clvkit/clvkit/core/score"
-	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/suggest"
 	"github.com/clvkit/clvkit/internal/textenc"
@@ -686,7 +685,7 @@ func (c *Config) Validate() error {
 		return &Error{Key: "segmentation.plugin", Msg: "missing: the name of a configured segmentation plugin"}
 	}
 	if c.Model.PurchaseHorizon != "" {
-		if _, err := summary.ParseSpan(c.Model.PurchaseHorizon); err != nil {
+		if _, err := score.ParsePurchaseHorizon(c.Model.PurchaseHorizon); err != nil {
 			return &Error{Key: "model.purchase_horizon", Msg: err.Error()}
 		}
 	}
