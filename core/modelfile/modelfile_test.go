@@ -70,10 +70,11 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			o.Purchase = "" // the frozen model decides
-			o.Frozen, o.FrozenSpend = reread(t, pf), reread(t, sf)
-			for i, v := range o.Frozen.Params {
+			pr := reread(t, pf)
+			o.Frozen, o.FrozenSpend = pr, reread(t, sf)
+			for i, v := range pr.Params {
 				if math.Float64bits(v) != math.Float64bits(fitted.PurchaseFit.Params[i]) {
-					t.Fatalf("parameter %s read back as %v, fitted %v", o.Frozen.Names[i], v, fitted.PurchaseFit.Params[i])
+					t.Fatalf("parameter %s read back as %v, fitted %v", pr.Names[i], v, fitted.PurchaseFit.Params[i])
 				}
 			}
 			frozen, err := score.Score(context.Background(), cs, o)

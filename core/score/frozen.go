@@ -83,6 +83,55 @@ func NewFrozenModel(name string, fit model.Fit, data FrozenData, version string)
 	return f, nil
 }
 
+// Frozen is a frozen model given to Score (Options.Frozen,
+// Options.FrozenSpend). *FrozenModel is the one implementation; Options
+// holds the interface so that a program that never freezes a model (the
+// calculator page) does not link the code that scores with one.
+type Frozen interface {
+	// purchase returns the purchase model and a Fit describing it on rows.
+	purchase(rows []model.RFT) (model.PurchaseModel, model.Fit, error)
+	// spend returns the Gamma-Gamma model and its Fit.
+	spend() (model.GammaGamma, model.Fit, error)
+}
+
+var _ Frozen = (*FrozenModel)(nil)
+
+// purchase returns the purchase model and a Fit describing it on rows: the
+// frozen parameters and standard errors, the log-likelihood of rows under
+// them, Converged as the file says. A BG/BB model needs rows in whole
+// units, as its fit does.
+func (f *FrozenModel) purchase(rows []model.RFT) (model.PurchaseModel, model.Fit, error) {
+	pm, err := f.PurchaseModel()
+	if err != nil {
+		return nil, model.Fit{}, err
+	}
+	if f.Model == BGBB {
+		if err := checkWhole(rows); err != nil {
+			return nil, model.Fit{}, err
+		}
+	}
+	fit := model.Fit{Names: slices.Clone(f.Names), Params: slices.Clone(f.Params), StdErrors: slices.Clone(f.StdErrors),
+		Rows: len(rows), Converged: f.Converged}
+	for _, r := range rows {
+		fit.Customers += r.Weight
+	}
+	fit.LogLikelihood = pm.LogLikelihood(rows)
+	fit.PenalizedLogLikelihood = fit.LogLikelihood
+	return pm, fit, nil
+}
+
+// spend returns the Gamma-Gamma model and a Fit with the frozen
+// parameters, standard errors and log-likelihood, and the data summary's
+// counts.
+func (f *FrozenModel) spend() (model.GammaGamma, model.Fit, error) {
+	gg, err := f.SpendModel()
+	if err != nil {
+		return gg, model.Fit{}, err
+	}
+	return gg, model.Fit{Names: slices.Clone(f.Names), Params: slices.Clone(f.Params), StdErrors: slices.Clone(f.StdErrors),
+		LogLikelihood: f.LogLikelihood, PenalizedLogLikelihood: f.LogLikelihood, Rows: f.Data.Rows, Customers: f.Data.Customers, Converged: f.Converged}, nil
+}
+
 // IsPurchase reports whether the model is a purchase model (not SpendGammaGamma).
 func (f *FrozenModel) IsPurchase() bool { return f.Model != SpendGammaGamma }
 

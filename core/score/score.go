@@ -65,12 +65,12 @@ type Options struct {
 	// repeat spend (RFMRepeatMean) whatever RFMMonetary says, and a note
 	// in Result.Notes says so.
 	SummaryInput bool
-	// Frozen, when set, is a frozen purchase model (see FrozenModel) that
+	// Frozen, when set, is a frozen purchase model (a *FrozenModel) that
 	// Score uses as it is instead of fitting one; Purchase is then ignored.
-	Frozen *FrozenModel
-	// FrozenSpend, when set with Spend, is a frozen Gamma-Gamma model used
-	// instead of fitting one.
-	FrozenSpend *FrozenModel
+	Frozen Frozen
+	// FrozenSpend, when set with Spend, is a frozen Gamma-Gamma model (a
+	// *FrozenModel) used instead of fitting one.
+	FrozenSpend Frozen
 	// PurchaseHorizon, when set, adds the column PurchaseHorizonColumn
 	// after expected_purchases: the expected purchase periods over this
 	// span (in any unit; converted to the data's with CLV.DaysPerUnit).
@@ -261,7 +261,7 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	var fit model.Fit
 	var err error
 	if o.Frozen != nil {
-		pm, fit, err = frozenPurchase(distinct, o.Frozen)
+		pm, fit, err = o.Frozen.purchase(distinct)
 	} else {
 		pm, fit, err = fitPurchase(distinct, o)
 	}
@@ -407,29 +407,6 @@ func fitPurchase(rows []model.RFT, o Options) (model.PurchaseModel, model.Fit, e
 		return fitBGBB(rows, o)
 	}
 	return nil, model.Fit{}, fmt.Errorf("unknown purchase model %q (want bgnbd, paretonbd, mbgnbd or bgbb)", o.Purchase)
-}
-
-// frozenPurchase returns the purchase model of a frozen model and a Fit
-// describing it on rows: the frozen parameters and standard errors, the
-// log-likelihood of rows under them, Converged as the file says.
-func frozenPurchase(rows []model.RFT, f *FrozenModel) (model.PurchaseModel, model.Fit, error) {
-	pm, err := f.PurchaseModel()
-	if err != nil {
-		return nil, model.Fit{}, err
-	}
-	if f.Model == BGBB {
-		if err := checkWhole(rows); err != nil {
-			return nil, model.Fit{}, err
-		}
-	}
-	fit := model.Fit{Names: slices.Clone(f.Names), Params: slices.Clone(f.Params), StdErrors: slices.Clone(f.StdErrors),
-		Rows: len(rows), Converged: f.Converged}
-	for _, r := range rows {
-		fit.Customers += r.Weight
-	}
-	fit.LogLikelihood = pm.LogLikelihood(rows)
-	fit.PenalizedLogLikelihood = fit.LogLikelihood
-	return pm, fit, nil
 }
 
 func wrapFit(name string, err error) error {

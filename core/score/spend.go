@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"github.com/clvkit/clvkit/internal/quote"
 	"math"
-	"slices"
 	"strings"
 
 	"github.com/clvkit/clvkit/core/model"
@@ -103,12 +102,10 @@ func (r *Result) scoreSpend(distinct []model.RFT, index []int, freq, mon []float
 	var err error
 	if f := o.FrozenSpend; f != nil {
 		// A frozen model is used as it is: its q > 1 was checked when it
-		// was read, so it has a population mean.
-		if gg, err = f.SpendModel(); err != nil {
+		// was made, so it has a population mean.
+		if gg, ggFit.Fit, err = f.spend(); err != nil {
 			return err
 		}
-		ggFit.Fit = model.Fit{Names: slices.Clone(f.Names), Params: slices.Clone(f.Params), StdErrors: slices.Clone(f.StdErrors),
-			LogLikelihood: f.LogLikelihood, PenalizedLogLikelihood: f.LogLikelihood, Rows: f.Data.Rows, Customers: f.Data.Customers, Converged: f.Converged}
 	} else {
 		gg, ggFit, err = model.FitGammaGamma(spendRows, o.Fit)
 	}
