@@ -123,19 +123,15 @@ func CheckPrecision(decimals int) error {
 }
 
 // ParsePurchaseHorizon parses a purchase horizon as a user gives it (clv.toml's
-// model.purchase_horizon): a span such as "39 week", "90 day" or "6 month"
-// in summary.ParseSpan's grammar. There is no default: left out, there is
-// no PurchaseHorizonColumn.
+// model.purchase_horizon, the page's purchaseHorizon): a span such as
+// "39 week", "90 day" or "6 month" in summary.ParseSpan's grammar. There
+// is no default: left out, there is no PurchaseHorizonColumn.
 func ParsePurchaseHorizon(s string) (summary.Span, error) { return summary.ParseSpan(s) }
 
-// DefaultTiers returns the front ends' default value tiers: Top 1%, Top
-// 10%, Top 50% and Bottom 50%.
-func DefaultTiers() segment.Tiers {
-	return segment.Tiers{
-		Cutoffs: []float64{0.01, 0.10, 0.50},
-		Labels:  []string{"Top 1%", "Top 10%", "Top 50%", "Bottom 50%"},
-	}
-}
+// DefaultTiers returns the front ends' default value tiers,
+// segment.DefaultTiers (Top 1%, Top 10%, Top 50% and Bottom 50%): one
+// definition for the binary, the page and Score itself.
+func DefaultTiers() segment.Tiers { return segment.DefaultTiers() }
 
 // ReservedColumns returns the names of the columns Score itself writes, and
 // of the id column every front end writes first: customer_id, frequency,
