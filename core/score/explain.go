@@ -3,6 +3,7 @@ package score
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/clvkit/clvkit/core/model"
@@ -68,22 +69,22 @@ var aliveBands = []struct {
 // The sentence has no quotes, and starts with a letter, so a spreadsheet
 // never reads it as a formula.
 func Explain(in ExplainInput) string {
-	var b strings.Builder
 	word, per := unitWord(in.DaysPerUnit)
 	span := func(units float64) string { return count(units*per, word) }
+	var out string
 	if in.Frequency == 0 {
-		fmt.Fprintf(&b, "bought once, %s ago", span(in.T))
+		out = "bought once, " + span(in.T) + " ago"
 	} else {
-		fmt.Fprintf(&b, "bought %s times in %s, ", trimNum(in.Frequency+1), span(in.T))
+		out = "bought " + fixed(in.Frequency+1, 0) + " times in " + span(in.T) + ", "
 		if gap := in.T - in.Recency; num(gap*per) == "0" {
-			b.WriteString("last at the end of the data")
+			out += "last at the end of the data"
 		} else {
-			fmt.Fprintf(&b, "last %s ago", span(gap))
+			out += "last " + span(gap) + " ago"
 		}
 	}
 	p := math.Round(in.PAlive*100) / 100
 	if in.OneTimeActive && in.Frequency == 0 {
-		b.WriteString(": no repeat purchase yet (BG/NBD counts one-time buyers as active)")
+		out += ": no repeat purchase yet (BG/NBD counts one-time buyers as active)"
 	} else {
 		label := aliveBands[len(aliveBands)-1].label
 		for _, band := range aliveBands {
@@ -92,22 +93,22 @@ func Explain(in ExplainInput) string {
 				break
 			}
 		}
-		fmt.Fprintf(&b, ": %s (P %.2f)", label, p)
+		out += ": " + label + " (P " + fixed(p, 2) + ")"
 	}
-	e := fmt.Sprintf("%.1f", in.ExpectedPurchases)
-	noun := "purchases"
+	e := fixed(in.ExpectedPurchases, 1)
+	noun := " purchases in "
 	if e == "1.0" {
-		noun = "purchase"
+		noun = " purchase in "
 	}
-	fmt.Fprintf(&b, "; expected %s %s in %s", e, noun, count(float64(in.HorizonMonths), "month"))
+	out += "; expected " + e + noun + count(float64(in.HorizonMonths), "month")
 	if in.HasCLV {
 		if math.Abs(in.CLV) >= 100 {
-			fmt.Fprintf(&b, " worth %.0f", in.CLV)
+			out += " worth " + fixed(in.CLV, 0)
 		} else {
-			fmt.Fprintf(&b, " worth %.2f", in.CLV)
+			out += " worth " + fixed(in.CLV, 2)
 		}
 	}
-	return b.String()
+	return out
 }
 
 // unitWord returns the word for the data's time unit and the factor from
@@ -129,13 +130,13 @@ func unitWord(daysPerUnit float64) (string, float64) {
 // a trailing ".0" dropped.
 func num(v float64) string {
 	if math.Abs(v) >= 9.95 {
-		return fmt.Sprintf("%.0f", v)
+		return fixed(v, 0)
 	}
-	return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0")
+	return strings.TrimSuffix(fixed(v, 1), ".0")
 }
 
-// trimNum writes a whole count.
-func trimNum(v float64) string { return fmt.Sprintf("%.0f", v) }
+// fixed writes v with the given decimals, as fmt's %.Nf does.
+func fixed(v float64, decimals int) string { return strconv.FormatFloat(v, 'f', decimals, 64) }
 
 // count writes "1 week" or "2.5 weeks".
 func count(v float64, word string) string {
