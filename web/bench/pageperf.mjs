@@ -1,0 +1,150 @@
+// Benchmark of the calculator page against native, in one run: starts
+// `clv serve` (the page embedded in the binary, as users get it), and in
+// headless Chromium measures
+//
+//   - the cold page load to ready (fresh profile: every file downloaded;
+//     ready = the calculator's first result shown), and a reload with the
+//     HTTP cache warm (304s);
+//   - the first, second and third CDNOW fit in the page (BG/NBD +
+//     Gamma-Gamma, clv score's defaults; "fit" is the worker's
+//     Session.Score fit-and-score time, the figure the page shows, and the
+//     click-to-table wall time);
+//
+// and natively, the same scoring through the same binding (web/bench/
+// native: wasm/bind's Session, best of 5) and the whole `clv score`
+// process (best of 3). Prints one line per figure and the ratios, and the
+// figures as JSON on the last line.
+//
+//   make bench-page                          # builds bin/clv with the page, then runs this
+//   CLV=../bin/clv node bench/pageperf.mjs   # from web/, with a built binary
+//
+// Environment: CLV (the clv binary, default ../bin/clv), CHROMIUM (default
+// /usr/bin/chromium), CLV_BENCH_OUT (write the JSON figures there too).
+// Not part of make test: the figures depend on the machine.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const clv = resolve(process.env.CLV || join(root, 'bin', 'clv'));
+const cdnow = join(root, 'examples', 'cdnow', 'transactions.csv');
+const observationEnd = '1997-09-30';
+// What the page sends for CDNOW with its defaults (main.js runScore).
+const settings = {
+  columns: { customer: 'customer_id', date: 'date', amount: 'amount' }, dateFormat: 'YYYY-MM-DD', observationEnd,
+  purchase: 'bgnbd', spend: 'gammagamma', months: 12, annualDiscountRate: 0.1, margin: 0.3, csvFormulaGuard: 'labels',
+};
+
+const ms = (x) => `${x.toFixed(0)} ms`;
+const min = (a) => Math.min(...a);
+const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
+const figures = { when: new Date().toISOString(), clv, loadavg: (await import('node:os')).loadavg().map((x) => Number(x.toFixed(2))) };
+
+// 1. Native: the binding (same code as the page's worker) and clv score.
+const native = JSON.parse(execFileSync('go', ['run', './web/bench/native', '--runs', '5', '--settings', JSON.stringify(settings), cdnow], { cwd: root }).toString());
+figures.native = { scoreMs: native.scoreMs, summarizeMs: native.summarizeMs, best: min(native.scoreMs), median: median(native.scoreMs) };
+const tmp = mkdtempSync(join(tmpdir(), 'clv-pageperf-'));
+const cfg = join(tmp, 'clv.toml');
+writeFileSync(cfg, `[input]
+path = ${JSON.stringify(cdnow)}
+date_format = "YYYY-MM-DD"
+[input.columns]
+customer = "customer_id"
+date = "date"
+amount = "amount"
+[time]
+grain = "day"
+unit = "week"
+observation_end = "${observationEnd}"
+[model]
+purchase = "bgnbd"
+spend = "gammagamma"
+horizon_months = 12
+annual_discount_rate = 0.10
+margin = 0.30
+[output]
+path = ${JSON.stringify(join(tmp, 'scores.csv'))}
+precision = 6
+`);
+const proc = [];
+for (let i = 0; i < 3; i++) {
+  const t = performance.now();
+  execFileSync(clv, ['score', '--config', cfg, '--quiet']);
+  proc.push(performance.now() - t);
+}
+figures.clvScoreProcessMs = { runs: proc, best: min(proc) };
+
+// 2. clv serve on a free port.
+const server = spawn(clv, ['serve', '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+const url = await new Promise((res, rej) => {
+  let buf = '';
+  server.stderr.on('data', (d) => { buf += d; const m = buf.match(/http:\/\/127\.0\.0\.1:\d+\//); if (m) res(m[0]); });
+  server.on('exit', (code) => rej(new Error(`clv serve exited (${code}): ${buf}`)));
+});
+const built = await (await fetch(url)).text();
+if (!built.includes('app.js')) throw new Error(`${clv} serves no page (${built.slice(0, 80)}): build it with make build`);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // ready: the calculator's first result, in ms since navigation start
+  // (the page's clock), and the bytes that crossed the network.
+  const load = async (go) => {
+    await go();
+    await page.waitForFunction(() => globalThis.__clvPage && Number.isFinite(globalThis.__clvPage.firstResultMs), null, { timeout: 60000, polling: 'raf' });
+    return page.evaluate(() => {
+      const res = performance.getEntriesByType('resource');
+      const nav = performance.getEntriesByType('navigation')[0];
+      return {
+        readyMs: performance.now(), wasm: globalThis.__clvPage.wasmLoad,
+        transferBytes: res.reduce((s, r) => s + r.transferSize, nav.transferSize),
+        bodyBytes: res.reduce((s, r) => s + r.decodedBodySize, nav.decodedBodySize),
+        notModified: res.filter((r) => r.transferSize > 0 && r.transferSize < 1000 && r.decodedBodySize > 1000).length,
+      };
+    });
+  };
+  figures.cold = await load(() => page.goto(url));
+  console.log(`cold load to ready: ${ms(figures.cold.readyMs)} (${figures.cold.transferBytes} bytes over the network for ${figures.cold.bodyBytes}; clv.wasm compiled: ${figures.cold.wasm})`);
+  figures.warm = await load(() => page.reload());
+  console.log(`reload to ready (HTTP cache warm): ${ms(figures.warm.readyMs)} (${figures.warm.transferBytes} bytes over the network)`);
+
+  // 3. CDNOW in the page: upload, then fit three times.
+  await page.setInputFiles('#file', cdnow);
+  await page.waitForSelector('#mapping:not([hidden])');
+  await page.waitForFunction(() => document.getElementById('obs-end').value !== '');
+  await page.fill('#obs-end', observationEnd);
+  figures.page = [];
+  for (let i = 0; i < 3; i++) {
+    await page.evaluate(() => { document.getElementById('res-time').dataset.ms = ''; });
+    const t = performance.now();
+    await page.click('#score');
+    await page.waitForFunction(() => document.getElementById('res-time').dataset.ms, null, { timeout: 120000, polling: 'raf' });
+    const wall = performance.now() - t;
+    const r = await page.$eval('#res-time', (e) => ({ fitMs: Number(e.dataset.fitMs), summarizeMs: Number(e.dataset.summarizeMs), workerMs: Number(e.dataset.ms) }));
+    const params = await page.$$eval('#params tbody tr', (trs) => trs.map((t) => Number(t.dataset.value)));
+    const maxRel = Math.max(...params.map((p, k) => Math.abs(p - native.params[k]) / Math.abs(native.params[k])));
+    figures.page.push({ ...r, clickToTableMs: wall, maxRelParamDiff: maxRel });
+    console.log(`fit ${i + 1} in the page: ${ms(r.fitMs)} fit+score (${ms(r.summarizeMs)} summarize; click to table ${ms(wall)}); parameters within ${maxRel.toExponential(1)} of native`);
+  }
+  if (errors.length) throw new Error(`page errors: ${errors.join(' | ')}`);
+  const nat = figures.native.best;
+  console.log(`native (same binding, best of 5): ${nat.toFixed(1)} ms fit+score (median ${figures.native.median.toFixed(1)}); clv score process: ${ms(figures.clvScoreProcessMs.best)}`);
+  figures.ratios = figures.page.map((p) => p.fitMs / nat);
+  console.log(`ratio page / native: first fit ${figures.ratios[0].toFixed(1)}×, second ${figures.ratios[1].toFixed(1)}× (goal ≤ 3×: ${figures.ratios[1] <= 3 ? 'met' : 'not met'}), third ${figures.ratios[2].toFixed(1)}×`);
+} finally {
+  await browser.close();
+  server.kill('SIGTERM');
+  rmSync(tmp, { recursive: true, force: true });
+}
+if (process.env.CLV_BENCH_OUT) writeFileSync(process.env.CLV_BENCH_OUT, JSON.stringify(figures, null, 2) + '\n');
+console.log(JSON.stringify(figures));
