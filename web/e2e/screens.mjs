@@ -29,13 +29,16 @@ function pngSize(path) {
 // and kept in figures.screens (the layout's own checks judge it).
 export async function screens({ newPage, check, url, out, figures }) {
   figures.screens = {};
-  for (const vp of SCREENS) {
-    const page = await newPage(vp);
-    try {
-      await page.goto(url);
-      await page.waitForFunction(() => globalThis.__clvPage && Number.isFinite(globalThis.__clvPage.firstResultMs), null, { timeout: 15000 });
-      // Charts animate in; wait for the last frame so the picture is stable.
-      await page.waitForTimeout(1200);
+  // One page load, resized: each width costs a screenshot, not a load.
+  const page = await newPage(SCREENS[0]);
+  try {
+    await page.goto(url);
+    await page.waitForFunction(() => globalThis.__clvPage && Number.isFinite(globalThis.__clvPage.firstResultMs), null, { timeout: 30000 });
+    for (const [i, vp] of SCREENS.entries()) {
+      await page.setViewportSize(vp);
+      // Charts animate in after the load (resizes do not animate): wait
+      // for the last frame so the picture is stable.
+      await page.waitForTimeout(i === 0 ? 1200 : 300);
       const first = join(out, `screen-${vp.width}.png`);
       const full = join(out, `screen-${vp.width}-full.png`);
       await page.screenshot({ path: first });
@@ -50,8 +53,8 @@ export async function screens({ newPage, check, url, out, figures }) {
         copyFileSync(first, process.env.CLV_README_SCREENSHOT);
         console.log(`README screenshot updated: ${process.env.CLV_README_SCREENSHOT}`);
       }
-    } finally {
-      await page.context().close();
     }
+  } finally {
+    await page.context().close();
   }
 }
