@@ -32,6 +32,11 @@ type report struct {
 	// the scoring.
 	SummarizeMs []float64 `json:"summarizeMs"`
 	ScoreMs     []float64 `json:"scoreMs"`
+	// CallMs and CallCPUMs are the whole Session.Score call, wall time
+	// and CPU time of every thread (summary, fits, scoring, diagnostics),
+	// to set against the page worker's thread time for the same call.
+	CallMs    []float64 `json:"callMs"`
+	CallCPUMs []float64 `json:"callCpuMs"`
 	// Params are the purchase model's then the spend model's parameters.
 	Params []float64 `json:"params"`
 }
@@ -72,7 +77,10 @@ func run(path, settingsJSON string, runs int) error {
 		if run.DateFormat == "" {
 			run.DateFormat = ins.DateFormat
 		}
+		c0, t1 := cpuMs(), time.Now()
 		res, err := s.Score(context.Background(), run, nil)
+		out.CallMs = append(out.CallMs, float64(time.Since(t1).Microseconds())/1000)
+		out.CallCPUMs = append(out.CallCPUMs, cpuMs()-c0)
 		if err != nil {
 			return fmt.Errorf("score %s: %w", path, err)
 		}
