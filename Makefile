@@ -88,8 +88,8 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 2m; FUZZTIME=30s make 
 bench: ## run the benchmarks (figures are ratios against baselines in the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 30m $(PKGS)
 
-# bench-page is not part of bench or test: it needs Chromium and takes a
-# minute. See web/README.md for its figures.
+# bench-page is not part of bench or test: it needs Chromium and takes one
+# to a few minutes. See web/README.md for its figures.
 bench-page: build ## the calculator page in headless Chromium against native: cold load to ready, CDNOW fits (web/bench/pageperf.mjs)
 	cd web && CLV=../$(BIN)/clv node bench/pageperf.mjs
 
