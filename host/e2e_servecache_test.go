@@ -103,7 +103,7 @@ func TestServeCachingE2E(t *testing.T) {
 				t.Errorf("GET /%s: Last-Modified %q, want %s", name, got, built.Format(http.TimeFormat))
 			}
 			etag := resp.Header.Get("ETag")
-			if !strongETag.MatchString(etag) {
+			if !strongETagRE.MatchString(etag) {
 				t.Errorf("GET /%s: ETag %q is not a strong content hash", name, etag)
 			}
 			for _, cond := range []map[string]string{{"If-None-Match": etag}, {"If-Modified-Since": resp.Header.Get("Last-Modified")}} {

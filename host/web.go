@@ -85,32 +85,50 @@ type pageFile struct {
 	contentType string
 	body        []byte
 	etag        string // strong: from the SHA-256 of body
-	gzETag      string // strong ETag of the gzip-encoded body
 	compress    bool   // offered gzip-compressed to clients that accept it
 	immutable   bool   // the name carries body's hash (cacheHashed)
-	// gzipped returns the gzip encoding of body, or nil when gzip does
-	// not make it smaller; computed once.
-	gzipped func() []byte
+	// gzipped returns the gzip encoding of body and its strong ETag, or
+	// nil when gzip does not make body smaller; computed once.
+	gzipped func() *encoded
+}
+
+// encoded is a page file's gzip encoding as sent.
+type encoded struct {
+	body []byte
+	etag string // strong: from the SHA-256 of these bytes, "-gzip" added
+}
+
+// strongETag returns a strong ETag for b: the first 128 bits of its
+// SHA-256 in hex, and the hash in full.
+func strongETag(b []byte, suffix string) (etag, hash string) {
+	sum := sha256.Sum256(b)
+	hash = hex.EncodeToString(sum[:])
+	return `"` + hash[:32] + suffix + `"`, hash
 }
 
 // newPageFile describes the file name with content body; pre is the
 // build's precompressed copy (name.gz), or nil.
 func newPageFile(name string, body, pre []byte) *pageFile {
 	t := pageTypes[path.Ext(name)]
-	sum := sha256.Sum256(body)
-	hash := hex.EncodeToString(sum[:])
+	etag, hash := strongETag(body, "")
 	f := &pageFile{
 		name:        name,
 		contentType: t.contentType,
 		body:        body,
-		etag:        `"` + hash[:32] + `"`,
-		gzETag:      `"` + hash[:32] + `-gzip"`,
+		etag:        etag,
 		compress:    t.compress,
 	}
 	if m := hashedName.FindStringSubmatch(name); m != nil && strings.HasPrefix(hash, m[1]) {
 		f.immutable = true
 	}
-	f.gzipped = sync.OnceValue(func() []byte { return gzipOf(body, pre) })
+	f.gzipped = sync.OnceValue(func() *encoded {
+		gz := gzipOf(body, pre)
+		if gz == nil {
+			return nil
+		}
+		etag, _ := strongETag(gz, "-gzip")
+		return &encoded{body: gz, etag: etag}
+	})
 	return f
 }
 
@@ -201,7 +219,7 @@ func buildTime(files fs.FS) time.Time {
 
 // webHandler serves the embedded page's files (see isPageFile; any other
 // path is 404), GET and HEAD only. Every response carries a strong ETag
-// (from the file's SHA-256), Last-Modified (the build time in
+// (from the SHA-256 of the bytes sent), Last-Modified (the build time in
 // build.json) and Cache-Control (cacheHashed or cacheUnhashed), and
 // If-None-Match and If-Modified-Since get 304 Not Modified. Text files and
 // clv.wasm are sent gzip-compressed to clients whose Accept-Encoding
@@ -278,7 +296,7 @@ func (f *pageFile) serve(w http.ResponseWriter, r *http.Request, built time.Time
 		h.Add("Vary", "Accept-Encoding")
 		if acceptsGzip(r.Header.Values("Accept-Encoding")) {
 			if gz := f.gzipped(); gz != nil {
-				body, etag = gz, f.gzETag
+				body, etag = gz.body, gz.etag
 				h.Set("Content-Encoding", "gzip")
 			}
 		}

@@ -103,7 +103,7 @@ func fetchWith(t *testing.T, method, url string, header map[string]string) (*htt
 	return resp, b
 }
 
-var strongETag = regexp.MustCompile(`^"[0-9a-f]{32}(-gzip)?"$`)
+var strongETagRE = regexp.MustCompile(`^"[0-9a-f]{32}(-gzip)?"$`)
 
 // TestServeHeaders: every page file, with and without gzip, carries its
 // type, a strong ETag, the build's Last-Modified, Cache-Control and (for
@@ -145,6 +145,16 @@ func TestServeHeaders(t *testing.T) {
 			if got := hd.Get("Content-Encoding"); (got == "gzip") != wantGzip || (got != "" && got != "gzip") {
 				t.Errorf("GET %s (gzip %v): Content-Encoding %q", path, gz, got)
 			}
+			// A strong ETag names the bytes sent: the SHA-256 of the body
+			// as it crossed the wire (-gzip for the compressed form).
+			sum := sha256.Sum256(b)
+			wantTag := `"` + hex.EncodeToString(sum[:])[:32] + `"`
+			if wantGzip {
+				wantTag = wantTag[:33] + `-gzip"`
+			}
+			if got := hd.Get("ETag"); got != wantTag {
+				t.Errorf("GET %s (gzip %v): ETag %q, want %q from the bytes sent", path, gz, got, wantTag)
+			}
 			if wantGzip {
 				if len(b) >= len(want) {
 					t.Errorf("GET %s: gzip body %d bytes, not smaller than %d", path, len(b), len(want))
@@ -164,7 +174,7 @@ func TestServeHeaders(t *testing.T) {
 				t.Errorf("GET %s: Last-Modified %q, want the build time %s", path, got, cachePageBuilt.Format(http.TimeFormat))
 			}
 			etag := hd.Get("ETag")
-			if !strongETag.MatchString(etag) || strings.HasSuffix(etag, `-gzip"`) != wantGzip {
+			if !strongETagRE.MatchString(etag) || strings.HasSuffix(etag, `-gzip"`) != wantGzip {
 				t.Errorf("GET %s (gzip %v): ETag %q, want a strong one (-gzip for the gzip body)", path, gz, etag)
 			}
 			if prev, ok := etags[etag]; ok && prev != name {
