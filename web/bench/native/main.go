@@ -5,10 +5,11 @@
 // web/bench/pageperf.mjs runs it beside the page to give the page's fit
 // time as a ratio of the native one.
 //
-//	go run ./web/bench/native --runs 5 --settings '{"observationEnd":"1997-09-30"}' examples/cdnow/transactions.csv
+//	go run ./web/bench/native --runs 5 --settings '{"columns":{"customer":"customer_id","date":"date","amount":"amount"},"dateFormat":"YYYY-MM-DD","observationEnd":"1997-09-30"}' examples/cdnow/transactions.csv
 //
-// Settings the JSON leaves out are the page's defaults; the columns and
-// date format, when not given, are the detected ones (as on the page).
+// The settings are the JSON the page sends (main.js runScore), decoded by
+// bind.DecodeSettings as the page's worker does; what they leave out is
+// the default.
 package main
 
 import (
@@ -68,17 +69,10 @@ func run(path, settingsJSON string, runs int) error {
 	for range runs {
 		var s bind.Session
 		t0 := time.Now()
-		ins := s.Load(data)
+		s.Load(data)
 		out.LoadMs = append(out.LoadMs, float64(time.Since(t0).Microseconds())/1000)
-		run := st
-		if run.Columns.Customer == "" {
-			run.Columns = ins.Guess
-		}
-		if run.DateFormat == "" {
-			run.DateFormat = ins.DateFormat
-		}
 		c0, t1 := cpuMs(), time.Now()
-		res, err := s.Score(context.Background(), run, nil)
+		res, err := s.Score(context.Background(), st, nil)
 		out.CallMs = append(out.CallMs, float64(time.Since(t1).Microseconds())/1000)
 		out.CallCPUMs = append(out.CallCPUMs, cpuMs()-c0)
 		if err != nil {
