@@ -80,10 +80,17 @@ func prepare(cfg *config.Config) (*job, error) {
 		Fit:      model.FitOptions{Penalty: cfg.Model.Penalty},
 		CLV: model.CLVOptions{Months: cfg.Model.HorizonMonths, AnnualDiscountRate: cfg.Model.AnnualDiscountRate,
 			Margin: cfg.Model.Margin, DaysPerUnit: j.time.Unit.Days},
-		TierColumn:   cfg.Tiers.Column,
-		Tiers:        segment.Tiers{Cutoffs: cfg.Tiers.Cutoffs, Labels: cfg.Tiers.Labels},
-		RFMMonetary:  cfg.RFM.Monetary,
-		SummaryInput: in.Kind == "summary",
+		TierColumn:    cfg.Tiers.Column,
+		Tiers:         segment.Tiers{Cutoffs: cfg.Tiers.Cutoffs, Labels: cfg.Tiers.Labels},
+		RFMMonetary:   cfg.RFM.Monetary,
+		SummaryInput:  in.Kind == "summary",
+		HistoricValue: cfg.Output.HistoricValue,
+	}
+	if cfg.Output.HistoricValue && !spend {
+		return nil, configErr(cfg, "output.historic_value", errors.New(`historic_plus_clv adds the margin to date to clv, which needs model.spend = "gammagamma"`))
+	}
+	if cfg.Output.HistoricValue && in.Kind == "summary" {
+		return nil, configErr(cfg, "output.historic_value", errors.New("historic_plus_clv needs the revenue to date of a transaction log; a per-customer summary (input.kind = \"summary\") has none"))
 	}
 	if err := j.options.CLV.Validate(); err != nil {
 		return nil, configErr(cfg, "model", err)
@@ -176,6 +183,9 @@ func checkColumns(o score.Options, spend bool) error {
 	have := []string{"frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases", "r", "f", "m"}
 	if spend {
 		have = append(have, "expected_spend", "clv")
+	}
+	if o.HistoricValue {
+		have = append(have, score.HistoricValueColumn)
 	}
 	for _, c := range o.Columns {
 		for _, in := range c.Inputs() {

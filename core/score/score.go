@@ -65,7 +65,18 @@ type Options struct {
 	// repeat spend (RFMRepeatMean) whatever RFMMonetary says, and a note
 	// in Result.Notes says so.
 	SummaryInput bool
+	// HistoricValue adds the column historic_plus_clv (HistoricValueColumn)
+	// after clv: each customer's margin to date plus their model CLV,
+	// Revenue × CLV.Margin + clv, the per-customer form of the formula
+	// historic_plus_remaining. Revenue is after the returns rule and, with a
+	// calibration end, up to it; it is undiscounted, the CLV discounted as
+	// set. It needs Spend (the clv column) and a transaction log (a
+	// summary input has no revenue to date).
+	HistoricValue bool
 }
+
+// HistoricValueColumn is the column Options.HistoricValue adds.
+const HistoricValueColumn = "historic_plus_clv"
 
 // Columner computes extra numeric columns from the columns it reads, for a
 // batch of customers at a time. Formulas and formula plugins implement it.
@@ -170,6 +181,12 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	if err := checkColumnNames(o.Columns); err != nil {
 		return nil, err
 	}
+	if o.HistoricValue && !o.Spend {
+		return nil, fmt.Errorf("the %s column needs the spend model: it adds the margin to date to clv", HistoricValueColumn)
+	}
+	if o.HistoricValue && o.SummaryInput {
+		return nil, fmt.Errorf("the %s column needs a transaction log: a per-customer summary has no revenue to date", HistoricValueColumn)
+	}
 	rfmMonetary := o.RFMMonetary
 	if rfmMonetary == "" {
 		rfmMonetary = DefaultRFMMonetary
@@ -240,6 +257,17 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 		if err := res.scoreSpend(distinct, index, freq, mon, o); err != nil {
 			return nil, err
 		}
+	}
+	if o.HistoricValue {
+		clv, err := res.floats("clv")
+		if err != nil {
+			return nil, err
+		}
+		h := make([]float64, n)
+		for i := range h {
+			h[i] = rev[i]*o.CLV.Margin + clv[i]
+		}
+		res.add(Column{Name: HistoricValueColumn, Floats: h})
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -172,6 +172,11 @@ type Output struct {
 	// formulas: labels (default: segment, tier, rfm and plugin labels;
 	// customer ids stay as they are) | all_text (ids too) | off.
 	CSVFormulaGuard string `toml:"csv_formula_guard"`
+	// HistoricValue adds the column historic_plus_clv after clv: each
+	// customer's margin to date (revenue after returns × model.margin)
+	// plus their CLV. Default false; needs model.spend = "gammagamma" and
+	// a transaction log.
+	HistoricValue bool `toml:"historic_value"`
 }
 
 // Error is a configuration mistake, with the file and line when known.

@@ -108,4 +108,7 @@ precision = 6           # decimals of every number, 0..17 (0: whole numbers)
 # labels: such label cells (segment, tier, plugin labels) get a leading ' (ids unchanged)
 # all_text: customer ids too | off: write every cell as it is. Numbers are never changed.
 csv_formula_guard = "labels"
+# true adds historic_plus_clv after clv: margin to date (revenue so far after
+# returns × margin) + clv, the customer's value so far and to come.
+historic_value = false
 `
