@@ -45,14 +45,14 @@ var builtinTests = []builtinTest{
 
 	// historic_plus_remaining: V + m × Σ_{t=1..R} 1/(1+d)ᵗ, R = max(0, L − τ);
 	// inputs value_to_date, tenure, lifespan, margin_per_period, discount.
-	{id: "historic_plus_remaining", x: []float64{500, 2, 5, 100, 0}, want: 800},                                 // 500 + 100 × 3
+	{id: "historic_plus_remaining", x: []float64{500, 2, 5, 100, 0}, want: 800},                                // 500 + 100 × 3
 	{id: "historic_plus_remaining", x: []float64{500, 2, 5, 100, 0.1}, want: 500 + 100*(1/1.1+1/1.21+1/1.331)}, // 500 + 248.685
-	{id: "historic_plus_remaining", x: []float64{250, 2, 5, 100, 0.1}, want: 498.68519909842},                    // the defaults: 250 + 248.685
-	{id: "historic_plus_remaining", x: []float64{500, 6, 5, 100, 0.1}, want: 500},                               // tenure past the lifespan: nothing remains
-	{id: "historic_plus_remaining", x: []float64{500, 5, 5, 100, 0.1}, want: 500},                               // exactly at the lifespan
-	{id: "historic_plus_remaining", x: []float64{0, 4.5, 5, 100, 0}, want: 50},                                  // half a period left, undiscounted
-	{id: "historic_plus_remaining", x: []float64{0, 4.5, 5, 100, 0.21}, want: 100 * (1 - 1/1.1) / 0.21},         // (1+d)^−0.5 = 1/1.1
-	{id: "historic_plus_remaining", x: []float64{-30, 0, 2, -10, 0}, want: -50},                                 // negative value to date and margin
+	{id: "historic_plus_remaining", x: []float64{250, 2, 5, 100, 0.1}, want: 498.68519909842},                  // the defaults: 250 + 248.685
+	{id: "historic_plus_remaining", x: []float64{500, 6, 5, 100, 0.1}, want: 500},                              // tenure past the lifespan: nothing remains
+	{id: "historic_plus_remaining", x: []float64{500, 5, 5, 100, 0.1}, want: 500},                              // exactly at the lifespan
+	{id: "historic_plus_remaining", x: []float64{0, 4.5, 5, 100, 0}, want: 50},                                 // half a period left, undiscounted
+	{id: "historic_plus_remaining", x: []float64{0, 4.5, 5, 100, 0.21}, want: 100 * (1 - 1/1.1) / 0.21},        // (1+d)^−0.5 = 1/1.1
+	{id: "historic_plus_remaining", x: []float64{-30, 0, 2, -10, 0}, want: -50},                                // negative value to date and margin
 	// Tresl's example: past sales 300, AOV 50 × 4 orders a year = m 200, average
 	// tenure 3 years, current tenure 1: 300 + 200 × 2 = 700.
 	{id: "historic_plus_remaining", x: []float64{300, 1, 3, 200, 0}, want: 700},
