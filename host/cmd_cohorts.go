@@ -201,57 +201,43 @@ func (o *cohortFlags) run(ctx context.Context, e *env) error {
 	return nil
 }
 
-// cohortColumns are the columns of clv cohorts' table, in order.
-func cohortColumns(precision int) []table.Column {
-	return []table.Column{
-		{Name: "cohort", Kind: table.String},
-		{Name: "cohort_start", Kind: table.String},
-		{Name: "months_since", Kind: table.Int},
-		{Name: "customers", Kind: table.Int},
-		{Name: "observed_customers", Kind: table.Int},
-		{Name: "active_customers", Kind: table.Int},
-		{Name: "retention", Kind: table.Float, Precision: precision},
-		{Name: "revenue", Kind: table.Float, Precision: precision},
-		{Name: "revenue_per_customer", Kind: table.Float, Precision: precision},
-		{Name: "cumulative_revenue_per_customer", Kind: table.Float, Precision: precision},
-		{Name: "complete", Kind: table.Int},
-	}
-}
-
-// writeCohorts writes the cohort table in long form: one row per cohort
-// and month since acquisition, oldest cohort first.
+// writeCohorts writes the cohort table in long form (summary.CohortColumns):
+// one row per cohort and month since acquisition, oldest cohort first.
 func writeCohorts(w io.Writer, cohorts []summary.Cohort, snk sink) error {
 	f, err := snk.format()
 	if err != nil {
 		return err
 	}
-	cols := cohortColumns(snk.Precision)
+	names := summary.CohortColumns()
+	kinds := []table.Kind{table.String, table.String, table.Int, table.Int, table.Int, table.Int,
+		table.Float, table.Float, table.Float, table.Float, table.Int}
+	cols := make([]table.Column, len(names))
+	for i, n := range names {
+		cols[i] = table.Column{Name: n, Kind: kinds[i], Precision: snk.Precision}
+	}
 	tw, err := table.Create(w, f, cols, snk.writeOptions())
 	if err != nil {
 		return err
 	}
 	row := make([]table.Value, len(cols))
-	for _, c := range cohorts {
-		label, start := c.Label(), c.Start.Format(time.DateOnly)
-		for k, m := range c.Months {
-			complete := int64(0)
-			if m.Complete {
-				complete = 1
-			}
-			row[0] = table.StringValue(label)
-			row[1] = table.StringValue(start)
-			row[2] = table.IntValue(int64(k))
-			row[3] = table.IntValue(int64(c.Customers))
-			row[4] = table.IntValue(int64(m.Observed))
-			row[5] = table.IntValue(int64(m.Active))
-			row[6] = table.FloatValue(m.Retention)
-			row[7] = table.FloatValue(m.Revenue)
-			row[8] = table.FloatValue(m.RevenuePerCustomer)
-			row[9] = table.FloatValue(m.Cumulative)
-			row[10] = table.IntValue(complete)
-			if err := tw.WriteRow(row); err != nil {
-				return fmt.Errorf("cohort %s, month %d: %w", label, k, err)
-			}
+	for _, r := range summary.CohortRecords(cohorts) {
+		complete := int64(0)
+		if r.Complete {
+			complete = 1
+		}
+		row[0] = table.StringValue(r.Cohort)
+		row[1] = table.StringValue(r.Start)
+		row[2] = table.IntValue(int64(r.MonthsSince))
+		row[3] = table.IntValue(int64(r.Customers))
+		row[4] = table.IntValue(int64(r.Observed))
+		row[5] = table.IntValue(int64(r.Active))
+		row[6] = table.FloatValue(r.Retention)
+		row[7] = table.FloatValue(r.Revenue)
+		row[8] = table.FloatValue(r.RevenuePerCustomer)
+		row[9] = table.FloatValue(r.Cumulative)
+		row[10] = table.IntValue(complete)
+		if err := tw.WriteRow(row); err != nil {
+			return fmt.Errorf("cohort %s, month %d: %w", r.Cohort, r.MonthsSince, err)
 		}
 	}
 	return tw.Close()

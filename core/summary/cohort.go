@@ -309,3 +309,37 @@ func floorDiv(x, y int32) int32 {
 	}
 	return q
 }
+
+// CohortColumns returns the column names of the long-form cohort table,
+// in order, one row per cohort and month since acquisition (see
+// CohortRecord): cohort, cohort_start, months_since, customers,
+// observed_customers, active_customers, retention, revenue,
+// revenue_per_customer, cumulative_revenue_per_customer and complete. The
+// clv binary (clv cohorts) and the page write this table.
+func CohortColumns() []string {
+	return []string{"cohort", "cohort_start", "months_since", "customers", "observed_customers", "active_customers",
+		"retention", "revenue", "revenue_per_customer", "cumulative_revenue_per_customer", "complete"}
+}
+
+// CohortRecord is one row of the long-form cohort table, its fields in the
+// order of CohortColumns.
+type CohortRecord struct {
+	Cohort      string // Cohort.Label
+	Start       string // Cohort.Start, YYYY-MM-DD
+	MonthsSince int
+	Customers   int
+	CohortCell
+}
+
+// CohortRecords flattens cohorts into the rows of the long-form table:
+// oldest cohort first, then by month since acquisition.
+func CohortRecords(cohorts []Cohort) []CohortRecord {
+	var out []CohortRecord
+	for _, c := range cohorts {
+		label, start := c.Label(), c.Start.Format(time.DateOnly)
+		for k, m := range c.Months {
+			out = append(out, CohortRecord{Cohort: label, Start: start, MonthsSince: k, Customers: c.Customers, CohortCell: m})
+		}
+	}
+	return out
+}
