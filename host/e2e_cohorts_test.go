@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"math"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/wasm/bind"
 )
 
 // order is one transaction row as the independent cohort count below reads
@@ -320,5 +322,69 @@ func TestCohortsBadInput(t *testing.T) {
 		if _, err := os.Stat(out); err == nil {
 			t.Errorf("%v: %s written", tt.args, out)
 		}
+	}
+}
+
+// TestCohortsPageAgrees: the page's cohort view (wasm/bind, the code the
+// WebAssembly runs, here native) writes the same table as clv cohorts,
+// byte for byte, for the same settings: the CDNOW demo by month and by
+// quarter with discounting, and the Online Retail slice with its row rules
+// and the returns netted.
+func TestCohortsPageAgrees(t *testing.T) {
+	dir := t.TempDir()
+	cdnowCfg := copyCDNOW(t, dir)
+	retail, err := filepath.Abs(filepath.Join("testdata", "online_retail", "invoices_slice.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	retailCfg := exprsConfig(t, t.TempDir(), `where = 'Country == "United Kingdom"'`, `missing_customer = "skip"`)
+	tests := []struct {
+		name     string
+		cfg      string
+		data     string
+		settings bind.Settings
+		cohorts  bind.CohortSettings
+		args     []string
+	}{
+		{"CDNOW monthly", cdnowCfg, filepath.Join(dir, "transactions.csv"),
+			bind.Settings{Columns: bind.Mapping{Customer: "customer_id", Date: "date", Amount: "amount"}, ObservationEnd: "1997-09-30"},
+			bind.CohortSettings{}, nil},
+		{"CDNOW quarterly, discounted", cdnowCfg, filepath.Join(dir, "transactions.csv"),
+			bind.Settings{Columns: bind.Mapping{Customer: "customer_id", Date: "date", Amount: "amount"}, ObservationEnd: "1997-09-30"},
+			bind.CohortSettings{Period: "quarter", AnnualDiscountRate: 0.1}, []string{"--period", "quarter", "--discount", "0.1"}},
+		{"Online Retail", retailCfg, retail,
+			bind.Settings{Columns: bind.Mapping{Customer: "CustomerID", Date: "InvoiceDate"}, DateFormat: "1/2/2006 15:04", ObservationEnd: "2011-12-09",
+				AmountExpr: "Quantity * UnitPrice", IsReturn: `starts_with(InvoiceNo, "C")`, Where: `Country == "United Kingdom"`, MissingCustomer: "skip"},
+			bind.CohortSettings{Months: 6}, []string{"--months", "6"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want := clv(t, append([]string{"cohorts", "--config", tt.cfg, "--quiet"}, tt.args...)...).mustOK(t, "cohorts").stdout
+			var s bind.Session
+			s.Load(readFile(t, tt.data))
+			if _, err := s.Cohorts(tt.cohorts); err == nil || err.Error() != "no scored file: score the data first" {
+				t.Errorf("cohorts before scoring: %v", err)
+			}
+			if _, err := s.Score(context.Background(), tt.settings, nil); err != nil {
+				t.Fatal(err)
+			}
+			v, err := s.Cohorts(tt.cohorts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.CSV != want {
+				t.Errorf("the page's table differs from clv cohorts:\n%s", firstLineDiff([]byte(want), []byte(v.CSV)))
+			}
+			if wantInc := map[string]string{"2011-12-09": "2011-12"}[tt.settings.ObservationEnd]; v.Incomplete != wantInc {
+				t.Errorf("incomplete month %q, want %q", v.Incomplete, wantInc)
+			}
+			rows := 0
+			for _, c := range v.Cohorts {
+				rows += len(c.Months)
+			}
+			if rows != strings.Count(want, "\n")-1 {
+				t.Errorf("%d cells in the view, %d rows in the table", rows, strings.Count(want, "\n")-1)
+			}
+		})
 	}
 }

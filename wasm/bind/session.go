@@ -26,11 +26,14 @@ type Session struct {
 	ins    Inspection
 	result *score.Result
 	guard  textenc.Guard // the last scoring's CSVFormulaGuard
+	// The last scoring's transactions and observation end, for Cohorts.
+	builder *summary.Builder
+	obsEnd  time.Time
 }
 
 // Load keeps data (the whole file) and inspects it.
 func (s *Session) Load(data []byte) Inspection {
-	s.data, s.result = data, nil
+	s.data, s.result, s.builder = data, nil, nil
 	s.ins = Inspect(data)
 	return s.ins
 }
@@ -407,7 +410,7 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	if onProgress != nil {
 		onProgress("diagnostics", 1)
 	}
-	s.result = res
+	s.result, s.builder, s.obsEnd = res, b, so.ObservationEnd
 	s.guard, _ = textenc.ParseGuard(st.CSVFormulaGuard) // checked by options
 	out := &Scored{Customers: len(res.IDs), Settings: st, Warnings: res.Warnings, Notes: res.Notes}
 	out.Report = Report{Rows: sum.Report.Rows, Transactions: sum.Report.Transactions,
