@@ -1,0 +1,30 @@
+package web
+
+import (
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// cohortsExpected runs clv cohorts on the CDNOW config of TestBrowser,
+// monthly and quarterly with a 10 % discount, for web/e2e/cohorts.mjs to
+// compare the page's cohort view with: the CSV files' paths.
+func cohortsExpected(t *testing.T, clv, cfg, dir string) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	for _, c := range []struct {
+		key  string
+		args []string
+	}{
+		{"month", nil},
+		{"quarter", []string{"--period", "quarter", "--discount", "0.1"}},
+	} {
+		path := filepath.Join(dir, "cohorts-"+c.key+".csv")
+		args := append([]string{"cohorts", "--config", cfg, "--quiet", "--out", path}, c.args...)
+		if b, err := exec.Command(clv, args...).CombinedOutput(); err != nil {
+			t.Fatalf("clv %v: %v\n%s", args, err, b)
+		}
+		out[c.key] = path
+	}
+	return out
+}
