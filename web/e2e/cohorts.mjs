@@ -94,10 +94,18 @@ export async function cohortChecks({ page, check, expected, out }) {
     .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !(e.tagName === 'BUTTON' && e.textContent.trim())).map((e) => e.id));
   check('every cohort control has a label', unlabeled.length === 0, unlabeled.join(', '));
   const size = page.viewportSize();
+  // At 320 px the rest of the page is still too wide (issue 10), so the
+  // check there is that nothing of the cohort view outside its scrolling
+  // boxes reaches past the window.
   for (const width of [390, 320]) {
     await page.setViewportSize({ width, height: 844 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    check(`cohort view does not widen the page at ${width} px`, overflow <= 1, `${overflow}px`);
+    const wide = await page.evaluate(() => [...document.querySelectorAll('#cohorts, #cohorts *')]
+      .filter((e) => !(e.parentElement && e.parentElement.closest('.table-wrap')) && e.getBoundingClientRect().right > window.innerWidth + 1).map((e) => e.id || e.tagName));
+    check(`cohort view fits a ${width} px window (wide charts and table scroll in their boxes)`, wide.length === 0, wide.join(', '));
+    if (width === 390) {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      check('no horizontal scrolling at 390 px with the cohort view', overflow <= 1, `${overflow}px`);
+    }
     await page.locator('#cohorts').screenshot({ path: join(out, `cohorts-${width}.png`) });
   }
   await page.setViewportSize(size);

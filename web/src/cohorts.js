@@ -112,7 +112,7 @@ export function cohortView(ask, money) {
     el.replaceChildren();
     el.style.gridTemplateColumns = `max-content repeat(${months}, minmax(3.4em, 1fr))`;
     const cell = (text, cls) => { const d = document.createElement('div'); d.className = cls; d.textContent = text; el.appendChild(d); return d; };
-    cell('Cohort', 'h');
+    cell('Cohort / month', 'h');
     for (let k = 0; k < months; k++) cell(String(k), 'h num');
     for (const c of cs) {
       cell(`${c.label} (${c.customers.toLocaleString('en-US')})`, 'lab');
