@@ -303,7 +303,7 @@ func TestCohortsBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--config", cfg}, `orders.csv: line 3: field "date": parsing "2024-13-01" as YYYY-MM-DD: month out of range`},
+		{[]string{"--config", cfg}, `orders.csv: line 3 (customer "B7"): field "date": parsing "2024-13-01" as YYYY-MM-DD: month out of range`},
 		{[]string{"--config", summaryCfg}, "summary.toml:3: input.kind: clv cohorts reads a transaction log"},
 		{[]string{"--config", cfg, "--period", "week"}, `--period: cohort period "week": want month or quarter`},
 		{[]string{"--config", cfg, "--discount", "10"}, "--discount 10 is out of range [0, 10)"},
