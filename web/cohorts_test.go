@@ -7,9 +7,10 @@ import (
 )
 
 // cohortsExpected runs clv cohorts on the CDNOW config of TestBrowser,
-// monthly and quarterly with a 10 % discount, for web/e2e/cohorts.mjs to
+// monthly, quarterly with a 10 % discount and monthly to 1997-09-15 (an
+// incomplete last month), for web/e2e/cohorts.mjs to
 // compare the page's cohort view with: the CSV files' paths.
-func cohortsExpected(t *testing.T, clv, cfg, dir string) map[string]any {
+func cohortsExpected(t *testing.T, clv, cfg, cdnow, dir string) map[string]any {
 	t.Helper()
 	out := map[string]any{}
 	for _, c := range []struct {
@@ -18,6 +19,9 @@ func cohortsExpected(t *testing.T, clv, cfg, dir string) map[string]any {
 	}{
 		{"month", nil},
 		{"quarter", []string{"--period", "quarter", "--discount", "0.1"}},
+		// Observation end mid-September: each cohort's last month is
+		// incomplete.
+		{"partial", []string{"--observation-end", "1997-09-15"}},
 	} {
 		path := filepath.Join(dir, "cohorts-"+c.key+".csv")
 		args := append([]string{"cohorts", "--config", cfg, "--quiet", "--out", path}, c.args...)
@@ -26,5 +30,6 @@ func cohortsExpected(t *testing.T, clv, cfg, dir string) map[string]any {
 		}
 		out[c.key] = path
 	}
+	out["cdnowPath"] = cdnow
 	return out
 }

@@ -1,7 +1,8 @@
 // Browser checks of the cohort view (web/src/cohorts.js), run by run.mjs on
 // the page after it scored CDNOW. expected holds the paths of `clv cohorts`
 // output for the same file and settings (web/cohorts_test.go): month (no
-// discounting) and quarter (10 % a year). The page's table, heatmap and
+// discounting), quarter (10 % a year) and partial (month, observation end
+// 1997-09-15), and cdnowPath the file. The page's table, heatmap and
 // retention triangle must carry clv cohorts' numbers, and its download must
 // be the same bytes.
 import { readFileSync } from 'node:fs';
@@ -110,4 +111,32 @@ export async function cohortChecks({ page, check, expected, out }) {
   }
   await page.setViewportSize(size);
   await page.locator('#cohorts').screenshot({ path: join(out, 'cohorts-desktop.png') });
+
+  // The right edge: scored to 1997-09-15 in a fresh page, September is not
+  // over; its cells are hatched (complete = 0 in the CSV) and the status
+  // says so.
+  const partial = readFileSync(expected.partial, 'utf8');
+  const wantPartial = rows(partial);
+  const ctx = await page.context().browser().newContext({ viewport: size, acceptDownloads: true });
+  const p2 = await ctx.newPage();
+  const errors = [];
+  p2.on('pageerror', (e) => errors.push(e.message));
+  p2.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await p2.goto(page.url());
+  await p2.waitForFunction(() => globalThis.__clvPage && Number.isFinite(globalThis.__clvPage.firstResultMs), null, { timeout: 30000 });
+  await p2.setInputFiles('#file', expected.cdnowPath);
+  await p2.waitForSelector('#mapping:not([hidden])');
+  await p2.waitForFunction(() => document.getElementById('obs-end').value !== '');
+  await p2.fill('#obs-end', '1997-09-15');
+  await p2.click('#score');
+  await p2.waitForFunction((n) => document.querySelectorAll('#cohort-table tbody tr').length === n, wantPartial.length, { timeout: 60000 });
+  const pdiff = await compare(p2, wantPartial);
+  const hatched = await p2.$$eval('#cohort-heat .partial', (ds) => ds.length);
+  const pstatus = await p2.$eval('#cohort-status', (e) => e.textContent);
+  check('an incomplete last month is hatched and named, as clv cohorts flags it', pdiff === '' && hatched === 3 &&
+    wantPartial.filter((r) => r[10] === '0').length === 3 && /1997-09 holds the observation end and is not over/.test(pstatus), pdiff || `${hatched} hatched; ${pstatus}`);
+  check('partial-month CSV download is byte-identical to clv cohorts', (await downloadCSV(p2, out, 'cohorts-page-partial.csv')) === partial);
+  await p2.locator('#cohorts').screenshot({ path: join(out, 'cohorts-partial.png') });
+  check('no console errors in the partial-month page', errors.length === 0, errors.join(' | '));
+  await ctx.close();
 }
