@@ -342,19 +342,19 @@ func TestCohortsPageAgrees(t *testing.T) {
 		name     string
 		cfg      string
 		data     string
-		settings bind.Settings
+		settings string // the page's JSON settings
 		cohorts  bind.CohortSettings
 		args     []string
 	}{
 		{"CDNOW monthly", cdnowCfg, filepath.Join(dir, "transactions.csv"),
-			bind.Settings{Columns: bind.Mapping{Customer: "customer_id", Date: "date", Amount: "amount"}, ObservationEnd: "1997-09-30"},
+			`{"columns": {"customer": "customer_id", "date": "date", "amount": "amount"}, "observationEnd": "1997-09-30"}`,
 			bind.CohortSettings{}, nil},
 		{"CDNOW quarterly, discounted", cdnowCfg, filepath.Join(dir, "transactions.csv"),
-			bind.Settings{Columns: bind.Mapping{Customer: "customer_id", Date: "date", Amount: "amount"}, ObservationEnd: "1997-09-30"},
+			`{"columns": {"customer": "customer_id", "date": "date", "amount": "amount"}, "observationEnd": "1997-09-30"}`,
 			bind.CohortSettings{Period: "quarter", AnnualDiscountRate: 0.1}, []string{"--period", "quarter", "--discount", "0.1"}},
 		{"Online Retail", retailCfg, retail,
-			bind.Settings{Columns: bind.Mapping{Customer: "CustomerID", Date: "InvoiceDate"}, DateFormat: "1/2/2006 15:04", ObservationEnd: "2011-12-09",
-				AmountExpr: "Quantity * UnitPrice", IsReturn: `starts_with(InvoiceNo, "C")`, Where: `Country == "United Kingdom"`, MissingCustomer: "skip"},
+			`{"columns": {"customer": "CustomerID", "date": "InvoiceDate"}, "dateFormat": "1/2/2006 15:04", "observationEnd": "2011-12-09",
+			  "amountExpr": "Quantity * UnitPrice", "isReturn": "starts_with(InvoiceNo, \"C\")", "where": "Country == \"United Kingdom\"", "missingCustomer": "skip"}`,
 			bind.CohortSettings{Months: 6}, []string{"--months", "6"}},
 	}
 	for _, tt := range tests {
@@ -365,7 +365,11 @@ func TestCohortsPageAgrees(t *testing.T) {
 			if _, err := s.Cohorts(tt.cohorts); err == nil || err.Error() != "no scored file: score the data first" {
 				t.Errorf("cohorts before scoring: %v", err)
 			}
-			if _, err := s.Score(context.Background(), tt.settings, nil); err != nil {
+			st, err := bind.DecodeSettings([]byte(tt.settings))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Score(context.Background(), st, nil); err != nil {
 				t.Fatal(err)
 			}
 			v, err := s.Cohorts(tt.cohorts)
@@ -375,7 +379,7 @@ func TestCohortsPageAgrees(t *testing.T) {
 			if v.CSV != want {
 				t.Errorf("the page's table differs from clv cohorts:\n%s", firstLineDiff([]byte(want), []byte(v.CSV)))
 			}
-			if wantInc := map[string]string{"2011-12-09": "2011-12"}[tt.settings.ObservationEnd]; v.Incomplete != wantInc {
+			if wantInc := map[string]string{"2011-12-09": "2011-12"}[st.Time.ObservationEnd]; v.Incomplete != wantInc {
 				t.Errorf("incomplete month %q, want %q", v.Incomplete, wantInc)
 			}
 			rows := 0

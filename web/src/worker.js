@@ -57,7 +57,8 @@ async function dataMessage(e) {
         self.postMessage({ type: 'cohorts', view: call('cohorts', JSON.stringify(m.settings)) });
         break;
       case 'csv': {
-        const bytes = globalThis.clv.csv(m.precision ?? 6);
+        // -1: the precision of the scoring settings (default 6).
+        const bytes = globalThis.clv.csv(m.precision ?? -1);
         // The plugins' labels as CSV fields, guarded as the scoring's
         // csvFormulaGuard says (textenc, the same code as clv score).
         const fields = call('csvLabels', JSON.stringify(m.labels ?? []));
