@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/clvkit/clvkit/wasm/bind"
 )
 
 // TestHistoricValueColumn scores the CDNOW demo with output.historic_value
@@ -56,5 +59,42 @@ func TestHistoricValueColumn(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "x.csv")); err == nil {
 		t.Error("x.csv written")
+	}
+}
+
+// TestHistoricValuePage: the page's settings take the same key
+// (historicValue, through core/settings), and its scored CSV with the
+// column equals clv score's byte for byte on CDNOW.
+func TestHistoricValuePage(t *testing.T) {
+	dir := t.TempDir()
+	copyCDNOW(t, dir)
+	cfg := filepath.Join(dir, "plain.toml")
+	writeFile(t, cfg, `[input]
+path = "transactions.csv"
+[input.columns]
+amount = "amount"
+[time]
+observation_end = "1997-09-30"
+[model]
+annual_discount_rate = 0.10
+margin = 0.30
+[output]
+historic_value = true
+`)
+	want := clv(t, "score", "--config", cfg, "--out", "-", "--quiet").mustOK(t, "score").stdout
+	if !strings.Contains(strings.SplitN(want, "\n", 2)[0], ",clv,historic_plus_clv,") {
+		t.Fatalf("header %q", strings.SplitN(want, "\n", 2)[0])
+	}
+	st, err := bind.DecodeSettings([]byte(`{"columns": {"amount": "amount"}, "observationEnd": "1997-09-30", "annualDiscountRate": 0.1, "margin": 0.3, "historicValue": true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s bind.Session
+	s.Load(readFile(t, filepath.Join(dir, "transactions.csv")))
+	if _, err := s.Score(context.Background(), st, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(s.CSV(-1)); got != want {
+		t.Errorf("the page's CSV differs from clv score's:\n%s", firstLineDiff([]byte(want), []byte(got)))
 	}
 }
