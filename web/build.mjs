@@ -5,7 +5,7 @@
 //
 //   node build.mjs [--embed ../host/webdist]
 //
-// Fails if the WebAssembly is over its budget (1.6 MB gzipped).
+// Fails if the WebAssembly is over its budget (1.65 MB gzipped).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -21,7 +21,11 @@ const dist = join(here, 'dist');
 // 1.5 MB until the real-exports issue: the shared detector (core/detect),
 // the amount and date formats, the row rules (text in core/formula) and
 // the spend fallbacks took the module from 1.43 to 1.54 MB gzipped.
-const budget = 1_600_000;
+// Issue 10 raised it to 1.65 MB: its cohort view (clv.cohorts: the cohort
+// table, its JSON and its CSV, +12.7 KB gzipped) and the historic +
+// remaining formula with the calculator's two inputs (+4.9 KB) took the
+// module from 1,594,876 to 1,612,207 bytes (gzip -9), over 1.6 MB.
+const budget = 1_650_000;
 const args = process.argv.slice(2);
 const embed = args.includes('--embed') ? resolve(args[args.indexOf('--embed') + 1]) : '';
 

@@ -171,8 +171,10 @@ func (b *Builder) Cohorts(opt CohortOptions) ([]Cohort, error) {
 		revenue []float64 // by k
 		active  []int     // by k
 	}
-	byStart := map[int32]*acc{}
-	first, last := int32(math.MaxInt32), int32(math.MinInt32)
+	// Cohorts by age: byAge[i] starts i periods before the period holding
+	// the observation end (no map: this runs in the page's WebAssembly).
+	endStart := floorDiv(endM, span) * span
+	var byAge []*acc
 	var buf []period
 	var st returnStats
 	for r := range b.order {
@@ -190,15 +192,18 @@ func (b *Builder) Cohorts(opt CohortOptions) ([]Cohort, error) {
 		}
 		a := Month.period(ps[0].first)
 		startM := floorDiv(a, span) * span
-		c := byStart[startM]
+		age := int((endStart - startM) / span)
+		if age >= len(byAge) {
+			byAge = append(byAge, make([]*acc, age+1-len(byAge))...)
+		}
+		c := byAge[age]
 		if c == nil {
 			n := int(endM-startM) + 1
 			if opt.Months > 0 {
 				n = min(n, opt.Months)
 			}
 			c = &acc{startM: startM, revenue: make([]float64, n), active: make([]int, n)}
-			byStart[startM] = c
-			first, last = min(first, startM), max(last, startM)
+			byAge[age] = c
 		}
 		c.byMonth[a-startM]++
 		lastK := -1
@@ -218,11 +223,12 @@ func (b *Builder) Cohorts(opt CohortOptions) ([]Cohort, error) {
 		}
 	}
 	var out []Cohort
-	for s := first; s <= last && len(byStart) > 0; s += span {
-		c := byStart[s]
+	for age := len(byAge) - 1; age >= 0; age-- {
+		c := byAge[age]
 		if c == nil {
 			continue
 		}
+		s := c.startM
 		co := Cohort{Start: dayTime(Month.periodStart(s)), Period: opt.Period}
 		for _, n := range c.byMonth {
 			co.Customers += n
