@@ -100,6 +100,7 @@ precision = 6
 
 	exp := map[string]any{"calc": calcExpected(t), "cdnow": cdnowExpected(t, cdnow, scores)}
 	exp["plugins"] = pluginsExpected(t, root, tmp, clv) // plugins_test.go
+	exp["cohorts"] = cohortsExpected(t, clv, cfg, cdnow, tmp)
 	if os.Getenv("CLV_E2E_BIG") != "0" {
 		exp["big"] = bigExpected(t, filepath.Join(tmp, "big.csv"))
 	}
@@ -172,6 +173,8 @@ func calcExpected(t *testing.T) map[string]any {
 				formula.IDCACPaybackMonths:     must(formula.CACPaybackMonths(cac, arpa, gm)),
 				formula.IDLTVCACRatio:          must(formula.LTVCACRatio(marginCLV, cac)),
 				formula.IDMaxCAC:               must(formula.MaxCAC(marginCLV, 3)),
+				// Value to date and tenure left at their defaults, 250 and 2 years.
+				formula.IDHistoricPlusRemaining: must(formula.HistoricPlusRemaining(250, 2, life, m, disc)),
 			},
 			"ltvCac":         must(formula.LTVCACRatio(marginCLV, cac)),
 			"paybackMonths":  must(formula.CACPaybackMonths(cac, arpa, gm)),

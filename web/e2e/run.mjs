@@ -308,6 +308,7 @@ try {
   check('downloaded CSV is byte-identical to clv score\'s', got === want,
     `${cmp.identicalLines} of ${cmp.lines} lines identical; largest difference ${cmp.maxAbsDiff}${cmp.example ? `; first: ${cmp.example}` : ''}`);
   await page.screenshot({ path: join(out, 'data-desktop.png'), fullPage: true });
+  if (expected.cohorts) await (await import('./cohorts.mjs')).cohortChecks({ page, check, expected: expected.cohorts, out });
 
   // 6b. Plugins: the .wasm files clv score runs (built by web/plugins_test.go),
   // loaded into the page after scoring CDNOW; their numbers must equal
