@@ -352,9 +352,19 @@ func fitSection(in reportInput, purchase string) (report.Section, error) {
 	if !pf.Converged {
 		conv = "did not converge: read the parameters with care"
 	}
+	// Frozen models (model.load, model.load_spend) are not refitted.
+	loaded := map[string]string{}
+	for _, m := range j.models {
+		loaded[m.role] = filepath.Base(m.path)
+	}
+	fitted := fmt.Sprintf("Purchases: %s, fitted by maximum likelihood to %s customers (%s distinct histories); the fit %s.",
+		purchaseModelNames[purchase], number(pf.Customers, 0), count(pf.Rows), conv)
+	if f, ok := loaded[rolePurchase]; ok {
+		fitted = fmt.Sprintf("Purchases: %s with the parameters of %s, fitted earlier and not refitted on these data; the log-likelihood is of these %s customers.",
+			purchaseModelNames[purchase], f, count(len(res.IDs)))
+	}
 	sec.Blocks = append(sec.Blocks,
-		report.Block{Text: fmt.Sprintf("Purchases: %s, fitted by maximum likelihood to %s customers (%s distinct histories); the fit %s.",
-			purchaseModelNames[purchase], number(pf.Customers, 0), count(pf.Rows), conv)},
+		report.Block{Text: fitted},
 		report.Block{Table: paramTable("Purchase model parameters", pf)},
 		report.Block{Facts: []report.Fact{{Label: "Log-likelihood", Value: number(pf.LogLikelihood, 4)}}})
 	if c := in.choice; c != nil {
@@ -362,7 +372,11 @@ func fitSection(in reportInput, purchase string) (report.Section, error) {
 	}
 	if o.Spend {
 		est := res.SpendEstimate
-		if est.Method == score.EstimateGammaGamma {
+		if f, ok := loaded[roleSpend]; ok && est.Method == score.EstimateGammaGamma {
+			sec.Blocks = append(sec.Blocks,
+				report.Block{Text: fmt.Sprintf("Spend per purchase: Gamma-Gamma with the parameters of %s, fitted earlier and not refitted.", f)},
+				report.Block{Table: paramTable("Spend model parameters", res.SpendFit.Fit)})
+		} else if est.Method == score.EstimateGammaGamma {
 			sf := res.SpendFit
 			sec.Blocks = append(sec.Blocks,
 				report.Block{Text: fmt.Sprintf("Spend per purchase: Gamma-Gamma (Fader, Hardie & Lee 2005), fitted to the %s repeat buyers with a positive mean spend; %s customers without a repeat purchase get the population mean %s.",
@@ -402,8 +416,8 @@ func paramTable(caption string, f model.Fit) *report.Table {
 	t := &report.Table{Caption: caption, Head: []string{"parameter", "estimate", "standard error"}, Numeric: []bool{false, true, true}}
 	for i, name := range f.Names {
 		se := "n/a"
-		if v := f.StdErrors[i]; !math.IsNaN(v) && !math.IsInf(v, 0) {
-			se = strconv.FormatFloat(v, 'f', 4, 64)
+		if i < len(f.StdErrors) && !math.IsNaN(f.StdErrors[i]) && !math.IsInf(f.StdErrors[i], 0) {
+			se = strconv.FormatFloat(f.StdErrors[i], 'f', 4, 64)
 		}
 		t.Rows = append(t.Rows, []string{name, strconv.FormatFloat(f.Params[i], 'f', 4, 64), se})
 	}

@@ -2,9 +2,10 @@
 // fits and scores an uploaded CSV off the main thread, so the page never
 // freezes. Messages in: {type: 'init', module}, {type: 'load', buffer},
 // {type: 'dates', mapping, format}, {type: 'score', settings},
-// {type: 'csv', precision, labels},
-// {type: 'compare', settings, calibrationEnd}. Messages out: {type: 'ready' | 'loaded' |
-// 'dates' | 'progress' | 'scored' | 'csv' | 'compared' | 'error', ...}.
+// {type: 'csv', precision, labels}, {type: 'cohorts', settings},
+// {type: 'compare', settings, calibrationEnd}. Messages out: {type: 'ready' |
+// 'loaded' | 'dates' | 'progress' | 'scored' | 'csv' | 'cohorts' | 'compared' |
+// 'error', ...}.
 //
 // Started as worker.js?role=plugin it is a plugin worker instead
 // (plugin-worker.js): one bundle serves both, so build.mjs needs no entry.
@@ -55,6 +56,9 @@ async function dataMessage(e) {
       }
       case 'compare':
         self.postMessage({ type: 'compared', comparison: call('compare', JSON.stringify(m.settings), m.calibrationEnd) });
+        break;
+      case 'cohorts':
+        self.postMessage({ type: 'cohorts', view: call('cohorts', JSON.stringify(m.settings)) });
         break;
       case 'csv': {
         // -1: the precision of the scoring settings (default 6).
