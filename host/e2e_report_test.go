@@ -566,3 +566,34 @@ precision = 4
 	captioned(t, tables, "Customers in tenths by expected purchases (12 months)")
 	captioned(t, tables, "Segments by total expected purchases (12 months)")
 }
+
+// TestReportFrozenModels: with model.load and model.load_spend the report
+// says the models were not refitted, and its top customers are those of
+// clv score with the same frozen models.
+func TestReportFrozenModels(t *testing.T) {
+	dir := t.TempDir()
+	cfg := copyCDNOW(t, dir)
+	invocation{args: []string{"fit", "--config", "clv.toml", "--out", "bgnbd.json", "--spend-out", "gg.json"}, dir: dir}.exec(t).mustOK(t, "fit --out")
+	writeFile(t, cfg, strings.Replace(string(readFile(t, cfg)), "spend = \"gammagamma\"\n", "spend = \"gammagamma\"\nload = \"bgnbd.json\"\nload_spend = \"gg.json\"\n", 1))
+	scores := filepath.Join(dir, "scores.csv")
+	clv(t, "score", "--config", cfg, "--out", scores, "--quiet").mustOK(t, "score with frozen models")
+	csv := readCSV(t, readFile(t, scores))
+	page := runReport(t, "--config", cfg, "--top", "10")
+	for _, want := range []string{"with the parameters of bgnbd.json, fitted earlier and not refitted", "Gamma-Gamma with the parameters of gg.json"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the page does not say %q", want)
+		}
+	}
+	byID := map[string][]string{}
+	for _, r := range csv.rows {
+		byID[r[csv.col(t, "customer_id")]] = r
+	}
+	top := captioned(t, htmlTables(t, page), "The 10 customers with the highest clv")
+	for _, row := range top[1:] {
+		for c, name := range top[0][2:] {
+			if got, w := row[c+2], byID[row[1]][csv.col(t, name)]; got != w {
+				t.Errorf("customer %s %s: report %q, file %q", row[1], name, got, w)
+			}
+		}
+	}
+}
