@@ -79,14 +79,21 @@ func (s *Settings) Options() (summary.Options, score.Options, error) {
 		Fit:      model.FitOptions{Penalty: s.Model.Penalty},
 		CLV: model.CLVOptions{Months: s.Model.HorizonMonths, AnnualDiscountRate: s.Model.AnnualDiscountRate,
 			Margin: s.Model.Margin, DaysPerUnit: so.Unit.Days},
-		TierColumn:   s.Tiers.Column,
-		Tiers:        segment.Tiers{Cutoffs: s.Tiers.Cutoffs, Labels: s.Tiers.Labels},
-		RFMMonetary:  s.RFM.Monetary,
-		SummaryInput: in.Kind == KindSummary,
+		TierColumn:    s.Tiers.Column,
+		Tiers:         segment.Tiers{Cutoffs: s.Tiers.Cutoffs, Labels: s.Tiers.Labels},
+		RFMMonetary:   s.RFM.Monetary,
+		SummaryInput:  in.Kind == KindSummary,
+		HistoricValue: s.Output.HistoricValue,
 	}
 	if err := o.CLV.Validate(); err != nil {
 		return so, o, keyErr("model", err)
 	}
+	if h := s.Model.PurchaseHorizon; h != "" {
+		if o.PurchaseHorizon, err = score.ParsePurchaseHorizon(h); err != nil {
+			return so, o, keyErr("model.purchase_horizon", err)
+		}
+	}
+	o.Explain = s.Output.Explain
 	if o.TierColumn != "" {
 		if err := o.Tiers.Validate(); err != nil {
 			return so, o, keyErr("tiers", err)
@@ -165,8 +172,14 @@ func formulaColumn(reg *formula.Registry, f Formula) (score.Columner, error) {
 // end with plugin columns calls it with them in o.Columns.
 func CheckColumns(o score.Options) error {
 	have := []string{"frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases", "r", "f", "m"}
+	if !o.PurchaseHorizon.IsZero() {
+		have = append(have, score.PurchaseHorizonColumn(o.PurchaseHorizon))
+	}
 	if o.Spend {
 		have = append(have, "expected_spend", "clv")
+	}
+	if o.HistoricValue {
+		have = append(have, score.HistoricValueColumn)
 	}
 	for _, c := range o.Columns {
 		for _, in := range c.Inputs() {

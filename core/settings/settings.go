@@ -133,6 +133,10 @@ type Model struct {
 	// Margin is the fraction of revenue that is profit, [0, 1] (default 1:
 	// CLV in revenue).
 	Margin float64 `toml:"margin" json:"margin"`
+	// PurchaseHorizon adds a column of expected purchases over a span in
+	// any unit, "[count] unit" such as "39 week", "90 day" or "6 month"
+	// (score.ParsePurchaseHorizon); none when empty (the default).
+	PurchaseHorizon string `toml:"purchase_horizon" json:"purchaseHorizon"`
 }
 
 // RFM tunes the RFM scores.
@@ -187,6 +191,15 @@ type Output struct {
 	// @, tab or CR get a leading ' (textenc.Guard): labels (default),
 	// all_text or off.
 	CSVFormulaGuard string `toml:"csv_formula_guard" json:"csvFormulaGuard"`
+	// Explain adds the column explanation: one sentence per customer
+	// built from their own numbers by fixed rules (score.Explain). Default
+	// false.
+	Explain bool `toml:"explain" json:"explain"`
+	// HistoricValue adds the column historic_plus_clv after clv
+	// (score.Options.HistoricValue): each customer's margin to date
+	// (revenue after returns × model.margin) plus their CLV. Default
+	// false; it needs the spend model and a transaction log.
+	HistoricValue bool `toml:"historic_value" json:"historicValue"`
 }
 
 // Kinds of input (Input.Kind).
