@@ -49,19 +49,20 @@ type manifest struct {
 	// spend model. models.gammagamma is recorded only when Spend.Method is
 	// "gammagamma".
 	Spend *spendRecord `json:"spend,omitempty"`
-	// Choice says which model purchase = "auto" chose and by how much;
-	// absent when the config names the model.
-	Choice *choiceRecord `json:"model_choice,omitempty"`
 	// ModelFiles are the frozen model files the run scored with instead
 	// of fitting (model.load, model.load_spend or their flags), named
 	// "purchase" or "spend"; absent when the run fitted its models.
 	ModelFiles []fileRecord `json:"model_files,omitempty"`
+	// Choice says which model purchase = "auto" chose and by how much;
+	// absent when the config names the model.
+	Choice *choiceRecord `json:"model_choice,omitempty"`
 }
 
 // choiceRecord is the manifest's record of compare.Choice.
 type choiceRecord struct {
-	// Model is the purchase model chosen; Criterion how (holdout_mae,
-	// log_likelihood or bic) and Value the winner's value of it.
+	// Model is the purchase model chosen; Criterion how
+	// (holdout_log_likelihood, log_likelihood or bic) and Value the
+	// winner's value of it.
 	Model     string  `json:"model"`
 	Criterion string  `json:"criterion"`
 	Value     float64 `json:"value"`

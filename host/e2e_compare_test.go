@@ -230,3 +230,15 @@ func TestFitAuto(t *testing.T) {
 		t.Errorf("weighted: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestFitConfigAuto: clv fit --config with purchase = "auto" saves the
+// model auto chooses (MBG/NBD on CDNOW's split), and says so on stderr.
+func TestFitConfigAuto(t *testing.T) {
+	dir := t.TempDir()
+	cfg := copyCDNOWHoldout(t, dir)
+	out := filepath.Join(dir, "model.json")
+	r := clv(t, "fit", "--config", cfg, "--out", out).mustOK(t, "fit --config with auto")
+	if !strings.Contains(r.stderr, `model.purchase = "auto": mbgnbd`) || !strings.Contains(string(readFile(t, out)), `"model": "mbgnbd"`) {
+		t.Errorf("stderr:\n%s\nmodel file:\n%s", r.stderr, readFile(t, out))
+	}
+}
