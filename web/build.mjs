@@ -1,6 +1,7 @@
 // Builds the static page into dist/: the Go core as WebAssembly, Go's
 // wasm_exec.js, the bundled JavaScript (esbuild; Chart.js bundled, no CDN),
-// index.html and style.css. With --embed DIR the result is also copied to
+// index.html and style.css, and the service worker sw.js that keeps them
+// all for offline use. With --embed DIR the result is also copied to
 // DIR (host/webdist for `clv serve`).
 //
 //   node build.mjs [--embed ../host/webdist]
@@ -11,6 +12,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync,
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync, constants } from 'node:zlib';
+import { createHash } from 'node:crypto';
 import * as esbuild from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -51,10 +53,22 @@ const wasm = readFileSync(join(dist, 'clv.wasm'));
 const gz = gzipSync(wasm, { level: constants.Z_BEST_COMPRESSION });
 writeFileSync(join(dist, 'clv.wasm.gz'), gz);
 
+// The service worker (src/sw.js): it precaches every file the page loads,
+// in a cache named after a hash of their contents, so the page works
+// offline once loaded and a new build replaces the old cache. The page is
+// cached as ./ (servers answer index.html for it; some redirect
+// index.html to ./). clv.wasm.gz is clv.wasm for servers, not a page file.
+const precache = readdirSync(dist).filter((f) => f !== 'clv.wasm.gz' && f !== 'index.html').sort();
+const h = createHash('sha256');
+for (const f of ['index.html', ...precache]) h.update(f).update(readFileSync(join(dist, f)));
+const swVersion = h.digest('hex').slice(0, 16);
+writeFileSync(join(dist, 'sw.js'), readFileSync(join(here, 'src', 'sw.js'), 'utf8')
+  .replace('__VERSION__', swVersion).replace('__ASSETS__', JSON.stringify(['./', ...precache])));
+
 const sizes = {};
 for (const f of readdirSync(dist)) sizes[f] = statSync(join(dist, f)).size;
 console.log(`web/dist: clv.wasm ${wasm.length} bytes, ${gz.length} gzipped (budget ${budget}); app.js ${sizes['app.js']}, worker.js ${sizes['worker.js']}`);
-writeFileSync(join(dist, 'build.json'), JSON.stringify({ version, wasmBytes: wasm.length, wasmGzipBytes: gz.length }) + '\n');
+writeFileSync(join(dist, 'build.json'), JSON.stringify({ version, wasmBytes: wasm.length, wasmGzipBytes: gz.length, offlineCache: `clvkit-${swVersion}` }) + '\n');
 if (gz.length > budget) {
   console.error(`clv.wasm is ${gz.length} bytes gzipped, over the ${budget} budget`);
   process.exit(1);
