@@ -30,3 +30,21 @@ func TestMostlyDates(t *testing.T) {
 		}
 	}
 }
+
+func TestEachRecordLine(t *testing.T) {
+	data := "\ufeffid,date\n1,2024-01-01\n\n2,\"a\nb\"\n3,2024-01-03\n"
+	var got []string
+	err := EachRecordLine(strings.NewReader(data), ",", true, func(rec []string, line int) {
+		got = append(got, strings.Join(rec, "|")+"@"+string(rune('0'+line)))
+	}, nil)
+	if want := "1|2024-01-01@2 2|a\nb@4 3|2024-01-03@6"; err != nil || strings.Join(got, " ") != want {
+		t.Errorf("%q (%v), want %q", strings.Join(got, " "), err, want)
+	}
+	got = nil
+	_ = EachRecordLine(strings.NewReader("a b\n\n c  d\n"), "whitespace", false, func(rec []string, line int) {
+		got = append(got, strings.Join(rec, "|")+"@"+string(rune('0'+line)))
+	}, nil)
+	if want := "a|b@1 c|d@3"; strings.Join(got, " ") != want {
+		t.Errorf("whitespace: %q, want %q", strings.Join(got, " "), want)
+	}
+}

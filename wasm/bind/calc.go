@@ -412,17 +412,23 @@ func Calculate(in CalcInput) Calculation {
 	return c
 }
 
+// headlineCards are the headline's cards (Headline.Errors keys) and the
+// formula behind each.
+var headlineCards = []struct{ card, formula string }{
+	{"clv", formula.IDMarginCLV}, {"ltvCac", formula.IDLTVCACRatio},
+	{"paybackMonths", formula.IDCACPaybackMonths}, {"maxCac", formula.IDMaxCAC},
+}
+
 func headline(rs []Result) Headline {
 	h := Headline{CLV: find(rs, formula.IDMarginCLV).Value, RevenueCLV: find(rs, formula.IDAOVFrequencyLifespan).Value,
 		LTVCAC: find(rs, formula.IDLTVCACRatio).Value, PaybackMonths: find(rs, formula.IDCACPaybackMonths).Value,
 		MaxCAC: find(rs, formula.IDMaxCAC).Value}
-	for card, id := range map[string]string{"clv": formula.IDMarginCLV, "ltvCac": formula.IDLTVCACRatio,
-		"paybackMonths": formula.IDCACPaybackMonths, "maxCac": formula.IDMaxCAC} {
-		if r := find(rs, id); r.Error != "" && !r.Unbounded {
+	for _, c := range headlineCards {
+		if r := find(rs, c.formula); r.Error != "" && !r.Unbounded {
 			if h.Errors == nil {
 				h.Errors = map[string]string{}
 			}
-			h.Errors[card] = r.Error
+			h.Errors[c.card] = r.Error
 		}
 	}
 	if h.Errors["ltvCac"] != "" {

@@ -30,20 +30,20 @@ type calcField struct {
 	value       func(*CalcInput) *float64
 }
 
-func calcFields() []calcField {
-	return []calcField{
-		{"aov", "Average order value", formula.IDMarginCLV, "aov", false, func(c *CalcInput) *float64 { return &c.AOV }},
-		{"frequency", "Purchase frequency", formula.IDMarginCLV, "frequency", false, func(c *CalcInput) *float64 { return &c.Frequency }},
-		{"lifespan", "Customer lifespan", formula.IDMarginCLV, "lifespan", false, func(c *CalcInput) *float64 { return &c.Lifespan }},
-		{"churn", "Churn rate", formula.IDAOVFrequencyChurn, "churn", true, func(c *CalcInput) *float64 { return &c.Churn }},
-		{"grossMargin", "Gross margin", formula.IDMarginCLV, "gross_margin", true, func(c *CalcInput) *float64 { return &c.GrossMargin }},
-		{"retention", "Retention rate", formula.IDRetentionB, "retention", true, func(c *CalcInput) *float64 { return &c.Retention }},
-		{"discount", "Discount rate", formula.IDRetentionB, "discount", true, func(c *CalcInput) *float64 { return &c.Discount }},
-		{"cac", "Acquisition cost (CAC)", formula.IDCACPaybackMonths, "cac", false, func(c *CalcInput) *float64 { return &c.CAC }},
-		{"arpa", "ARPA (monthly)", formula.IDCACPaybackMonths, "arpa", false, func(c *CalcInput) *float64 { return c.ARPA }},
-		{"horizon", "Horizon", formula.IDRetentionTruncated, "horizon", false, func(c *CalcInput) *float64 { return &c.Horizon }},
-		{"targetRatio", "Target LTV:CAC", formula.IDMaxCAC, "target_ratio", false, func(c *CalcInput) *float64 { return &c.TargetRatio }},
-	}
+// calcFields are the calculator's numeric fields in the page's order (a
+// table of plain data).
+var calcFields = []calcField{
+	{"aov", "Average order value", formula.IDMarginCLV, "aov", false, func(c *CalcInput) *float64 { return &c.AOV }},
+	{"frequency", "Purchase frequency", formula.IDMarginCLV, "frequency", false, func(c *CalcInput) *float64 { return &c.Frequency }},
+	{"lifespan", "Customer lifespan", formula.IDMarginCLV, "lifespan", false, func(c *CalcInput) *float64 { return &c.Lifespan }},
+	{"churn", "Churn rate", formula.IDAOVFrequencyChurn, "churn", true, func(c *CalcInput) *float64 { return &c.Churn }},
+	{"grossMargin", "Gross margin", formula.IDMarginCLV, "gross_margin", true, func(c *CalcInput) *float64 { return &c.GrossMargin }},
+	{"retention", "Retention rate", formula.IDRetentionB, "retention", true, func(c *CalcInput) *float64 { return &c.Retention }},
+	{"discount", "Discount rate", formula.IDRetentionB, "discount", true, func(c *CalcInput) *float64 { return &c.Discount }},
+	{"cac", "Acquisition cost (CAC)", formula.IDCACPaybackMonths, "cac", false, func(c *CalcInput) *float64 { return &c.CAC }},
+	{"arpa", "ARPA (monthly)", formula.IDCACPaybackMonths, "arpa", false, func(c *CalcInput) *float64 { return c.ARPA }},
+	{"horizon", "Horizon", formula.IDRetentionTruncated, "horizon", false, func(c *CalcInput) *float64 { return &c.Horizon }},
+	{"targetRatio", "Target LTV:CAC", formula.IDMaxCAC, "target_ratio", false, func(c *CalcInput) *float64 { return &c.TargetRatio }},
 }
 
 // registryInput returns the registry's description of a page field's input.
@@ -67,7 +67,7 @@ func (in CalcInput) Check() []FieldError {
 	for _, k := range in.Missing {
 		missing[k] = true
 	}
-	for _, f := range calcFields() {
+	for _, f := range calcFields {
 		if (f.key == "lifespan" && in.LifeMode == "churn") || (f.key == "churn" && in.LifeMode != "churn") {
 			continue
 		}
@@ -101,72 +101,72 @@ func checkValue(in formula.Input, v float64, percent bool) string {
 	return ""
 }
 
-// rangeText writes r in words: "between 0 and 100 %", "0 % or more",
-// "more than 0", "at most 100 %". With percent, the bounds are fractions
-// written as percents.
+// rangeText writes a range that is not the zero Range in words: "between
+// 0 and 100 %", "0 % or more", "more than 0", "at most 100 %". With
+// percent, the bounds are fractions written as percents.
 func rangeText(r formula.Range, percent bool) string {
-	if r.IsZero() {
-		return "a finite number"
-	}
-	num := func(v float64) string {
-		if percent {
-			v *= 100
-		}
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	pc := ""
+	pc, scale := "", 1.0
 	if percent {
-		pc = " %"
+		pc, scale = " %", 100
 	}
-	lo, hi := !math.IsInf(r.Min, -1), !math.IsInf(r.Max, 1)
+	lo := strconv.FormatFloat(r.Min*scale, 'g', -1, 64)
+	hi := strconv.FormatFloat(r.Max*scale, 'g', -1, 64) + pc
+	hasLo, hasHi := !math.IsInf(r.Min, -1), !math.IsInf(r.Max, 1)
+	if hasLo && hasHi && !r.MinOpen && !r.MaxOpen {
+		return "between " + lo + " and " + hi
+	}
+	lo += pc
+	var parts []string
 	switch {
-	case lo && hi && !r.MinOpen && !r.MaxOpen:
-		return "between " + num(r.Min) + " and " + num(r.Max) + pc
-	case lo && hi && r.MinOpen && !r.MaxOpen:
-		return "more than " + num(r.Min) + pc + " and at most " + num(r.Max) + pc
-	case lo && hi && !r.MinOpen:
-		return "at least " + num(r.Min) + pc + " and less than " + num(r.Max) + pc
-	case lo && hi:
-		return "more than " + num(r.Min) + pc + " and less than " + num(r.Max) + pc
-	case lo && r.MinOpen:
-		return "more than " + num(r.Min) + pc
-	case lo:
-		return num(r.Min) + pc + " or more"
-	case r.MaxOpen:
-		return "less than " + num(r.Max) + pc
+	case hasLo && r.MinOpen:
+		parts = append(parts, "more than "+lo)
+	case hasLo && hasHi:
+		parts = append(parts, "at least "+lo)
+	case hasLo:
+		return lo + " or more"
 	}
-	return "at most " + num(r.Max) + pc
+	switch {
+	case hasHi && r.MaxOpen:
+		parts = append(parts, "less than "+hi)
+	case hasHi:
+		parts = append(parts, "at most "+hi)
+	}
+	return strings.Join(parts, " and ")
+}
+
+// inputSources says which page fields each formula input (or custom
+// expression name) takes its value from; "life" is lifespan or churn,
+// whichever the user gives, and "arpa" the ARPA field when given, else
+// AOV and frequency.
+var inputSources = []struct{ name, fields string }{
+	{"aov", "aov"}, {"frequency", "frequency"}, {"retention", "retention"}, {"discount", "discount"},
+	{"horizon", "horizon"}, {"cac", "cac"}, {"acquisition_cost", "cac"}, {"gross_margin", "grossMargin"},
+	{"target_ratio", "targetRatio"}, {"revenue_per_year", "aov frequency"},
+	{"margin_per_period", "aov frequency grossMargin"}, {"margin_per_year", "aov frequency grossMargin"},
+	{"lifespan", "life"}, {"years", "life"}, {"churn", "life"}, {"ltv", "aov frequency life grossMargin"}, {"arpa", "arpa"},
 }
 
 // inputFields returns the page fields a formula input (or a custom
 // expression name) takes its value from, given in's life mode and ARPA.
 func inputFields(in *CalcInput, name string) []string {
-	life := "lifespan"
-	if in.LifeMode == "churn" {
-		life = "churn"
-	}
-	switch name {
-	case "aov", "frequency", "retention", "discount", "horizon", "cac":
-		return []string{name}
-	case "acquisition_cost":
-		return []string{"cac"}
-	case "lifespan", "years", "churn":
-		return []string{life}
-	case "gross_margin":
-		return []string{"grossMargin"}
-	case "target_ratio":
-		return []string{"targetRatio"}
-	case "revenue_per_year":
-		return []string{"aov", "frequency"}
-	case "margin_per_period", "margin_per_year":
-		return []string{"aov", "frequency", "grossMargin"}
-	case "arpa":
-		if in.ARPA != nil {
-			return []string{"arpa"}
+	for _, src := range inputSources {
+		if src.name != name {
+			continue
 		}
-		return []string{"aov", "frequency"}
-	case "ltv":
-		return []string{"aov", "frequency", life, "grossMargin"}
+		var out []string
+		for _, k := range strings.Fields(src.fields) {
+			switch {
+			case k == "life" && in.LifeMode == "churn":
+				k = "churn"
+			case k == "life":
+				k = "lifespan"
+			case k == "arpa" && in.ARPA == nil:
+				out = append(out, "aov")
+				k = "frequency"
+			}
+			out = append(out, k)
+		}
+		return out
 	}
 	return nil
 }
@@ -185,7 +185,7 @@ func blocked(in *CalcInput, names []string, bad map[string]bool) string {
 		}
 	}
 	var labels []string
-	for _, f := range calcFields() {
+	for _, f := range calcFields {
 		if used[f.key] && bad[f.key] {
 			labels = append(labels, f.label)
 		}
@@ -203,7 +203,7 @@ func (in *CalcInput) invalidate(fields []FieldError) map[string]bool {
 	for _, fe := range fields {
 		bad[fe.Field] = true
 	}
-	for _, f := range calcFields() {
+	for _, f := range calcFields {
 		if p := f.value(in); bad[f.key] && p != nil {
 			*p = math.NaN()
 		}
@@ -267,5 +267,8 @@ func percentText(s string) string {
 			}
 		}
 	}
-	return strings.ReplaceAll(s, "1 ÷ churn", "100 ÷ churn in %")
+	if a, b, ok := strings.Cut(s, "1 ÷ churn"); ok {
+		s = a + "100 ÷ churn in %" + b
+	}
+	return s
 }

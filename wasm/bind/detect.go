@@ -2,9 +2,7 @@ package bind
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
-	"io"
 	"strings"
 	"time"
 
@@ -233,7 +231,7 @@ func dateScan(data []byte, delim string, header bool, col int, format string) da
 			r.FirstBadLine, r.FirstBad = line, v
 		}
 	}
-	eachRecordLine(data, delim, header, func(rec []string, line int) {
+	_ = detect.EachRecordLine(bytes.NewReader(data), delim, header, func(rec []string, line int) { // a bytes.Reader does not fail
 		if col >= len(rec) {
 			bad(line, "")
 			return
@@ -252,58 +250,4 @@ func dateScan(data []byte, delim string, header bool, col int, format string) da
 		}
 	}, func(line int) { bad(line, "") })
 	return r
-}
-
-// eachRecordLine calls each for every data record of data with the line
-// it starts on (1-based), as detect.EachRecord reads records: delim "," ";"
-// tab "|" or "whitespace", header skips the first record, a UTF-8 byte
-// order mark is dropped, quotes are read leniently, blank lines are
-// skipped and a record that is still malformed goes to bad.
-func eachRecordLine(data []byte, delim string, header bool, each func(rec []string, line int), bad func(line int)) {
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	skip := header
-	if delim == "whitespace" {
-		for line := 1; len(data) > 0; line++ {
-			l := data
-			if i := bytes.IndexByte(data, '\n'); i >= 0 {
-				l, data = data[:i], data[i+1:]
-			} else {
-				data = nil
-			}
-			fs := strings.Fields(string(l))
-			if len(fs) == 0 {
-				continue
-			}
-			if skip {
-				skip = false
-				continue
-			}
-			each(fs, line)
-		}
-		return
-	}
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = []rune(delim)[0]
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	cr.ReuseRecord = true
-	for {
-		rec, err := cr.Read()
-		var pe *csv.ParseError
-		switch {
-		case err == io.EOF:
-			return
-		case errors.As(err, &pe):
-			bad(pe.StartLine)
-			continue
-		case err != nil:
-			return
-		}
-		if skip {
-			skip = false
-			continue
-		}
-		line, _ := cr.FieldPos(0)
-		each(rec, line)
-	}
 }
