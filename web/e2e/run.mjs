@@ -13,6 +13,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { pagefixChecks } from './pagefix.mjs';
 
 const url = process.env.CLV_URL;
 const expected = JSON.parse(readFileSync(process.env.CLV_EXPECTED, 'utf8'));
@@ -69,9 +70,12 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync'],
 });
 const consoleErrors = [];
-async function newPage(viewport = { width: 1280, height: 900 }) {
-  const ctx = await browser.newContext({ viewport, acceptDownloads: true });
+// newPage opens a page in a new context (options: playwright's context
+// options, and quiet: true for a page whose console errors are expected).
+async function newPage(viewport = { width: 1280, height: 900 }, { quiet = false, ...options } = {}) {
+  const ctx = await browser.newContext({ viewport, acceptDownloads: true, ...options });
   const page = await ctx.newPage();
+  if (quiet) return page;
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${m.text()}`); });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
   return page;
@@ -348,6 +352,7 @@ try {
     check('100k fit equals the native core', p.length >= 4 && p.slice(0, 4).every((v, i) => rel(v, w[i]) < TOL), `${p.slice(0, 4).join(', ')} vs ${w.join(', ')}`);
     await big.context().close();
   }
+  if (expected.pagefix) await pagefixChecks({ newPage, check, url, expected }); // e2e/pagefix.mjs
 } catch (err) {
   check('no exception in the test', false, err.stack || String(err));
 } finally {

@@ -71,11 +71,12 @@ function applyHash(hash) {
     const opts = (id) => [...$(id).options].map((o) => o.value);
     r = parseHash(hash, {
       base, texts: ['custom'], choices: { currency: opts('in-currency'), lifeMode: ['lifespan', 'churn'], tornado: opts('tornado-formula') },
+      names: { tornado: (id) => ($('tornado-formula').querySelector(`option[value="${CSS.escape(id)}"]`) || {}).textContent || id },
       labels: Object.fromEntries(Object.keys(base).map((k) => [k, fieldLabel(k)])),
     });
     for (const fe of call('calculate', JSON.stringify(toInput(r.state))).fields) {
       const pc = PCT.has(fe.field) ? ' %' : '';
-      r.notices.push(`${fieldLabel(fe.field)} ${short(r.state[fe.field])}${pc} in the link: ${fe.message.charAt(0).toLowerCase()}${fe.message.slice(1)} Using the default, ${base[fe.field]}${pc}.`);
+      r.notices.push(`${fieldLabel(fe.field)} ${short(`${r.state[fe.field]}${pc}`)} in the link: ${fe.message.charAt(0).toLowerCase()}${fe.message.slice(1)} Using the default, ${base[fe.field]}${pc}.`);
       r.state[fe.field] = base[fe.field];
     }
   } catch (err) {
@@ -254,6 +255,7 @@ function flagResults(calc) {
   if (calc.journey.error) { $('breakeven').textContent = calc.journey.error; $('breakeven').dataset.month = ''; }
   setNote($('chart-survival').parentElement, 'survival-err', calc.survival.error || '');
   setNote($('chart-tornado').parentElement, 'tornado-err', calc.tornado.error || '');
+  perf.tornadoBars = (calc.tornado.bars || []).length; // read by the browser tests
 }
 
 function recalc() {

@@ -24,7 +24,8 @@ export function short(v) {
 //   choices: {key: [allowed values]} for keys that take one of a list
 //   texts:   keys that take any text (cut to MAX_TEXT)
 //   labels:  {key: label} for notices
-export function parseHash(hash, { base, choices = {}, texts = [], labels = {} }) {
+//   names:   {key: value => name} to name a choice in a notice
+export function parseHash(hash, { base, choices = {}, texts = [], labels = {}, names = {} }) {
   const state = { ...base };
   const notices = [];
   const note = (s) => { if (notices.length < MAX_NOTICES) notices.push(s); else if (notices.length === MAX_NOTICES) notices.push('…and more.'); };
@@ -48,7 +49,7 @@ export function parseHash(hash, { base, choices = {}, texts = [], labels = {} })
     const label = labels[k] || k;
     if (choices[k]) {
       if (choices[k].includes(v)) state[k] = v;
-      else note(`${label} ${short(v)} in the link is not one this page knows${k === 'tornado' ? ' (a formula renamed since the link was shared?)' : ''}: using ${short(base[k] || '(none)')}.`);
+      else note(`${label} ${short(v)} in the link is not one this page knows${k === 'tornado' ? ' (a formula renamed since the link was shared?)' : ''}: using ${short(names[k] ? names[k](base[k]) : base[k] || '(none)')}.`);
     } else if (texts.includes(k)) {
       if (v.length <= MAX_TEXT) state[k] = v;
       else note(`${label} in the link is longer than ${MAX_TEXT} characters: using the default.`);
