@@ -505,6 +505,10 @@ func tornado(in CalcInput) Tornado {
 		t.Error = br.Error
 		return t
 	}
+	if math.IsInf(float64(br.Value), 0) || math.IsNaN(float64(br.Value)) {
+		t.Error = "The value is too large to compute for these inputs: there is no sensitivity to show."
+		return t
+	}
 	b0 := float64(br.Value)
 	for _, p := range pageInputs {
 		if (p.name == "lifespan" && in.LifeMode == "churn") || (p.name == "churn" && in.LifeMode != "churn") {

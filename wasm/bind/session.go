@@ -476,8 +476,14 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	return out, nil
 }
 
+// fitInfo is f for the page; a fit left out (the spend fallback) has empty
+// lists, never null, so the page can draw its table either way.
 func fitInfo(name string, f model.Fit) FitInfo {
-	return FitInfo{Model: name, Names: f.Names, Params: nums(f.Params), StdErrors: nums(f.StdErrors), LogLikelihood: Num(f.LogLikelihood)}
+	names := f.Names
+	if names == nil {
+		names = []string{}
+	}
+	return FitInfo{Model: name, Names: names, Params: nums(f.Params), StdErrors: nums(f.StdErrors), LogLikelihood: Num(f.LogLikelihood)}
 }
 
 // segmentOrder is the default map's segment order, best first.

@@ -528,10 +528,10 @@ function renderScored(m, ms) {
   $('res-time').dataset.summarizeMs = String(r.ms.summarize);
   const tb = $('params').tBodies[0];
   tb.replaceChildren();
-  const fits = [r.purchase, ...(r.spend ? [r.spend] : [])];
+  const fits = [r.purchase, ...(r.spend && r.spend.method === 'gammagamma' ? [r.spend] : [])];
   const modelNames = { bgnbd: 'BG/NBD', paretonbd: 'Pareto/NBD', mbgnbd: 'MBG/NBD', gammagamma: 'Gamma-Gamma' };
   for (const f of fits) {
-    f.names.forEach((n, i) => {
+    (f.names || []).forEach((n, i) => {
       const tr = document.createElement('tr');
       tr.dataset.model = f.model; tr.dataset.param = n; tr.dataset.value = String(num(f.params[i]));
       tr.innerHTML = `<td>${i === 0 ? modelNames[f.model] || f.model : ''}</td><td>${n}</td><td class="num">${num(f.params[i]).toPrecision(6)}</td><td class="num">${Number.isFinite(num(f.stdErrors[i])) ? num(f.stdErrors[i]).toPrecision(3) : '—'}</td>`;
@@ -544,7 +544,8 @@ function renderScored(m, ms) {
     tr.dataset.model = 'gammagamma';
     tr.dataset.fallback = r.spend.fallback || '';
     tr.innerHTML = '<td>Gamma-Gamma</td><td colspan="3"></td>';
-    tr.cells[1].textContent = `Not used: ${r.spend.reason || r.spend.fallback}. Expected spend is each repeat buyer's own average; the purchase model above is unaffected.`;
+    const why = { not_converged: 'the spend fit did not converge', q_at_most_1: 'the spend fit gives no finite average spend (q ≤ 1)', not_identified: 'too few repeat buyers with different spends to fit it' }[r.spend.fallback] || r.spend.fallback;
+    tr.cells[1].textContent = `Not used: ${why} (see the warning below). Expected spend is each repeat buyer's own average; the purchase model above is unaffected.`;
     tb.appendChild(tr);
   }
   $('fit-note').textContent = `Log-likelihood ${num(r.purchase.logLikelihood).toFixed(2)}. Times are in ${r.report.unit}s, so the purchase rate is per ${r.report.unit}.` +
