@@ -58,7 +58,7 @@ func TestInspectBadDates(t *testing.T) {
 		t.Errorf("dates %+v", r)
 	}
 	st := Settings{Columns: ins.Guess, DateFormat: ins.DateFormat, ObservationEnd: "2024-02-05", Spend: "none"}
-	if _, err := s.Score(context.Background(), st, nil); err == nil || !strings.HasPrefix(err.Error(), `line 5: field "date"`) {
+	if _, err := s.Score(context.Background(), st, nil); err == nil || !strings.HasPrefix(err.Error(), `line 5 (customer "4"): field "date"`) {
 		t.Errorf("score without skipping: %v, want the error of line 5", err)
 	}
 	st.SkipBadRows = true

@@ -179,7 +179,7 @@ export async function pagefixChecks({ newPage, check, url, expected }) {
   await page.click('#score');
   await page.waitForFunction(() => document.getElementById('data-error').textContent, null, { timeout: 20000 });
   msg = await page.$eval('#data-error', (e) => e.textContent);
-  check('scoring it without skipping names line 5 and offers skip_bad_rows', msg.startsWith('line 5: field "date"') && msg.includes('Tick “Skip rows that cannot be read”'), msg);
+  check('scoring it without skipping names line 5 and offers skip_bad_rows', msg.startsWith('line 5 (customer "4"): field "date"') && msg.includes('Tick “Skip rows that cannot be read”'), msg);
   await page.check('#skip-bad');
   await page.click('#score');
   await page.waitForSelector('#results:not([hidden])', { timeout: 30000 });

@@ -472,9 +472,9 @@ async function runScore() {
     resetPluginColumns();
     renderScored(m, performance.now() - tStart);
   } catch (err) {
-    // A row that cannot be read (summary.ParseError: "line 5: field …"):
-    // offer clv score's skip_bad_rows.
-    const row = /^line \d+: field /.test(err.message) && !$('skip-bad').checked;
+    // A row that cannot be read (summary.ParseError: 'line 5 (customer
+    // "4"): field …'): offer clv score's skip_bad_rows.
+    const row = /^line \d+( \(customer .*\))?: field /.test(err.message) && !$('skip-bad').checked;
     $('data-error').textContent = err.message + (row ? '. Tick “Skip rows that cannot be read” to leave out such rows, as clv score does with skip_bad_rows.' : '');
   } finally {
     $('score').disabled = false;
