@@ -29,6 +29,10 @@ self.addEventListener('fetch', (e) => {
   e.respondWith((async () => {
     const cache = await caches.open(CACHE);
     const hit = await cache.match(req, { ignoreSearch: true });
+    // A worker's global scope takes its URL from the response: worker.js?role=plugin
+    // answered with the cached worker.js would lose its query (and start as
+    // the data worker), so such a hit is answered as a new response.
+    if (hit && hit.url !== req.url) return new Response(hit.body, { status: hit.status, statusText: hit.statusText, headers: hit.headers });
     if (hit) return hit;
     try {
       return await fetch(req);
