@@ -89,6 +89,13 @@ export async function pagefixChecks({ newPage, check, url, expected }) {
     check(`hostile link ${frag.slice(0, 48)}: the page starts and computes`, computes(s), JSON.stringify(s).slice(0, 300));
     if (notice) check(`hostile link ${frag.slice(0, 48)}: a notice says what fell back`, notice.test(text), text.slice(0, 300));
   }
+  // Saved scenarios from another version or edited by hand do not stop it.
+  await page.evaluate(() => localStorage.setItem('clvkit.scenarios', '[null, 5, "x", {"name": "old", "state": {"aov": "abc", "retention": 150, "tornado": "gone"}}]'));
+  await page.goto(`${base}?store`);
+  await ready(page);
+  check('a broken scenario store: the page starts, computes and lists what it can', computes(await formState(page)) &&
+    (await page.$$eval('#compare tbody tr:first-child th', (ths) => ths.map((t) => t.textContent))).join() === 'Scenario,old');
+  await page.evaluate(() => localStorage.removeItem('clvkit.scenarios'));
   check('retention 150 in a link falls back to 80 %', (await page.goto(`${base}?r#retention=150`), await ready(page), await page.$eval('#in-retention', (e) => e.value)) === '80');
 
   // 2. Random fragments (fixed seed), applied as the fragment changes.

@@ -278,7 +278,14 @@ function recalc() {
 
 // ---- scenarios (localStorage) ----
 const STORE = 'clvkit.scenarios';
-function loadScenarios() { try { return JSON.parse(localStorage.getItem(STORE) || '[]'); } catch { return []; } }
+// loadScenarios returns the saved scenarios; anything else in the store
+// (another version's, edited by hand) is left out, never fatal.
+function loadScenarios() {
+  try {
+    const l = JSON.parse(localStorage.getItem(STORE) || '[]');
+    return Array.isArray(l) ? l.filter((s) => s && typeof s === 'object' && s.state && typeof s.state === 'object').map((s) => ({ ...s, name: String(s.name ?? '') })) : [];
+  } catch { return []; }
+}
 function saveScenarios(list) { localStorage.setItem(STORE, JSON.stringify(list)); }
 function renderScenarios() {
   const list = loadScenarios();
