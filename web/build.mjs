@@ -6,7 +6,7 @@
 //
 //   node build.mjs [--embed ../host/webdist]
 //
-// Fails if the WebAssembly is over its budget (1.6 MB gzipped).
+// Fails if the WebAssembly is over its budget (1.65 MB gzipped).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -23,7 +23,13 @@ const dist = join(here, 'dist');
 // 1.5 MB until the real-exports issue: the shared detector (core/detect),
 // the amount and date formats, the row rules (text in core/formula) and
 // the spend fallbacks took the module from 1.43 to 1.54 MB gzipped.
-const budget = 1_600_000;
+// Issue 10 raised it to 1.65 MB (the issue allows 100 KB more): the one
+// settings model took it to 1.593 MB, and the page's breakages another
+// 21 KB (1,593,280 → 1,614,000 bytes): every field checked against the
+// registry's range with messages in percents, everything that needs an
+// invalid field blanked, and plain messages for empty, binary and
+// bad-date files (core/detect MostlyDates, each bad date's line).
+const budget = 1_650_000;
 const args = process.argv.slice(2);
 const embed = args.includes('--embed') ? resolve(args[args.indexOf('--embed') + 1]) : '';
 

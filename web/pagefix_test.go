@@ -60,12 +60,14 @@ func pagefixExpected(t *testing.T, tmp, cdnow string) map[string]any {
 	if ins.BadDates == nil || ins.BadDates.Line != 5 {
 		t.Fatalf("bad-date log: inspection %+v", ins)
 	}
-	res, err := s.Score(context.Background(), bind.Settings{Columns: ins.Guess, DateFormat: ins.DateFormat, ObservationEnd: "2024-03-30", SkipBadRows: true, Margin: new(0.3)}, nil)
+	st := marginSettings(ins, "2024-03-30", 0.3)
+	st.Input.SkipBadRows = true
+	res, err := s.Score(context.Background(), st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ins = s.Load([]byte(same))
-	fb, err := s.Score(context.Background(), bind.Settings{Columns: ins.Guess, DateFormat: ins.DateFormat, ObservationEnd: "1997-09-30", Margin: new(0.3)}, nil)
+	fb, err := s.Score(context.Background(), marginSettings(ins, "1997-09-30", 0.3), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,11 +57,11 @@ func TestInspectBadDates(t *testing.T) {
 	if r := s.Dates(ins.Guess, ins.DateFormat); r.Last != "2024-02-05" || r.Bad != 2 || r.FirstBadLine != 5 || r.FirstBad != "2024-02-3O" {
 		t.Errorf("dates %+v", r)
 	}
-	st := Settings{Columns: ins.Guess, DateFormat: ins.DateFormat, ObservationEnd: "2024-02-05", Spend: "none"}
+	st := NewSettings(ins, "2024-02-05")
 	if _, err := s.Score(context.Background(), st, nil); err == nil || !strings.HasPrefix(err.Error(), `line 5 (customer "4"): field "date"`) {
 		t.Errorf("score without skipping: %v, want the error of line 5", err)
 	}
-	st.SkipBadRows = true
+	st.Input.SkipBadRows = true
 	res, err := s.Score(context.Background(), st, nil)
 	if err != nil {
 		t.Fatal(err)
