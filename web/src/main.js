@@ -98,7 +98,8 @@ function toInput(s) {
   for (const k of ['aov', 'frequency', 'lifespan', 'cac', 'horizon', 'targetRatio']) c[k] = Number(s[k]);
   // Fields left empty or not numbers: the core flags them and blanks what
   // needs them (CalcInput.Missing).
-  c.missing = FIELDS.filter((f) => (f.optional ? s[f.key] !== '' && s[f.key] !== null : true) && !(s[f.key] !== '' && s[f.key] !== null && Number.isFinite(Number(s[f.key])))).map((f) => f.key);
+  const given = (v) => v !== '' && v !== null;
+  c.missing = FIELDS.filter((f) => !(given(s[f.key]) && Number.isFinite(Number(s[f.key]))) && !(f.optional && !given(s[f.key]))).map((f) => f.key);
   for (const k of c.missing) c[k] = k === 'arpa' ? null : 0;
   return c;
 }
@@ -269,6 +270,7 @@ function recalc() {
     console.warn(err);
     return null;
   }
+  if ($('status').textContent.startsWith('Could not compute')) $('status').textContent = 'Ready. Results update as you type.';
   const h = toHash(state);
   if (location.hash !== h) history.replaceState(null, '', h);
   $('share-url').value = location.href;
