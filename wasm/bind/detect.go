@@ -172,7 +172,14 @@ func (ins *Inspection) mostlyDates(data []byte, t *detect.Table) {
 // known binary format, UTF-16 text, or bytes no text file has (NUL, or
 // many control characters in the first 64 KiB); "" when it may be text.
 func notText(data []byte) string {
-	if len(bytes.TrimSpace(data)) == 0 {
+	blank := true
+	for _, c := range data {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			blank = false
+			break
+		}
+	}
+	if blank {
 		return "The file is empty."
 	}
 	for _, m := range []struct{ magic, what string }{
