@@ -6,7 +6,7 @@
 //
 //   node build.mjs [--embed ../host/webdist]
 //
-// Fails if the WebAssembly is over its budget (1.65 MB gzipped).
+// Fails if the WebAssembly is over its budget (1.63 MB gzipped).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -23,13 +23,16 @@ const dist = join(here, 'dist');
 // 1.5 MB until the real-exports issue: the shared detector (core/detect),
 // the amount and date formats, the row rules (text in core/formula) and
 // the spend fallbacks took the module from 1.43 to 1.54 MB gzipped.
-// Issue 10 raised it to 1.65 MB (the issue allows 100 KB more): the one
-// settings model took it to 1.593 MB, and the page's breakages another
-// 21 KB (1,593,280 → 1,614,000 bytes): every field checked against the
-// registry's range with messages in percents, everything that needs an
-// invalid field blanked, and plain messages for empty, binary and
-// bad-date files (core/detect MostlyDates, each bad date's line).
-const budget = 1_650_000;
+// Issue 12 raised it to 1.61 MB: the page's purchaseHorizon and explain
+// settings (expected purchases over any span, one sentence per customer)
+// and scoring with a frozen model took the module from 1.595 to 1.605 MB
+// (the model file's JSON lives in core/modelfile, which the page does not
+// link). Issue 10's breakages raised it to 1.63 MB: every calculator
+// field checked against the registry's range with messages in percents,
+// everything that needs an invalid field blanked, and plain messages for
+// empty, binary and bad-date files (core/detect MostlyDates, the first
+// bad date's line) took it from 1,604,789 to 1,623,190 bytes.
+const budget = 1_630_000;
 const args = process.argv.slice(2);
 const embed = args.includes('--embed') ? resolve(args[args.indexOf('--embed') + 1]) : '';
 
@@ -54,27 +57,40 @@ await esbuild.build({
 });
 for (const f of ['index.html', 'style.css']) copyFileSync(join(here, 'src', f), join(dist, f));
 
-// Pre-compressed copy for servers that send it as is (clv serve does).
-const wasm = readFileSync(join(dist, 'clv.wasm'));
-const gz = gzipSync(wasm, { level: constants.Z_BEST_COMPRESSION });
-writeFileSync(join(dist, 'clv.wasm.gz'), gz);
-
 // The service worker (src/sw.js): it precaches every file the page loads,
 // in a cache named after a hash of their contents, so the page works
 // offline once loaded and a new build replaces the old cache. The page is
 // cached as ./ (servers answer index.html for it; some redirect
-// index.html to ./). clv.wasm.gz is clv.wasm for servers, not a page file.
-const precache = readdirSync(dist).filter((f) => f !== 'clv.wasm.gz' && f !== 'index.html').sort();
+// index.html to ./). Written before the .gz copies and build.json, which
+// are for servers, not files the page loads.
+const precache = readdirSync(dist).filter((f) => f !== 'index.html').sort();
 const h = createHash('sha256');
 for (const f of ['index.html', ...precache]) h.update(f).update(readFileSync(join(dist, f)));
 const swVersion = h.digest('hex').slice(0, 16);
 writeFileSync(join(dist, 'sw.js'), readFileSync(join(here, 'src', 'sw.js'), 'utf8')
   .replace('__VERSION__', swVersion).replace('__ASSETS__', JSON.stringify(['./', ...precache])));
 
+// Pre-compressed copies (name.gz) of the module and every text file, for
+// servers that send them as they are (clv serve does, with
+// Content-Encoding: gzip, to clients that accept it); only where gzip makes
+// the file smaller.
+const wasm = readFileSync(join(dist, 'clv.wasm'));
+const gz = gzipSync(wasm, { level: constants.Z_BEST_COMPRESSION });
+// build.json records the build (its time is clv serve's Last-Modified;
+// SOURCE_DATE_EPOCH, in seconds, fixes it for reproducible builds).
+const built = new Date(process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) * 1000 : Date.now()).toISOString();
+writeFileSync(join(dist, 'build.json'), JSON.stringify({ version, built, wasmBytes: wasm.length, wasmGzipBytes: gz.length, offlineCache: `clvkit-${swVersion}` }) + '\n');
+const compressible = /\.(html|js|css|json|svg|txt|wasm)$/;
+for (const f of readdirSync(dist)) {
+  if (!compressible.test(f)) continue;
+  const b = readFileSync(join(dist, f));
+  const z = f === 'clv.wasm' ? gz : gzipSync(b, { level: constants.Z_BEST_COMPRESSION });
+  if (z.length < b.length) writeFileSync(join(dist, `${f}.gz`), z);
+}
+
 const sizes = {};
 for (const f of readdirSync(dist)) sizes[f] = statSync(join(dist, f)).size;
-console.log(`web/dist: clv.wasm ${wasm.length} bytes, ${gz.length} gzipped (budget ${budget}); app.js ${sizes['app.js']}, worker.js ${sizes['worker.js']}`);
-writeFileSync(join(dist, 'build.json'), JSON.stringify({ version, wasmBytes: wasm.length, wasmGzipBytes: gz.length, offlineCache: `clvkit-${swVersion}` }) + '\n');
+console.log(`web/dist: clv.wasm ${wasm.length} bytes, ${gz.length} gzipped (budget ${budget}); app.js ${sizes['app.js']} (${sizes['app.js.gz']} gzipped), worker.js ${sizes['worker.js']}`);
 if (gz.length > budget) {
   console.error(`clv.wasm is ${gz.length} bytes gzipped, over the ${budget} budget`);
   process.exit(1);

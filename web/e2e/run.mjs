@@ -14,6 +14,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { pagefixChecks } from './pagefix.mjs';
+import { screens } from './screens.mjs';
+import { wasmLoad } from './wasmload.mjs';
 
 const url = process.env.CLV_URL;
 const expected = JSON.parse(readFileSync(process.env.CLV_EXPECTED, 'utf8'));
@@ -352,6 +354,8 @@ try {
     check('100k fit equals the native core', p.length >= 4 && p.slice(0, 4).every((v, i) => rel(v, w[i]) < TOL), `${p.slice(0, 4).join(', ')} vs ${w.join(', ')}`);
     await big.context().close();
   }
+  await wasmLoad({ newPage, check, url });
+  await screens({ newPage, check, url, out, figures });
   if (expected.pagefix) await pagefixChecks({ newPage, check, url, expected }); // e2e/pagefix.mjs
 } catch (err) {
   check('no exception in the test', false, err.stack || String(err));

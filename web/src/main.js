@@ -2,7 +2,7 @@
 // calculator through globalThis.clv on this thread, the data scoring in a
 // worker (worker.js). This file only reads inputs, draws and keeps state in
 // the URL fragment and localStorage.
-import { call, compile, num, start } from './wasm.js';
+import { call, load, num } from './wasm.js';
 import { barChart, lineChart, tornadoChart } from './charts.js';
 import { Plugin, csvField, formatF, paramError } from './plugin-host.js';
 import { badRowsText, fileNotice, parseHash, registerOffline, scrollToSection, setFieldError, setNote, short, showNotices, wireInPageLinks } from './robust.js';
@@ -847,8 +847,9 @@ function wirePlugins() {
 
 // ---- wiring ----
 async function main() {
-  module = await compile();
-  await start(module);
+  const loaded = await load();
+  module = loaded.module;
+  perf.wasmLoad = loaded.how; // read by the browser tests
   $('version').textContent = `version ${globalThis.clv.version}`;
   formulas = call('formulas');
   defaults = call('defaults');
