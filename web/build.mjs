@@ -6,7 +6,7 @@
 //
 //   node build.mjs [--embed ../host/webdist]
 //
-// Fails if the WebAssembly is over its budget (1.63 MB gzipped).
+// Fails if the WebAssembly is over its budget (1.65 MB gzipped).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -27,12 +27,15 @@ const dist = join(here, 'dist');
 // settings (expected purchases over any span, one sentence per customer)
 // and scoring with a frozen model took the module from 1.595 to 1.605 MB
 // (the model file's JSON lives in core/modelfile, which the page does not
-// link). Issue 10's breakages raised it to 1.63 MB: every calculator
-// field checked against the registry's range with messages in percents,
-// everything that needs an invalid field blanked, and plain messages for
-// empty, binary and bad-date files (core/detect MostlyDates, the first
-// bad date's line) took it from 1,604,789 to 1,623,190 bytes.
-const budget = 1_630_000;
+// link). Issue 10 raised it to 1.65 MB: its cohort view (clv.cohorts: the
+// cohort table, its JSON and its CSV, +12.7 KB gzipped) and the historic +
+// remaining formula with the calculator's two inputs (+4.9 KB). Its
+// breakages fit under it: every calculator field checked against the
+// registry's range with messages in percents, everything that needs an
+// invalid field blanked, and plain messages for empty, binary and bad-date
+// files (core/detect MostlyDates, the first bad date's line) add about
+// 17 KB gzipped (1,639,817 bytes with the cohort view).
+const budget = 1_650_000;
 const args = process.argv.slice(2);
 const embed = args.includes('--embed') ? resolve(args[args.indexOf('--embed') + 1]) : '';
 

@@ -44,6 +44,8 @@ var calcFields = []calcField{
 	{"arpa", "ARPA (monthly)", formula.IDCACPaybackMonths, "arpa", false, func(c *CalcInput) *float64 { return c.ARPA }},
 	{"horizon", "Horizon", formula.IDRetentionTruncated, "horizon", false, func(c *CalcInput) *float64 { return &c.Horizon }},
 	{"targetRatio", "Target LTV:CAC", formula.IDMaxCAC, "target_ratio", false, func(c *CalcInput) *float64 { return &c.TargetRatio }},
+	{"valueToDate", "Value to date", formula.IDHistoricPlusRemaining, "value_to_date", false, func(c *CalcInput) *float64 { return &c.ValueToDate }},
+	{"tenure", "Tenure so far", formula.IDHistoricPlusRemaining, "tenure", false, func(c *CalcInput) *float64 { return &c.Tenure }},
 }
 
 // registryInput returns the registry's description of a page field's input.
@@ -144,6 +146,7 @@ var inputSources = []struct{ name, fields string }{
 	{"target_ratio", "targetRatio"}, {"revenue_per_year", "aov frequency"},
 	{"margin_per_period", "aov frequency grossMargin"}, {"margin_per_year", "aov frequency grossMargin"},
 	{"lifespan", "life"}, {"years", "life"}, {"churn", "life"}, {"ltv", "aov frequency life grossMargin"}, {"arpa", "arpa"},
+	{"value_to_date", "valueToDate"}, {"tenure", "tenure"},
 }
 
 // inputFields returns the page fields a formula input (or a custom

@@ -6,6 +6,7 @@ import { call, load, num } from './wasm.js';
 import { barChart, lineChart, tornadoChart } from './charts.js';
 import { Plugin, csvField, formatF, paramError } from './plugin-host.js';
 import { badRowsText, fileNotice, parseHash, registerOffline, scrollToSection, setFieldError, setNote, short, showNotices, wireInPageLinks } from './robust.js';
+import { cohortView } from './cohorts.js';
 
 const $ = (id) => document.getElementById(id);
 const t0 = performance.now();
@@ -27,6 +28,8 @@ const FIELDS = [
   { key: 'arpa', input: 'arpa', formula: 'cac_payback_months', unit: 'money per customer per month', step: 'any', optional: 'AOV × frequency ÷ 12' },
   { key: 'horizon', input: 'horizon', unit: 'years (truncated CLV)', step: '1' },
   { key: 'targetRatio', input: 'target_ratio', unit: ': 1 target LTV:CAC', step: 'any' },
+  { key: 'valueToDate', input: 'value_to_date', unit: 'money so far (an existing customer)', step: 'any' },
+  { key: 'tenure', input: 'tenure', unit: 'years as a customer so far', step: 'any' },
 ];
 const PCT = new Set(FIELDS.filter((f) => f.pct).map((f) => f.key));
 
@@ -52,6 +55,7 @@ function defaultState() {
     currency: d.currency, aov: d.aov, frequency: d.frequency, lifeMode: d.lifeMode, lifespan: d.lifespan,
     churn: d.churn * 100, grossMargin: d.grossMargin * 100, retention: d.retention * 100, discount: d.discount * 100,
     cac: d.cac, arpa: '', horizon: d.horizon, targetRatio: d.targetRatio, custom: d.custom, tornado: d.tornado,
+    valueToDate: d.valueToDate, tenure: d.tenure,
   };
 }
 // fieldLabel is the label the page shows for a state key.
@@ -95,7 +99,7 @@ function toInput(s) {
   const c = { ...s };
   for (const k of PCT) c[k] = Number(s[k]) / 100;
   c.arpa = s.arpa === '' || s.arpa === null ? null : Number(s.arpa);
-  for (const k of ['aov', 'frequency', 'lifespan', 'cac', 'horizon', 'targetRatio']) c[k] = Number(s[k]);
+  for (const k of ['aov', 'frequency', 'lifespan', 'cac', 'horizon', 'targetRatio', 'valueToDate', 'tenure']) c[k] = Number(s[k]);
   // Fields left empty or not numbers: the core flags them and blanks what
   // needs them (CalcInput.Missing).
   const given = (v) => v !== '' && v !== null;
@@ -337,6 +341,7 @@ let module;
 let workerReady;
 let inspection;
 let scored;
+let cohorts; // the cohort view (cohorts.js), built on the first scoring
 const pending = {};
 function ask(msg, transfer = []) {
   return new Promise((resolve, reject) => {
@@ -374,7 +379,7 @@ function ensureWorker() {
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.type === 'progress') { showProgress(m.stage, m.done); return; }
-    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv' }[m.type];
+    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv', cohorts: 'cohorts' }[m.type];
     const p = pending[key];
     delete pending[key];
     if (!p) return;
@@ -480,6 +485,7 @@ async function runScore() {
     scored = { ...m, ids: m.ids };
     resetPluginColumns();
     renderScored(m, performance.now() - tStart);
+    (cohorts ||= cohortView(ask, moneyFmt)).show();
   } catch (err) {
     // A row that cannot be read (summary.ParseError: 'line 5 (customer
     // "4"): field …'): offer clv score's skip_bad_rows.
