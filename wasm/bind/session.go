@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/clvkit/clvkit/core/compare"
 	"github.com/clvkit/clvkit/core/detect"
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/score"
@@ -335,6 +336,14 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	if onProgress != nil {
 		onProgress("fitting", 1)
 	}
+	if o.Purchase == compare.Auto {
+		// purchase "auto": the model clv score would choose (compare.Choose).
+		ch, _, err := compare.Choose(sum, o.Fit)
+		if err != nil {
+			return nil, err
+		}
+		o.Purchase = ch.Model
+	}
 	res, err := score.Score(ctx, sum.Customers, o)
 	if err != nil {
 		return nil, err
@@ -353,7 +362,7 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	for k, v := range sum.Report.Skipped {
 		out.Report.Skipped[string(k)] = v
 	}
-	out.Purchase = fitInfo(st.Purchase, res.PurchaseFit)
+	out.Purchase = fitInfo(o.Purchase, res.PurchaseFit)
 	if o.Spend {
 		est := res.SpendEstimate
 		fit := res.SpendFit.Fit
