@@ -6,7 +6,7 @@
 //
 //   node build.mjs [--embed ../host/webdist]
 //
-// Fails if the WebAssembly is over its budget (1.65 MB gzipped).
+// Fails if the WebAssembly is over its budget (1.67 MB gzipped).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -30,12 +30,13 @@ const dist = join(here, 'dist');
 // link). Issue 10 raised it to 1.65 MB: its cohort view (clv.cohorts: the
 // cohort table, its JSON and its CSV, +12.7 KB gzipped) and the historic +
 // remaining formula with the calculator's two inputs (+4.9 KB). Its
-// breakages fit under it: every calculator field checked against the
-// registry's range with messages in percents, everything that needs an
-// invalid field blanked, and plain messages for empty, binary and bad-date
-// files (core/detect MostlyDates, the first bad date's line) add about
-// 17 KB gzipped (1,639,817 bytes with the cohort view).
-const budget = 1_650_000;
+// breakages raised it to 1.67 MB: every calculator field checked against
+// the registry's range with messages in percents, everything that needs
+// an invalid field blanked, and plain messages for empty, binary and
+// bad-date files (core/detect MostlyDates, the first bad date's line) add
+// about 17 KB gzipped (1,651,518 bytes with the cohort view and purchase
+// = auto).
+const budget = 1_670_000;
 const args = process.argv.slice(2);
 const embed = args.includes('--embed') ? resolve(args[args.indexOf('--embed') + 1]) : '';
 
