@@ -102,6 +102,7 @@ precision = 6
 	exp["plugins"] = pluginsExpected(t, root, tmp, clv) // plugins_test.go
 	exp["compare"] = compareExpected(t, root, tmp, clv) // compare_test.go
 	exp["cohorts"] = cohortsExpected(t, clv, cfg, cdnow, tmp)
+	exp["pagefix"] = pagefixExpected(t, tmp, cdnow) // pagefix_test.go
 	if os.Getenv("CLV_E2E_BIG") != "0" {
 		exp["big"] = bigExpected(t, filepath.Join(tmp, "big.csv"))
 	}

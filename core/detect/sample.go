@@ -231,15 +231,25 @@ func looksLikeHeader(rows [][]string) bool {
 // header skips the first record, a UTF-8 byte order mark is dropped and
 // fields are passed untrimmed, in a slice reused between calls. Quotes are
 // read leniently; a record that is still malformed is skipped and reported
-// to bad, when not nil. It is the whole-file scan behind the page's date
-// range and clv init --from; clv score's reader reports such records with
-// their lines.
+// to bad, when not nil. It is the whole-file scan behind clv init --from;
+// clv score's reader reports such records with their lines.
 func EachRecord(r io.Reader, delim string, header bool, each func([]string), bad func()) error {
+	var badLine func(int)
+	if bad != nil {
+		badLine = func(int) { bad() }
+	}
+	return EachRecordLine(r, delim, header, func(rec []string, _ int) { each(rec) }, badLine)
+}
+
+// EachRecordLine is EachRecord with the 1-based line each record starts
+// on (a quoted field may span lines), given to each and to bad: the scan
+// behind the page's date range and its report of the first bad date.
+func EachRecordLine(r io.Reader, delim string, header bool, each func(rec []string, line int), bad func(line int)) error {
 	skip := header
 	if delim == "whitespace" {
 		sc := bufio.NewScanner(r)
 		sc.Buffer(make([]byte, 0, 64<<10), 16<<20)
-		for sc.Scan() {
+		for line := 1; sc.Scan(); line++ {
 			fs := strings.Fields(sc.Text())
 			if len(fs) == 0 {
 				continue
@@ -248,7 +258,7 @@ func EachRecord(r io.Reader, delim string, header bool, each func([]string), bad
 				skip = false
 				continue
 			}
-			each(fs)
+			each(fs, line)
 		}
 		return sc.Err()
 	}
@@ -263,9 +273,9 @@ func EachRecord(r io.Reader, delim string, header bool, each func([]string), bad
 		if err == io.EOF {
 			return nil
 		}
-		if _, ok := err.(*csv.ParseError); ok {
+		if pe, ok := err.(*csv.ParseError); ok {
 			if bad != nil {
-				bad()
+				bad(pe.StartLine)
 			}
 			continue
 		}
@@ -280,6 +290,7 @@ func EachRecord(r io.Reader, delim string, header bool, each func([]string), bad
 			skip = false
 			continue
 		}
-		each(rec)
+		line, _ := cr.FieldPos(0)
+		each(rec, line)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"sort"
+	"strconv"
 
 	"github.com/clvkit/clvkit/core/formula"
 )
@@ -24,26 +25,35 @@ type FormulaInfo struct {
 // InputInfo is one formula input: its unit, default and where a marketer
 // finds the number.
 type InputInfo struct {
-	Name        string  `json:"name"`
-	Label       string  `json:"label"`
-	Unit        string  `json:"unit"`
-	Default     float64 `json:"default"`
-	Range       string  `json:"range"`
-	Integer     bool    `json:"integer,omitempty"`
-	Description string  `json:"description"`
-	WhereToFind string  `json:"whereToFind"`
+	Name    string  `json:"name"`
+	Label   string  `json:"label"`
+	Unit    string  `json:"unit"`
+	Default float64 `json:"default"`
+	Range   string  `json:"range"`
+	Integer bool    `json:"integer,omitempty"`
+	// Percent is set for shares and rates, which the page shows as
+	// percents; Description then speaks of percents too.
+	Percent     bool   `json:"percent,omitempty"`
+	Description string `json:"description"`
+	WhereToFind string `json:"whereToFind"`
 }
 
-// Formulas returns core/formula's built-in registry in registration order.
+// Formulas returns core/formula's built-in registry in registration order,
+// as the page shows it: descriptions of shares and rates speak of percents
+// (see InputInfo.Percent).
 func Formulas() []FormulaInfo {
 	var out []FormulaInfo
 	for _, f := range formula.Builtin().All() {
 		fi := FormulaInfo{ID: f.ID, Name: f.Name, Family: f.Family, Text: f.Text, Output: string(f.Output),
 			Explanation: f.Explanation, Variant: f.Variant, Source: f.Source}
 		for _, in := range f.Inputs {
+			desc := in.Description
+			if isPercent(in.Unit) {
+				desc = percentText(desc)
+			}
 			fi.Inputs = append(fi.Inputs, InputInfo{Name: in.Name, Label: in.Label, Unit: string(in.Unit),
-				Default: in.Default, Range: in.Range.String(), Integer: in.Integer,
-				Description: in.Description, WhereToFind: in.WhereToFind})
+				Default: in.Default, Range: in.Range.String(), Integer: in.Integer, Percent: isPercent(in.Unit),
+				Description: desc, WhereToFind: in.WhereToFind})
 		}
 		out = append(out, fi)
 	}
@@ -87,6 +97,9 @@ type CalcInput struct {
 	Custom string `json:"custom"`
 	// Tornado is the formula whose sensitivity is charted (default retention_b).
 	Tornado string `json:"tornado"`
+	// Missing lists the fields (JSON keys) the page could not read, empty
+	// or not a number: they are invalid, whatever their value here.
+	Missing []string `json:"missing,omitempty"`
 }
 
 // DefaultInput is the calculator's starting state: the registry defaults
@@ -163,6 +176,10 @@ type Headline struct {
 	MaxCAC        Num    `json:"maxCac"`
 	Verdict       string `json:"verdict"`
 	Level         string `json:"level"` // "bad", "warn", "good", "high"
+	// Errors says, by card ("clv", "ltvCac", "paybackMonths", "maxCac"),
+	// why a card has no value: an invalid field it needs, or the
+	// formula's error. Its value is then NaN, never a stale number.
+	Errors map[string]string `json:"errors,omitempty"`
 }
 
 // Journey is the cumulative discounted margin per customer, month by month,
@@ -174,6 +191,8 @@ type Journey struct {
 	// BreakEvenMonth is the first month whose cumulative margin reaches CAC,
 	// −1 if none within the chart.
 	BreakEvenMonth int `json:"breakEvenMonth"`
+	// Error names the invalid fields the chart needs ("" when none).
+	Error string `json:"error,omitempty"`
 }
 
 // Survival is the share of a cohort still buying after t months,
@@ -181,6 +200,8 @@ type Journey struct {
 type Survival struct {
 	Months []Num `json:"months"`
 	Alive  []Num `json:"alive"`
+	// Error names the invalid field the chart needs ("" when none).
+	Error string `json:"error,omitempty"`
 }
 
 // Bar is one input's sensitivity: the formula's value with the input moved
@@ -199,7 +220,10 @@ type Tornado struct {
 	Formula string `json:"formula"`
 	Name    string `json:"name"`
 	Base    Num    `json:"base"`
-	Bars    []Bar  `json:"bars"`
+	Bars    []Bar  `json:"bars"` // never null: empty when Error is set
+	// Error says why there are no bars: an unknown formula, or the
+	// formula has no value for these inputs.
+	Error string `json:"error,omitempty"`
 }
 
 // CustomResult is the custom expression's value or its error with the
@@ -222,6 +246,9 @@ type Calculation struct {
 	Survival Survival     `json:"survival"`
 	Tornado  Tornado      `json:"tornado"`
 	Custom   CustomResult `json:"custom"`
+	// Fields are the inputs the page cannot use, each with a message in
+	// the page's units to show beside it (see CalcInput.Check); never null.
+	Fields []FieldError `json:"fields"`
 }
 
 // pageInput is one calculator field a formula input can be bound to.
@@ -341,7 +368,7 @@ func evalAll(in CalcInput, render bool) ([]Result, Derived) {
 		v, err := f.Eval(x)
 		r.Value = Num(v)
 		if err != nil {
-			r.Error = err.Error()
+			r.Error = pageError(f, r.Inputs, err)
 			r.Unbounded = errors.Is(err, formula.ErrUnbounded)
 		}
 		if render && (err == nil || r.Unbounded) {
@@ -361,23 +388,63 @@ func find(rs []Result, id string) Result {
 	return Result{}
 }
 
-// Calculate evaluates the calculator for one state. It never fails: a bad
-// input shows as an error beside the formulas that use it.
+// Calculate evaluates the calculator for one state. It never fails: an
+// invalid field (see CalcInput.Check) is listed in Fields and everything
+// that needs it, formulas, headline cards, charts and the custom formula,
+// has no value and says which field it needs; any other bad input shows
+// as an error beside the formulas that use it.
 func Calculate(in CalcInput) Calculation {
+	fields := in.Check()
+	bad := in.invalidate(fields)
 	rs, d := evalAll(in, true)
-	c := Calculation{Derived: d, Formulas: rs}
+	for i := range rs {
+		names := make([]string, len(rs[i].Inputs))
+		for k, b := range rs[i].Inputs {
+			names[k] = b.Name
+		}
+		if msg := blocked(&in, names, bad); msg != "" {
+			rs[i].Value, rs[i].Error, rs[i].Rendered, rs[i].Unbounded = Num(math.NaN()), msg, "", false
+		}
+	}
+	c := Calculation{Derived: d, Formulas: rs, Fields: fields}
 	c.Headline = headline(rs)
 	c.Journey = journey(in, d)
+	c.Journey.Error = blocked(&in, []string{"margin_per_period", "retention", "discount", "cac", "horizon", "lifespan"}, bad)
 	c.Survival = survival(in, c.Journey)
+	c.Survival.Error = blocked(&in, []string{"retention"}, bad)
 	c.Tornado = tornado(in)
-	c.Custom = custom(in, d)
+	if c.Tornado.Error != "" {
+		if r := find(rs, c.Tornado.Formula); r.Error != "" {
+			c.Tornado.Error = r.Error
+		}
+	}
+	c.Custom = custom(in, d, bad)
 	return c
+}
+
+// headlineCards are the headline's cards (Headline.Errors keys) and the
+// formula behind each.
+var headlineCards = []struct{ card, formula string }{
+	{"clv", formula.IDMarginCLV}, {"ltvCac", formula.IDLTVCACRatio},
+	{"paybackMonths", formula.IDCACPaybackMonths}, {"maxCac", formula.IDMaxCAC},
 }
 
 func headline(rs []Result) Headline {
 	h := Headline{CLV: find(rs, formula.IDMarginCLV).Value, RevenueCLV: find(rs, formula.IDAOVFrequencyLifespan).Value,
 		LTVCAC: find(rs, formula.IDLTVCACRatio).Value, PaybackMonths: find(rs, formula.IDCACPaybackMonths).Value,
 		MaxCAC: find(rs, formula.IDMaxCAC).Value}
+	for _, c := range headlineCards {
+		if r := find(rs, c.formula); r.Error != "" && !r.Unbounded {
+			if h.Errors == nil {
+				h.Errors = map[string]string{}
+			}
+			h.Errors[c.card] = r.Error
+		}
+	}
+	if h.Errors["ltvCac"] != "" {
+		h.Level, h.Verdict = "", ""
+		return h
+	}
 	switch r := float64(h.LTVCAC); {
 	case r < 1:
 		h.Level, h.Verdict = "bad", "Each new customer loses money: their margin over their lifespan is less than what it cost to win them."
@@ -439,8 +506,17 @@ func tornado(in CalcInput) Tornado {
 	}
 	base, _ := evalAll(in, false)
 	br := find(base, id)
-	t := Tornado{Formula: id, Name: br.Name, Base: br.Value}
-	if br.ID == "" || br.Error != "" {
+	t := Tornado{Formula: id, Name: br.Name, Base: br.Value, Bars: []Bar{}}
+	if br.ID == "" {
+		t.Error = "There is no formula " + strconv.Quote(id) + "."
+		return t
+	}
+	if br.Error != "" {
+		t.Error = br.Error
+		return t
+	}
+	if math.IsInf(float64(br.Value), 0) || math.IsNaN(float64(br.Value)) {
+		t.Error = "The value is too large to compute for these inputs: there is no sensitivity to show."
 		return t
 	}
 	b0 := float64(br.Value)
@@ -484,7 +560,7 @@ func tornado(in CalcInput) Tornado {
 
 // custom evaluates the custom expression over Names, reporting parse and
 // name errors with their column.
-func custom(in CalcInput, d Derived) CustomResult {
+func custom(in CalcInput, d Derived, bad map[string]bool) CustomResult {
 	src := in.Custom
 	if src == "" {
 		return CustomResult{Error: "empty expression"}
@@ -492,6 +568,11 @@ func custom(in CalcInput, d Derived) CustomResult {
 	p, err := formula.Compile(src, Names)
 	if err != nil {
 		return exprErr(err)
+	}
+	if f, err := formula.NewCustom(formula.Custom{ID: "custom", Expr: src}); err == nil {
+		if msg := blocked(&in, f.InputNames(), bad); msg != "" {
+			return CustomResult{Value: Num(math.NaN()), Error: msg}
+		}
 	}
 	vals := map[string]float64{"aov": in.AOV, "frequency": in.Frequency, "lifespan": d.Lifespan, "churn": d.Churn,
 		"gross_margin": in.GrossMargin, "retention": in.Retention, "discount": in.Discount, "cac": in.CAC,

@@ -43,8 +43,33 @@ type Inspection struct {
 	// UnitPrice", for the amountExpr setting) when the file has a quantity
 	// and a unit price but no order total; "" otherwise.
 	AmountExpr string `json:"amountExpr,omitempty"`
+	// Problem says in plain words why the file is no transaction log the
+	// page can read ("" when it may be one): it is empty, it is not text
+	// (an image, a spreadsheet, UTF-16), or it has no data rows. The
+	// other members are then left empty.
+	Problem string `json:"problem,omitempty"`
+	// BadDates is set when no column holds only dates but one mostly
+	// does: Guess.Date and DateFormat are then that column and format,
+	// and BadDates says which values do not read, for the page to offer
+	// skipping those rows (skipBadRows, clv.toml's skip_bad_rows).
+	BadDates *BadDates `json:"badDates,omitempty"`
+	// NoDates is set when no column holds dates at all (in the sample):
+	// the user has to choose the date column.
+	NoDates bool `json:"noDates,omitempty"`
 
 	table *detect.Table // the sample, to resolve "auto" for other columns
+}
+
+// BadDates describes the values of a date column that do not read under
+// its format, in the whole file.
+type BadDates struct {
+	Column string `json:"column"`
+	Format string `json:"format"`
+	// Rows counts the data rows whose date does not read (or that have no
+	// such field); Line and Value are the first of them.
+	Rows  int    `json:"rows"`
+	Line  int    `json:"line"`
+	Value string `json:"value"`
 }
 
 // Mapping names the customer, date and amount columns.
@@ -70,8 +95,19 @@ func Inspect(data []byte) Inspection {
 	if len(data) > 0 && data[len(data)-1] != '\n' {
 		ins.Lines++
 	}
+	if ins.Problem = notText(data); ins.Problem != "" {
+		return ins
+	}
 	res, err := detect.Detect(bytes.NewReader(data), detect.Options{})
 	if err != nil { // a bytes.Reader does not fail
+		ins.Problem = err.Error()
+		return ins
+	}
+	if len(res.Rows) == 0 {
+		ins.Problem = "The file has a header line but no rows of orders."
+		if !res.Header {
+			ins.Problem = "The file has no rows of orders."
+		}
 		return ins
 	}
 	ins.table = &res.Table
@@ -86,7 +122,93 @@ func Inspect(data []byte) Inspection {
 	if res.AmountErr != nil {
 		ins.AmountError = res.AmountErr.Error()
 	}
+	if ins.Guess.Date == "" {
+		ins.mostlyDates(data, &res.Table)
+	}
 	return ins
+}
+
+// mostlyDates fills in the date column and format of a file whose date
+// column has bad values (detect's MostlyDates) and says which values are
+// bad in BadDates; without such a column it sets NoDates.
+func (ins *Inspection) mostlyDates(data []byte, t *detect.Table) {
+	col, format, _, ok := t.MostlyDates()
+	if !ok {
+		ins.NoDates = true
+		return
+	}
+	// The formats that read every value the best one reads (month-first
+	// and day-first may both).
+	f, _ := summary.ParseDateFormat(format)
+	var good []string
+	for _, v := range t.Values(col) {
+		if _, err := f.Parse(v); err == nil {
+			good = append(good, v)
+		}
+	}
+	best, fitting, err := detect.DateFormats(good)
+	if best == "" {
+		best, fitting = format, []string{format}
+	}
+	var ae *detect.AmbiguousError
+	ins.Ambiguous = errors.As(err, &ae)
+	ins.DateFormats, ins.DateFormat = fitting, best
+	if col == ins.Guess.Customer || col == ins.Guess.Amount {
+		// Taken by the content-based guess of a headerless file.
+		ins.Guess.Customer, ins.Guess.Amount = "", ""
+		for _, c := range ins.Columns {
+			if c != col {
+				ins.Guess.Customer = c
+				break
+			}
+		}
+	}
+	ins.Guess.Date = col
+	r := dateScan(data, ins.Delimiter, ins.Header, indexOf(ins.Columns, col), best)
+	ins.BadDates = &BadDates{Column: col, Format: best, Rows: r.Bad, Line: r.FirstBadLine, Value: r.FirstBad}
+}
+
+// notText says why data is not a text file of transactions: empty, a
+// known binary format, UTF-16 text, or bytes no text file has (NUL, or
+// many control characters in the first 64 KiB); "" when it may be text.
+func notText(data []byte) string {
+	blank := true
+	for _, c := range data {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			blank = false
+			break
+		}
+	}
+	if blank {
+		return "The file is empty."
+	}
+	for _, m := range []struct{ magic, what string }{
+		{"\x89PNG\r\n\x1a\n", "a PNG image"}, {"\xff\xd8\xff", "a JPEG image"}, {"GIF8", "a GIF image"},
+		{"%PDF-", "a PDF document"},
+		{"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive: in your spreadsheet, save it as CSV (File › Save as › CSV UTF-8)"},
+		{"\xd0\xcf\x11\xe0", "an Excel 97–2003 workbook (.xls): in your spreadsheet, save it as CSV (File › Save as › CSV UTF-8)"},
+		{"\x1f\x8b", "a gzip archive: unpack it first"},
+		{"\xff\xfe", "text saved as UTF-16 (Excel's \"Unicode text\"): save it as CSV UTF-8"},
+		{"\xfe\xff", "text saved as UTF-16: save it as CSV UTF-8"},
+	} {
+		if bytes.HasPrefix(data, []byte(m.magic)) {
+			return "This is not a text file of orders: it looks like " + m.what + "."
+		}
+	}
+	head := data[:min(len(data), 64<<10)]
+	ctl := 0
+	for _, c := range head {
+		if c == 0 {
+			return "This is not a text file of orders: it holds binary data (NUL bytes), like an image or a spreadsheet. Export your orders as CSV."
+		}
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' {
+			ctl++
+		}
+	}
+	if ctl*10 > len(head) {
+		return "This is not a text file of orders: it holds binary data (control characters), like an image or a spreadsheet. Export your orders as CSV."
+	}
+	return ""
 }
 
 func indexOf(xs []string, s string) int {
@@ -98,30 +220,47 @@ func indexOf(xs []string, s string) int {
 	return -1
 }
 
-// dateRange scans the whole date column for the first and last dates, so
-// the page can default the observation end to the last one.
-func dateRange(data []byte, delim string, header bool, col int, format string) (first, last time.Time, bad int) {
+// dateStats is what dateScan finds in a date column.
+type dateStats struct {
+	First, Last time.Time // zero if no date reads
+	Bad         int       // data rows whose date does not read
+	// FirstBadLine and FirstBad are the line and value of the first of
+	// them (0 and "" when there is none).
+	FirstBadLine int
+	FirstBad     string
+}
+
+// dateScan scans the whole date column (col, 0-based) with format, for the
+// first and last dates, so the page can default the observation end to
+// the last one, and for the rows whose date does not read.
+func dateScan(data []byte, delim string, header bool, col int, format string) dateStats {
+	var r dateStats
 	f, err := summary.ParseDateFormat(format)
 	if err != nil || col < 0 {
-		return
+		return r
 	}
-	each := func(rec []string) {
+	bad := func(line int, v string) {
+		if r.Bad++; r.FirstBadLine == 0 {
+			r.FirstBadLine, r.FirstBad = line, v
+		}
+	}
+	_ = detect.EachRecordLine(bytes.NewReader(data), delim, header, func(rec []string, line int) { // a bytes.Reader does not fail
 		if col >= len(rec) {
-			bad++
+			bad(line, "")
 			return
 		}
-		t, err := f.Parse(strings.TrimSpace(rec[col]))
+		v := strings.TrimSpace(rec[col])
+		t, err := f.Parse(v)
 		if err != nil {
-			bad++
+			bad(line, v)
 			return
 		}
-		if first.IsZero() || t.Before(first) {
-			first = t
+		if r.First.IsZero() || t.Before(r.First) {
+			r.First = t
 		}
-		if t.After(last) {
-			last = t
+		if t.After(r.Last) {
+			r.Last = t
 		}
-	}
-	detect.EachRecord(bytes.NewReader(data), delim, header, each, func() { bad++ })
-	return
+	}, func(line int) { bad(line, "") })
+	return r
 }

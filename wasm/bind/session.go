@@ -49,17 +49,20 @@ type DateRange struct {
 	First string `json:"first"` // YYYY-MM-DD, "" if no date parsed
 	Last  string `json:"last"`
 	Bad   int    `json:"bad"` // rows whose date does not parse
+	// FirstBadLine and FirstBad are the line and value of the first of
+	// those rows (0 and "" when there is none).
+	FirstBadLine int    `json:"firstBadLine,omitempty"`
+	FirstBad     string `json:"firstBad,omitempty"`
 }
 
 // Dates scans the loaded file's date column with format.
 func (s *Session) Dates(m Mapping, format string) DateRange {
 	col := indexOf(s.ins.Columns, m.Date)
-	first, last, bad := dateRange(s.data, s.ins.Delimiter, s.ins.Header, col, format)
-	var r DateRange
-	if !first.IsZero() {
-		r.First, r.Last = first.Format(time.DateOnly), last.Format(time.DateOnly)
+	st := dateScan(s.data, s.ins.Delimiter, s.ins.Header, col, format)
+	r := DateRange{Bad: st.Bad, FirstBadLine: st.FirstBadLine, FirstBad: st.FirstBad}
+	if !st.First.IsZero() {
+		r.First, r.Last = st.First.Format(time.DateOnly), st.Last.Format(time.DateOnly)
 	}
-	r.Bad = bad
 	return r
 }
 
@@ -415,8 +418,14 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	return out, nil
 }
 
+// fitInfo is f for the page; a fit left out (the spend fallback) has empty
+// lists, never null, so the page can draw its table either way.
 func fitInfo(name string, f model.Fit) FitInfo {
-	return FitInfo{Model: name, Names: f.Names, Params: nums(f.Params), StdErrors: nums(f.StdErrors), LogLikelihood: Num(f.LogLikelihood)}
+	names := f.Names
+	if names == nil {
+		names = []string{}
+	}
+	return FitInfo{Model: name, Names: names, Params: nums(f.Params), StdErrors: nums(f.StdErrors), LogLikelihood: Num(f.LogLikelihood)}
 }
 
 // segmentOrder is the default map's segment order, best first.

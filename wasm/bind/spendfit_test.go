@@ -103,6 +103,11 @@ func TestPageSpendFallback(t *testing.T) {
 	if sp == nil || sp.Method != "own_mean" || sp.Fallback != "not_converged" || len(sp.Params) != 0 || !(sp.PopulationMean > 25 && sp.PopulationMean < 30) {
 		t.Fatalf("spend %+v, want own_mean after not_converged, no parameters, a population mean a little over 25", sp)
 	}
+	// The page draws the parameter table from these lists: null stopped it
+	// ("Cannot read properties of null (reading 'forEach')").
+	if b, err := EncodeJSON(sp); err != nil || !strings.Contains(string(b), `"names":[],"params":[],"stdErrors":[]`) {
+		t.Errorf("spend info %s (%v), want empty lists", b, err)
+	}
 	if w := strings.Join(res.Warnings, " "); !strings.Contains(w, "the Gamma-Gamma spend model is not used") {
 		t.Errorf("warnings %q lack the fallback", w)
 	}

@@ -14,6 +14,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { compare } from './compare.mjs';
+import { pagefixChecks } from './pagefix.mjs';
 import { screens } from './screens.mjs';
 import { wasmLoad } from './wasmload.mjs';
 
@@ -72,9 +73,12 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync'],
 });
 const consoleErrors = [];
-async function newPage(viewport = { width: 1280, height: 900 }) {
-  const ctx = await browser.newContext({ viewport, acceptDownloads: true });
+// newPage opens a page in a new context (options: playwright's context
+// options, and quiet: true for a page whose console errors are expected).
+async function newPage(viewport = { width: 1280, height: 900 }, { quiet = false, ...options } = {}) {
+  const ctx = await browser.newContext({ viewport, acceptDownloads: true, ...options });
   const page = await ctx.newPage();
+  if (quiet) return page;
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(`${m.text()}`); });
   page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
   return page;
@@ -357,6 +361,7 @@ try {
   await wasmLoad({ newPage, check, url });
   await screens({ newPage, check, url, out, figures });
   if (expected.compare) await compare({ newPage, check, url, expected, out, figures });
+  if (expected.pagefix) await pagefixChecks({ newPage, check, url, expected }); // e2e/pagefix.mjs
 } catch (err) {
   check('no exception in the test', false, err.stack || String(err));
 } finally {

@@ -5,6 +5,7 @@
 import { call, load, num } from './wasm.js';
 import { barChart, lineChart, tornadoChart } from './charts.js';
 import { Plugin, csvField, formatF, paramError } from './plugin-host.js';
+import { badRowsText, fileNotice, parseHash, registerOffline, scrollToSection, setFieldError, setNote, short, showNotices, wireInPageLinks } from './robust.js';
 import { cohortView } from './cohorts.js';
 import { initCompare } from './compare.js';
 
@@ -58,16 +59,37 @@ function defaultState() {
     valueToDate: d.valueToDate, tenure: d.tenure,
   };
 }
-function fromHash(hash) {
-  const s = defaultState();
-  const p = new URLSearchParams(hash.replace(/^#/, ''));
-  for (const [k, v] of p) {
-    if (!(k in s)) continue;
-    if (['currency', 'lifeMode', 'custom', 'tornado'].includes(k)) s[k] = v;
-    else if (k === 'arpa' && v === '') s.arpa = '';
-    else if (v !== '' && Number.isFinite(Number(v))) s[k] = Number(v);
+// fieldLabel is the label the page shows for a state key.
+function fieldLabel(k) {
+  const l = document.querySelector(`label[for="in-${k}"]`);
+  return l ? l.textContent.trim() : { lifeMode: 'Lifespan or churn', tornado: 'The formula of “What moves it most?”', custom: 'Your own formula' }[k] || k;
+}
+// applyHash sets the state from a URL fragment; it never throws. A value
+// the page cannot use (an unknown key or choice, not a number: robust.js
+// parseHash; out of range: the Go core's CalcInput.Check) keeps its
+// default and is listed in a notice. Returns the section a fragment such
+// as #data names ("" for a state).
+function applyHash(hash) {
+  const base = defaultState();
+  let r;
+  try {
+    const opts = (id) => [...$(id).options].map((o) => o.value);
+    r = parseHash(hash, {
+      base, texts: ['custom'], choices: { currency: opts('in-currency'), lifeMode: ['lifespan', 'churn'], tornado: opts('tornado-formula') },
+      names: { tornado: (id) => ($('tornado-formula').querySelector(`option[value="${CSS.escape(id)}"]`) || {}).textContent || id },
+      labels: Object.fromEntries(Object.keys(base).map((k) => [k, fieldLabel(k)])),
+    });
+    for (const fe of call('calculate', JSON.stringify(toInput(r.state))).fields) {
+      const pc = PCT.has(fe.field) ? ' %' : '';
+      r.notices.push(`${fieldLabel(fe.field)} ${short(`${r.state[fe.field]}${pc}`)} in the link: ${fe.message.charAt(0).toLowerCase()}${fe.message.slice(1)} Using the default, ${base[fe.field]}${pc}.`);
+      r.state[fe.field] = base[fe.field];
+    }
+  } catch (err) {
+    r = { state: base, notices: [`The link could not be read (${err.message}): showing the default numbers.`], section: '' };
   }
-  return s;
+  state = r.state;
+  showNotices($('link-notices'), r.notices);
+  return r.section;
 }
 function toHash(s) {
   const p = new URLSearchParams();
@@ -79,6 +101,11 @@ function toInput(s) {
   for (const k of PCT) c[k] = Number(s[k]) / 100;
   c.arpa = s.arpa === '' || s.arpa === null ? null : Number(s.arpa);
   for (const k of ['aov', 'frequency', 'lifespan', 'cac', 'horizon', 'targetRatio', 'valueToDate', 'tenure']) c[k] = Number(s[k]);
+  // Fields left empty or not numbers: the core flags them and blanks what
+  // needs them (CalcInput.Missing).
+  const given = (v) => v !== '' && v !== null;
+  c.missing = FIELDS.filter((f) => !(given(s[f.key]) && Number.isFinite(Number(s[f.key]))) && !(f.optional && !given(s[f.key]))).map((f) => f.key);
+  for (const k of c.missing) c[k] = k === 'arpa' ? null : 0;
   return c;
 }
 
@@ -148,9 +175,9 @@ function readForm() {
   for (const f of FIELDS) {
     const el = $(`in-${f.key}`);
     if (f.optional && el.value.trim() === '') { state[f.key] = ''; continue; }
-    if (el.value.trim() === '' || !Number.isFinite(el.valueAsNumber)) { el.setAttribute('aria-invalid', 'true'); continue; }
-    el.removeAttribute('aria-invalid');
-    state[f.key] = el.valueAsNumber;
+    // Empty or not a number: kept empty, so the core flags the field and
+    // blanks what needs it (never the last good value).
+    state[f.key] = el.value.trim() === '' || !Number.isFinite(el.valueAsNumber) ? '' : el.valueAsNumber;
   }
   const m = document.querySelector('input[name=lifeMode]:checked');
   if (m) state.lifeMode = m.value;
@@ -214,12 +241,41 @@ function render(calc) {
   charts.survival = lineChart(charts.survival, $('chart-survival'), months, [
     { label: 'Still buying', data: calc.survival.alive.map((v) => 100 * num(v)), color: '#1a7f37', fill: true },
   ], { x: 'months', y: '% of customers', yMin: 0, yMax: 100 });
-  charts.tornado = tornadoChart(charts.tornado, $('chart-tornado'), calc.tornado);
+  charts.tornado = tornadoChart(charts.tornado, $('chart-tornado'), { ...calc.tornado, bars: calc.tornado.bars || [] });
+  flagResults(calc);
+}
+
+// flagResults shows each invalid field's message beside it, and blanks the
+// headline cards and charts that need one (their error says which), so no
+// result is stale or computed from a value the page cannot use.
+function flagResults(calc) {
+  const bad = new Map((calc.fields || []).map((f) => [f.field, f.message]));
+  for (const f of FIELDS) setFieldError($(`in-${f.key}`), bad.get(f.key) || '');
+  const errs = calc.headline.errors || {};
+  for (const [id, key] of [['out-clv', 'clv'], ['out-ltvcac', 'ltvCac'], ['out-payback', 'paybackMonths'], ['out-maxcac', 'maxCac']]) {
+    const el = $(id);
+    if (errs[key]) { el.textContent = '—'; el.dataset.value = ''; }
+    el.classList.toggle('blank', !!errs[key]);
+    setNote(el, `${id}-err`, errs[key] || '', 'error card-err');
+  }
+  if (calc.journey.error) { $('breakeven').textContent = calc.journey.error; $('breakeven').dataset.month = ''; }
+  setNote($('chart-survival').parentElement, 'survival-err', calc.survival.error || '');
+  setNote($('chart-tornado').parentElement, 'tornado-err', calc.tornado.error || '');
+  perf.tornadoBars = (calc.tornado.bars || []).length; // read by the browser tests
 }
 
 function recalc() {
-  const calc = call('calculate', JSON.stringify(toInput(state)));
-  render(calc);
+  let calc;
+  try {
+    calc = call('calculate', JSON.stringify(toInput(state)));
+    render(calc);
+  } catch (err) {
+    // Never leave the page half-updated and silent.
+    $('status').textContent = `Could not compute these numbers: ${err.message}`;
+    console.warn(err);
+    return null;
+  }
+  if ($('status').textContent.startsWith('Could not compute')) $('status').textContent = 'Ready. Results update as you type.';
   const h = toHash(state);
   if (location.hash !== h) history.replaceState(null, '', h);
   $('share-url').value = location.href;
@@ -229,7 +285,14 @@ function recalc() {
 
 // ---- scenarios (localStorage) ----
 const STORE = 'clvkit.scenarios';
-function loadScenarios() { try { return JSON.parse(localStorage.getItem(STORE) || '[]'); } catch { return []; } }
+// loadScenarios returns the saved scenarios; anything else in the store
+// (another version's, edited by hand) is left out, never fatal.
+function loadScenarios() {
+  try {
+    const l = JSON.parse(localStorage.getItem(STORE) || '[]');
+    return Array.isArray(l) ? l.filter((s) => s && typeof s === 'object' && s.state && typeof s.state === 'object').map((s) => ({ ...s, name: String(s.name ?? '') })) : [];
+  } catch { return []; }
+}
 function saveScenarios(list) { localStorage.setItem(STORE, JSON.stringify(list)); }
 function renderScenarios() {
   const list = loadScenarios();
@@ -287,9 +350,33 @@ function ask(msg, transfer = []) {
     worker.postMessage(msg, transfer);
   });
 }
+// spareWorker loads the data worker's script ahead of the first upload
+// (its Go instance starts on the first upload).
+let spare = null;
+function spareWorker() {
+  if (spare || worker) return;
+  try {
+    spare = new Worker('worker.js');
+    spare.onerror = (e) => { e.preventDefault(); spare = null; };
+  } catch { spare = null; }
+}
+// failWorker rejects every pending request with err and drops the worker,
+// so the next upload starts a new one.
+function failWorker(err) {
+  for (const k of Object.keys(pending)) { pending[k].reject(err); delete pending[k]; }
+  if (worker) worker.terminate();
+  worker = null;
+  workerReady = null;
+}
 function ensureWorker() {
   if (workerReady) return workerReady;
-  worker = new Worker('worker.js');
+  worker = spare || new Worker('worker.js');
+  spare = null;
+  worker.onerror = (e) => {
+    e.preventDefault();
+    failWorker(new Error(`the data worker stopped or could not start${e.message ? ` (${e.message})` : ' (worker.js did not load: are you offline? Reload the page once you are back online)'}`));
+  };
+  worker.onmessageerror = () => failWorker(new Error('the data worker sent a message the page could not read'));
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.type === 'progress') { showProgress(m.stage, m.done); return; }
@@ -300,6 +387,7 @@ function ensureWorker() {
     if (m.type === 'error') p.reject(new Error(m.message)); else p.resolve(m);
   };
   workerReady = ask({ type: 'init', module });
+  workerReady.catch(() => { workerReady = null; });
   return workerReady;
 }
 function showProgress(stage, done) {
@@ -310,7 +398,7 @@ function showProgress(stage, done) {
 }
 function options(sel, values, chosen) {
   sel.replaceChildren();
-  for (const v of values) { const o = document.createElement('option'); o.value = v; o.textContent = v || '(none)'; sel.appendChild(o); }
+  for (const v of values || []) { const o = document.createElement('option'); o.value = v; o.textContent = v || '(none)'; sel.appendChild(o); }
   sel.value = chosen;
 }
 async function loadFile(file) {
@@ -322,6 +410,13 @@ async function loadFile(file) {
     const m = await ask({ type: 'load', buffer: buf }, [buf]);
     inspection = m.inspection;
     const ins = inspection;
+    if (ins.problem) {
+      // Empty, not text, no rows: say so about the file, nothing to map.
+      $('mapping').hidden = true;
+      $('progress-wrap').hidden = true;
+      $('data-error').textContent = `Could not use ${file.name}: ${ins.problem}`;
+      return;
+    }
     $('file-info').textContent = `${file.name}: ${ins.lines.toLocaleString('en-US')} lines, ${ins.header ? 'with a header row' : 'no header row'}, separated by ${ins.delimiter === '\t' ? 'tabs' : ins.delimiter === 'whitespace' ? 'spaces' : `"${ins.delimiter}"`}. Check the columns below.`;
     options($('map-customer'), ins.columns, ins.guess.customer);
     options($('map-date'), ins.columns, ins.guess.date);
@@ -329,6 +424,8 @@ async function loadFile(file) {
     const fmts = ins.dateFormats && ins.dateFormats.length ? ins.dateFormats : ['YYYY-MM-DD'];
     options($('map-format'), fmts, ins.dateFormat || fmts[0]);
     $('format-hint').textContent = ins.ambiguous ? 'Both month-first and day-first fit the first rows: check which your file uses.' : 'Detected from the first rows.';
+    setNote($('file-info'), 'file-notice', fileNotice(ins), 'note warn');
+    $('skip-bad').checked = false;
     $('mapping').hidden = false;
     $('progress-wrap').hidden = true;
     await updateDates();
@@ -342,20 +439,40 @@ function mapping() {
 }
 async function updateDates() {
   const m = await ask({ type: 'dates', mapping: mapping(), format: $('map-format').value });
-  if (m.range.last) {
-    $('obs-end').value = m.range.last;
-    $('format-hint').textContent = `Dates from ${m.range.first} to ${m.range.last}${m.range.bad ? `; ${m.range.bad} rows do not parse with this format` : ''}.`;
+  const r = m.range;
+  const firstBad = r.bad ? ` (the first on line ${r.firstBadLine}: ${r.firstBad === '' ? 'empty' : short(r.firstBad)})` : '';
+  if (r.last) {
+    $('obs-end').value = r.last;
+    $('format-hint').textContent = `Dates from ${r.first} to ${r.last}${r.bad ? `; ${r.bad.toLocaleString('en-US')} ${r.bad === 1 ? 'row does' : 'rows do'} not parse with this format${firstBad}: tick “Skip rows that cannot be read” to leave them out` : ''}.`;
   } else {
-    $('format-hint').textContent = 'No date in this column parses with this format.';
+    $('obs-end').value = '';
+    $('format-hint').textContent = mapping().date ? `No date in column “${mapping().date}” parses with this format${firstBad}.` : 'Choose the date column.';
   }
 }
-// scoreSettings are the form's scoring settings (also the holdout test's).
-function scoreSettings() {
+// dataSettings reads the scoring settings, showing a message beside each
+// field that is not usable (in percent where the field is a percent) and
+// throwing when one is not.
+function dataSettings() {
+  const checks = [
+    ['map-date', (v) => (v ? '' : 'Choose the column with the order dates.')],
+    ['obs-end', (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? '' : 'Set the last day your data covers (no date of the date column reads with this format).')],
+    ['margin', (v, n) => (v !== '' && n >= 0 && n <= 100 ? '' : 'Must be between 0 and 100 %.')],
+    ['months', (v, n) => (v !== '' && Number.isInteger(n) && n >= 1 && n <= 1200 ? '' : 'Must be a whole number of months between 1 and 1200.')],
+    ['annual-discount', (v, n) => (v !== '' && n >= 0 && n < 1000 ? '' : 'Must be at least 0 % and less than 1000 %.')],
+  ];
+  let bad = false;
+  for (const [id, f] of checks) {
+    const el = $(id);
+    const msg = f(el.value.trim(), el.type === 'number' ? el.valueAsNumber : NaN);
+    setFieldError(el, msg);
+    bad ||= !!msg;
+  }
+  if (bad) throw new Error('Some settings above are not usable: see the messages beside them.');
   return {
     columns: mapping(), dateFormat: $('map-format').value, observationEnd: $('obs-end').value,
     purchase: $('model').value, spend: $('map-amount').value ? 'gammagamma' : 'none',
-    months: Number($('months').value), annualDiscountRate: Number($('annual-discount').value) / 100,
-    margin: Number($('margin').value) / 100, csvFormulaGuard: $('csv-guard').value,
+    months: $('months').valueAsNumber, annualDiscountRate: $('annual-discount').valueAsNumber / 100,
+    margin: $('margin').valueAsNumber / 100, csvFormulaGuard: $('csv-guard').value, skipBadRows: $('skip-bad').checked,
   };
 }
 async function runScore() {
@@ -363,14 +480,18 @@ async function runScore() {
   $('score').disabled = true;
   const tStart = performance.now();
   try {
+    const settings = dataSettings();
     showProgress('reading', 0);
-    const m = await ask({ type: 'score', settings: scoreSettings() });
+    const m = await ask({ type: 'score', settings });
     scored = { ...m, ids: m.ids };
     resetPluginColumns();
     renderScored(m, performance.now() - tStart);
     (cohorts ||= cohortView(ask, moneyFmt)).show();
   } catch (err) {
-    $('data-error').textContent = err.message;
+    // A row that cannot be read (summary.ParseError: 'line 5 (customer
+    // "4"): field …'): offer clv score's skip_bad_rows.
+    const row = /^line \d+( \(customer .*\))?: field /.test(err.message) && !$('skip-bad').checked;
+    $('data-error').textContent = err.message + (row ? '. Tick “Skip rows that cannot be read” to leave out such rows, as clv score does with skip_bad_rows.' : '');
   } finally {
     $('score').disabled = false;
     $('progress-wrap').hidden = true;
@@ -412,9 +533,9 @@ function renderScored(m, ms) {
   $('results').hidden = false;
   $('res-customers').textContent = r.customers.toLocaleString('en-US');
   $('res-customers').dataset.value = String(r.customers);
-  const skipped = Object.values(r.report.skipped).reduce((a, b) => a + b, 0);
+  const skipped = badRowsText(r.report);
   $('res-report').textContent = `${r.report.transactions.toLocaleString('en-US')} transactions up to ${r.report.observationEnd}` +
-    (r.report.afterObservationEnd ? `; ${r.report.afterObservationEnd} after it left out` : '') + (skipped ? `; ${skipped} bad rows skipped` : '') + '.';
+    (r.report.afterObservationEnd ? `; ${r.report.afterObservationEnd} after it left out` : '') + (skipped ? `; ${skipped}` : '') + '.';
   $('res-total').textContent = r.spend ? moneyFmt(num(r.totalClv), 0) : '—';
   $('res-total-why').textContent = r.spend ? `Sum of every customer's CLV over ${r.settings.months} months at ${plain(r.settings.margin * 100)} % margin, discounted ${plain(r.settings.annualDiscountRate * 100)} % a year.` : 'No amount column: expected purchases only.';
   $('res-time').textContent = `${(ms / 1000).toFixed(2)} s`;
@@ -423,15 +544,25 @@ function renderScored(m, ms) {
   $('res-time').dataset.summarizeMs = String(r.ms.summarize);
   const tb = $('params').tBodies[0];
   tb.replaceChildren();
-  const fits = [r.purchase, ...(r.spend ? [r.spend] : [])];
+  const fits = [r.purchase, ...(r.spend && r.spend.method === 'gammagamma' ? [r.spend] : [])];
   const modelNames = { bgnbd: 'BG/NBD', paretonbd: 'Pareto/NBD', mbgnbd: 'MBG/NBD', gammagamma: 'Gamma-Gamma' };
   for (const f of fits) {
-    f.names.forEach((n, i) => {
+    (f.names || []).forEach((n, i) => {
       const tr = document.createElement('tr');
       tr.dataset.model = f.model; tr.dataset.param = n; tr.dataset.value = String(num(f.params[i]));
       tr.innerHTML = `<td>${i === 0 ? modelNames[f.model] || f.model : ''}</td><td>${n}</td><td class="num">${num(f.params[i]).toPrecision(6)}</td><td class="num">${Number.isFinite(num(f.stdErrors[i])) ? num(f.stdErrors[i]).toPrecision(3) : '—'}</td>`;
       tb.appendChild(tr);
     });
+  }
+  if (r.spend && r.spend.method !== 'gammagamma') {
+    // The spend fit failed: the purchase model's results stand; say so.
+    const tr = document.createElement('tr');
+    tr.dataset.model = 'gammagamma';
+    tr.dataset.fallback = r.spend.fallback || '';
+    tr.innerHTML = '<td>Gamma-Gamma</td><td colspan="3"></td>';
+    const why = { not_converged: 'the spend fit did not converge', q_at_most_1: 'the spend fit gives no finite average spend (q ≤ 1)', not_identified: 'too few repeat buyers with different spends to fit it' }[r.spend.fallback] || r.spend.fallback;
+    tr.cells[1].textContent = `Not used: ${why} (see the warning below). Expected spend is each repeat buyer's own average; the purchase model above is unaffected.`;
+    tb.appendChild(tr);
   }
   $('fit-note').textContent = `Log-likelihood ${num(r.purchase.logLikelihood).toFixed(2)}. Times are in ${r.report.unit}s, so the purchase rate is per ${r.report.unit}.` +
     (r.spend ? spendNote(r.spend) : '') + ((r.notes || []).length ? ` ${r.notes.join(' ')}` : '');
@@ -731,14 +862,22 @@ async function main() {
   defaults = call('defaults');
   $('custom-names').textContent = ['aov', 'frequency', 'lifespan', 'churn', 'gross_margin', 'retention', 'discount', 'cac', 'arpa', 'horizon', 'target_ratio', 'revenue_per_year', 'margin_per_year'].join(', ');
   buildFields();
-  state = fromHash(location.hash);
+  const section = applyHash(location.hash);
   writeForm();
   recalc();
   $('status').textContent = 'Ready. Results update as you type.';
+  wireInPageLinks();
+  if (section) scrollToSection(section);
   $('inputs').addEventListener('input', () => { readForm(); showMode(); recalc(); });
   $('custom').addEventListener('input', () => { readForm(); recalc(); });
   $('tornado-formula').addEventListener('change', () => { readForm(); recalc(); });
-  window.addEventListener('hashchange', () => { state = fromHash(location.hash); writeForm(); recalc(); });
+  window.addEventListener('hashchange', () => {
+    // A section fragment (#data, typed or from an old bookmark) scrolls
+    // there and puts the state back; a state fragment is applied.
+    const h = location.hash.replace(/^#/, '');
+    if (h && !h.includes('=') && document.getElementById(h)) { history.replaceState(null, '', toHash(state)); scrollToSection(h); return; }
+    applyHash(location.hash); writeForm(); recalc();
+  });
   $('copy-link').onclick = async () => {
     $('share-url').value = location.href;
     try { await navigator.clipboard.writeText(location.href); $('status').textContent = 'Link copied.'; } catch { $('share-url').select(); $('status').textContent = 'Select the link and copy it.'; }
@@ -760,15 +899,29 @@ async function main() {
   drop.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); $('file').click(); } });
   for (const id of ['map-date', 'map-format']) $(id).addEventListener('change', updateDates);
   $('score').onclick = runScore;
-  initCompare({ ask, settings: scoreSettings });
+  initCompare({ ask, settings: dataSettings });
   $('search').addEventListener('input', () => { if (!scored) return; view.query = $('search').value; view.order = null; view.page = 0; renderTable(); });
   $('prev').onclick = () => { view.page--; renderTable(); };
   $('next').onclick = () => { view.page++; renderTable(); };
   $('download').onclick = download;
   wirePlugins();
+  // Load the data worker's script now, so that an upload works when the
+  // network has dropped since (the service worker also keeps it).
+  setTimeout(spareWorker, 0);
+  registerOffline((ok, text) => {
+    perf.offline = { ok, text };
+    if ($('offline')) $('offline').textContent = ok ? 'Works offline' : `Not available offline: ${text}`;
+  });
 }
 
-main().catch((err) => {
+// The top-level guard: whatever fails later is shown, and the page goes on.
+window.addEventListener('error', (e) => { $('status').textContent = `Something went wrong: ${e.message}. The rest of the page still works.`; });
+window.addEventListener('unhandledrejection', (e) => { $('status').textContent = `Something went wrong: ${e.reason && e.reason.message || e.reason}. The rest of the page still works.`; });
+try {
+  main().catch((err) => {
+    $('status').textContent = `The calculator could not start: ${err.message}`;
+    console.error(err);
+  });
+} catch (err) {
   $('status').textContent = `The calculator could not start: ${err.message}`;
-  console.error(err);
-});
+}
