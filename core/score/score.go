@@ -65,6 +65,26 @@ type Options struct {
 	// repeat spend (RFMRepeatMean) whatever RFMMonetary says, and a note
 	// in Result.Notes says so.
 	SummaryInput bool
+	// OnStage, when set, is called as each stage of Score begins, so a
+	// front end can show which step a long run is in (nil: not called).
+	OnStage func(Stage)
+}
+
+// Stage names a step of Score for OnStage.
+type Stage string
+
+// The stages of Score, in the order they run. StageFitSpend is reported
+// only with Options.Spend.
+const (
+	StageFitPurchase Stage = "fit_purchase" // fitting the purchase model
+	StageFitSpend    Stage = "fit_spend"    // fitting Gamma-Gamma
+	StageScore       Stage = "score"        // scores, RFM, segments, tiers
+)
+
+func (o Options) stage(s Stage) {
+	if o.OnStage != nil {
+		o.OnStage(s)
+	}
 }
 
 // Columner computes extra numeric columns from the columns it reads, for a
@@ -222,6 +242,7 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 
 	// Purchase model: fitted and evaluated on the distinct rows only.
 	distinct, index := model.CompressIndex(rows)
+	o.stage(StageFitPurchase)
 	pm, fit, err := fitPurchase(distinct, o)
 	if err != nil {
 		return nil, res.rowError(err, index)
@@ -237,6 +258,7 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	res.add(Column{Name: "expected_purchases", Floats: broadcast(expected, index)})
 
 	if o.Spend {
+		o.stage(StageFitSpend)
 		if err := res.scoreSpend(distinct, index, freq, mon, o); err != nil {
 			return nil, err
 		}
@@ -244,6 +266,7 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	o.stage(StageScore)
 
 	// RFM scores from the recency gap T − recency, frequency and the
 	// monetary value rfmMonetary names. The inputs were validated above

@@ -129,10 +129,13 @@ func DecodeSettings(data []byte) (Settings, error) {
 	return st, nil
 }
 
-// Stage names a step of Score for the progress bar.
+// Stage names a step of Score for the progress bar: "reading" (with the
+// fraction read), "summarizing", then core/score's stages ("fit_purchase",
+// "fit_spend" with a spend model, "score"), then "diagnostics".
 type Stage string
 
-// Progress reports a stage and the fraction of the input read (reading only).
+// Progress reports a stage and the fraction of the input read (reading only;
+// 1 for the other stages, which report only their start).
 type Progress func(stage Stage, done float64)
 
 // Scored is what the page shows after scoring; the per-customer columns
@@ -389,6 +392,10 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	if err := summary.ReadCSV(pr, copt, b); err != nil {
 		return nil, err
 	}
+	if onProgress != nil {
+		onProgress("summarizing", 1)
+		o.OnStage = func(st score.Stage) { onProgress(Stage(st), 1) }
+	}
 	sum, err := b.Summary()
 	if err != nil {
 		return nil, err
@@ -397,9 +404,6 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 		return nil, fmt.Errorf("no customers with a purchase on or before %s", st.ObservationEnd)
 	}
 	t1 := time.Now()
-	if onProgress != nil {
-		onProgress("fitting", 1)
-	}
 	res, err := score.Score(ctx, sum.Customers, o)
 	if err != nil {
 		return nil, err
