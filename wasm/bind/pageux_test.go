@@ -1,7 +1,10 @@
 package bind
 
 import (
+	"context"
 	"math"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/clvkit/clvkit/core/formula"
@@ -117,5 +120,31 @@ func TestPageFormat(t *testing.T) {
 		if got := pageFormat(in)(tt.v, tt.u); got != tt.want {
 			t.Errorf("%q %q %v: %q, want %q", tt.group, tt.dec, tt.v, got, tt.want)
 		}
+	}
+}
+
+// TestScoreStages: the page's progress shows every phase of a run, in
+// order: reading (several reports), summarizing, the purchase fit, the
+// spend fit, scoring and the fit diagnostics.
+func TestScoreStages(t *testing.T) {
+	data, err := os.ReadFile("../../examples/cdnow/transactions.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s Session
+	ins := s.Load(data)
+	var stages []string
+	_, err = s.Score(context.Background(), Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
+		ObservationEnd: "1997-09-30", Margin: new(0.3)}, func(st Stage, _ float64) {
+		if len(stages) == 0 || stages[len(stages)-1] != string(st) {
+			stages = append(stages, string(st))
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "reading summarizing fit_purchase fit_spend score diagnostics"
+	if got := strings.Join(stages, " "); got != want {
+		t.Errorf("stages %q, want %q", got, want)
 	}
 }
