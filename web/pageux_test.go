@@ -20,9 +20,10 @@ import (
 // the Go core:
 //   - cdnow-dc.csv: CDNOW without its header, separated by ";" and with
 //     decimal commas ("29,33"), scored with the page's defaults;
-//   - one-bad-date.csv: the first 300 CDNOW rows with one date that does
-//     not parse;
-//   - slow.csv: 60,000 customers, for a run long enough to cancel.
+//   - one-bad-date.csv: CDNOW with one date that does not parse (line
+//     6001);
+//   - slow.csv: 20,000 customers, for a run long enough to cancel (the
+//     Pareto/NBD fit takes seconds).
 func pageuxExpected(t *testing.T, root, tmp string) map[string]any {
 	must := func(v float64, err error) float64 {
 		t.Helper()
@@ -57,30 +58,40 @@ func pageuxExpected(t *testing.T, root, tmp string) map[string]any {
 	firstRow := strings.Split(lines[1], ",")
 	firstRow[3] = strings.Replace(firstRow[3], ".", ",", 1)
 
-	bad := append([]string(nil), lines[:301]...)
-	f := strings.Split(bad[150], ",")
+	// The bad date is past the lines the detector samples (detect.MaxLines),
+	// so the date column is still found.
+	bad := append([]string(nil), lines...)
+	f := strings.Split(bad[6000], ",")
 	f[1] = "1997-02-30" // no such day
-	bad[150] = strings.Join(f, ",")
+	bad[6000] = strings.Join(f, ",")
 	badPath := filepath.Join(tmp, "one-bad-date.csv")
 	writeFile(t, badPath, strings.Join(bad, "\n")+"\n")
 
-	// 60,000 customers with 1 to 8 orders in 2024 at random days.
+	// 20,000 customers with 1 to 8 orders in 2024 at random days, each
+	// with their own typical order value (Gamma-Gamma's assumption, so the
+	// spend model fits).
 	rng := rand.New(rand.NewPCG(3, 4))
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	var slow strings.Builder
 	slow.WriteString("customer_id,order_date,total\n")
-	for c := 1; c <= 60000; c++ {
-		first := rng.IntN(180)
+	for c := 1; c <= 20000; c++ {
+		first, typical := rng.IntN(180), 10*gamma(rng, 6)
 		for k, n := 0, 1+rng.IntN(8); k < n; k++ {
 			day := first + rng.IntN(366-first)
 			if k == 0 {
 				day = first
 			}
-			fmt.Fprintf(&slow, "C%06d,%s,%.2f\n", c, start.AddDate(0, 0, day).Format("2006-01-02"), 10+90*rng.Float64())
+			fmt.Fprintf(&slow, "C%06d,%s,%.2f\n", c, start.AddDate(0, 0, day).Format("2006-01-02"), typical*gamma(rng, 4)/4)
 		}
 	}
 	slowPath := filepath.Join(tmp, "slow.csv")
 	writeFile(t, slowPath, slow.String())
+	ins = s.Load([]byte(slow.String()))
+	sres, err := s.Score(context.Background(), bind.Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
+		ObservationEnd: "2024-12-31", Margin: new(0.3)}, nil)
+	if err != nil || sres.Spend == nil || sres.Spend.Method != "gammagamma" {
+		t.Fatalf("slow.csv must fit both models: %v %+v", err, sres)
+	}
 
 	return map[string]any{
 		// Defaults: lifespan 5 years, so churn 0.2 and retention 0.8; margin

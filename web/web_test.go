@@ -110,7 +110,7 @@ precision = 6
 
 	srv := httptest.NewServer(http.FileServer(http.Dir(filepath.Join(root, "web", "dist"))))
 	defer srv.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "web", "e2e", "run.mjs"))
 	cmd.Dir = filepath.Join(root, "web")

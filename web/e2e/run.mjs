@@ -13,6 +13,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { pageuxChecks } from './pageux.mjs';
 
 const url = process.env.CLV_URL;
 const expected = JSON.parse(readFileSync(process.env.CLV_EXPECTED, 'utf8'));
@@ -348,6 +349,7 @@ try {
     check('100k fit equals the native core', p.length >= 4 && p.slice(0, 4).every((v, i) => rel(v, w[i]) < TOL), `${p.slice(0, 4).join(', ')} vs ${w.join(', ')}`);
     await big.context().close();
   }
+  if (expected.pageux) await pageuxChecks({ newPage, check, url, expected, out }); // pageux.mjs
 } catch (err) {
   check('no exception in the test', false, err.stack || String(err));
 } finally {

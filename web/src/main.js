@@ -640,6 +640,7 @@ function renderScored(m, ms) {
   $('res-report').textContent = `${plural(r.report.transactions, 'transaction')} up to ${r.report.observationEnd}` +
     (r.report.afterObservationEnd ? `; ${fmtNum(r.report.afterObservationEnd)} after it left out` : '') + (skipped ? `; ${plural(skipped, 'bad row')} skipped` : '') + '.';
   $('res-total').textContent = r.spend ? moneyFmt(num(r.totalClv), 0) : '—';
+  $('res-total').dataset.value = String(r.spend ? num(r.totalClv) : NaN);
   $('res-total-why').textContent = r.spend ? `Sum of every customer's CLV over ${r.settings.months} months at ${plain(r.settings.margin * 100)} % margin, discounted ${plain(r.settings.annualDiscountRate * 100)} % a year.` : 'No amount column: expected purchases only.';
   $('res-time').textContent = `${(ms / 1000).toFixed(2)} s`;
   $('res-time').dataset.ms = String(ms);
