@@ -86,8 +86,9 @@ func pageuxExpected(t *testing.T, root, tmp string) map[string]any {
 	}
 	slowPath := filepath.Join(tmp, "slow.csv")
 	writeFile(t, slowPath, slow.String())
-	ins = s.Load([]byte(slow.String()))
-	sres, err := s.Score(context.Background(), bind.Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
+	var ss bind.Session
+	sins := ss.Load([]byte(slow.String()))
+	sres, err := ss.Score(context.Background(), bind.Settings{Columns: sins.Guess, DateFormat: sins.DateFormat,
 		ObservationEnd: "2024-12-31", Margin: new(0.3)}, nil)
 	if err != nil || sres.Spend == nil || sres.Spend.Method != "gammagamma" {
 		t.Fatalf("slow.csv must fit both models: %v %+v", err, sres)
