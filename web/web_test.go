@@ -100,7 +100,7 @@ precision = 6
 
 	exp := map[string]any{"calc": calcExpected(t), "cdnow": cdnowExpected(t, cdnow, scores)}
 	exp["plugins"] = pluginsExpected(t, root, tmp, clv) // plugins_test.go
-	exp["pageux"] = pageuxExpected(t, root, tmp) // pageux_test.go
+	exp["pageux"] = pageuxExpected(t, root, tmp)        // pageux_test.go
 	if os.Getenv("CLV_E2E_BIG") != "0" {
 		exp["big"] = bigExpected(t, filepath.Join(tmp, "big.csv"))
 	}
