@@ -145,9 +145,9 @@ func TestHugeFieldNotEchoed(t *testing.T) {
 		want       string
 		maxRSSMB   int64
 	}{
-		{"date field", "customer_id,date,amount\nc1," + huge + ",5\n", `line 2: field "date": parsing "999`, 450},
+		{"date field", "customer_id,date,amount\nc1," + huge + ",5\n", `line 2 (customer "c1"): field "date": parsing "999`, 450},
 		{"header", "customer_id," + huge + ",amount\nc1,1997-01-01,5\n", `date column "date": not in the header ["customer_id" "999`, 450},
-		{"amount field, JSON Lines", `{"customer_id":"c1","date":"1997-01-01","amount":"` + huge + `"}` + "\n", `:1: column "amount": "999`, 800},
+		{"amount field, JSON Lines", `{"customer_id":"c1","date":"1997-01-01","amount":"` + huge + `"}` + "\n", `:1: customer "c1": column "amount": "999`, 800},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

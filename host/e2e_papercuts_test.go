@@ -515,9 +515,9 @@ var validateTests = []struct {
 	}, nil, `plugins[1].name: "p" is used twice`},
 	{"tier column", replace(`column = "clv"`, `column = "value"`), nil, `tiers.column "value" is not a column`},
 	{"missing column", replace(`amount = "amount"`, `amount = "price"`), nil, `"price"`},
-	{"date format", replace(`date_format = "YYYY-MM-DD"`, `date_format = "YYYYMMDD"`), nil, `line 2: field "date"`},
-	{"bad date in the first rows", nil, replaceLine(40, "0012,1997-13-01,1,10.00"), `line 40: field "date"`},
-	{"bad amount in the first rows", nil, replaceLine(41, "0012,1997-03-01,1,ten"), `line 41: field "amount"`},
+	{"date format", replace(`date_format = "YYYY-MM-DD"`, `date_format = "YYYYMMDD"`), nil, `line 2 (customer "0001"): field "date"`},
+	{"bad date in the first rows", nil, replaceLine(40, "0012,1997-13-01,1,10.00"), `line 40 (customer "0012"): field "date"`},
+	{"bad amount in the first rows", nil, replaceLine(41, "0012,1997-03-01,1,ten"), `line 41 (customer "0012"): field "amount"`},
 	{"empty customer id in the first rows", nil, replaceLine(42, ",1997-03-01,1,10.00"), "line 42"},
 }
 
@@ -564,8 +564,8 @@ func TestValidateRows(t *testing.T) {
 	if !strings.Contains(r.stdout, "1000 rows checked") {
 		t.Errorf("stdout = %q, want 1000 rows checked", r.stdout)
 	}
-	wantUserError(t, "validate --rows 2000", clv(t, "validate", "--config", cfg, "--rows", "2000"), `line 1500: field "date"`)
-	wantUserError(t, "validate --rows 0", clv(t, "validate", "--config", cfg, "--rows", "0"), `line 1500: field "date"`)
+	wantUserError(t, "validate --rows 2000", clv(t, "validate", "--config", cfg, "--rows", "2000"), `line 1500 (customer "0500"): field "date"`)
+	wantUserError(t, "validate --rows 0", clv(t, "validate", "--config", cfg, "--rows", "0"), `line 1500 (customer "0500"): field "date"`)
 	wantUserError(t, "validate --rows -1", clv(t, "validate", "--config", cfg, "--rows", "-1"), "--rows -1")
 	// A quoted field with a line break counts as one row.
 	writeFile(t, data, "customer_id,date,cds,amount\n\"00\n01\",1997-01-01,1,10\n0002,1997-01-02,1,20\n0003,1997-13-02,1,20\n")

@@ -308,7 +308,7 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 			if s.SkipBadRows {
 				continue
 			}
-			return formats, row.Wrap(idx[1], err)
+			return formats, row.WrapFor(idx[1], id, err)
 		}
 		t := summary.Transaction{Customer: id, Time: when, Amount: ruleAmount, Return: ret}
 		if cols.Amount != "" {
@@ -318,18 +318,22 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 				var cur string
 				t.Amount, cur, err = af.Parse(row.Field(idx[2]))
 				if err != nil {
-					err = row.Wrap(idx[2], fmt.Errorf("parsing %q as an amount in format %q: %w", row.Field(idx[2]), af, err))
+					err = row.WrapFor(idx[2], id, fmt.Errorf("parsing %q as an amount in format %q: %w", row.Field(idx[2]), af, err))
 				} else if cur != "" && currency == "" {
 					currency, currencyLine = cur, row.Line()
 				} else if cur != "" && cur != currency {
 					// Never skipped: summing two currencies is wrong however many rows are dropped.
-					return formats, row.Wrap(idx[2], fmt.Errorf("two currencies in the amount column: %s here, %s on line %d; one amount column must hold one currency",
+					return formats, row.WrapFor(idx[2], id, fmt.Errorf("two currencies in the amount column: %s here, %s on line %d; one amount column must hold one currency",
 						cur, currency, currencyLine))
 				}
 			}
 			if err != nil {
 				if s.SkipBadRows {
 					continue
+				}
+				var te *table.Error
+				if errors.As(err, &te) && te.Customer == "" {
+					te.Customer = strings.Clone(quote.Prefix(id))
 				}
 				return formats, err
 			}

@@ -7,10 +7,13 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // Options configures a Builder.
@@ -183,11 +186,11 @@ func (b *Builder) Add(t Transaction) error {
 		return b.bad(badID(b.rows, "", t.Customer))
 	}
 	if math.IsNaN(t.Amount) || math.IsInf(t.Amount, 0) {
-		return b.bad(&ParseError{Line: b.rows, Field: "amount", Value: fmt.Sprint(t.Amount), Kind: BadAmount, Err: errNotFinite})
+		return b.bad(&ParseError{Line: b.rows, Customer: strings.Clone(quote.Prefix(t.Customer)), Field: "amount", Value: fmt.Sprint(t.Amount), Kind: BadAmount, Err: errNotFinite})
 	}
 	d, err := dateDays(t.Time)
 	if err != nil {
-		return b.bad(&ParseError{Line: b.rows, Field: "date", Value: t.Time.String(), Kind: BadDate, Err: err})
+		return b.bad(&ParseError{Line: b.rows, Customer: strings.Clone(quote.Prefix(t.Customer)), Field: "date", Value: t.Time.String(), Kind: BadDate, Err: err})
 	}
 	amount := t.Amount
 	switch {

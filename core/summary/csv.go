@@ -356,6 +356,26 @@ type rowParser struct {
 
 // parse parses one record, or describes why it is bad.
 func (p *rowParser) parse(rec []string, line int) parsedRow {
+	row := p.parseRow(rec, line)
+	if row.bad != nil && row.bad.Customer == "" {
+		row.bad.Customer = p.customerOf(rec)
+	}
+	return row
+}
+
+// customerOf returns the customer id of rec for an error message (at most
+// quote.MaxBytes of it), or "" when the row has no usable id: an error
+// names the customer as well as the line, so a user can find the order.
+func (p *rowParser) customerOf(rec []string) string {
+	i := p.cols.customer.idx
+	if i < 0 || i >= len(rec) || rec[i] == "" || !utf8.ValidString(rec[i]) {
+		return ""
+	}
+	return strings.Clone(quote.Prefix(rec[i]))
+}
+
+// parseRow reads one record; parse completes its error with the customer.
+func (p *rowParser) parseRow(rec []string, line int) parsedRow {
 	s := &p.cols
 	if s.rules != nil {
 		keep, err := s.rules.Keep(rec)

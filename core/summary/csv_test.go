@@ -48,17 +48,17 @@ var csvTests = []csvTest{{
 	name:    "bad month names line and field",
 	in:      "id,date,amount\na,2024-01-01,1\na,2024-13-01,1\n",
 	opt:     CSVOptions{Header: true, Columns: hdr},
-	wantErr: `line 3: field "date": parsing "2024-13-01" as YYYY-MM-DD: month out of range`,
+	wantErr: `line 3 (customer "a"): field "date": parsing "2024-13-01" as YYYY-MM-DD: month out of range`,
 }, {
 	name:    "NaN amount",
 	in:      "id,date,amount\na,2024-01-01,NaN\n",
 	opt:     CSVOptions{Header: true, Columns: hdr},
-	wantErr: `line 2: field "amount"`,
+	wantErr: `line 2 (customer "a"): field "amount"`,
 }, {
 	name:    "bad amount under another header name",
 	in:      "cust,day,value\na,2024-01-01,1x\n",
 	opt:     CSVOptions{Header: true, Columns: Columns{Customer: "cust", Date: "day", Amount: "value"}},
-	wantErr: `line 2: field "amount" (column "value"): parsing "1x" as a number`,
+	wantErr: `line 2 (customer "a"): field "amount" (column "value"): parsing "1x" as a number`,
 }, {
 	name:    "empty customer",
 	in:      "id,date,amount\n,2024-01-01,1\n",
@@ -68,7 +68,7 @@ var csvTests = []csvTest{{
 	name:    "short row",
 	in:      "id,date,amount\na,2024-01-01\n",
 	opt:     CSVOptions{Header: true, Columns: hdr},
-	wantErr: `line 2: field "amount"`,
+	wantErr: `line 2 (customer "a"): field "amount"`,
 }, {
 	name:    "missing header column",
 	in:      "id,date\na,2024-01-01\n",

@@ -39,22 +39,30 @@ const (
 // 1-based count of Builder.Add calls for Go values), which field, the value
 // found and why it was rejected. Callers can branch on it with errors.As.
 type ParseError struct {
-	Line   int    // 1-based line number (Add: 1-based transaction number)
-	Field  string // role of the field: "customer", "date", "amount", "record", or the row rule "where" or "is_return"
-	Column string // the column as mapped: header name or 1-based position; may be empty
-	Value  string // the offending value as read: its first quote.MaxBytes (200) bytes at most
-	Kind   Kind   // classification, as counted in Report.Skipped
-	Err    error  // underlying cause
+	Line int // 1-based line number (Add: 1-based transaction number)
+	// Customer is the row's customer id (its first quote.MaxBytes bytes),
+	// or "" when the row has none that can be read.
+	Customer string
+	Field    string // role of the field: "customer", "date", "amount", "record", or the row rule "where" or "is_return"
+	Column   string // the column as mapped: header name or 1-based position; may be empty
+	Value    string // the offending value as read: its first quote.MaxBytes (200) bytes at most
+	Kind     Kind   // classification, as counted in Report.Skipped
+	Err      error  // underlying cause
 }
 
-// Error formats the error as
-// `line 12: field "date": parsing "1997-13-01" as YYYY-MM-DD: month out of range`.
+// Error formats the error as `line 12 (customer "00017"): field "date":
+// parsing "1997-13-01" as YYYY-MM-DD: month out of range`; the customer
+// is left out when the row has none.
 func (e *ParseError) Error() string {
 	col := ""
 	if e.Column != "" && e.Column != e.Field {
 		col = fmt.Sprintf(" (column %s)", quote.Value(e.Column))
 	}
-	return fmt.Sprintf("line %d: field %q%s: %v", e.Line, e.Field, col, e.Err)
+	who := ""
+	if e.Customer != "" {
+		who = fmt.Sprintf(" (customer %s)", quote.Value(e.Customer))
+	}
+	return fmt.Sprintf("line %d%s: field %q%s: %v", e.Line, who, e.Field, col, e.Err)
 }
 
 // Unwrap returns the underlying cause.

@@ -83,7 +83,7 @@ func ExampleParseError() {
 		Header: true, Columns: summary.Columns{Customer: "id", Date: "date", Amount: "amount"},
 	}, b)
 	fmt.Println(err)
-	// Output: line 2: field "date": parsing "1997-13-01" as YYYY-MM-DD: month out of range
+	// Output: line 2 (customer "1"): field "date": parsing "1997-13-01" as YYYY-MM-DD: month out of range
 }
 
 // Sort ids the way summaries are sorted.

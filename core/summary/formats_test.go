@@ -252,7 +252,7 @@ var formatCSVTests = []struct {
 	in:      "id,date,amount\na,2024-01-01,12.50\na,2024-01-02,\"2,071.43\"\n",
 	opt:     CSVOptions{Header: true, Columns: hdr},
 	skip:    true,
-	wantErr: []string{`line 3: field "amount"`, `parsing "2,071.43" as a number`, `as 2071.43 in amount format "1,234.56"`, "amount_format"},
+	wantErr: []string{`line 3 (customer "a"): field "amount"`, `parsing "2,071.43" as a number`, `as 2071.43 in amount format "1,234.56"`, "amount_format"},
 }, {
 	name:    "a plain bad amount is still skipped",
 	in:      "id,date,amount\na,2024-01-01,12.50\na,2024-01-02,N/A\n",
@@ -274,7 +274,7 @@ var formatCSVTests = []struct {
 	name:    "more fields than the header",
 	in:      "id,date,amount\na,2024-01-01,1,234.50\n",
 	opt:     CSVOptions{Header: true, Columns: hdr},
-	wantErr: []string{`line 2: field "record"`, "more fields than the header: 4, the header has 3"},
+	wantErr: []string{`line 2 (customer "a"): field "record"`, "more fields than the header: 4, the header has 3"},
 }, {
 	name:    "more fields than the header, skipped and counted",
 	in:      "id,date,amount\na,2024-01-01,1,234.50\na,2024-01-02,2\n",

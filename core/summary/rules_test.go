@@ -190,7 +190,7 @@ func TestRowRulesErrors(t *testing.T) {
 		// Past the sample the types are detected from, a cell that is no
 		// number in a number column is a bad row.
 		{name: "bad number cell", in: padded + "536371,2010-12-09,13047,United Kingdom,two,5.00\n", rules: orderRules,
-			line: 1011, kind: BadValue, msg: `line 1011: field "amount" (column "Quantity"): column "Quantity": "two" is not a number`},
+			line: 1011, kind: BadValue, msg: `line 1011 (customer "13047"): field "amount" (column "Quantity"): column "Quantity": "two" is not a number`},
 		{name: "empty number cell", in: orderLines + "536371,2010-12-09,13047,United Kingdom,,5.00\n", rules: orderRules,
 			line: 11, kind: BadAmount, msg: "Quantity * `Unit Price` gives NaN for Quantity=\"\", Unit Price=\"5.00\""},
 		{name: "no header", in: orderLines, rules: orderRules, opt: CSVOptions{Columns: Columns{Customer: "3", Date: "2"}},

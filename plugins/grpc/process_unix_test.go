@@ -80,7 +80,9 @@ func TestNoProcessLeftBehind(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := load(t, tt.plugin, grpc.Config{Timeout: 300 * time.Millisecond})
+			// The timeout also bounds the plugin's start: 2 s leaves room
+			// for a loaded machine.
+			p := load(t, tt.plugin, grpc.Config{Timeout: 2 * time.Second})
 			pid := p.PID()
 			if gone(pid) {
 				t.Fatalf("plugin process %d not running after Load", pid)

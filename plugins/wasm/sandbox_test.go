@@ -131,8 +131,11 @@ func TestTimeoutDuringSleep(t *testing.T) {
 				t.Fatalf("got %v, want %v", err, tt.is)
 			}
 			t.Logf("a 30 s sleep under a %v limit returned after %v: %v", limit, elapsed, err)
-			if elapsed > limit+100*time.Millisecond {
-				t.Errorf("returned after %v, more than 100ms past the %v limit", elapsed, limit)
+			// The guest sleeps 30 s: returning within a few seconds of the
+			// limit shows the sleep was cut short (the margin is wide so a
+			// loaded CI machine does not fail it; speed is for benchmarks).
+			if elapsed > limit+5*time.Second {
+				t.Errorf("returned after %v, more than 5s past the %v limit: the 30 s sleep was not interrupted", elapsed, limit)
 			}
 		})
 	}

@@ -316,7 +316,7 @@ var failureTests = []struct {
 		"trapped: panic: runtime error: index out of range [3] with length 0"},
 	{"hang", hang, Config{Timeout: 200 * time.Millisecond}, ErrTimeout,
 		"timed out after 200ms"},
-	{"memory", hog, Config{MemoryLimitMB: 64}, ErrMemoryLimit,
+	{"memory", hog, Config{MemoryLimitMB: 64, Timeout: time.Minute}, ErrMemoryLimit,
 		"exceeded its memory limit of 64 MB"},
 }
 

@@ -22,14 +22,21 @@ type Error struct {
 	Name   string // input name as given to Open, e.g. "orders.csv" or "-"
 	Line   int    // 1-based line (CSV, JSON Lines) or data row (Parquet); 0 if unknown
 	Column string // column name; "" if the error concerns the whole row
-	Err    error  // the underlying cause
+	// Customer is the row's customer id when the error concerns another
+	// field of a row whose id was read; "" otherwise.
+	Customer string
+	Err      error // the underlying cause
 }
 
-// Error formats the error as `name:line: column "x": cause`.
+// Error formats the error as `name:line: customer "c1": column "x":
+// cause` (without the customer when there is none).
 func (e *Error) Error() string {
 	s := e.Name
 	if e.Line > 0 {
 		s += fmt.Sprintf(":%d", e.Line)
+	}
+	if e.Customer != "" {
+		s += ": customer " + quote.Value(e.Customer)
 	}
 	if e.Column != "" {
 		s += ": column " + quote.Value(e.Column)

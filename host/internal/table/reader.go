@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/clvkit/clvkit/internal/quote"
@@ -233,8 +234,15 @@ func (r Row) Int(i int) (int64, error) {
 // Wrap returns err as a *Error at this row's position and column i, for
 // errors the caller finds while interpreting a field (a bad date, a
 // negative amount). i may be -1 for an error about the whole row.
-func (r Row) Wrap(i int, err error) error {
-	e := &Error{Name: r.hdr.name, Line: r.line, Err: err}
+func (r Row) Wrap(i int, err error) error { return r.WrapFor(i, "", err) }
+
+// WrapFor is Wrap for a row whose customer id is known: the error names
+// the customer (its first quote.MaxBytes bytes) as well as the line.
+func (r Row) WrapFor(i int, customer string, err error) error {
+	if customer != "" {
+		customer = strings.Clone(quote.Prefix(customer))
+	}
+	e := &Error{Name: r.hdr.name, Line: r.line, Customer: customer, Err: err}
 	if i >= 0 {
 		e.Column = r.hdr.columns[i]
 	}
