@@ -629,7 +629,7 @@ func pageFormat(in CalcInput) formula.NumberFormat {
 			s = strings.NewReplacer(",", "\x00", ".", dec).Replace(s)
 			s = strings.ReplaceAll(s, "\x00", group)
 		}
-		return strings.Replace(s, "-", "−", 1)
+		return strings.ReplaceAll(s, "-", "−")
 	}
 }
 

@@ -114,6 +114,7 @@ func TestPageFormat(t *testing.T) {
 		{"\u202f", ",", 1234.5, formula.UnitMoney, "$1\u202f234,50"},
 		{".", ",", 0.25, formula.UnitFraction, "0,25"},
 		{"", "", math.Inf(-1), formula.UnitMoney, "−∞"},
+		{"", "", -2.5e-10, formula.UnitNumber, "−2.5e−10"}, // the exponent's sign too
 	} {
 		in := DefaultInput()
 		in.Grouping, in.DecimalMark = tt.group, tt.dec
