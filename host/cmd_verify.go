@@ -543,8 +543,8 @@ func verifyRerun(ctx context.Context, e *env, path string, m manifest, onDisk []
 	// The guard may have come from a flag: re-run with the manifest's. A
 	// guard that changes nothing in this output (no cell starts with a
 	// formula character) is a true statement about it, whichever it is.
-	if _, err := textenc.ParseGuard(m.CSVFormulaGuard); err == nil {
-		cfg.Output.CSVFormulaGuard = m.CSVFormulaGuard
+	if g, err := textenc.ParseGuard(m.CSVFormulaGuard); err == nil {
+		cfg.Output.CSVFormulaGuard = g.String() // "" (a field deleted) is the default, as clv score took it
 	} else {
 		reported["csv_formula_guard"] = true
 		problems = append(problems, fmt.Sprintf("csv_formula_guard: %v", err))

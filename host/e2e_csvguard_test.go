@@ -250,8 +250,9 @@ path = %q
 csv_formula_guard = %q
 `, in, out, g))
 		clv(t, "score", "--config", cfg, "--quiet").mustOK(t, "score "+g)
-		if _, err := s.Score(context.Background(), bind.Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
-			ObservationEnd: "1997-09-30", Margin: new(0.3), AnnualDiscountRate: new(0.10), CSVFormulaGuard: g}, nil); err != nil {
+		st := bind.NewSettings(ins, "1997-09-30")
+		st.Margin, st.AnnualDiscountRate, st.CSVFormulaGuard = 0.3, 0.10, g
+		if _, err := s.Score(context.Background(), st, nil); err != nil {
 			t.Fatal(err)
 		}
 		host, page := readFile(t, out), s.CSV(6)

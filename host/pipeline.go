@@ -6,18 +6,12 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"slices"
-	"time"
 
-	"github.com/clvkit/clvkit/core/formula"
-	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/score"
-	"github.com/clvkit/clvkit/core/segment"
+	"github.com/clvkit/clvkit/core/settings"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/config"
 	"github.com/clvkit/clvkit/host/internal/table"
-	"github.com/clvkit/clvkit/internal/quote"
-	"github.com/clvkit/clvkit/internal/textenc"
 )
 
 // job is a scoring run prepared from a config: where the data is and the
@@ -34,94 +28,34 @@ type job struct {
 }
 
 // prepare turns a config into a job. Every mistake is reported here, before
-// reading data: formulas are compiled, rules parsed, units checked.
+// reading data: formulas are compiled, rules parsed, units checked. The
+// scoring settings become core options in core/settings (Options), as the
+// page's do; prepare adds the files and plugins only the binary has.
 func prepare(cfg *config.Config) (*job, error) {
 	j := &job{cfg: cfg}
 	in := cfg.Input
 	j.input = source{Path: cfg.Resolve(in.Path), Format: in.Format, Delimiter: in.Delimiter,
 		NoHeader: in.NoHeader, DateFormat: in.DateFormat, AmountFormat: in.AmountFormat, SkipBadRows: in.SkipBadRows,
 		Rules: summary.RowRules{Where: in.Where, Amount: in.AmountExpr, IsReturn: in.IsReturn}}
-	if key, err := checkFormats(in.DateFormat, in.AmountFormat); err != nil {
-		return nil, configErr(cfg, "input."+key, err)
-	}
 	j.cols = transactionColumns{Customer: in.Columns.Customer, Date: in.Columns.Date, Amount: in.Columns.Amount}
-	tf := timeFlags{grain: cfg.Time.Grain, unit: cfg.Time.Unit, calibrationEnd: cfg.Time.CalibrationEnd, observationEnd: cfg.Time.ObservationEnd}
+	st := cfg.Settings()
 	var err error
-	if in.Kind == "transactions" {
-		if j.time, err = tf.options(in.SkipBadRows); err != nil {
-			return nil, configErr(cfg, "time", err)
-		}
-		if j.time.Returns, err = summary.ParseReturns(in.Returns); err != nil {
-			return nil, configErr(cfg, "input.returns", err)
-		}
-		j.time.SkipMissingCustomer = in.MissingCustomer == "skip"
-		if c, o := j.time.CalibrationEnd, j.time.ObservationEnd; !c.IsZero() && c.After(o) {
-			return nil, configErr(cfg, "time.calibration_end", fmt.Errorf("%s is after time.observation_end %s: the calibration period ends on or before the observation end",
-				c.Format(time.DateOnly), o.Format(time.DateOnly)))
-		}
-		// Whatever else the summary's builder would refuse, refuse now,
-		// before reading data.
-		if _, err := summary.NewBuilder(j.time); err != nil {
-			return nil, configErr(cfg, "time", err)
-		}
-	} else if j.time.Unit, err = summary.ParseUnit(cfg.Time.Unit); err != nil {
-		return nil, configErr(cfg, "time.unit", err)
+	if j.time, j.options, err = st.Options(); err != nil {
+		return nil, configErr(cfg, "", err)
 	}
 	if _, err := j.input.format(); err != nil {
 		return nil, configErr(cfg, "input.format", err)
 	}
-	spend := cfg.Model.Spend == "gammagamma"
-	if spend && in.Kind == "transactions" && in.Columns.Amount == "" && in.AmountExpr == "" {
-		return nil, configErr(cfg, "input.columns.amount", errors.New("model.spend = \"gammagamma\" needs order values: name the amount column (or compute it with input.amount_expr), or set model.spend = \"none\""))
-	}
-	j.options = score.Options{
-		Purchase: cfg.Model.Purchase,
-		Spend:    spend,
-		Fit:      model.FitOptions{Penalty: cfg.Model.Penalty},
-		CLV: model.CLVOptions{Months: cfg.Model.HorizonMonths, AnnualDiscountRate: cfg.Model.AnnualDiscountRate,
-			Margin: cfg.Model.Margin, DaysPerUnit: j.time.Unit.Days},
-		TierColumn:   cfg.Tiers.Column,
-		Tiers:        segment.Tiers{Cutoffs: cfg.Tiers.Cutoffs, Labels: cfg.Tiers.Labels},
-		RFMMonetary:  cfg.RFM.Monetary,
-		SummaryInput: in.Kind == "summary",
-	}
-	if err := j.options.CLV.Validate(); err != nil {
-		return nil, configErr(cfg, "model", err)
-	}
-	if j.options.TierColumn != "" {
-		if err := j.options.Tiers.Validate(); err != nil {
-			return nil, configErr(cfg, "tiers", err)
-		}
-	}
-	reg := formula.Builtin()
-	for i, f := range cfg.Formulas {
-		c, err := formulaColumn(reg, f)
-		if err != nil {
-			return nil, configErr(cfg, fmt.Sprintf("formulas[%d]", i), err)
-		}
-		j.options.Columns = append(j.options.Columns, c)
-	}
-	if cfg.Segmentation.Map == "rules" {
-		rules := make([]segment.Rule, len(cfg.Segmentation.Rules))
-		for i, r := range cfg.Segmentation.Rules {
-			rules[i] = segment.Rule{Segment: r.Segment, When: r.When}
-		}
-		m, err := segment.NewMap(rules, cfg.Segmentation.Default)
-		if err != nil {
-			return nil, configErr(cfg, "segmentation.rules", err)
-		}
-		j.options.Segments = m
-	}
 	// With plugins, their columns are known once they describe themselves:
 	// loadPlugins checks the columns then.
 	if len(cfg.Plugins) == 0 {
-		if err := checkColumns(j.options, spend); err != nil {
+		if err := settings.CheckColumns(j.options); err != nil {
 			return nil, configErr(cfg, "formulas", err)
 		}
 	}
-	guard, err := textenc.ParseGuard(cfg.Output.CSVFormulaGuard)
+	guard, err := st.Guard()
 	if err != nil {
-		return nil, configErr(cfg, "output.csv_formula_guard", err)
+		return nil, configErr(cfg, "", err)
 	}
 	j.output = sink{Path: cfg.Resolve(cfg.Output.Path), Format: cfg.Output.Format, Precision: cfg.Output.Precision, Guard: guard}
 	if _, err := j.output.format(); err != nil {
@@ -142,61 +76,6 @@ func (j *job) ruleErr(err error) error {
 
 // configErr names the config file, key and line in an error about a value.
 func configErr(cfg *config.Config, key string, err error) error { return cfg.KeyError(key, err) }
-
-// formulaColumn builds one [[formulas]] entry: a built-in formula with
-// inputs bound to numbers or columns, or an expression over columns.
-func formulaColumn(reg *formula.Registry, f config.Formula) (score.Columner, error) {
-	if f.Expr != "" {
-		if len(f.Inputs) > 0 {
-			return nil, fmt.Errorf("formula %s: an expr reads columns by name; inputs are for builtin formulas", quote.Value(f.Name))
-		}
-		return score.NewExpression(f.Name, f.Expr)
-	}
-	def, ok := reg.Lookup(f.Builtin)
-	if !ok {
-		return nil, fmt.Errorf("formula %s: no built-in formula %s (see clv formulas; known: %v)", quote.Value(f.Name), quote.Value(f.Builtin), reg.IDs())
-	}
-	consts, cols := map[string]float64{}, map[string]string{}
-	for k, v := range f.Inputs {
-		switch v := v.(type) {
-		case string:
-			cols[k] = v
-		case int64:
-			consts[k] = float64(v)
-		case float64:
-			consts[k] = v
-		}
-	}
-	return score.NewBuiltinColumn(f.Name, def, consts, cols)
-}
-
-// checkColumns verifies, before any data is read, that every column a
-// formula or rule reads exists by the time it runs.
-func checkColumns(o score.Options, spend bool) error {
-	have := []string{"frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases", "r", "f", "m"}
-	if spend {
-		have = append(have, "expected_spend", "clv")
-	}
-	for _, c := range o.Columns {
-		for _, in := range c.Inputs() {
-			if !slices.Contains(have, in) {
-				return fmt.Errorf("column %v reads %s, which is not a column before it (have %s)", c.Outputs(), quote.Value(in), quote.List(have))
-			}
-		}
-		have = append(have, c.Outputs()...)
-	}
-	if o.Segments != nil {
-		for _, in := range o.Segments.Columns() {
-			if !slices.Contains(have, in) {
-				return fmt.Errorf("segment rules read %s, which is not a column (have %s)", quote.Value(in), quote.List(have))
-			}
-		}
-	}
-	if o.TierColumn != "" && !slices.Contains(have, o.TierColumn) {
-		return fmt.Errorf("tiers.column %s is not a column (have %s)", quote.Value(o.TierColumn), quote.List(have))
-	}
-	return nil
-}
 
 // customers reads the job's input as per-customer summaries: from a
 // transaction log through core/summary, or from a precomputed summary

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/core/settings"
 	"github.com/clvkit/clvkit/host/internal/config"
 	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/plugins"
@@ -219,7 +220,7 @@ func (j *job) loadPlugins(ctx context.Context, e *env) (func(), error) {
 	}
 	j.options.Columns = append(cols, j.options.Columns...)
 	j.plugins = loaded
-	if err := checkColumns(j.options, j.options.Spend); err != nil {
+	if err := settings.CheckColumns(j.options); err != nil {
 		closeAll()
 		return func() {}, configErr(j.cfg, "formulas", err)
 	}

@@ -90,7 +90,7 @@ func main() {
 			return jsonOut(s.CSVLabels(labels), nil)
 		}),
 		"csv": js.FuncOf(func(_ js.Value, a []js.Value) any {
-			prec := 6
+			prec := -1 // the scoring settings' precision
 			if len(a) > 0 && a[0].Type() == js.TypeNumber {
 				prec = a[0].Int()
 			}

@@ -49,9 +49,12 @@ func pageuxExpected(t *testing.T, root, tmp string) map[string]any {
 	var s bind.Session
 	ins := s.Load([]byte(dc.String()))
 	last := s.Dates(ins.Guess, ins.DateFormat).Last
-	months, disc := 12, 0.10
-	res, err := s.Score(context.Background(), bind.Settings{Columns: ins.Guess, DateFormat: ins.DateFormat, AmountFormat: ins.AmountFormat,
-		ObservationEnd: last, Purchase: score.BGNBD, Spend: score.SpendGammaGamma, Months: &months, AnnualDiscountRate: &disc, Margin: new(0.3)}, nil)
+	// The page's settings: the detected columns and formats, its defaults
+	// (BG/NBD with Gamma-Gamma, 12 months, 10 % a year, 30 % margin).
+	st := bind.NewSettings(ins, last)
+	st.AmountFormat, st.Purchase, st.Spend = ins.AmountFormat, score.BGNBD, score.SpendGammaGamma
+	st.HorizonMonths, st.AnnualDiscountRate, st.Margin = 12, 0.10, 0.3
+	res, err := s.Score(context.Background(), st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,8 +91,7 @@ func pageuxExpected(t *testing.T, root, tmp string) map[string]any {
 	writeFile(t, slowPath, slow.String())
 	var ss bind.Session
 	sins := ss.Load([]byte(slow.String()))
-	sres, err := ss.Score(context.Background(), bind.Settings{Columns: sins.Guess, DateFormat: sins.DateFormat,
-		ObservationEnd: "2024-12-31", Margin: new(0.3)}, nil)
+	sres, err := ss.Score(context.Background(), marginSettings(sins, "2024-12-31", 0.3), nil)
 	if err != nil || sres.Spend == nil || sres.Spend.Method != "gammagamma" {
 		t.Fatalf("slow.csv must fit both models: %v %+v", err, sres)
 	}

@@ -195,7 +195,7 @@ func cdnowExpected(t *testing.T, path, scores string) map[string]any {
 	best := math.Inf(1)
 	var res *bind.Scored
 	for range 3 {
-		res, err = s.Score(context.Background(), bind.Settings{Columns: ins.Guess, DateFormat: ins.DateFormat, ObservationEnd: "1997-09-30", Margin: new(0.3)}, nil)
+		res, err = s.Score(context.Background(), marginSettings(ins, "1997-09-30", 0.3), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -248,7 +248,7 @@ func bigExpected(t *testing.T, path string) map[string]any {
 	writeFile(t, path, b.String())
 	var s bind.Session
 	ins := s.Load([]byte(b.String()))
-	res, err := s.Score(context.Background(), bind.Settings{Columns: ins.Guess, DateFormat: ins.DateFormat, ObservationEnd: "2024-09-30", Margin: new(0.3)}, nil)
+	res, err := s.Score(context.Background(), marginSettings(ins, "2024-09-30", 0.3), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,4 +280,12 @@ func gamma(rng *rand.Rand, shape float64) float64 {
 			return d * v
 		}
 	}
+}
+
+// marginSettings is the page's settings for an inspected file with the
+// observation end and margin given and every other setting at its default.
+func marginSettings(ins bind.Inspection, observationEnd string, margin float64) bind.Settings {
+	st := bind.NewSettings(ins, observationEnd)
+	st.Margin = margin
+	return st
 }

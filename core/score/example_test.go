@@ -56,6 +56,6 @@ func Example() {
 	// Output:
 	// BG/NBD r=0.2426 alpha=4.4136 a=0.7929 b=2.4259
 	// 0001  p_alive 0.727  clv  11.02  Loyal        Top 50%
-	// 0002  p_alive 0.212  clv   1.41  At Risk      Rest
-	// 0003  p_alive 1.000  clv   2.54  Lost         Rest
+	// 0002  p_alive 0.212  clv   1.41  At Risk      Bottom 50%
+	// 0003  p_alive 1.000  clv   2.54  Lost         Bottom 50%
 }

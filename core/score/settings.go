@@ -121,14 +121,10 @@ func CheckPrecision(decimals int) error {
 	return nil
 }
 
-// DefaultTiers returns the front ends' default value tiers: Top 1%, Top
-// 10%, Top 50% and Bottom 50%.
-func DefaultTiers() segment.Tiers {
-	return segment.Tiers{
-		Cutoffs: []float64{0.01, 0.10, 0.50},
-		Labels:  []string{"Top 1%", "Top 10%", "Top 50%", "Bottom 50%"},
-	}
-}
+// DefaultTiers returns the front ends' default value tiers,
+// segment.DefaultTiers (Top 1%, Top 10%, Top 50% and Bottom 50%): one
+// definition for the binary, the page and Score itself.
+func DefaultTiers() segment.Tiers { return segment.DefaultTiers() }
 
 // ReservedColumns returns the names of the columns Score itself writes, and
 // of the id column every front end writes first: customer_id, frequency,

@@ -59,7 +59,7 @@
 // # Value tiers
 //
 // Tiers puts customers into tiers such as "Top 1%", "Top 10%", "Top 50%"
-// and "Rest" by any scored column. A customer is in the first tier whose
+// and "Bottom 50%" (DefaultTiers) by any scored column. A customer is in the first tier whose
 // cutoff is at least the share of customers with a value greater than or
 // equal to theirs, so ties share a tier, the result does not depend on row
 // order, and no tier holds more than its share.

@@ -7,7 +7,7 @@ import (
 
 // Tiers splits customers into value tiers by the quantiles of one scored
 // column (clv, expected purchases, ...), highest values first: "Top 1%",
-// "Top 10%", "Top 50%", "Rest". It is plain data, decodable from TOML.
+// "Top 10%", "Top 50%", "Bottom 50%". It is plain data, decodable from TOML.
 type Tiers struct {
 	// Cutoffs are the top shares of customers that bound each tier, strictly
 	// increasing in (0, 1]; 0.01 is the top 1%.
@@ -17,11 +17,14 @@ type Tiers struct {
 	Labels []string `toml:"labels"`
 }
 
-// DefaultTiers returns the tiers Top 1%, Top 10%, Top 50% and Rest.
+// DefaultTiers returns the default value tiers of every front end (the
+// clv binary's clv.toml, the page, and core/score when Options.Tiers is
+// empty): Top 1%, Top 10%, Top 50% and Bottom 50%. It is the one
+// definition: core/score.DefaultTiers and core/settings return it.
 func DefaultTiers() Tiers {
 	return Tiers{
 		Cutoffs: []float64{0.01, 0.10, 0.50},
-		Labels:  []string{"Top 1%", "Top 10%", "Top 50%", "Rest"},
+		Labels:  []string{"Top 1%", "Top 10%", "Top 50%", "Bottom 50%"},
 	}
 }
 

@@ -83,7 +83,7 @@ func TestTiersStats(t *testing.T) {
 		{Label: "Top 1%", Min: math.NaN(), Max: math.NaN()},
 		{Label: "Top 10%", Count: 1, Min: 10, Max: 10},
 		{Label: "Top 50%", Count: 4, Min: 6, Max: 9},
-		{Label: "Rest", Count: 5, Min: 1, Max: 5},
+		{Label: "Bottom 50%", Count: 5, Min: 1, Max: 5},
 	}
 	for i := range want {
 		g, w := stats[i], want[i]

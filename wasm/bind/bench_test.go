@@ -37,8 +37,7 @@ func BenchmarkScore(b *testing.B) {
 			ins := s.Load(c.data())
 			var sum, sc float64
 			for b.Loop() {
-				res, err := s.Score(context.Background(), Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
-					ObservationEnd: c.end, Margin: new(0.3)}, nil)
+				res, err := s.Score(context.Background(), settingsFor(ins, c.end, 0.3), nil)
 				if err != nil {
 					b.Fatal(err)
 				}

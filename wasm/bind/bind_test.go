@@ -157,8 +157,7 @@ func TestScoreDecimalComma(t *testing.T) {
 	score := func(data []byte) *Scored {
 		var s Session
 		ins := s.Load(data)
-		res, err := s.Score(context.Background(), Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
-			ObservationEnd: "1997-09-30", Margin: new(0.3)}, nil)
+		res, err := s.Score(context.Background(), settingsFor(ins, "1997-09-30", 0.3), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,8 +188,7 @@ func TestScoreCDNOW(t *testing.T) {
 	var s Session
 	ins := s.Load(data)
 	var stages []Stage
-	res, err := s.Score(context.Background(), Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
-		ObservationEnd: "1997-09-30", Margin: new(0.3)}, func(st Stage, _ float64) { stages = append(stages, st) })
+	res, err := s.Score(context.Background(), settingsFor(ins, "1997-09-30", 0.3), func(st Stage, _ float64) { stages = append(stages, st) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,4 +215,12 @@ func TestScoreCDNOW(t *testing.T) {
 	if _, err := json.Marshal(res); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// settingsFor is the page's settings for an inspected file with the
+// observation end and margin given and every other setting at its default.
+func settingsFor(ins Inspection, observationEnd string, margin float64) Settings {
+	st := NewSettings(ins, observationEnd)
+	st.Margin = margin
+	return st
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/core/detect"
+	"github.com/clvkit/clvkit/core/settings"
 	"github.com/clvkit/clvkit/core/summary"
 )
 
@@ -51,6 +52,11 @@ type Mapping struct {
 	Customer string `json:"customer"`
 	Date     string `json:"date"`
 	Amount   string `json:"amount"`
+}
+
+// Columns returns the mapping as the settings' columns.
+func (m Mapping) Columns() settings.Columns {
+	return settings.Columns{Customer: m.Customer, Date: m.Date, Amount: m.Amount}
 }
 
 // sampleRowsShown is how many data rows the page shows.

@@ -14,9 +14,10 @@
 //     the series behind the page's charts.
 //   - Session holds one uploaded transaction log: Inspect guesses the
 //     delimiter, the column mapping and the date format; Score summarizes
-//     it (core/summary) and scores it with core/score.Score using the same
-//     defaults as the clv binary; CSV writes the scored rows with the same
-//     columns and fixed precision as clv score's CSV.
+//     it (core/summary) and scores it with core/score.Score under Settings,
+//     which are core/settings' Settings, the type clv.toml decodes into
+//     (same defaults, checks and core options); CSV writes the scored rows
+//     with the same columns and fixed precision as clv score's CSV.
 //
 // Shares are fractions (0.3 = 30 %) as everywhere in the core; the page
 // converts percents.

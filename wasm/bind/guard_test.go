@@ -77,7 +77,7 @@ func TestScoreCSVFormulaGuard(t *testing.T) {
 	text = strings.ReplaceAll(text, "\n0002,", "\n-2,")
 	var s Session
 	ins := s.Load([]byte(text))
-	settings := Settings{Columns: ins.Guess, DateFormat: ins.DateFormat, ObservationEnd: "1997-09-30", Margin: new(0.3)}
+	settings := settingsFor(ins, "1997-09-30", 0.3)
 
 	plugin := []string{"=a", "+b", "-c", "@d", "\te", "\rf", "ok", "a,b", "-1"}
 	tests := []struct {
@@ -93,7 +93,9 @@ func TestScoreCSVFormulaGuard(t *testing.T) {
 	var offRows []string
 	for _, tc := range tests {
 		st := settings
-		st.CSVFormulaGuard = tc.setting
+		if tc.setting != "" { // "": left out, the default
+			st.CSVFormulaGuard = tc.setting
+		}
 		res, err := s.Score(context.Background(), st, nil)
 		if err != nil {
 			t.Fatalf("%q: %v", tc.setting, err)

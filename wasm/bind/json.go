@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/clvkit/clvkit/internal/suggest"
+	"github.com/clvkit/clvkit/core/settings"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
 
@@ -18,11 +18,15 @@ import (
 // WebAssembly build does not link encoding/json (about 85 kB of the gzipped
 // clv.wasm). It covers what the types in this package use: structs with
 // `json:"name,omitempty"` tags (embedded structs promoted), pointers,
-// slices, arrays, maps with string keys, strings, bools, integers, float64
-// and types with a MarshalJSON method. For these types EncodeJSON writes
-// the same bytes as encoding/json.Marshal and DecodeJSON fills values as
-// encoding/json.Unmarshal does for valid input (json_test.go checks both
-// against encoding/json); only error messages differ.
+// slices, arrays, maps with string keys, strings, bools, integers, float64,
+// empty interfaces (decoded as encoding/json does: string, float64, bool,
+// map[string]any, []any) and types with a MarshalJSON method. For these
+// types EncodeJSON writes the same bytes as encoding/json.Marshal and
+// DecodeJSON fills values as encoding/json.Unmarshal does for valid input
+// (json_test.go checks both against encoding/json); only error messages
+// differ. In strict mode (DecodeJSONStrict, DecodeSettings) an unknown key
+// or a value of the wrong type is a *settings.KeyError with the message
+// clv.toml gives for it.
 
 // marshaler is encoding/json's Marshaler.
 type marshaler interface {
@@ -199,8 +203,9 @@ func fieldsOf(t reflect.Type) []field {
 
 // DecodeJSON parses data into v (a non-nil pointer) as encoding/json.Unmarshal
 // does: object members match fields by JSON name, exactly or else ignoring
-// case; unknown members are ignored; null leaves a value as it is and sets
-// a pointer, slice or map to nil.
+// case; unknown members are ignored; an object into a map adds its members;
+// null leaves a value as it is and sets a pointer, slice, map or interface
+// to nil.
 func DecodeJSON(data []byte, v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
@@ -221,7 +226,8 @@ func DecodeJSONStrict(data []byte, v any) error {
 }
 
 // decodeStrict is DecodeJSONStrict that also returns the members present,
-// as dotted paths ("margin", "columns.amount").
+// as dotted paths ("margin", "columns.amount"); a member whose value is
+// null is not present.
 func decodeStrict(data []byte, v any) (map[string]bool, error) {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
@@ -310,8 +316,12 @@ func (d *decoder) value(v reflect.Value) error {
 		if !v.IsValid() {
 			return nil
 		}
+		if v.Kind() == reflect.Interface && v.NumMethod() == 0 {
+			v.Set(reflect.ValueOf(s))
+			return nil
+		}
 		if v.Kind() != reflect.String {
-			return d.errorf("cannot put a string into %s", v.Type())
+			return d.wrongType(v, "a string")
 		}
 		v.SetString(s)
 		return nil
@@ -323,8 +333,12 @@ func (d *decoder) value(v reflect.Value) error {
 		if !v.IsValid() {
 			return nil
 		}
+		if v.Kind() == reflect.Interface && v.NumMethod() == 0 {
+			v.Set(reflect.ValueOf(b))
+			return nil
+		}
 		if v.Kind() != reflect.Bool {
-			return d.errorf("cannot put a bool into %s", v.Type())
+			return d.wrongType(v, "a bool")
 		}
 		v.SetBool(b)
 		return nil
@@ -347,6 +361,15 @@ func (d *decoder) number(v reflect.Value) error {
 		return nil
 	}
 	switch v.Kind() {
+	case reflect.Interface:
+		if v.NumMethod() != 0 {
+			return d.wrongType(v, "a number")
+		}
+		f, err := strconv.ParseFloat(text, 64)
+		if err != nil {
+			return d.errorf("number %s: %v", text, err)
+		}
+		v.Set(reflect.ValueOf(f))
 	case reflect.Float64, reflect.Float32:
 		f, err := strconv.ParseFloat(text, v.Type().Bits())
 		if err != nil {
@@ -356,11 +379,11 @@ func (d *decoder) number(v reflect.Value) error {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		n, err := strconv.ParseInt(text, 10, v.Type().Bits())
 		if err != nil {
-			return d.errorf("cannot put number %s into %s", text, v.Type())
+			return d.wrongType(v, "number "+text)
 		}
 		v.SetInt(n)
 	default:
-		return d.errorf("cannot put a number into %s", v.Type())
+		return d.wrongType(v, "a number")
 	}
 	return nil
 }
@@ -478,11 +501,27 @@ func (d *decoder) hex4() (rune, bool) {
 }
 
 func (d *decoder) object(v reflect.Value) error {
-	var fields []field
-	if v.IsValid() {
-		if v.Kind() != reflect.Struct {
-			return d.errorf("cannot put an object into %s", v.Type())
+	if v.IsValid() && v.Kind() == reflect.Interface && v.NumMethod() == 0 {
+		m := map[string]any{}
+		if err := d.object(reflect.ValueOf(&m).Elem()); err != nil {
+			return err
 		}
+		v.Set(reflect.ValueOf(m))
+		return nil
+	}
+	// An object goes into a struct, its members into fields, or into a map
+	// with string keys, its members added (their names free, in strict
+	// mode too), as encoding/json does.
+	isMap := v.IsValid() && v.Kind() == reflect.Map && v.Type().Key().Kind() == reflect.String
+	var fields []field
+	switch {
+	case isMap:
+		if v.IsNil() {
+			v.Set(reflect.MakeMap(v.Type()))
+		}
+	case v.IsValid() && v.Kind() != reflect.Struct:
+		return d.wrongType(v, "an object")
+	case v.IsValid():
 		fields = fieldsOf(v.Type())
 	}
 	d.i++ // {
@@ -507,7 +546,9 @@ func (d *decoder) object(v reflect.Value) error {
 		d.i++
 		d.space()
 		var target reflect.Value // invalid: skip the value
-		if v.IsValid() {
+		if isMap {
+			target = reflect.New(v.Type().Elem()).Elem()
+		} else if v.IsValid() {
 			f := matchField(fields, key)
 			if d.strict {
 				f = exactField(fields, key)
@@ -520,10 +561,18 @@ func (d *decoder) object(v reflect.Value) error {
 		}
 		if d.strict {
 			d.path = append(d.path, key)
-			d.seen[strings.Join(d.path, ".")] = true
+			// null gives nothing: the key counts as left out.
+			if d.i >= len(d.s) || d.s[d.i] != 'n' {
+				d.seen[strings.Join(d.path, ".")] = true
+			}
 		}
 		if err := d.value(target); err != nil {
 			return err
+		}
+		if isMap {
+			k := reflect.New(v.Type().Key()).Elem()
+			k.SetString(key)
+			v.SetMapIndex(k, target)
 		}
 		if d.strict {
 			d.path = d.path[:len(d.path)-1]
@@ -551,21 +600,23 @@ func exactField(fields []field, key string) *field {
 	return nil
 }
 
-// unknown is the error for a member that names no field.
+// unknown is the error for a member that names no field: the message of
+// settings.UnknownKey, the same as clv.toml's.
 func (d *decoder) unknown(key string, fields []field) error {
 	names := make([]string, len(fields))
 	for i, f := range fields {
 		names[i] = f.name
 	}
-	full := strings.Join(append(slices.Clone(d.path), key), ".")
-	name, caseOnly, ok := suggest.Closest(key, names)
-	switch {
-	case caseOnly:
-		return fmt.Errorf("unknown key %q: did you mean %q? (keys are case-sensitive)", full, name)
-	case ok:
-		return fmt.Errorf("unknown key %q: did you mean %q?", full, name)
+	return settings.UnknownKey(strings.Join(append(slices.Clone(d.path), key), "."), key, names)
+}
+
+// wrongType is the error for a value that cannot go into v: in strict
+// mode, settings.WrongType under the member's key, as clv.toml tells it.
+func (d *decoder) wrongType(v reflect.Value, what string) error {
+	if d.strict {
+		return &settings.KeyError{Key: strings.Join(d.path, "."), Msg: settings.WrongType(v.Type())}
 	}
-	return fmt.Errorf("unknown key %q (known: %s)", full, strings.Join(names, ", "))
+	return d.errorf("cannot put %s into %s", what, v.Type())
 }
 
 // matchField finds the field named key, exactly or else ignoring case, as
@@ -585,8 +636,16 @@ func matchField(fields []field, key string) *field {
 }
 
 func (d *decoder) array(v reflect.Value) error {
+	if v.IsValid() && v.Kind() == reflect.Interface && v.NumMethod() == 0 {
+		var a []any
+		if err := d.array(reflect.ValueOf(&a).Elem()); err != nil {
+			return err
+		}
+		v.Set(reflect.ValueOf(a))
+		return nil
+	}
 	if v.IsValid() && v.Kind() != reflect.Slice {
-		return d.errorf("cannot put an array into %s", v.Type())
+		return d.wrongType(v, "an array")
 	}
 	d.i++ // [
 	d.space()

@@ -19,8 +19,7 @@ func TestEncodeJSONMatchesEncodingJSON(t *testing.T) {
 	}
 	var s Session
 	ins := s.Load(data)
-	scored, err := s.Score(context.Background(), Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
-		ObservationEnd: "1997-09-30", Margin: new(0.3)}, nil)
+	scored, err := s.Score(context.Background(), settingsFor(ins, "1997-09-30", 0.3), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +88,8 @@ func TestDecodeJSONMatchesEncodingJSON(t *testing.T) {
 		`{"columns":{"customer":"customer_id","date":"date","amount":"amount"},"dateFormat":"YYYY-MM-DD","observationEnd":"1997-09-30",` +
 			`"margin":0.3,"header":true,"annualDiscountRate":0.05,"months":24,"skipBadRows":false,"spend":"none","purchase":"paretonbd"}`,
 		`{"header":false,"annualDiscountRate":0,"columns":null}`,
+		`{"formulas":[{"name":"a","builtin":"margin_clv","inputs":{"aov":"monetary_value","frequency":4,"x":{"y":[1,"two",null,true,{}]},"n":null}},{"name":"b","expr":"a*2","inputs":null}],` +
+			`"tiers":{"column":"b","cutoffs":[0.1,0.5],"labels":["a","b","c"]},"segmentation":{"map":"rules","rules":[{"segment":"A","when":"clv > 1"}]},"precision":3}`,
 		`{"customer":"id","date":"when","amount":"","extra":-0.5e-3}`,
 	}
 	for _, in := range inputs {

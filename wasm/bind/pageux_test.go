@@ -135,8 +135,7 @@ func TestScoreStages(t *testing.T) {
 	var s Session
 	ins := s.Load(data)
 	var stages []string
-	_, err = s.Score(context.Background(), Settings{Columns: ins.Guess, DateFormat: ins.DateFormat,
-		ObservationEnd: "1997-09-30", Margin: new(0.3)}, func(st Stage, _ float64) {
+	_, err = s.Score(context.Background(), settingsFor(ins, "1997-09-30", 0.3), func(st Stage, _ float64) {
 		if len(stages) == 0 || stages[len(stages)-1] != string(st) {
 			stages = append(stages, string(st))
 		}

@@ -36,8 +36,8 @@ func TestScoreRowRules(t *testing.T) {
 	}
 	for _, tt := range []struct{ settings, msg string }{
 		{`"where":"Country == 1"`, "where: expression: line 1, column 9: operator == compares text with a number (Country is text)"},
-		{`"missingCustomer":"drop"`, `missingCustomer "drop": want error or skip`},
-		{`"missingCustomer":""`, "missingCustomer is empty"},
+		{`"missingCustomer":"drop"`, `missingCustomer: "drop" is not one of error, skip`},
+		{`"missingCustomer":""`, "missingCustomer: empty"},
 		{`"amountExpr":"Quantity","columns":{"customer":"CustomerID","date":"InvoiceDate","amount":"UnitPrice"}`, "not both"},
 	} {
 		st, err := DecodeSettings([]byte(`{"columns":{"customer":"CustomerID","date":"InvoiceDate"},"dateFormat":"1/2/2006 15:04","observationEnd":"2011-12-09","spend":"none",` + tt.settings + `}`))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"reflect"
 	"sort"
 	"strconv"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/segment"
+	"github.com/clvkit/clvkit/core/settings"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
@@ -26,6 +28,9 @@ type Session struct {
 	ins    Inspection
 	result *score.Result
 	guard  textenc.Guard // the last scoring's CSVFormulaGuard
+	// precision is the last scoring's Output.Precision, the decimals of
+	// CSV when the page asks for the settings' precision.
+	precision int
 }
 
 // Load keeps data (the whole file) and inspects it.
@@ -54,79 +59,83 @@ func (s *Session) Dates(m Mapping, format string) DateRange {
 	return r
 }
 
-// Settings are the scoring settings. A setting left out (a nil pointer, an
-// empty string, a member absent from the JSON) takes the default that the
-// clv binary uses for a key left out of clv.toml (core/score's Default*
-// constants): day grain, week unit, BG/NBD with Gamma-Gamma, 12 months, no
-// discounting, margin 1 (CLV in revenue), the default RFM map and the tiers
-// Top 1 %, Top 10 %, Top 50 %, Bottom 50 % cut on clv, and the CSV formula guard on labels. A setting given is
-// used as given or rejected, never replaced: margin 0 gives CLV 0. Decode
-// the page's JSON with DecodeSettings, which also rejects unknown keys.
+// Settings are the page's scoring settings: core/settings' Settings, the
+// one settings model the clv binary's clv.toml decodes into too (its JSON
+// keys are its json tags: "margin", "months", "columns", "formulas",
+// "tiers", ...), and the two things the page infers from the upload. The
+// defaults of keys left out, the checks and the core options are
+// settings.Settings': the same as for a clv.toml with the same values.
+// Decode the page's JSON with DecodeSettings, which is strict: keys spelled
+// exactly, unknown keys rejected, a value given used as given or rejected,
+// never replaced (margin 0 gives CLV 0).
 type Settings struct {
-	Columns    Mapping `json:"columns"`
-	DateFormat string  `json:"dateFormat"` // default YYYY-MM-DD; "auto" detects
-	// AmountFormat is plain, "1,234.56", "1.234,56", "1 234,56" or auto
-	// (default, as in the binary: detected from the first lines).
-	AmountFormat   string `json:"amountFormat"`
-	Delimiter      string `json:"delimiter"` // default: the inspected one
-	Header         *bool  `json:"header"`    // default: the inspected one
-	Grain          string `json:"grain"`
-	Unit           string `json:"unit"`
-	ObservationEnd string `json:"observationEnd"` // YYYY-MM-DD, required
-	SkipBadRows    bool   `json:"skipBadRows"`
-	// Returns is what a return row (a negative amount) does: "net"
-	// (default), "drop" or "purchase", as the binary's input.returns.
-	Returns string `json:"returns"`
-	// Where, AmountExpr and IsReturn are the row rules of the binary's
-	// input.where, input.amount_expr and input.is_return (see
-	// summary.RowRules); "" is no rule.
-	Where      string `json:"where"`
-	AmountExpr string `json:"amountExpr"`
-	IsReturn   string `json:"isReturn"`
-	// MissingCustomer is what a row without a customer id does: "error"
-	// (default) or "skip", as input.missing_customer.
-	MissingCustomer string `json:"missingCustomer"`
-	Purchase        string `json:"purchase"`
-	// Spend is "gammagamma" (default) or "none".
-	Spend string `json:"spend"`
-	// Months is the CLV horizon, 1..1200 (default 12).
-	Months             *int     `json:"months"`
-	AnnualDiscountRate *float64 `json:"annualDiscountRate"` // [0, 10), default 0
-	// Margin is the share of spend that is profit, in [0, 1] (default 1:
-	// CLV in revenue).
-	Margin *float64 `json:"margin"`
-	// CSVFormulaGuard is clv.toml's output.csv_formula_guard for the CSV
-	// download: "labels" (default), "all_text" or "off" (textenc.Guard).
-	CSVFormulaGuard string `json:"csvFormulaGuard"`
-	// RFMMonetary is clv.toml's rfm.monetary, the value RFM's M ranks:
-	// "average_order" (default), "repeat_mean" or "total".
-	RFMMonetary string `json:"rfmMonetary"`
+	settings.Settings
+	Delimiter string `json:"delimiter" toml:"-"` // default: the inspected one
+	Header    *bool  `json:"header" toml:"-"`    // default: the inspected one
 }
 
-// DecodeSettings decodes the page's settings (JSON text): every key must
-// be a Settings key spelled exactly, case included, and an empty string
-// given for a setting that has a default or is required is an error
-// naming it (leave the key out for the default).
+// settingsType is the type whose json and toml tags name the shared keys.
+var settingsType = reflect.TypeFor[settings.Settings]()
+
+// jsonKeyErr names the key of a *settings.KeyError (a TOML path) by its
+// JSON name; other errors pass.
+func jsonKeyErr(err error) error {
+	var ke *settings.KeyError
+	if !errors.As(err, &ke) {
+		return err
+	}
+	return &settings.KeyError{Key: settings.Rename(settingsType, settings.TOML, settings.JSON, ke.Key), Msg: ke.Msg}
+}
+
+// DecodeSettings decodes the page's settings (JSON text), fills in the
+// default of every key left out (settings.Complete) and checks the values
+// (settings.Validate), as clv.toml's are: every key must be a
+// Settings key spelled exactly, case included, a value must have the key's
+// type, and an empty string given for a setting that has a default or is
+// required is an error naming it (leave the key out for the default).
+// Errors name keys by their JSON names.
 func DecodeSettings(data []byte) (Settings, error) {
 	var st Settings
 	seen, err := decodeStrict(data, &st)
 	if err != nil {
 		return Settings{}, fmt.Errorf("settings: %w", err)
 	}
-	for _, k := range []struct {
-		key, v string
-	}{
-		{"columns.customer", st.Columns.Customer}, {"columns.date", st.Columns.Date},
-		{"dateFormat", st.DateFormat}, {"delimiter", st.Delimiter}, {"grain", st.Grain}, {"unit", st.Unit},
-		{"observationEnd", st.ObservationEnd}, {"purchase", st.Purchase}, {"spend", st.Spend}, {"returns", st.Returns}, {"amountFormat", st.AmountFormat},
-		{"missingCustomer", st.MissingCustomer},
-		{"rfmMonetary", st.RFMMonetary},
-	} {
-		if k.v == "" && seen[k.key] {
-			return Settings{}, fmt.Errorf("settings: %s is empty: give a value, or leave the key out for the default", k.key)
-		}
+	if st.Delimiter == "" && seen["delimiter"] {
+		return Settings{}, errors.New("settings: delimiter: empty: omit the key for the delimiter the file was inspected with")
+	}
+	given := map[string]bool{}
+	for k := range seen {
+		given[settings.Rename(settingsType, settings.JSON, settings.TOML, k)] = true
+	}
+	if err := st.Complete(func(key string) bool { return given[key] }); err != nil {
+		return Settings{}, fmt.Errorf("settings: %w", jsonKeyErr(err))
+	}
+	if err := st.Validate(); err != nil {
+		return Settings{}, fmt.Errorf("settings: %w", jsonKeyErr(err))
 	}
 	return st, nil
+}
+
+// NewSettings returns the settings of an inspected file for Go callers:
+// its guessed columns and date format, observationEnd, and every other
+// setting at its default, as DecodeSettings gives them for JSON with only
+// those keys. Change a field afterwards as the JSON would give it.
+func NewSettings(ins Inspection, observationEnd string) Settings {
+	var st Settings
+	given := map[string]bool{}
+	set := func(p *string, key, v string) {
+		if v != "" {
+			*p, given[key] = v, true
+		}
+	}
+	set(&st.Input.Columns.Customer, "input.columns.customer", ins.Guess.Customer)
+	set(&st.Input.Columns.Date, "input.columns.date", ins.Guess.Date)
+	set(&st.Input.Columns.Amount, "input.columns.amount", ins.Guess.Amount)
+	set(&st.Input.DateFormat, "input.date_format", ins.DateFormat)
+	set(&st.Time.ObservationEnd, "time.observation_end", observationEnd)
+	// Nothing given is empty, so Complete cannot fail.
+	_ = st.Complete(func(key string) bool { return given[key] })
+	return st
 }
 
 // Stage names a step of Score for the progress bar: "reading" (with the
@@ -227,102 +236,21 @@ type Count struct {
 	Count int    `json:"count"`
 }
 
-// options fills in the defaults of the settings left out and turns the
-// settings into core options exactly as host/pipeline.go's prepare does
-// for a clv.toml with the same values.
+// options turns the settings into core options with settings.Options,
+// exactly as the clv binary does for a clv.toml with the same values, and
+// refuses what the page cannot do. Errors name keys by their JSON names.
 func (st *Settings) options() (summary.Options, score.Options, error) {
-	var so summary.Options
-	var err error
-	def := func(p *string, v string) {
-		if *p == "" {
-			*p = v
-		}
+	switch {
+	case st.Input.Kind != settings.KindTransactions:
+		return summary.Options{}, score.Options{}, fmt.Errorf("kind %q: the page reads transaction logs only (kind %q)", st.Input.Kind, settings.KindTransactions)
+	case st.Segmentation.Map == settings.MapPlugin:
+		return summary.Options{}, score.Options{}, errors.New("segmentation: map \"plugin\": the page runs plugins on the scored table instead; use map \"default\" or \"rules\"")
 	}
-	def(&st.Grain, score.DefaultGrain)
-	def(&st.Unit, score.DefaultUnit)
-	def(&st.Purchase, score.DefaultPurchase)
-	def(&st.Spend, score.DefaultSpend)
-	def(&st.DateFormat, score.DefaultDateFormat)
-	def(&st.AmountFormat, summary.AutoFormat)
-	def(&st.RFMMonetary, score.DefaultRFMMonetary)
-	if err := score.CheckRFMMonetary(st.RFMMonetary); err != nil {
-		return so, score.Options{}, fmt.Errorf("rfmMonetary: %w", err)
+	so, o, err := st.Settings.Options()
+	if err == nil {
+		err = settings.CheckColumns(o)
 	}
-	if st.Months == nil {
-		m := score.DefaultHorizonMonths
-		st.Months = &m
-	}
-	if st.AnnualDiscountRate == nil {
-		d := score.DefaultAnnualDiscountRate
-		st.AnnualDiscountRate = &d
-	}
-	guard, err := textenc.ParseGuard(st.CSVFormulaGuard)
-	if err != nil {
-		return so, score.Options{}, fmt.Errorf("csvFormulaGuard: %w", err)
-	}
-	st.CSVFormulaGuard = guard.String()
-	if st.Margin == nil {
-		m := score.DefaultMargin
-		st.Margin = &m
-	}
-	if so.Grain, err = summary.ParseGrain(st.Grain); err != nil {
-		return so, score.Options{}, fmt.Errorf("grain: %w", err)
-	}
-	if so.Unit, err = summary.ParseUnit(st.Unit); err != nil {
-		return so, score.Options{}, fmt.Errorf("unit: %w", err)
-	}
-	if st.ObservationEnd == "" {
-		return so, score.Options{}, errors.New("observation end is required: the last day of the data (YYYY-MM-DD)")
-	}
-	if so.ObservationEnd, err = time.Parse(time.DateOnly, st.ObservationEnd); err != nil {
-		return so, score.Options{}, fmt.Errorf("observation end %q: want YYYY-MM-DD", st.ObservationEnd)
-	}
-	so.SkipBadRows = st.SkipBadRows
-	if so.Returns, err = summary.ParseReturns(st.Returns); err != nil {
-		return so, score.Options{}, fmt.Errorf("returns: %w", err)
-	}
-	spend := st.Spend == score.SpendGammaGamma
-	if st.Spend != score.SpendGammaGamma && st.Spend != score.SpendNone {
-		return so, score.Options{}, fmt.Errorf("spend %q: want gammagamma or none", st.Spend)
-	}
-	switch st.MissingCustomer {
-	case "", "error":
-	case "skip":
-		so.SkipMissingCustomer = true
-	default:
-		return so, score.Options{}, fmt.Errorf("missingCustomer %q: want error or skip", st.MissingCustomer)
-	}
-	if st.AmountExpr != "" && st.Columns.Amount != "" {
-		return so, score.Options{}, errors.New("give amountExpr or the amount column, not both")
-	}
-	if spend && st.Columns.Amount == "" && st.AmountExpr == "" {
-		return so, score.Options{}, errors.New("the spend model needs order values: choose the amount column, or turn the spend model off")
-	}
-	if err := score.CheckHorizonMonths(*st.Months); err != nil {
-		return so, score.Options{}, fmt.Errorf("months: %w", err)
-	}
-	if err := score.CheckAnnualDiscountRate(*st.AnnualDiscountRate); err != nil {
-		return so, score.Options{}, fmt.Errorf("annualDiscountRate: %w", err)
-	}
-	if err := score.CheckMargin(*st.Margin); err != nil {
-		return so, score.Options{}, fmt.Errorf("margin: %w", err)
-	}
-	o := score.Options{
-		Purchase: st.Purchase,
-		Spend:    spend,
-		CLV: model.CLVOptions{Months: *st.Months, AnnualDiscountRate: *st.AnnualDiscountRate,
-			Margin: *st.Margin, DaysPerUnit: so.Unit.Days},
-		TierColumn:  score.DefaultTierColumn,
-		Tiers:       score.DefaultTiers(),
-		RFMMonetary: st.RFMMonetary,
-	}
-	if err := o.CLV.Validate(); err != nil {
-		return so, o, err
-	}
-	if !spend {
-		o.TierColumn = "expected_purchases"
-	}
-	return so, o, nil
+	return so, o, jsonKeyErr(err)
 }
 
 // progressReader reports the share of the input read, every 1/50th.
@@ -378,7 +306,8 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 			return nil, err
 		}
 	}
-	copt := summary.CSVOptions{Columns: summary.Columns(st.Columns), Header: header, DateFormat: st.DateFormat, AmountFormat: st.AmountFormat,
+	cols := summary.Columns{Customer: st.Input.Columns.Customer, Date: st.Input.Columns.Date, Amount: st.Input.Columns.Amount}
+	copt := summary.CSVOptions{Columns: cols, Header: header, DateFormat: st.DateFormat, AmountFormat: st.AmountFormat,
 		Rules: summary.RowRules{Where: st.Where, Amount: st.AmountExpr, IsReturn: st.IsReturn}}
 	switch st.Delimiter {
 	case "whitespace":
@@ -412,7 +341,8 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 		onProgress("diagnostics", 1)
 	}
 	s.result = res
-	s.guard, _ = textenc.ParseGuard(st.CSVFormulaGuard) // checked by options
+	s.guard, _ = st.Guard() // checked by options
+	s.precision = st.Output.Precision
 	out := &Scored{Customers: len(res.IDs), Settings: st, Warnings: res.Warnings, Notes: res.Notes}
 	out.Report = Report{Rows: sum.Report.Rows, Transactions: sum.Report.Transactions,
 		Filtered: sum.Report.Filtered, MissingCustomer: sum.Report.MissingCustomer,
@@ -559,13 +489,15 @@ func (s *Session) Floats(name string) (vals []float64, ok bool) {
 }
 
 // CSV writes the last scoring as clv score writes its CSV output (see
-// EncodeCSV), under the scoring's Settings.CSVFormulaGuard.
+// EncodeCSV), under the scoring's Settings.CSVFormulaGuard, with precision
+// decimals; a negative precision is the scoring's settings' (precision,
+// default 6).
 func (s *Session) CSV(precision int) []byte {
 	if s.result == nil {
 		return nil
 	}
 	if precision < 0 {
-		precision = 6
+		precision = s.precision
 	}
 	return EncodeCSV(s.result, precision, s.guard)
 }

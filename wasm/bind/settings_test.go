@@ -2,6 +2,7 @@ package bind
 
 import (
 	"context"
+	"errors"
 	"math"
 	"os"
 	"reflect"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/clvkit/clvkit/core/settings"
 )
 
 // settingsKeys lists the JSON keys of Settings, nested ones dotted
@@ -63,11 +66,14 @@ func TestDecodeSettingsKeyCase(t *testing.T) {
 		first[0] = unicode.ToUpper(first[0])
 		variants = append(variants, string(first))
 		for _, v := range variants {
+			if v == string(last) {
+				continue // a key with no case to change (T)
+			}
 			written := strings.Join(append(parts[:len(parts)-1:len(parts)-1], v), ".")
 			in := nest(written, samples[i])
 			_, err := DecodeSettings([]byte(in))
-			if err == nil || !strings.Contains(err.Error(), `unknown key "`+written+`"`) ||
-				!strings.Contains(err.Error(), `did you mean "`+string(last)+`"?`) {
+			if err == nil || !strings.Contains(err.Error(), written+": unknown key") ||
+				!strings.Contains(err.Error(), "did you mean "+string(last)+"?") {
 				t.Errorf("%s: got %v, want unknown key %q with a hint", in, err, written)
 			}
 		}
@@ -75,21 +81,21 @@ func TestDecodeSettingsKeyCase(t *testing.T) {
 }
 
 var badSettings = []struct{ in, want string }{
-	{`{"margin":0.3,"Margin":0.9}`, `unknown key "Margin": did you mean "margin"? (keys are case-sensitive)`},
-	{`{"Margin":0.9,"margin":0.3}`, `unknown key "Margin"`},
-	{`{"margn":0.3}`, `unknown key "margn": did you mean "margin"?`},
-	{`{"horizon":12}`, `unknown key "horizon" (known: columns, dateFormat`},
-	{`{"columns":{"customer":"id","Amount":"x"}}`, `unknown key "columns.Amount"`},
-	{`{"columns":{"customer":""}}`, "columns.customer is empty"},
-	{`{"columns":{"date":""}}`, "columns.date is empty"},
-	{`{"dateFormat":""}`, "dateFormat is empty"},
-	{`{"delimiter":""}`, "delimiter is empty"},
-	{`{"grain":""}`, "grain is empty"},
-	{`{"unit":""}`, "unit is empty"},
-	{`{"observationEnd":""}`, "observationEnd is empty"},
-	{`{"purchase":""}`, "purchase is empty"},
-	{`{"spend":""}`, "spend is empty"},
-	{`{"months":1.5}`, "cannot put number 1.5"},
+	{`{"margin":0.3,"Margin":0.9}`, `Margin: unknown key: did you mean margin? (keys are case-sensitive)`},
+	{`{"Margin":0.9,"margin":0.3}`, `Margin: unknown key`},
+	{`{"margn":0.3}`, `margn: unknown key: did you mean margin?`},
+	{`{"horizon":12}`, `horizon: unknown key: check its spelling and section (known here: kind, dateFormat`},
+	{`{"columns":{"customer":"id","Amount":"x"}}`, `columns.Amount: unknown key`},
+	{`{"columns":{"customer":""}}`, "columns.customer: empty"},
+	{`{"columns":{"date":""}}`, "columns.date: empty"},
+	{`{"dateFormat":""}`, "dateFormat: empty"},
+	{`{"delimiter":""}`, "delimiter: empty"},
+	{`{"grain":""}`, "grain: empty"},
+	{`{"unit":""}`, "unit: empty"},
+	{`{"observationEnd":""}`, "observationEnd: empty"},
+	{`{"purchase":""}`, "purchase: empty"},
+	{`{"spend":""}`, "spend: empty"},
+	{`{"months":1.5}`, "months: wrong type: want a whole number"},
 }
 
 // TestDecodeSettingsRejects: unknown keys, keys differing by case and
@@ -102,15 +108,21 @@ func TestDecodeSettingsRejects(t *testing.T) {
 			t.Errorf("%s: got %v, want an error containing %q", tc.in, err, tc.want)
 		}
 	}
-	st, err := DecodeSettings([]byte(`{"columns":{"customer":"id","date":"d","amount":""},"margin":0,"months":24,"annualDiscountRate":0,"header":false}`))
+	st, err := DecodeSettings([]byte(`{"columns":{"customer":"id","date":"d","amount":""},"margin":0,"months":24,"annualDiscountRate":0,"header":false,"observationEnd":"1997-09-30"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Columns != (Mapping{"id", "d", ""}) || st.Margin == nil || *st.Margin != 0 || *st.Months != 24 || *st.AnnualDiscountRate != 0 || *st.Header {
+	if c := st.Columns; c.Customer != "id" || c.Date != "d" || c.Amount != "" || st.Margin != 0 || st.HorizonMonths != 24 || st.AnnualDiscountRate != 0 || *st.Header {
 		t.Errorf("decoded %+v", st)
 	}
+	// null is a key left out: the default, as before when Margin was a
+	// pointer (a null into a float64 would otherwise be a given 0).
+	st, err = DecodeSettings([]byte(`{"margin":null,"months":null,"observationEnd":"1997-09-30"}`))
+	if err != nil || st.Margin != 1 || st.HorizonMonths != 12 {
+		t.Errorf("null margin and months: margin %v, months %d, error %v; want the defaults 1 and 12", st.Margin, st.HorizonMonths, err)
+	}
 	var m Mapping
-	if err := DecodeJSONStrict([]byte(`{"Customer":"id"}`), &m); err == nil || !strings.Contains(err.Error(), `unknown key "Customer"`) {
+	if err := DecodeJSONStrict([]byte(`{"Customer":"id"}`), &m); err == nil || !strings.Contains(err.Error(), `Customer: unknown key`) {
 		t.Errorf("mapping: got %v", err)
 	}
 }
@@ -143,8 +155,8 @@ func TestScoreSettingsExplicit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *zero.Settings.Margin != 0 || float64(zero.TotalCLV) != 0 {
-		t.Errorf("margin 0: settings margin %v, total CLV %v; want 0 and 0", *zero.Settings.Margin, zero.TotalCLV)
+	if zero.Settings.Margin != 0 || float64(zero.TotalCLV) != 0 {
+		t.Errorf("margin 0: settings margin %v, total CLV %v; want 0 and 0", zero.Settings.Margin, zero.TotalCLV)
 	}
 	for i, v := range clv0 {
 		if v != 0 {
@@ -155,7 +167,7 @@ func TestScoreSettingsExplicit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st := def.Settings; *st.Margin != 1 || *st.Months != 12 || *st.AnnualDiscountRate != 0 || st.Grain != "day" || st.Unit != "week" || st.Purchase != "bgnbd" || st.Spend != "gammagamma" {
+	if st := def.Settings; st.Margin != 1 || st.HorizonMonths != 12 || st.AnnualDiscountRate != 0 || st.Grain != "day" || st.Unit != "week" || st.Purchase != "bgnbd" || st.Spend != "gammagamma" {
 		t.Errorf("defaults: %+v", st)
 	}
 	_, clv3, err := score(`,"margin":0.3`)
@@ -179,4 +191,38 @@ func TestScoreSettingsExplicit(t *testing.T) {
 			t.Errorf("%s: got %v, want %q", tc.extra, err, tc.want)
 		}
 	}
+}
+
+// FuzzDecodeSettings: any text is settings or an error, never a panic; and
+// settings DecodeSettings accepts are complete and valid, so turning them
+// into core options fails only with a *settings.KeyError (a date, unit or
+// formula that does not parse) and never on a setting left empty.
+func FuzzDecodeSettings(f *testing.F) {
+	for _, tc := range badSettings {
+		f.Add(tc.in)
+	}
+	f.Add(`{"columns":{"customer":"id","date":"d","amount":"a"},"observationEnd":"1997-09-30","margin":0,"months":24,` +
+		`"formulas":[{"name":"x","builtin":"margin_clv","inputs":{"aov":"monetary_value","frequency":4}}],` +
+		`"segmentation":{"map":"rules","rules":[{"segment":"A","when":"clv > 1"}]},"tiers":{"column":"x","cutoffs":[0.5],"labels":["a","b"]}}`)
+	f.Add(`{"observationEnd":"1997-09-30","spend":"none","tiers":{"column":""},"margin":null,"kind":"summary"}`)
+	f.Fuzz(func(t *testing.T, in string) {
+		st, err := DecodeSettings([]byte(in))
+		if err != nil {
+			return
+		}
+		if err := st.Validate(); err != nil {
+			t.Fatalf("%s: decoded settings do not validate: %v", in, err)
+		}
+		for _, s := range []*string{&st.Time.Grain, &st.Time.Unit, &st.Model.Purchase, &st.Model.Spend, &st.Input.DateFormat, &st.Output.CSVFormulaGuard} {
+			if *s == "" {
+				t.Fatalf("%s: a setting with a default is empty: %+v", in, st)
+			}
+		}
+		if _, _, err := st.options(); err != nil {
+			var ke *settings.KeyError
+			if !errors.As(err, &ke) && !strings.Contains(err.Error(), "the page") {
+				t.Fatalf("%s: options: %v (%T), want a *settings.KeyError", in, err, err)
+			}
+		}
+	})
 }

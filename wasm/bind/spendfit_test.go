@@ -33,7 +33,7 @@ func scorePage(t *testing.T, data []byte, settingsJSON string) (*Session, *Score
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.Columns, st.DateFormat = ins.Guess, ins.DateFormat
+	st.Columns, st.DateFormat = ins.Guess.Columns(), ins.DateFormat
 	res, err := s.Score(context.Background(), st, nil)
 	if err != nil {
 		t.Fatalf("Score: %v", err)
@@ -124,8 +124,8 @@ func TestPageRFMMonetary(t *testing.T) {
 	}
 	var s Session
 	s.Load(cdnowLog(t, nil, ""))
-	st, _ := DecodeSettings([]byte(`{"rfmMonetary":"median","observationEnd":"1997-09-30"}`))
-	st.Columns = s.ins.Guess
+	st := NewSettings(s.ins, "1997-09-30")
+	st.RFM.Monetary = "median"
 	if _, err := s.Score(context.Background(), st, nil); err == nil || !strings.Contains(err.Error(), `rfmMonetary: "median" is not one of`) {
 		t.Errorf("median: %v", err)
 	}
@@ -134,8 +134,8 @@ func TestPageRFMMonetary(t *testing.T) {
 	ms := map[string]string{}
 	for _, mode := range []string{"average_order", "repeat_mean", "total"} {
 		s, res := scorePage(t, cdnowLog(t, nil, ""), fmt.Sprintf(`{"observationEnd":"1997-09-30","rfmMonetary":%q}`, mode))
-		if res.Settings.RFMMonetary != mode {
-			t.Errorf("settings echo rfmMonetary %q, want %q", res.Settings.RFMMonetary, mode)
+		if res.Settings.RFM.Monetary != mode {
+			t.Errorf("settings echo rfmMonetary %q, want %q", res.Settings.RFM.Monetary, mode)
 		}
 		var all []string
 		for _, id := range []string{"0001", "0002", "0003", "0004", "0005"} {
@@ -147,7 +147,7 @@ func TestPageRFMMonetary(t *testing.T) {
 		t.Errorf("M of customers 1-5 by mode %v: the modes do not differ", ms)
 	}
 	_, res := scorePage(t, cdnowLog(t, nil, ""), `{"observationEnd":"1997-09-30"}`)
-	if res.Settings.RFMMonetary != "average_order" {
-		t.Errorf("default rfmMonetary %q, want average_order", res.Settings.RFMMonetary)
+	if res.Settings.RFM.Monetary != "average_order" {
+		t.Errorf("default rfmMonetary %q, want average_order", res.Settings.RFM.Monetary)
 	}
 }

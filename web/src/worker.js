@@ -53,7 +53,8 @@ async function dataMessage(e) {
         break;
       }
       case 'csv': {
-        const bytes = globalThis.clv.csv(m.precision ?? 6);
+        // -1: the precision of the scoring settings (default 6).
+        const bytes = globalThis.clv.csv(m.precision ?? -1);
         // The plugins' labels as CSV fields, guarded as the scoring's
         // csvFormulaGuard says (textenc, the same code as clv score).
         const fields = call('csvLabels', JSON.stringify(m.labels ?? []));

@@ -17,26 +17,31 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/core/settings"
 	"github.com/clvkit/clvkit/internal/quote"
-	"github.com/clvkit/clvkit/internal/suggest"
-	"github.com/clvkit/clvkit/internal/textenc"
 )
 
 // Config is the whole of clv.toml. Every field has a TOML name, which a
 // key must match exactly, case included; see Starter for a commented
 // example of each. Parse fills in the default of every key left out, and
 // only of those.
+//
+// The scoring settings are core/settings' types, shared with the page:
+// their keys, defaults and checks are defined there once (see
+// settings.Settings, which says how to add one). Config adds what only the
+// binary has: the input and output files, their formats, and plugins. A
+// new section of settings.Settings is added here as a field, and in
+// Settings and setSettings (TestSettingsRoundTrip checks).
 type Config struct {
-	Input        Input        `toml:"input"`
-	Time         Time         `toml:"time"`
-	Model        Model        `toml:"model"`
-	RFM          RFM          `toml:"rfm"`
-	Formulas     []Formula    `toml:"formulas"`
-	Segmentation Segmentation `toml:"segmentation"`
-	Tiers        Tiers        `toml:"tiers"`
-	Plugins      []Plugin     `toml:"plugins"`
-	Output       Output       `toml:"output"`
+	Input        Input                 `toml:"input"`
+	Time         settings.Time         `toml:"time"`
+	Model        settings.Model        `toml:"model"`
+	RFM          settings.RFM          `toml:"rfm"`
+	Formulas     []settings.Formula    `toml:"formulas"`
+	Segmentation settings.Segmentation `toml:"segmentation"`
+	Tiers        settings.Tiers        `toml:"tiers"`
+	Plugins      []Plugin              `toml:"plugins"`
+	Output       Output                `toml:"output"`
 
 	// Name is the config file's name, as given to Parse; Dir its folder,
 	// against which relative paths are resolved (empty for stdin).
@@ -46,104 +51,59 @@ type Config struct {
 	text []byte // the file's text, to find keys' lines for errors
 }
 
+// Settings returns the scoring settings of the config, the part of
+// clv.toml the page shares.
+func (c *Config) Settings() settings.Settings {
+	return settings.Settings{Input: c.Input.Input, Time: c.Time, Model: c.Model, RFM: c.RFM,
+		Formulas: c.Formulas, Segmentation: c.Segmentation, Tiers: c.Tiers, Output: c.Output.Output}
+}
+
+// setSettings puts s back into the config, after settings.Complete.
+func (c *Config) setSettings(s settings.Settings) {
+	c.Input.Input, c.Time, c.Model, c.RFM = s.Input, s.Time, s.Model, s.RFM
+	c.Formulas, c.Segmentation, c.Tiers, c.Output.Output = s.Formulas, s.Segmentation, s.Tiers, s.Output
+}
+
 // KeyError reports a problem with the value of key (dotted, such as
 // "model.margin" or "formulas[1]"), naming the file and, when the key is in
 // the file, its line.
 func (c *Config) KeyError(key string, err error) error {
-	return &Error{File: c.Name, Line: findKeyLine(c.text, strings.Split(key, ".")), Key: key, Msg: err.Error()}
+	var ke *settings.KeyError
+	if errors.As(err, &ke) && ke.Key != "" {
+		key, err = ke.Key, errors.New(ke.Msg)
+	}
+	return &Error{File: c.Name, Line: keyLine(c.text, strings.Split(key, ".")), Key: key, Msg: err.Error()}
 }
 
-// Input says where the data comes from and how to read it.
+// The sections and tables clv.toml shares with the page, under the names
+// the binary's code has always used.
+type (
+	// Columns maps the data's columns (settings.Columns).
+	Columns = settings.Columns
+	// Time holds the time settings (settings.Time).
+	Time = settings.Time
+	// Model chooses and tunes the models (settings.Model).
+	Model = settings.Model
+	// RFM tunes the RFM scores (settings.RFM).
+	RFM = settings.RFM
+	// Formula is one extra output column (settings.Formula).
+	Formula = settings.Formula
+	// Segmentation chooses the segment map (settings.Segmentation).
+	Segmentation = settings.Segmentation
+	// Rule is one segment rule (settings.Rule).
+	Rule = settings.Rule
+	// Tiers assigns value tiers (settings.Tiers).
+	Tiers = settings.Tiers
+)
+
+// Input says where the data comes from and how to read it: the shared
+// settings.Input (kind, formats, row rules, columns) and the file.
 type Input struct {
-	Path        string `toml:"path"`          // file, or "-" for stdin
-	Format      string `toml:"format"`        // csv | jsonl | parquet; default from the file name
-	Kind        string `toml:"kind"`          // transactions (default) | summary
-	Delimiter   string `toml:"delimiter"`     // "," (default), ";", "\t", "|" or "whitespace"
-	NoHeader    bool   `toml:"no_header"`     // columns are then 1-based positions
-	DateFormat  string `toml:"date_format"`   // YYYY-MM-DD (default) | auto | YYYYMMDD | ISO8601 | RFC3339 | unix | tokens (DD/MM/YYYY) | a Go layout
-	SkipBadRows bool   `toml:"skip_bad_rows"` // skip and count bad rows instead of stopping
-	Returns     string `toml:"returns"`       // net (default) | drop | purchase: what return rows do
-	// Row rules over the input's columns, in the expression language of
-	// core/formula (see formula.CompileRow); each is off when left out.
-	Where           string  `toml:"where"`            // condition: rows for which it is false are left out and counted
-	AmountExpr      string  `toml:"amount_expr"`      // the amount computed from columns, instead of columns.amount
-	IsReturn        string  `toml:"is_return"`        // condition marking rows as returns (they refund |amount|)
-	MissingCustomer string  `toml:"missing_customer"` // error (default) | skip: rows without a customer id
-	Columns         Columns `toml:"columns"`
-	// AmountFormat is auto (default) | plain | "1,234.56" | "1.234,56" | "1 234,56".
-	AmountFormat string `toml:"amount_format"`
-}
-
-// Columns maps the data's columns by header name (or 1-based position when
-// the file has no header).
-type Columns struct {
-	Customer  string `toml:"customer"`
-	Date      string `toml:"date"`
-	Amount    string `toml:"amount"`
-	Frequency string `toml:"frequency"`
-	Recency   string `toml:"recency"`
-	T         string `toml:"T"`
-	Monetary  string `toml:"monetary_value"`
-}
-
-// Time holds the time settings. There is no implicit "today": the
-// observation end is required, so runs reproduce.
-type Time struct {
-	Grain          string `toml:"grain"`           // day (default) | week | month
-	Unit           string `toml:"unit"`            // day | week (default) | month | Nd
-	CalibrationEnd string `toml:"calibration_end"` // optional, YYYY-MM-DD
-	ObservationEnd string `toml:"observation_end"` // YYYY-MM-DD, inclusive
-}
-
-// Model chooses and tunes the probabilistic models and the CLV horizon.
-type Model struct {
-	Purchase           string  `toml:"purchase"`             // bgnbd (default) | paretonbd | mbgnbd | bgbb
-	Spend              string  `toml:"spend"`                // gammagamma (default) | none
-	Penalty            float64 `toml:"penalty"`              // ≥ 0 (default 0)
-	HorizonMonths      int     `toml:"horizon_months"`       // 1..1200 (default 12)
-	AnnualDiscountRate float64 `toml:"annual_discount_rate"` // [0, 10) (default 0)
-	Margin             float64 `toml:"margin"`               // [0, 1] (default 1: CLV in revenue)
-}
-
-// RFM tunes the RFM scores.
-type RFM struct {
-	// Monetary is the value M ranks: average_order (default: value per
-	// purchase period, the first included) | repeat_mean (monetary_value)
-	// | total (all purchase periods). A summary input has only
-	// repeat_mean, and uses it whatever this says.
-	Monetary string `toml:"monetary"`
-}
-
-// Formula is one extra output column: a built-in formula whose inputs are
-// numbers or column names, or a custom expression over columns.
-type Formula struct {
-	Name    string         `toml:"name"`
-	Builtin string         `toml:"builtin"`
-	Expr    string         `toml:"expr"`
-	Inputs  map[string]any `toml:"inputs"`
-}
-
-// Segmentation chooses the segment map: the default RFM map, ordered user
-// rules, or a plugin.
-type Segmentation struct {
-	Map     string `toml:"map"`     // default (default) | rules | plugin
-	Default string `toml:"default"` // label when no rule matches
-	Plugin  string `toml:"plugin"`  // name of a configured segmentation plugin
-	Rules   []Rule `toml:"rules"`
-}
-
-// Rule is one segment rule; the first that matches wins.
-type Rule struct {
-	Segment string `toml:"segment"`
-	When    string `toml:"when"`
-}
-
-// Tiers assigns value tiers by quantile of a column. Column left out is
-// clv (expected_purchases without the spend model); "" means no tiers.
-type Tiers struct {
-	Column  string    `toml:"column"`
-	Cutoffs []float64 `toml:"cutoffs"`
-	Labels  []string  `toml:"labels"`
+	settings.Input
+	Path      string `toml:"path"`      // file, or "-" for stdin
+	Format    string `toml:"format"`    // csv | jsonl | parquet; default from the file name
+	Delimiter string `toml:"delimiter"` // "," (default), ";", "\t", "|" or "whitespace"
+	NoHeader  bool   `toml:"no_header"` // columns are then 1-based positions
 }
 
 // Plugin is one configured plugin (see the plugins documentation).
@@ -161,17 +121,13 @@ type Plugin struct {
 	Params    map[string]any `toml:"params"`
 }
 
-// Output says where the scores go.
+// Output says where the scores go: the file, and the shared
+// settings.Output (precision, CSV formula guard).
 type Output struct {
-	Path      string `toml:"path"`      // file, or "-" for stdout
-	Format    string `toml:"format"`    // csv | jsonl | parquet; default from the file name
-	Precision int    `toml:"precision"` // decimals of every float column (default 6)
-	Manifest  string `toml:"manifest"`  // manifest path; default: output path + ".manifest.json"
-	// CSVFormulaGuard says which CSV text cells that start with =, +, -, @,
-	// tab or CR get a leading ' so spreadsheets do not run them as
-	// formulas: labels (default: segment, tier, rfm and plugin labels;
-	// customer ids stay as they are) | all_text (ids too) | off.
-	CSVFormulaGuard string `toml:"csv_formula_guard"`
+	settings.Output
+	Path     string `toml:"path"`     // file, or "-" for stdout
+	Format   string `toml:"format"`   // csv | jsonl | parquet; default from the file name
+	Manifest string `toml:"manifest"` // manifest path; default: output path + ".manifest.json"
 }
 
 // Error is a configuration mistake, with the file and line when known.
@@ -253,10 +209,9 @@ func ParseWith(name string, text []byte, override func(*Config)) (*Config, error
 	if name != "-" && name != "" {
 		c.Dir = filepath.Dir(name)
 	}
-	if err := c.checkEmpty(set); err != nil {
+	if err := c.complete(set); err != nil {
 		return nil, c.located(err)
 	}
-	c.applyDefaults(set)
 	if override != nil {
 		override(&c)
 	}
@@ -267,23 +222,28 @@ func ParseWith(name string, text []byte, override func(*Config)) (*Config, error
 }
 
 // located fills in the file and, when the key is in the file, the line of
-// an *Error from Validate or checkEmpty.
+// an *Error from Validate or complete, or of a *settings.KeyError.
 func (c *Config) located(err error) error {
+	var ke *settings.KeyError
+	if errors.As(err, &ke) {
+		return c.KeyError(ke.Key, err)
+	}
 	var ce *Error
 	if errors.As(err, &ce) {
 		ce.File = c.Name
 		if ce.Line == 0 && ce.Key != "" {
-			ce.Line = findKeyLine(c.text, strings.Split(ce.Key, "."))
+			ce.Line = keyLine(c.text, strings.Split(ce.Key, "."))
 		}
 	}
 	return err
 }
 
 // checkKeys reports the first key, in the file's order, that is not a key
-// of Config spelled exactly as its toml tag: BurntSushi/toml matches keys to
-// fields ignoring case, so without this check `Margin = 0.9` would be taken
-// for margin, and a file with both would keep either, by map order. Keys
-// under a map field (formula inputs, plugin params) are free.
+// of Config spelled exactly as its toml tag (settings.Lookup):
+// BurntSushi/toml matches keys to fields ignoring case, so without this
+// check `Margin = 0.9` would be taken for margin, and a file with both
+// would keep either, by map order. Keys under a map field (formula inputs,
+// plugin params) are free.
 func checkKeys(name string, text []byte, keys []toml.Key) error {
 	tables := map[string]int{} // [[array]] tables seen so far, by path
 	for _, k := range keys {
@@ -291,11 +251,12 @@ func checkKeys(name string, text []byte, keys []toml.Key) error {
 		var addr []string // the key with array-table indices, for its line
 	parts:
 		for i, part := range k {
-			f, ok := fieldByTag(t, part)
+			f, ok := settings.Lookup(t, settings.TOML, part)
 			if !ok {
 				addr = append(addr, part)
-				return &Error{File: name, Line: keyLine(text, addr), Key: strings.Join(addr, "."),
-					Msg: unknownKeyMsg(part, tagsOf(t))}
+				key := strings.Join(addr, ".")
+				return &Error{File: name, Line: keyLine(text, addr), Key: key,
+					Msg: settings.UnknownKey(key, part, settings.Keys(t, settings.TOML)).Msg}
 			}
 			ft := f.Type
 			switch {
@@ -313,41 +274,6 @@ func checkKeys(name string, text []byte, keys []toml.Key) error {
 		}
 	}
 	return nil
-}
-
-// fieldByTag returns the field of struct t whose toml tag is exactly name.
-func fieldByTag(t reflect.Type, name string) (reflect.StructField, bool) {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if tag, _, _ := strings.Cut(f.Tag.Get("toml"), ","); tag == name && tag != "-" {
-			return f, true
-		}
-	}
-	return reflect.StructField{}, false
-}
-
-// tagsOf lists the toml tags of struct t: the keys its table accepts.
-func tagsOf(t reflect.Type) []string {
-	var out []string
-	for i := range t.NumField() {
-		if tag, _, _ := strings.Cut(t.Field(i).Tag.Get("toml"), ","); tag != "" && tag != "-" {
-			out = append(out, tag)
-		}
-	}
-	return out
-}
-
-// unknownKeyMsg explains an unknown key, suggesting the known key it
-// differs from only by case or by one or two letters.
-func unknownKeyMsg(key string, known []string) string {
-	name, caseOnly, ok := suggest.Closest(key, known)
-	switch {
-	case caseOnly:
-		return fmt.Sprintf("unknown key: did you mean %s? (keys are case-sensitive)", name)
-	case ok:
-		return fmt.Sprintf("unknown key: did you mean %s?", name)
-	}
-	return "unknown key (check its spelling and section; `clv init` writes an example with every key)"
 }
 
 // keyLine is findKeyLine, falling back to the first line where the key's
@@ -373,6 +299,9 @@ func keyLine(text []byte, key []string) int {
 // typeLine matches the decoder's "toml: line 5 (last key "model.margin"): msg".
 var typeLine = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "([^"]*)"\): (.*)$`)
 
+// typeError turns a decoding error into an *Error at the key's line; a
+// value of the wrong type is told as settings.WrongType tells it, as the
+// page does.
 func typeError(name string, err error) error {
 	m := typeLine.FindStringSubmatch(err.Error())
 	if m == nil {
@@ -380,7 +309,13 @@ func typeError(name string, err error) error {
 	}
 	line := 0
 	fmt.Sscan(m[1], &line)
-	return &Error{File: name, Line: line, Key: m[2], Msg: m[3]}
+	msg := m[3]
+	if strings.HasPrefix(msg, "incompatible types:") {
+		if f, ok := settings.FieldAt(reflect.TypeFor[Config](), settings.TOML, m[2]); ok {
+			msg = settings.WrongType(f.Type)
+		}
+	}
+	return &Error{File: name, Line: line, Key: m[2], Msg: msg}
 }
 
 // findKeyLine finds the line of a key in the TOML text: the line
@@ -467,49 +402,50 @@ func given(doc map[string]any) givenFunc {
 	}
 }
 
-// checkEmpty rejects an empty string given for a key that has a default or
-// is inferred when left out: the default never replaces a value given.
-func (c *Config) checkEmpty(set givenFunc) error {
+// complete gives the defaults of the keys the file leaves out, and only
+// of those, after rejecting an empty string given for a key that has a
+// default or is inferred when left out: the default never replaces a value
+// given. The shared settings do it in settings.Complete; the keys only
+// the binary has are done here.
+func (c *Config) complete(set givenFunc) error {
+	st := c.Settings()
+	if err := st.Complete(func(key string) bool { return set(keyPath(key)...) }); err != nil {
+		return err
+	}
+	c.setSettings(st)
 	type str struct {
 		key  string
 		v    string
 		hint string
 	}
-	omit := func(def string) string { return "omit the key for the default, " + def }
 	keys := []str{
-		{"input.kind", c.Input.Kind, omit(`"transactions"`)},
 		{"input.format", c.Input.Format, "omit the key to infer the format from the file name"},
-		{"input.delimiter", c.Input.Delimiter, omit(`","`)},
-		{"input.returns", c.Input.Returns, omit(`"net"`)},
-		{"input.amount_format", c.Input.AmountFormat, omit(`"auto"`)},
-		{"input.missing_customer", c.Input.MissingCustomer, omit(`"error"`)},
-		{"input.date_format", c.Input.DateFormat, omit(strconv.Quote(score.DefaultDateFormat))},
-		{"input.columns.customer", c.Input.Columns.Customer, omit(`"customer_id"`)},
-		{"input.columns.date", c.Input.Columns.Date, omit(`"date"`)},
-		{"input.columns.frequency", c.Input.Columns.Frequency, omit(`"frequency"`)},
-		{"input.columns.recency", c.Input.Columns.Recency, omit(`"recency"`)},
-		{"input.columns.T", c.Input.Columns.T, omit(`"T"`)},
-		{"input.columns.monetary_value", c.Input.Columns.Monetary, omit(`"monetary_value"`)},
-		{"time.grain", c.Time.Grain, omit(strconv.Quote(score.DefaultGrain))},
-		{"time.unit", c.Time.Unit, omit(strconv.Quote(score.DefaultUnit))},
-		{"time.calibration_end", c.Time.CalibrationEnd, "omit the key for no holdout period"},
-		{"time.observation_end", c.Time.ObservationEnd, "give the last day of the data, YYYY-MM-DD"},
-		{"model.purchase", c.Model.Purchase, omit(strconv.Quote(score.DefaultPurchase))},
-		{"model.spend", c.Model.Spend, omit(strconv.Quote(score.DefaultSpend)) + `, or "none"`},
-		{"rfm.monetary", c.RFM.Monetary, omit(strconv.Quote(score.DefaultRFMMonetary))},
-		{"segmentation.map", c.Segmentation.Map, omit(`"default"`)},
-		{"segmentation.default", c.Segmentation.Default, omit(`"Other"`)},
-		{"output.path", c.Output.Path, omit(`"-" (stdout)`)},
+		{"input.delimiter", c.Input.Delimiter, `omit the key for the default, ","`},
+		{"output.path", c.Output.Path, `omit the key for the default, "-" (stdout)`},
 		{"output.format", c.Output.Format, "omit the key to infer the format from the file name"},
-		{"output.csv_formula_guard", c.Output.CSVFormulaGuard, omit(`"labels"`)},
 		{"output.manifest", c.Output.Manifest, "omit the key for the default, the output path + \".manifest.json\""},
 	}
 	for i, p := range c.Plugins {
-		keys = append(keys, str{fmt.Sprintf("plugins[%d].timeout", i), p.Timeout, omit(`"10s"`)})
+		keys = append(keys, str{fmt.Sprintf("plugins[%d].timeout", i), p.Timeout, `omit the key for the default, "10s"`})
 	}
 	for _, k := range keys {
 		if k.v == "" && set(keyPath(k.key)...) {
 			return &Error{Key: k.key, Msg: "empty: " + k.hint}
+		}
+	}
+	if !set("output", "path") {
+		c.Output.Path = "-"
+	}
+	for i := range c.Plugins {
+		p, n := &c.Plugins[i], strconv.Itoa(i)
+		if !set("plugins", n, "batch_size") {
+			p.BatchSize = 4096
+		}
+		if !set("plugins", n, "timeout") {
+			p.Timeout = "10s"
+		}
+		if !set("plugins", n, "memory_mb") {
+			p.MemoryMB = 256
 		}
 	}
 	return nil
@@ -527,77 +463,6 @@ func keyPath(key string) []string {
 		out = append(out, part)
 	}
 	return out
-}
-
-// applyDefaults fills in every key the file leaves out, and only those: a
-// value given, zero or empty included, is kept for Validate to accept or
-// reject.
-func (c *Config) applyDefaults(set givenFunc) {
-	str := func(p *string, v string, key ...string) {
-		if !set(key...) {
-			*p = v
-		}
-	}
-	str(&c.Input.Kind, "transactions", "input", "kind")
-	str(&c.Input.DateFormat, score.DefaultDateFormat, "input", "date_format")
-	str(&c.Input.AmountFormat, "auto", "input", "amount_format")
-	str(&c.Input.MissingCustomer, "error", "input", "missing_customer")
-	str(&c.Input.Columns.Customer, "customer_id", "input", "columns", "customer")
-	if c.Input.Kind == "transactions" {
-		str(&c.Input.Columns.Date, "date", "input", "columns", "date")
-	}
-	if c.Input.Kind == "summary" {
-		str(&c.Input.Columns.Frequency, "frequency", "input", "columns", "frequency")
-		str(&c.Input.Columns.Recency, "recency", "input", "columns", "recency")
-		str(&c.Input.Columns.T, "T", "input", "columns", "T")
-		str(&c.Input.Columns.Monetary, "monetary_value", "input", "columns", "monetary_value")
-	}
-	str(&c.Time.Grain, score.DefaultGrain, "time", "grain")
-	str(&c.Time.Unit, score.DefaultUnit, "time", "unit")
-	str(&c.Model.Purchase, score.DefaultPurchase, "model", "purchase")
-	str(&c.Model.Spend, score.DefaultSpend, "model", "spend")
-	if !set("model", "horizon_months") {
-		c.Model.HorizonMonths = score.DefaultHorizonMonths
-	}
-	if !set("model", "annual_discount_rate") {
-		c.Model.AnnualDiscountRate = score.DefaultAnnualDiscountRate
-	}
-	if !set("model", "margin") {
-		c.Model.Margin = score.DefaultMargin
-	}
-	str(&c.RFM.Monetary, score.DefaultRFMMonetary, "rfm", "monetary")
-	str(&c.Segmentation.Map, "default", "segmentation", "map")
-	str(&c.Segmentation.Default, "Other", "segmentation", "default")
-	// Tiers: each key left out takes its default (the column is clv, or
-	// expected_purchases without the spend model); the default labels go
-	// with the default cutoffs only. column = "" turns tiers off.
-	if c.Model.Spend == score.SpendNone {
-		str(&c.Tiers.Column, "expected_purchases", "tiers", "column")
-	} else {
-		str(&c.Tiers.Column, score.DefaultTierColumn, "tiers", "column")
-	}
-	if !set("tiers", "cutoffs") {
-		d := score.DefaultTiers()
-		c.Tiers.Cutoffs = d.Cutoffs
-		if !set("tiers", "labels") {
-			c.Tiers.Labels = d.Labels
-		}
-	}
-	str(&c.Output.Path, "-", "output", "path")
-	str(&c.Output.CSVFormulaGuard, textenc.GuardLabels.String(), "output", "csv_formula_guard")
-	if !set("output", "precision") {
-		c.Output.Precision = score.DefaultPrecision
-	}
-	for i := range c.Plugins {
-		p, n := &c.Plugins[i], strconv.Itoa(i)
-		if !set("plugins", n, "batch_size") {
-			p.BatchSize = 4096
-		}
-		str(&p.Timeout, "10s", "plugins", n, "timeout")
-		if !set("plugins", n, "memory_mb") {
-			p.MemoryMB = 256
-		}
-	}
 }
 
 // Resolve returns path relative to the config's folder, unless it is
@@ -619,79 +484,31 @@ func oneOf(key, v string, allowed ...string) error {
 }
 
 // Validate checks values that the decoder cannot: enumerations, ranges and
-// required keys. Errors name the key.
+// required keys (settings.Validate for the shared settings, then the
+// binary's own keys). Errors name the key.
 func (c *Config) Validate() error {
-	checks := []error{
-		oneOf("input.kind", c.Input.Kind, "transactions", "summary"),
-		oneOf("input.missing_customer", c.Input.MissingCustomer, "error", "skip"),
-		oneOf("time.grain", c.Time.Grain, "day", "week", "month"),
-		oneOf("model.purchase", c.Model.Purchase, "bgnbd", "paretonbd", "mbgnbd", "bgbb"),
-		oneOf("model.spend", c.Model.Spend, "gammagamma", "none"),
-		oneOf("rfm.monetary", c.RFM.Monetary, score.RFMMonetaryModes()...),
-		oneOf("segmentation.map", c.Segmentation.Map, "default", "rules", "plugin"),
+	st := c.Settings()
+	if err := st.Validate(); err != nil {
+		var ke *settings.KeyError
+		if errors.As(err, &ke) {
+			return &Error{Key: ke.Key, Msg: ke.Msg}
+		}
+		return err
 	}
+	var checks []error
 	if c.Input.Format != "" {
 		checks = append(checks, oneOf("input.format", c.Input.Format, "csv", "jsonl", "parquet"))
 	}
 	if c.Output.Format != "" {
 		checks = append(checks, oneOf("output.format", c.Output.Format, "csv", "jsonl", "parquet"))
 	}
-	checks = append(checks, oneOf("output.csv_formula_guard", c.Output.CSVFormulaGuard, textenc.GuardNames()...))
 	for _, err := range checks {
 		if err != nil {
 			return err
 		}
 	}
-	switch {
-	case c.Input.Path == "":
+	if c.Input.Path == "" {
 		return &Error{Key: "input.path", Msg: "missing: the transactions (or summary) file to score, or \"-\" for stdin"}
-	case c.Input.AmountExpr != "" && c.Input.Columns.Amount != "":
-		return &Error{Key: "input.amount_expr", Msg: "give amount_expr or input.columns.amount, not both"}
-	case c.Input.Kind == "summary" && (c.Input.Where != "" || c.Input.AmountExpr != "" || c.Input.IsReturn != ""):
-		return &Error{Key: "input.kind", Msg: "where, amount_expr and is_return are rules over transaction rows; a summary input has none"}
-	case c.Input.Kind == "transactions" && c.Time.ObservationEnd == "":
-		return &Error{Key: "time.observation_end", Msg: "missing: the last day of the observation period (YYYY-MM-DD); there is no implicit today, so runs reproduce"}
-	case score.CheckHorizonMonths(c.Model.HorizonMonths) != nil:
-		return &Error{Key: "model.horizon_months", Msg: score.CheckHorizonMonths(c.Model.HorizonMonths).Error()}
-	case score.CheckAnnualDiscountRate(c.Model.AnnualDiscountRate) != nil:
-		return &Error{Key: "model.annual_discount_rate", Msg: score.CheckAnnualDiscountRate(c.Model.AnnualDiscountRate).Error()}
-	case score.CheckPenalty(c.Model.Penalty) != nil:
-		return &Error{Key: "model.penalty", Msg: score.CheckPenalty(c.Model.Penalty).Error()}
-	case score.CheckMargin(c.Model.Margin) != nil:
-		return &Error{Key: "model.margin", Msg: score.CheckMargin(c.Model.Margin).Error()}
-	case score.CheckPrecision(c.Output.Precision) != nil:
-		return &Error{Key: "output.precision", Msg: score.CheckPrecision(c.Output.Precision).Error()}
-	case c.Segmentation.Map == "rules" && len(c.Segmentation.Rules) == 0:
-		return &Error{Key: "segmentation.map", Msg: "\"rules\" needs at least one [[segmentation.rules]] table"}
-	case c.Segmentation.Map == "plugin" && c.Segmentation.Plugin == "":
-		return &Error{Key: "segmentation.plugin", Msg: "missing: the name of a configured segmentation plugin"}
-	}
-	if c.Tiers.Column != "" && len(c.Tiers.Labels) != len(c.Tiers.Cutoffs)+1 {
-		return &Error{Key: "tiers.labels", Msg: fmt.Sprintf("%d labels for %d cutoffs: give one label per cutoff plus one for the rest", len(c.Tiers.Labels), len(c.Tiers.Cutoffs))}
-	}
-	names := map[string]bool{}
-	for i, f := range c.Formulas {
-		key := fmt.Sprintf("formulas[%d]", i)
-		switch {
-		case f.Name == "":
-			return &Error{Key: key + ".name", Msg: "missing: the output column name"}
-		case names[f.Name]:
-			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%s is used twice", quote.Value(f.Name))}
-		case textenc.FormulaLike(f.Name):
-			return &Error{Key: key + ".name", Msg: fmt.Sprintf("%s starts with %q: spreadsheets would run the CSV header cell as a formula; start the column name with a letter", quote.Value(f.Name), f.Name[:1])}
-		case score.CheckColumnName(f.Name) != nil:
-			return &Error{Key: key + ".name", Msg: score.CheckColumnName(f.Name).Error()}
-		case (f.Builtin == "") == (f.Expr == ""):
-			return &Error{Key: key, Msg: fmt.Sprintf("formula %s: give exactly one of builtin or expr", quote.Value(f.Name))}
-		}
-		names[f.Name] = true
-		for k, v := range f.Inputs {
-			switch v.(type) {
-			case string, int64, float64:
-			default:
-				return &Error{Key: key + ".inputs." + k, Msg: fmt.Sprintf("formula %s: an input is a number or a column name, not %T", quote.Value(f.Name), v)}
-			}
-		}
 	}
 	plugins := map[string]bool{}
 	for i, p := range c.Plugins {

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/core/settings"
 )
 
 // doc builds a config text from tables in order; each table is a header
@@ -48,6 +49,12 @@ func keyPaths(t reflect.Type, prefix []string) (paths [][]string, types []reflec
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("toml")
+		if tag == "" && f.Anonymous {
+			// An embedded section of core/settings: its keys are the table's.
+			ps, ts := keyPaths(f.Type, prefix)
+			paths, types = append(paths, ps...), append(types, ts...)
+			continue
+		}
 		if tag == "" || tag == "-" {
 			continue
 		}
@@ -384,5 +391,54 @@ func TestFormulaNamedLikeBuiltin(t *testing.T) {
 		if ce.Key != "formulas[1].name" || ce.Line != line(text, bad) || !strings.Contains(ce.Msg, "built-in column") {
 			t.Errorf("%s: got %q (key %s, line %d), want formulas[1].name at line %d", col, err, ce.Key, ce.Line, line(text, bad))
 		}
+	}
+}
+
+// TestSettingsRoundTrip: every field of settings.Settings survives
+// setSettings then Settings, and every key of settings.Settings is a key of
+// Config, so a section added to settings.Settings but not to Config (or to
+// Config but not to Settings and setSettings) fails here.
+func TestSettingsRoundTrip(t *testing.T) {
+	var s settings.Settings
+	fill(reflect.ValueOf(&s).Elem())
+	var c Config
+	c.setSettings(s)
+	if got := c.Settings(); !reflect.DeepEqual(got, s) {
+		t.Errorf("round trip lost fields:\n got %+v\nwant %+v", got, s)
+	}
+	cfgKeys, _ := keyPaths(reflect.TypeFor[Config](), nil)
+	have := map[string]bool{}
+	for _, p := range cfgKeys {
+		have[strings.Join(p, ".")] = true
+	}
+	setKeys, _ := keyPaths(reflect.TypeFor[settings.Settings](), nil)
+	for _, p := range setKeys {
+		if !have[strings.Join(p, ".")] {
+			t.Errorf("settings key %s is not a key of Config", strings.Join(p, "."))
+		}
+	}
+}
+
+// fill sets every field of v to a value other than its zero.
+func fill(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Struct:
+		for i := range v.NumField() {
+			fill(v.Field(i))
+		}
+	case reflect.String:
+		v.SetString("x" + v.Type().Name())
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int:
+		v.SetInt(3)
+	case reflect.Float64:
+		v.SetFloat(0.5)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fill(v.Index(0))
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		v.SetMapIndex(reflect.ValueOf("k"), reflect.ValueOf(any(1.5)))
 	}
 }
