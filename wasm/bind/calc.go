@@ -4,7 +4,6 @@ import (
 	"errors"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/clvkit/clvkit/core/formula"
 )
@@ -542,8 +541,14 @@ func custom(in CalcInput, d Derived) CustomResult {
 	return res
 }
 
-// moneyNames are the custom expression's names that are amounts of money.
-var moneyNames = map[string]bool{"aov": true, "cac": true, "arpa": true, "revenue_per_year": true, "margin_per_year": true}
+// isMoneyName tells whether a custom expression's name is an amount of money.
+func isMoneyName(n string) bool {
+	switch n {
+	case "aov", "cac", "arpa", "revenue_per_year", "margin_per_year":
+		return true
+	}
+	return false
+}
 
 // isMoney decides whether a custom expression's result is an amount of
 // money by its dimension: scaling every money input by k must scale the
@@ -554,46 +559,40 @@ var moneyNames = map[string]bool{"aov": true, "cac": true, "arpa": true, "revenu
 // inputs of 1 (with the money inputs scaled the same way); if that is 0
 // too, it is money when it reads a money input.
 func isMoney(p *formula.Program, used []string, x []float64) bool {
-	names := p.Names()
-	usesMoney := false
+	money := false
 	for _, n := range used {
-		usesMoney = usesMoney || moneyNames[n]
+		money = money || isMoneyName(n)
 	}
-	if !usesMoney {
+	if !money {
 		return false
 	}
-	scaled := func(base []float64, k float64) float64 {
-		y := make([]float64, len(base))
-		for i, v := range base {
-			y[i] = v
-			if moneyNames[names[i]] {
-				y[i] = v * k
+	names := p.Names()
+	y := make([]float64, len(x))
+	for _, ones := range [2]bool{false, true} {
+		v0, ok := 0.0, true
+		for _, k := range [3]float64{1, 2, 10} {
+			for i := range y {
+				y[i] = x[i]
+				if ones {
+					y[i] = 1
+				}
+				if isMoneyName(names[i]) {
+					y[i] *= k
+				}
+			}
+			v, _ := p.Eval(y)
+			if k == 1 {
+				v0 = v
+				if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+					break
+				}
+			} else if math.Abs(v-k*v0) > 1e-9*math.Abs(k*v0) {
+				ok = false
 			}
 		}
-		v, _ := p.Eval(y)
-		return v
-	}
-	linear := func(base []float64) (ok, decided bool) {
-		v := scaled(base, 1)
-		if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
-			return false, false
+		if v0 != 0 && !math.IsNaN(v0) && !math.IsInf(v0, 0) {
+			return ok
 		}
-		for _, k := range []float64{2, 10} {
-			if w := scaled(base, k); math.Abs(w-k*v) > 1e-9*math.Abs(k*v) {
-				return false, true
-			}
-		}
-		return true, true
-	}
-	if ok, decided := linear(x); decided {
-		return ok
-	}
-	ones := make([]float64, len(x))
-	for i := range ones {
-		ones[i] = 1
-	}
-	if ok, decided := linear(ones); decided {
-		return ok
 	}
 	return true
 }
@@ -625,11 +624,20 @@ func pageFormat(in CalcInput) formula.NumberFormat {
 	}
 	return func(v float64, u formula.Unit) string {
 		s := money(v, u)
-		if (group != "," || dec != ".") && !strings.ContainsAny(s, "eE") {
-			s = strings.NewReplacer(",", "\x00", ".", dec).Replace(s)
-			s = strings.ReplaceAll(s, "\x00", group)
+		b := make([]byte, 0, len(s)+8)
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; {
+			case c == '-':
+				b = append(b, "−"...)
+			case c == ',':
+				b = append(b, group...)
+			case c == '.':
+				b = append(b, dec...)
+			default:
+				b = append(b, c)
+			}
 		}
-		return strings.ReplaceAll(s, "-", "−")
+		return string(b)
 	}
 }
 
