@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/core/model"
+	"github.com/clvkit/clvkit/host/internal/atomicfile"
 	"github.com/clvkit/clvkit/host/internal/table"
 	"github.com/clvkit/clvkit/internal/quote"
 )
@@ -41,6 +42,7 @@ type fitReport struct {
 	MeanLifetime    *float64        `json:"expected_lifetime,omitempty"`
 	MeanLifetimeMsg string          `json:"expected_lifetime_note,omitempty"`
 	names           []string
+	fit             model.Fit // the fit behind the report, for --out
 	// rows says what a row of the fit is, for the header line: "" when
 	// every row is one customer.
 	rows string
@@ -65,7 +67,8 @@ func fitCommand() command {
 	return command{
 		name:    "fit",
 		summary: "fit a CLV model to a customer summary and print its parameters and diagnostics",
-		usage: `Usage: clv fit --model MODEL --input FILE [flags]
+		usage: `Usage: clv fit --model MODEL --input FILE [--out MODEL.json --unit UNIT] [flags]
+       clv fit --config clv.toml [--out MODEL.json] [--spend-out SPEND.json]
 
 Fits a model by maximum likelihood and prints its parameters with standard
 errors, the log-likelihood (the total over customers, in the data's own time
@@ -83,7 +86,27 @@ the output of clv summarize: CSV, JSON Lines or Parquet. A transaction log
 row per period with the number of customers still active at its start
 (--alive).
 
+Fit once, score many: --out writes the fitted model to a JSON file (format
+clvkit-model, version 1): the model, its parameters (exact: the shortest
+decimal text that reads back as the same float64), standard errors,
+log-likelihood, the data it was fitted to (customers, rows, time unit,
+grain, observation end) and the clvkit version. clv score --model-file
+FILE (or model.load in clv.toml) scores with it instead of refitting; the
+scoring data must be in the same time unit (and grain).
+
+With --config, clv fit reads the config's input as clv score does
+(transactions or summary, returns, rules, calibration_end), fits
+model.purchase and, with model.spend = "gammagamma", the Gamma-Gamma
+model on exactly the rows clv score would, and prints both. --out writes
+the purchase model, --spend-out the Gamma-Gamma model (one file per model).
+Scoring the same data with both files gives the same bytes as clv score
+refitting. With --input instead, --out writes the one model fitted
+(--model), and --unit (required) and --grain say the summary's time unit
+and grain, which the summary file does not record.
+
 Examples:
+  clv fit --config clv.toml --out bgnbd.json --spend-out gammagamma.json
+  clv score --config clv.toml --model-file bgnbd.json --spend-model-file gammagamma.json
   clv summarize --input orders.csv --amount amount --unit week \
       --observation-end 2024-12-31 --out summary.csv
   clv fit --model bgnbd --input summary.csv
@@ -104,9 +127,36 @@ Examples:
 			calPeriods := fs.Int("calibration-periods", 0, "sbg: fit on periods 0..N only and show the rest as holdout (default: all)")
 			penalty := fs.Float64("penalty", 0, "L2 penalty on the parameters (lifetimes' penalizer_coef)")
 			asJSON := fs.Bool("json", false, "print one JSON object instead of a table")
+			cfgPath := fs.String("config", "", "fit the purchase and spend models of this clv.toml, on its input, as clv score would")
+			out := fs.String("out", "", "write the fitted (purchase) model to this JSON file, for clv score --model-file")
+			spendOut := fs.String("spend-out", "", "with --config: write the Gamma-Gamma model to this JSON file, for clv score --spend-model-file")
+			unit := fs.String("unit", "", "with --input and --out: the summary's time unit (day, week, month or Nd), recorded in the model file")
+			grain := fs.String("grain", "", "with --input and --out: the summary's grain (day, week or month), recorded in the model file (default: unknown)")
+			lockWait := lockWaitFlag(fs)
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
 					return fmt.Errorf("unexpected arguments %s", quote.List(args))
+				}
+				set := map[string]bool{}
+				fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+				for _, f := range []struct{ name, v string }{{"config", *cfgPath}, {"input", *path}, {"out", *out}, {"spend-out", *spendOut}, {"unit", *unit}, {"grain", *grain}} {
+					if set[f.name] && f.v == "" {
+						return fmt.Errorf("--%s is empty: give a value, or leave the flag out", f.name)
+					}
+				}
+				if *cfgPath != "" {
+					for _, f := range []string{"model", "format", "frequency", "recency", "T", "monetary", "weights", "periods", "alive", "calibration-periods", "penalty", "unit", "grain"} {
+						if set[f] {
+							return fmt.Errorf("--%s is for fitting a summary file (--input without --config); with --config, clv.toml says it (model.purchase, model.penalty, time.unit, ...)", f)
+						}
+					}
+					return configFit{config: *cfgPath, input: *path, out: *out, spendOut: *spendOut, asJSON: *asJSON, lockWait: *lockWait}.run(ctx, e)
+				}
+				if *spendOut != "" {
+					return errors.New("--spend-out goes with --config; to write a Gamma-Gamma model fitted to a summary, use --model gammagamma --out FILE")
+				}
+				if *out == "" && (*unit != "" || *grain != "") {
+					return errors.New("--unit and --grain are recorded in the model file: they go with --out")
 				}
 				if *name == "" || *path == "" {
 					return errors.New("--model and --input are required (see clv fit --help)")
@@ -118,9 +168,30 @@ Examples:
 				}
 				cols := fitColumns{freq: *freq, rec: *rec, age: *age, mon: *mon, weights: *weights, periods: *periods, alive: *alive, calPeriods: *calPeriods}
 				src := source{Path: *path, Format: *format}
+				if *out != "" {
+					// Check before fitting: the output may not be the input.
+					if err := atomicfile.CheckDistinct([]atomicfile.Named{{What: "--out", Path: absPath(*out)}}, []atomicfile.Named{{What: "--input", Path: *path}}); err != nil {
+						return err
+					}
+					if *unit == "" {
+						return errors.New("--out needs --unit: the time unit of recency and T in the summary (the --unit it was summarized with: day, week, month or Nd), so that clv score can check its data is in the same unit")
+					}
+					if *name == "sbg" {
+						return errors.New("--out: sbg is a retention model; clv score loads purchase models (bgnbd, paretonbd, mbgnbd, bgbb) and gammagamma")
+					}
+				}
 				rep, err := fitModel(e, *name, src, cols, model.FitOptions{Penalty: *penalty})
 				if err != nil {
 					return err
+				}
+				if *out != "" {
+					f, err := summaryFrozen(rep, *unit, *grain)
+					if err != nil {
+						return err
+					}
+					if err := writeModelFiles(ctx, e, *lockWait, []frozenOut{{what: "--out", path: absPath(*out), model: f}}, []atomicfile.Named{{What: "--input", Path: *path}}); err != nil {
+						return err
+					}
 				}
 				if *asJSON {
 					enc := json.NewEncoder(e.stdout)
@@ -400,7 +471,7 @@ func fitSBG(alive []float64, calPeriods int, opt model.FitOptions) (*fitReport, 
 }
 
 func (r *fitReport) setFit(f model.Fit, opt model.FitOptions) {
-	r.names = f.Names
+	r.names, r.fit = f.Names, f
 	r.Params, r.StdErrors = map[string]float64{}, map[string]float64{}
 	for i, n := range f.Names {
 		r.Params[n] = f.Params[i]

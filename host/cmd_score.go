@@ -49,6 +49,12 @@ in one period count as one purchase; values are after input.returns.
                       has p_alive 1 however long ago they bought: read it
                       with recency and T, or use paretonbd or mbgnbd
   expected_purchases  expected purchase periods over model.horizon_months
+  expected_purchases_<span>
+                      with model.purchase_horizon = "39 week" (say): the
+                      expected purchase periods over that span, named
+                      expected_purchases_39_week. A span is [count] unit,
+                      unit day(s), week(s), month(s) (365.25/12 days), d, w,
+                      m or Nd: "90 day", "6 month", "90d", "3 14d"
   expected_spend      expected value PER FUTURE PURCHASE period, not a total
                       (Gamma-Gamma; see spend_source)
   clv                 expected_spend x discounted expected purchases x
@@ -61,6 +67,13 @@ in one period count as one purchase; values are after input.returns.
   your [[formulas]] and plugin columns
   segment             the segment (default RFM map, your rules or a plugin)
   tier                the value tier, by quantile of tiers.column
+  explanation         with output.explain = true, last: one sentence per
+                      customer from their own numbers, e.g. "bought 6 times
+                      in 40 weeks, last 2 weeks ago: very likely still
+                      active (P 0.93); expected 3.1 purchases in 12 months
+                      worth 240" (P(alive) >= 0.90 very likely still active,
+                      >= 0.70 likely still active, >= 0.30 may have lapsed,
+                      >= 0.10 likely lapsed, else very likely lapsed)
   spend_source        where expected_spend comes from:
                         gamma_gamma  the model: own mean repeat spend shrunk
                                      toward the population mean
@@ -80,6 +93,13 @@ In CSV output, label cells (segment, tier, plugin labels) that start with
 = + - @ tab or CR get a leading ' so spreadsheets show them as text instead
 of running them as formulas (output.csv_formula_guard; ids are left as
 they are unless it is "all_text"; numbers are never changed).
+Fit once, score many: --model-file FILE (model.load) scores with a purchase
+model written by clv fit --out instead of fitting one (the file decides the
+model; model.purchase is not used), --spend-model-file FILE
+(model.load_spend) with a Gamma-Gamma model written by clv fit
+--spend-out. The data's time.unit must be the purchase model's and
+time.grain the models', or the run stops naming both. The manifest records
+each model file's sha256 (model_files) and clv verify checks it.
 Flags given override the config's keys, whatever their value (--precision 0
 writes whole numbers). Numbers have a fixed precision; the same inputs and
 config give byte-identical output on any machine. A manifest (JSON) is written beside
@@ -98,6 +118,8 @@ Examples:
   clv score --config clv.toml
   clv score --config clv.toml --out - > scores.csv
   clv score --config clv.toml --input new_orders.csv --observation-end 2025-03-31
+  clv fit --config clv.toml --out bgnbd.json --spend-out gammagamma.json
+  clv score --config clv.toml --input new_orders.csv --model-file bgnbd.json --spend-model-file gammagamma.json
 
 ` + formatsHelp(),
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
@@ -151,6 +173,7 @@ type scoreFlags struct {
 	fs                                         *flag.FlagSet
 	config, input, out, format, observationEnd string
 	guard                                      string
+	modelFile, spendModelFile                  string
 	precision                                  int
 	quiet                                      bool
 	lockWait                                   time.Duration
@@ -165,6 +188,8 @@ func (o *scoreFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&o.observationEnd, "observation-end", "", "override time.observation_end (YYYY-MM-DD)")
 	fs.IntVar(&o.precision, "precision", 0, fmt.Sprintf("override output.precision: decimals of every number, 0..17 (default: the config's output.precision, %d when it has none)", score.DefaultPrecision))
 	fs.StringVar(&o.guard, "csv-formula-guard", "", "override output.csv_formula_guard: labels, all_text or off")
+	fs.StringVar(&o.modelFile, "model-file", "", "override model.load: score with this purchase model file (clv fit --out) instead of fitting")
+	fs.StringVar(&o.spendModelFile, "spend-model-file", "", "override model.load_spend: score with this Gamma-Gamma model file (clv fit --spend-out) instead of fitting")
 	fs.BoolVar(&o.quiet, "quiet", false, "no progress bar or report on stderr")
 	fs.DurationVar(&o.lockWait, "lock-wait", defaultLockWait, lockWaitUsage)
 }
@@ -188,6 +213,13 @@ func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
 	for i, p := range j.cfg.Plugins {
 		inputs = append(inputs, atomicfile.Named{What: fmt.Sprintf("plugins[%d].path (plugin %s)", i, p.Name), Path: j.cfg.Resolve(p.Path)})
 	}
+	for _, m := range j.models {
+		if m.role == rolePurchase {
+			inputs = append(inputs, atomicfile.Named{What: what(o.modelFile != "", "--model-file", "model.load"), Path: m.path})
+		} else {
+			inputs = append(inputs, atomicfile.Named{What: what(o.spendModelFile != "", "--spend-model-file", "model.load_spend"), Path: m.path})
+		}
+	}
 	return outputs, inputs
 }
 
@@ -205,7 +237,8 @@ func (o *scoreFlags) load(e *env) (*config.Config, error) {
 	}
 	set := map[string]bool{}
 	o.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, f := range []struct{ name, v string }{{"input", o.input}, {"out", o.out}, {"out-format", o.format}, {"observation-end", o.observationEnd}} {
+	for _, f := range []struct{ name, v string }{{"input", o.input}, {"out", o.out}, {"out-format", o.format}, {"observation-end", o.observationEnd},
+		{"model-file", o.modelFile}, {"spend-model-file", o.spendModelFile}} {
 		if set[f.name] && f.v == "" {
 			return nil, fmt.Errorf("--%s is empty: give a value, or leave the flag out to keep the config's", f.name)
 		}
@@ -238,6 +271,12 @@ func (o *scoreFlags) load(e *env) (*config.Config, error) {
 		}
 		if set["csv-formula-guard"] {
 			c.Output.CSVFormulaGuard = o.guard
+		}
+		if set["model-file"] {
+			c.Model.Load = absPath(o.modelFile)
+		}
+		if set["spend-model-file"] {
+			c.Model.LoadSpend = absPath(o.spendModelFile)
 		}
 	})
 	if err != nil {
@@ -416,17 +455,29 @@ func (r *scoring) report(w io.Writer) {
 		fmt.Fprintf(w, " → %s", r.job.output.Path)
 	}
 	fmt.Fprintln(w)
+	loaded := map[string]string{}
+	for _, m := range r.job.models {
+		loaded[m.role] = m.path
+	}
 	printParams(w, r.job.options.Purchase, res.PurchaseFit.Names, res.PurchaseFit.Params)
-	fmt.Fprintf(w, " (log-likelihood %.2f)\n", res.PurchaseFit.LogLikelihood)
+	if p, ok := loaded[rolePurchase]; ok {
+		fmt.Fprintf(w, " (loaded from %s, not refitted; log-likelihood of these data %.2f)\n", p, res.PurchaseFit.LogLikelihood)
+	} else {
+		fmt.Fprintf(w, " (log-likelihood %.2f)\n", res.PurchaseFit.LogLikelihood)
+	}
 	if r.job.options.Spend {
 		est := res.SpendEstimate
 		if est.Method == score.EstimateGammaGamma {
 			printParams(w, "gammagamma", res.SpendFit.Names, res.SpendFit.Params)
-			fmt.Fprintf(w, " (%d customers without repeat purchases", est.OneTime)
-			if est.NonPositive > 0 {
-				fmt.Fprintf(w, " and %d with a mean repeat spend ≤ 0", est.NonPositive)
+			if p, ok := loaded[roleSpend]; ok {
+				fmt.Fprintf(w, " (loaded from %s, not refitted)\n", p)
+			} else {
+				fmt.Fprintf(w, " (%d customers without repeat purchases", est.OneTime)
+				if est.NonPositive > 0 {
+					fmt.Fprintf(w, " and %d with a mean repeat spend ≤ 0", est.NonPositive)
+				}
+				fmt.Fprintln(w, " left out of the fit)")
 			}
-			fmt.Fprintln(w, " left out of the fit)")
 		} else {
 			fmt.Fprintf(w, "gammagamma: not used (%s); expected_spend is the customers' own mean repeat spend (%s)\n", est.Fallback, est.Method)
 		}

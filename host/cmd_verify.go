@@ -49,6 +49,10 @@ type manifest struct {
 	// spend model. models.gammagamma is recorded only when Spend.Method is
 	// "gammagamma".
 	Spend *spendRecord `json:"spend,omitempty"`
+	// ModelFiles are the frozen model files the run scored with instead
+	// of fitting (model.load, model.load_spend or their flags), named
+	// "purchase" or "spend"; absent when the run fitted its models.
+	ModelFiles []fileRecord `json:"model_files,omitempty"`
 }
 
 // spendRecord is the manifest's record of score.SpendEstimate.
@@ -119,6 +123,9 @@ func (r *scoring) manifest(path, outputSum string) manifest {
 		}
 		return p
 	}
+	for _, mf := range r.job.models {
+		m.ModelFiles = append(m.ModelFiles, fileRecord{Name: mf.role, Path: relTo(dir, mf.path), SHA256: mf.sha256})
+	}
 	m.Formats = r.job.formats
 	if r.job.cfg.Input.Kind == "transactions" {
 		m.ObservationEnd = r.job.cfg.Time.ObservationEnd
@@ -144,8 +151,9 @@ func verifyCommand() command {
 		summary: "re-run a scoring from its manifest and fail if anything differs",
 		usage: `Usage: clv verify [--allow-outside] MANIFEST
 
-Checks that the config, input and plugin files still have the hashes the
-manifest recorded, re-runs the scoring, builds the manifest the re-run would
+Checks that the config, input, plugin and model files (model_files: the
+frozen models a run scored with, clv score --model-file) still have the
+hashes the manifest recorded, re-runs the scoring, builds the manifest the re-run would
 write and compares the two field by field: clvkit version, every file's path
 and sha256, the fitted parameters (equal within 1e-12 relative: the last
 bits of a fit may differ between CPUs, the output bytes may not), how
@@ -474,6 +482,17 @@ func verify(ctx context.Context, e *env, path string, allowOutside bool) error {
 	for i, p := range m.Plugins {
 		check(fmt.Sprintf("plugins[%d]", i), "plugin "+p.Name, p)
 	}
+	seenRole := map[string]bool{}
+	for i, mf := range m.ModelFiles {
+		field := fmt.Sprintf("model_files[%d]", i)
+		if (mf.Name != rolePurchase && mf.Name != roleSpend) || seenRole[mf.Name] {
+			report(field+".name", "%s: want %q or %q, each at most once", quote.Value(mf.Name), rolePurchase, roleSpend)
+			rerun = false
+			continue
+		}
+		seenRole[mf.Name] = true
+		check(field, mf.Name+" model file", mf)
+	}
 	if m.Output.Path == "-" {
 		return fmt.Errorf("verify %s: output.path is -: the scores went to stdout and cannot be re-read", path)
 	}
@@ -549,6 +568,21 @@ func verifyRerun(ctx context.Context, e *env, path string, m manifest, onDisk []
 		reported["csv_formula_guard"] = true
 		problems = append(problems, fmt.Sprintf("csv_formula_guard: %v", err))
 	}
+	// The model files the run scored with may have come from flags:
+	// re-run with the ones the manifest records (their hashes were
+	// checked).
+	cfg.Model.Load, cfg.Model.LoadSpend = "", ""
+	for _, mf := range m.ModelFiles {
+		p, _ := filepath.Abs(at(mf.Path))
+		switch mf.Name {
+		case rolePurchase:
+			cfg.Model.Load = p
+		case roleSpend:
+			cfg.Model.LoadSpend = p
+		default:
+			return nil, fmt.Errorf("verify: model_files: name %s: want %q or %q", quote.Value(mf.Name), rolePurchase, roleSpend)
+		}
+	}
 	j, err := prepare(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
@@ -596,6 +630,11 @@ func verifyRerun(ctx context.Context, e *env, path string, m manifest, onDisk []
 	for i := range min(len(fresh.Plugins), len(m.Plugins)) {
 		if sameFile(dir, fresh.Plugins[i].Path, m.Plugins[i].Path) {
 			fresh.Plugins[i].Path = m.Plugins[i].Path
+		}
+	}
+	for i := range min(len(fresh.ModelFiles), len(m.ModelFiles)) {
+		if sameFile(dir, fresh.ModelFiles[i].Path, m.ModelFiles[i].Path) {
+			fresh.ModelFiles[i].Path = m.ModelFiles[i].Path
 		}
 	}
 	diffs, err := diffManifests(m, fresh, reported)

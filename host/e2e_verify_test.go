@@ -248,6 +248,18 @@ func TestVerifyTamperEveryField(t *testing.T) {
 	clv(t, "verify", pout+".manifest.json").mustOK(t, "verify the untouched plugin manifest")
 	done = append(done, runTampers(t, pout+".manifest.json", func(p string) bool { return strings.HasPrefix(p, "plugins") })...)
 
+	// A run with frozen model files covers model_files. Its entries are
+	// tampered one field at a time; the list itself is not emptied or
+	// deleted: a manifest without model files describes a run that fits
+	// its models, and refitting the same data reproduces the same bytes.
+	fdir := t.TempDir()
+	fcfg := copyCDNOW(t, fdir)
+	fp, fg := filepath.Join(fdir, "p.json"), filepath.Join(fdir, "g.json")
+	clv(t, "fit", "--config", fcfg, "--out", fp, "--spend-out", fg).mustOK(t, "fit --out")
+	fout := filepath.Join(fdir, "scores.csv")
+	clv(t, "score", "--config", fcfg, "--out", fout, "--model-file", fp, "--spend-model-file", fg, "--quiet").mustOK(t, "score with model files")
+	done = append(done, runTampers(t, fout+".manifest.json", func(p string) bool { return strings.HasPrefix(p, "model_files[") })...)
+
 	tampered := map[string]bool{}
 	for _, p := range done {
 		for _, part := range strings.FieldsFunc(p, func(r rune) bool { return r == '.' || r == '[' || r == ']' }) {

@@ -24,6 +24,7 @@ type job struct {
 	options score.Options
 	output  sink
 	plugins []*loadedPlugin // set by loadPlugins
+	models  []*modelFile    // model files read (model.load, model.load_spend)
 	formats *inputFormats   // set by customers for a transaction log
 }
 
@@ -42,6 +43,9 @@ func prepare(cfg *config.Config) (*job, error) {
 	var err error
 	if j.time, j.options, err = st.Options(); err != nil {
 		return nil, configErr(cfg, "", err)
+	}
+	if err := j.loadModels(cfg); err != nil {
+		return nil, err
 	}
 	if _, err := j.input.format(); err != nil {
 		return nil, configErr(cfg, "input.format", err)

@@ -21,7 +21,12 @@ const dist = join(here, 'dist');
 // 1.5 MB until the real-exports issue: the shared detector (core/detect),
 // the amount and date formats, the row rules (text in core/formula) and
 // the spend fallbacks took the module from 1.43 to 1.54 MB gzipped.
-const budget = 1_600_000;
+// Issue 12 raised it to 1.61 MB: the page's purchaseHorizon and explain
+// settings (expected purchases over any span, one sentence per customer)
+// and scoring with a frozen model took the module from 1.595 to 1.605 MB
+// (the model file's JSON lives in core/modelfile, which the page does not
+// link).
+const budget = 1_610_000;
 const args = process.argv.slice(2);
 const embed = args.includes('--embed') ? resolve(args[args.indexOf('--embed') + 1]) : '';
 

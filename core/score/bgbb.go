@@ -40,11 +40,20 @@ func bgbbRows(rows []model.RFT) []model.BGBBRow {
 	return out
 }
 
-func fitBGBB(rows []model.RFT, o Options) (model.PurchaseModel, model.Fit, error) {
+// checkWhole returns an error when a row's recency or T is not a whole
+// number of time units, as BG/BB needs.
+func checkWhole(rows []model.RFT) error {
 	for _, r := range rows {
 		if r.TX != math.Trunc(r.TX) || r.T != math.Trunc(r.T) {
-			return nil, model.Fit{}, fmt.Errorf("BG/BB counts whole purchase opportunities, but a customer has recency %v and T %v: set the time grain equal to the unit (for example grain = \"month\", unit = \"month\")", r.TX, r.T)
+			return fmt.Errorf("BG/BB counts whole purchase opportunities, but a customer has recency %v and T %v: set the time grain equal to the unit (for example grain = \"month\", unit = \"month\")", r.TX, r.T)
 		}
+	}
+	return nil
+}
+
+func fitBGBB(rows []model.RFT, o Options) (model.PurchaseModel, model.Fit, error) {
+	if err := checkWhole(rows); err != nil {
+		return nil, model.Fit{}, err
 	}
 	m, f, err := model.FitBGBB(bgbbRows(rows), o.Fit)
 	if err != nil {

@@ -65,6 +65,19 @@ type Options struct {
 	// repeat spend (RFMRepeatMean) whatever RFMMonetary says, and a note
 	// in Result.Notes says so.
 	SummaryInput bool
+	// Frozen, when set, is a frozen purchase model (a *FrozenModel) that
+	// Score uses as it is instead of fitting one; Purchase is then ignored.
+	Frozen Frozen
+	// FrozenSpend, when set with Spend, is a frozen Gamma-Gamma model (a
+	// *FrozenModel) used instead of fitting one.
+	FrozenSpend Frozen
+	// PurchaseHorizon, when set, adds the column PurchaseHorizonColumn
+	// after expected_purchases: the expected purchase periods over this
+	// span (in any unit; converted to the data's with CLV.DaysPerUnit).
+	PurchaseHorizon summary.Span
+	// Explain adds the column ExplanationColumn, last: one sentence per
+	// customer built from their own numbers (see Explain).
+	Explain bool
 	// OnStage, when set, is called as each stage of Score begins, so a
 	// front end can show which step a long run is in (nil: not called).
 	OnStage func(Stage)
@@ -86,6 +99,14 @@ func (o Options) stage(s Stage) {
 		o.OnStage(s)
 	}
 }
+
+// ExplanationColumn is the name of the column Options.Explain adds.
+const ExplanationColumn = "explanation"
+
+// PurchaseHorizonColumn is the name of the column Options.PurchaseHorizon
+// adds: expected_purchases_ followed by the span's label, such as
+// expected_purchases_39_week.
+func PurchaseHorizonColumn(s summary.Span) string { return "expected_purchases_" + s.Label() }
 
 // Columner computes extra numeric columns from the columns it reads, for a
 // batch of customers at a time. Formulas and formula plugins implement it.
@@ -190,6 +211,20 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	if err := checkColumnNames(o.Columns); err != nil {
 		return nil, err
 	}
+	if !o.PurchaseHorizon.IsZero() {
+		name := PurchaseHorizonColumn(o.PurchaseHorizon)
+		if !(o.PurchaseHorizon.Days() > 0) || math.IsInf(o.PurchaseHorizon.Days(), 0) {
+			return nil, fmt.Errorf("purchase horizon %v: want a positive finite length", o.PurchaseHorizon)
+		}
+		for _, c := range o.Columns {
+			if slices.Contains(c.Outputs(), name) {
+				return nil, fmt.Errorf("column %q is both the purchase horizon's column and an extra column; rename the extra column", name)
+			}
+		}
+	}
+	if o.FrozenSpend != nil && !o.Spend {
+		return nil, errors.New("a frozen spend model is given but the spend model is off")
+	}
 	rfmMonetary := o.RFMMonetary
 	if rfmMonetary == "" {
 		rfmMonetary = DefaultRFMMonetary
@@ -243,7 +278,14 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	// Purchase model: fitted and evaluated on the distinct rows only.
 	distinct, index := model.CompressIndex(rows)
 	o.stage(StageFitPurchase)
-	pm, fit, err := fitPurchase(distinct, o)
+	var pm model.PurchaseModel
+	var fit model.Fit
+	var err error
+	if o.Frozen != nil {
+		pm, fit, err = o.Frozen.purchase(distinct)
+	} else {
+		pm, fit, err = fitPurchase(distinct, o)
+	}
 	if err != nil {
 		return nil, res.rowError(err, index)
 	}
@@ -256,6 +298,11 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	expected := model.ConditionalExpectedPurchasesRows(pm, horizon, distinct, nil)
 	res.add(Column{Name: "p_alive", Floats: broadcast(alive, index)})
 	res.add(Column{Name: "expected_purchases", Floats: broadcast(expected, index)})
+	if !o.PurchaseHorizon.IsZero() {
+		t := o.PurchaseHorizon.Days() / o.CLV.DaysPerUnit
+		e := model.ConditionalExpectedPurchasesRows(pm, t, distinct, nil)
+		res.add(Column{Name: PurchaseHorizonColumn(o.PurchaseHorizon), Floats: broadcast(e, index)})
+	}
 
 	if o.Spend {
 		o.stage(StageFitSpend)
@@ -314,6 +361,11 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 		// Last, so the columns before it keep their places.
 		res.add(Column{Name: "spend_source", Labels: res.spendSource})
 		res.spendSource = nil
+	}
+	if o.Explain {
+		if err := res.explain(o); err != nil {
+			return nil, err
+		}
 	}
 	if err := res.checkFinite(); err != nil {
 		return nil, err

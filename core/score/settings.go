@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/clvkit/clvkit/core/segment"
+	"github.com/clvkit/clvkit/core/summary"
 )
 
 // Defaults of the scoring settings shared by the front ends: the clv
@@ -121,6 +122,12 @@ func CheckPrecision(decimals int) error {
 	return nil
 }
 
+// ParsePurchaseHorizon parses a purchase horizon as a user gives it (clv.toml's
+// model.purchase_horizon, the page's purchaseHorizon): a span such as
+// "39 week", "90 day" or "6 month" in summary.ParseSpan's grammar. There
+// is no default: left out, there is no PurchaseHorizonColumn.
+func ParsePurchaseHorizon(s string) (summary.Span, error) { return summary.ParseSpan(s) }
+
 // DefaultTiers returns the front ends' default value tiers,
 // segment.DefaultTiers (Top 1%, Top 10%, Top 50% and Bottom 50%): one
 // definition for the binary, the page and Score itself.
@@ -129,14 +136,15 @@ func DefaultTiers() segment.Tiers { return segment.DefaultTiers() }
 // ReservedColumns returns the names of the columns Score itself writes, and
 // of the id column every front end writes first: customer_id, frequency,
 // recency, T, monetary_value, p_alive, expected_purchases, expected_spend,
-// clv, r, f, m, rfm, segment, tier and spend_source. A formula or plugin
+// clv, r, f, m, rfm, segment, tier, spend_source and explanation
+// (Options.Explain). A formula or plugin
 // column may not take one of these names, whether or not the run writes
 // that column (clv, expected_spend and spend_source need the spend model,
 // tier needs a tier column), so that a config means the same with any
 // model.
 func ReservedColumns() []string {
 	return []string{"customer_id", "frequency", "recency", "T", "monetary_value", "p_alive",
-		"expected_purchases", "expected_spend", "clv", "r", "f", "m", "rfm", "segment", "tier", "spend_source"}
+		"expected_purchases", "expected_spend", "clv", "r", "f", "m", "rfm", "segment", "tier", "spend_source", ExplanationColumn}
 }
 
 // CheckColumnName reports whether name is free for an extra column: not

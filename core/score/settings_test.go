@@ -55,10 +55,10 @@ func TestScoreRejectsColumnNamesFirst(t *testing.T) {
 }
 
 // TestReservedColumnsCoverOutput checks that ReservedColumns names every
-// column Score writes with the spend model and tiers on.
+// column Score writes with the spend model, tiers and explanations on.
 func TestReservedColumnsCoverOutput(t *testing.T) {
 	o := cdnowOptions()
-	o.Spend, o.TierColumn = true, "clv"
+	o.Spend, o.TierColumn, o.Explain = true, "clv", true
 	res, err := Score(context.Background(), cdnow(t), o)
 	if err != nil {
 		t.Fatal(err)

@@ -97,7 +97,18 @@ func (r *Result) scoreSpend(distinct []model.RFT, index []int, freq, mon []float
 		spendRows[i] = model.SpendRow{Frequency: freq[i], MeanSpend: mon[i], Weight: 1}
 	}
 	est := SpendEstimate{Method: EstimateGammaGamma}
-	gg, ggFit, err := model.FitGammaGamma(spendRows, o.Fit)
+	var gg model.GammaGamma
+	var ggFit model.GammaGammaFit
+	var err error
+	if f := o.FrozenSpend; f != nil {
+		// A frozen model is used as it is: its q > 1 was checked when it
+		// was made, so it has a population mean.
+		if gg, ggFit.Fit, err = f.spend(); err != nil {
+			return err
+		}
+	} else {
+		gg, ggFit, err = model.FitGammaGamma(spendRows, o.Fit)
+	}
 	var re *model.RowError
 	switch {
 	case err == nil:
@@ -166,8 +177,12 @@ func (r *Result) scoreSpend(distinct []model.RFT, index []int, freq, mon []float
 		popText = fmt.Sprintf("the population average, %.2f,", est.PopulationMean)
 	}
 	if est.NonPositive > 0 {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("%d customer(s) with repeat purchases whose mean value is ≤ 0 after returns (%s) are left out of the Gamma-Gamma fit; their expected_spend is %s, their own history ignored (spend_source %q)",
-			est.NonPositive, namedIDs(est.NonPositiveIDs, est.NonPositive), popText, SourcePopulationNonPositive))
+		leftOut := "are left out of the Gamma-Gamma fit"
+		if o.FrozenSpend != nil {
+			leftOut = "get no Gamma-Gamma estimate"
+		}
+		r.Warnings = append(r.Warnings, fmt.Sprintf("%d customer(s) with repeat purchases whose mean value is ≤ 0 after returns (%s) %s; their expected_spend is %s, their own history ignored (spend_source %q)",
+			est.NonPositive, namedIDs(est.NonPositiveIDs, est.NonPositive), leftOut, popText, SourcePopulationNonPositive))
 	}
 	if est.Method == EstimateOwnMean {
 		pop := fmt.Sprintf("%.2f, the average value of a repeat purchase period over the %d repeat buyers with a positive mean (Σ frequency × monetary_value / Σ frequency)", est.PopulationMean, buyers)

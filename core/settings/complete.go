@@ -53,6 +53,7 @@ func (s *Settings) Complete(given Given) error {
 		{"time.observation_end", &s.Time.ObservationEnd, ""},
 		{"model.purchase", &s.Model.Purchase, score.DefaultPurchase},
 		{"model.spend", &s.Model.Spend, score.DefaultSpend},
+		{"model.purchase_horizon", &s.Model.PurchaseHorizon, ""},
 		{"rfm.monetary", &s.RFM.Monetary, score.DefaultRFMMonetary},
 		{"segmentation.map", &s.Segmentation.Map, DefaultMap},
 		{"segmentation.default", &s.Segmentation.Default, DefaultSegment},
@@ -125,6 +126,8 @@ func emptyHint(key, def string) string {
 		def = "monetary_value"
 	case "time.calibration_end":
 		return "omit the key for no holdout period"
+	case "model.purchase_horizon":
+		return "omit the key for no horizon column, or give a span such as \"39 week\""
 	case "time.observation_end":
 		return "give the last day of the data, YYYY-MM-DD"
 	}

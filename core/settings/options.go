@@ -87,6 +87,12 @@ func (s *Settings) Options() (summary.Options, score.Options, error) {
 	if err := o.CLV.Validate(); err != nil {
 		return so, o, keyErr("model", err)
 	}
+	if h := s.Model.PurchaseHorizon; h != "" {
+		if o.PurchaseHorizon, err = score.ParsePurchaseHorizon(h); err != nil {
+			return so, o, keyErr("model.purchase_horizon", err)
+		}
+	}
+	o.Explain = s.Output.Explain
 	if o.TierColumn != "" {
 		if err := o.Tiers.Validate(); err != nil {
 			return so, o, keyErr("tiers", err)
@@ -165,6 +171,9 @@ func formulaColumn(reg *formula.Registry, f Formula) (score.Columner, error) {
 // end with plugin columns calls it with them in o.Columns.
 func CheckColumns(o score.Options) error {
 	have := []string{"frequency", "recency", "T", "monetary_value", "p_alive", "expected_purchases", "r", "f", "m"}
+	if !o.PurchaseHorizon.IsZero() {
+		have = append(have, score.PurchaseHorizonColumn(o.PurchaseHorizon))
+	}
 	if o.Spend {
 		have = append(have, "expected_spend", "clv")
 	}

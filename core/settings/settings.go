@@ -132,6 +132,10 @@ type Model struct {
 	// Margin is the fraction of revenue that is profit, [0, 1] (default 1:
 	// CLV in revenue).
 	Margin float64 `toml:"margin" json:"margin"`
+	// PurchaseHorizon adds a column of expected purchases over a span in
+	// any unit, "[count] unit" such as "39 week", "90 day" or "6 month"
+	// (score.ParsePurchaseHorizon); none when empty (the default).
+	PurchaseHorizon string `toml:"purchase_horizon" json:"purchaseHorizon"`
 }
 
 // RFM tunes the RFM scores.
@@ -186,6 +190,10 @@ type Output struct {
 	// @, tab or CR get a leading ' (textenc.Guard): labels (default),
 	// all_text or off.
 	CSVFormulaGuard string `toml:"csv_formula_guard" json:"csvFormulaGuard"`
+	// Explain adds the column explanation: one sentence per customer
+	// built from their own numbers by fixed rules (score.Explain). Default
+	// false.
+	Explain bool `toml:"explain" json:"explain"`
 }
 
 // Kinds of input (Input.Kind).

@@ -61,6 +61,7 @@ func (s *Settings) Validate() error {
 		oneOf("output.csv_formula_guard", s.Output.CSVFormulaGuard, textenc.GuardNames()...),
 		excl,
 		keyErr("model.horizon_months", score.CheckHorizonMonths(s.Model.HorizonMonths)),
+		keyErr("model.purchase_horizon", s.checkPurchaseHorizon()),
 		keyErr("model.annual_discount_rate", score.CheckAnnualDiscountRate(s.Model.AnnualDiscountRate)),
 		keyErr("model.penalty", score.CheckPenalty(s.Model.Penalty)),
 		keyErr("model.margin", score.CheckMargin(s.Model.Margin)),
@@ -104,4 +105,13 @@ func (s *Settings) validateFormulas() error {
 		}
 	}
 	return nil
+}
+
+// checkPurchaseHorizon checks model.purchase_horizon when it is set.
+func (s *Settings) checkPurchaseHorizon() error {
+	if s.Model.PurchaseHorizon == "" {
+		return nil
+	}
+	_, err := score.ParsePurchaseHorizon(s.Model.PurchaseHorizon)
+	return err
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/settings"
 	"github.com/clvkit/clvkit/internal/quote"
 )
@@ -35,7 +36,7 @@ import (
 type Config struct {
 	Input        Input                 `toml:"input"`
 	Time         settings.Time         `toml:"time"`
-	Model        settings.Model        `toml:"model"`
+	Model        Model                 `toml:"model"`
 	RFM          settings.RFM          `toml:"rfm"`
 	Formulas     []settings.Formula    `toml:"formulas"`
 	Segmentation settings.Segmentation `toml:"segmentation"`
@@ -54,13 +55,13 @@ type Config struct {
 // Settings returns the scoring settings of the config, the part of
 // clv.toml the page shares.
 func (c *Config) Settings() settings.Settings {
-	return settings.Settings{Input: c.Input.Input, Time: c.Time, Model: c.Model, RFM: c.RFM,
+	return settings.Settings{Input: c.Input.Input, Time: c.Time, Model: c.Model.Model, RFM: c.RFM,
 		Formulas: c.Formulas, Segmentation: c.Segmentation, Tiers: c.Tiers, Output: c.Output.Output}
 }
 
 // setSettings puts s back into the config, after settings.Complete.
 func (c *Config) setSettings(s settings.Settings) {
-	c.Input.Input, c.Time, c.Model, c.RFM = s.Input, s.Time, s.Model, s.RFM
+	c.Input.Input, c.Time, c.Model.Model, c.RFM = s.Input, s.Time, s.Model, s.RFM
 	c.Formulas, c.Segmentation, c.Tiers, c.Output.Output = s.Formulas, s.Segmentation, s.Tiers, s.Output
 }
 
@@ -82,8 +83,6 @@ type (
 	Columns = settings.Columns
 	// Time holds the time settings (settings.Time).
 	Time = settings.Time
-	// Model chooses and tunes the models (settings.Model).
-	Model = settings.Model
 	// RFM tunes the RFM scores (settings.RFM).
 	RFM = settings.RFM
 	// Formula is one extra output column (settings.Formula).
@@ -104,6 +103,18 @@ type Input struct {
 	Format    string `toml:"format"`    // csv | jsonl | parquet; default from the file name
 	Delimiter string `toml:"delimiter"` // "," (default), ";", "\t", "|" or "whitespace"
 	NoHeader  bool   `toml:"no_header"` // columns are then 1-based positions
+}
+
+// Model chooses and tunes the models: the shared settings.Model and the
+// model files only the binary reads.
+type Model struct {
+	settings.Model
+	// Load is a model file written by `clv fit --out` (relative to the
+	// config's folder): the purchase model is scored with its parameters
+	// instead of being fitted. LoadSpend is the same for the Gamma-Gamma
+	// spend model (`clv fit --spend-out`). Left out: fit as usual.
+	Load      string `toml:"load"`
+	LoadSpend string `toml:"load_spend"`
 }
 
 // Plugin is one configured plugin (see the plugins documentation).
@@ -424,6 +435,8 @@ func (c *Config) complete(set givenFunc) error {
 		{"output.path", c.Output.Path, `omit the key for the default, "-" (stdout)`},
 		{"output.format", c.Output.Format, "omit the key to infer the format from the file name"},
 		{"output.manifest", c.Output.Manifest, "omit the key for the default, the output path + \".manifest.json\""},
+		{"model.load", c.Model.Load, "omit the key to fit the purchase model"},
+		{"model.load_spend", c.Model.LoadSpend, "omit the key to fit the spend model"},
 	}
 	for i, p := range c.Plugins {
 		keys = append(keys, str{fmt.Sprintf("plugins[%d].timeout", i), p.Timeout, `omit the key for the default, "10s"`})
@@ -509,6 +522,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Input.Path == "" {
 		return &Error{Key: "input.path", Msg: "missing: the transactions (or summary) file to score, or \"-\" for stdin"}
+	}
+	if c.Model.LoadSpend != "" && c.Model.Spend != score.SpendGammaGamma {
+		return &Error{Key: "model.load_spend", Msg: fmt.Sprintf("a Gamma-Gamma model file needs model.spend = %q (it is %q)", score.SpendGammaGamma, c.Model.Spend)}
 	}
 	plugins := map[string]bool{}
 	for i, p := range c.Plugins {

@@ -42,6 +42,12 @@ var badConfigs = []struct {
 	{"missing observation end", "[input]\npath = \"x.csv\"\n", 0, "time.observation_end: missing"},
 	{"formula with both", minimal + "\n[[formulas]]\nname = \"a\"\nbuiltin = \"margin_clv\"\nexpr = \"1\"\n", 8, "exactly one of builtin or expr"},
 	{"tier labels", minimal + "\n[tiers]\ncolumn = \"clv\"\ncutoffs = [0.1]\nlabels = [\"a\"]\n", 11, "1 labels for 1 cutoffs"},
+	{"purchase horizon without unit", minimal + "\n[model]\npurchase_horizon = \"39\"\n", 9, "model.purchase_horizon: time span \"39\""},
+	{"purchase horizon unknown unit", minimal + "\n[model]\npurchase_horizon = \"2 fortnight\"\n", 9, "model.purchase_horizon: time span"},
+	{"purchase horizon empty", minimal + "\n[model]\npurchase_horizon = \"\"\n", 9, "model.purchase_horizon: empty"},
+	{"load empty", minimal + "\n[model]\nload = \"\"\n", 9, "model.load: empty"},
+	{"load_spend without spend", minimal + "\n[model]\nspend = \"none\"\nload_spend = \"g.json\"\n", 10, `model.load_spend: a Gamma-Gamma model file needs model.spend = "gammagamma"`},
+	{"explain as text", minimal + "\n[output]\nexplain = \"yes\"\n", 9, "output.explain"},
 }
 
 func TestParseErrors(t *testing.T) {
@@ -124,5 +130,25 @@ func TestStarterFormulas(t *testing.T) {
 	f := c.Formulas[1]
 	if f.Builtin != "margin_clv" || f.Inputs["aov"] != "monetary_value" || f.Inputs["gross_margin"] != 0.30 || f.Inputs["lifespan"] != int64(1) {
 		t.Errorf("builtin formula decoded as %+v", f)
+	}
+}
+
+// TestFrozenKeys: model.load, model.load_spend, model.purchase_horizon and
+// output.explain decode as given, are off when left out, and the model
+// files resolve against the config's folder like other paths.
+func TestFrozenKeys(t *testing.T) {
+	c, err := Parse("dir/clv.toml", []byte(minimal+"\n[model]\nload = \"m/bgnbd.json\"\nload_spend = \"/abs/gg.json\"\npurchase_horizon = \"39 week\"\n[output]\nexplain = true\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Resolve(c.Model.Load) != "dir/m/bgnbd.json" || c.Resolve(c.Model.LoadSpend) != "/abs/gg.json" || c.Model.PurchaseHorizon != "39 week" || !c.Output.Explain {
+		t.Errorf("decoded %+v, %+v", c.Model, c.Output)
+	}
+	d, err := Parse("clv.toml", []byte(minimal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Model.Load != "" || d.Model.LoadSpend != "" || d.Model.PurchaseHorizon != "" || d.Output.Explain {
+		t.Errorf("defaults %+v, %+v", d.Model, d.Output)
 	}
 }

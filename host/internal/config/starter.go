@@ -66,6 +66,12 @@ penalty = 0.0           # L2 penalty on the parameters (lifetimes' penalizer_coe
 horizon_months = 12     # CLV counts purchases in the next N months
 annual_discount_rate = 0.10
 margin = 0.30           # gross margin as a fraction of revenue, 0..1 (left out: 1, CLV in revenue)
+# Score with models fitted before (clv fit --config clv.toml --out bgnbd.json --spend-out gammagamma.json)
+# instead of refitting; paths are relative to this file. Their time unit (and grain) must match time.unit.
+# load = "bgnbd.json"
+# load_spend = "gammagamma.json"
+# An extra column of expected purchases over any span: "[count] unit", unit day | week | month | Nd.
+# purchase_horizon = "39 week"   # adds expected_purchases_39_week
 
 [rfm]
 # The value RFM's M score ranks (after the returns rule; a purchase period counts
@@ -108,4 +114,5 @@ precision = 6           # decimals of every number, 0..17 (0: whole numbers)
 # labels: such label cells (segment, tier, plugin labels) get a leading ' (ids unchanged)
 # all_text: customer ids too | off: write every cell as it is. Numbers are never changed.
 csv_formula_guard = "labels"
+# explain = true        # adds a column with one sentence per customer, built from their numbers
 `
