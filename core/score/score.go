@@ -94,7 +94,7 @@ const (
 	StageScore       Stage = "score"        // scores, RFM, segments, tiers
 )
 
-func (o Options) stage(s Stage) {
+func (o *Options) stage(s Stage) {
 	if o.OnStage != nil {
 		o.OnStage(s)
 	}
