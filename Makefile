@@ -7,7 +7,7 @@ LDFLAGS := -X main.version=$(VERSION)
 # FUZZTIME is how long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 2m
 
-.PHONY: help build test deps tidy-check fuzz bench lint demo demo-plugins plugins wasm web clean
+.PHONY: help build test deps tidy-check fuzz bench bench-page lint demo demo-plugins plugins wasm web clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -87,6 +87,11 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 2m; FUZZTIME=30s make 
 
 bench: ## run the benchmarks (figures are ratios against baselines in the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 30m $(PKGS)
+
+# bench-page is not part of bench or test: it needs Chromium and takes one
+# to a few minutes. See web/README.md for its figures.
+bench-page: build ## the calculator page in headless Chromium against native: cold load to ready, CDNOW fits (web/bench/pageperf.mjs)
+	cd web && CLV=../$(BIN)/clv node bench/pageperf.mjs
 
 lint: tidy-check ## gofmt + go vet, after tidy-check
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -59,6 +59,9 @@ in one period count as one purchase; values are after input.returns.
                       (Gamma-Gamma; see spend_source)
   clv                 expected_spend x discounted expected purchases x
                       model.margin, over the horizon
+  historic_plus_clv   only with output.historic_value = true: the margin to
+                      date (revenue so far after returns x model.margin,
+                      undiscounted) + clv
   r, f, m, rfm        RFM scores 1-5 (5 best) and their code: r by the time
                       since the last purchase, f by frequency, m by
                       rfm.monetary: average_order (default: value per

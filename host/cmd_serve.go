@@ -27,6 +27,13 @@ only sends the page's files (index.html, scripts, styles, the WebAssembly
 module) and never receives your numbers or data. Any other path, such as
 README.md or a dotfile, is 404.
 
+Browsers that accept gzip get the module and every text file compressed
+(Vary: Accept-Encoding); every file carries a strong ETag (its SHA-256) and
+Last-Modified (the page's build time), and a reload that sends them back
+gets 304 Not Modified. The page's names carry no content hash, so they are
+sent with Cache-Control: no-cache (kept, but checked on every use); a name
+with its content hash (app.3f9a1c2b.js) is cached for a year as immutable.
+
 The page is built into the binary by make web; a binary built without it
 answers with a note saying to run make web.
 

@@ -60,6 +60,7 @@ func commands() []command {
 	return []command{
 		initCommand(),
 		summarizeCommand(),
+		cohortsCommand(),
 		fitCommand(),
 		scoreCommand(),
 		verifyCommand(),

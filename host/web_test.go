@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -255,10 +256,12 @@ func TestServeShutdownWaitsForRequests(t *testing.T) {
 }
 
 func TestWebHandlerServesGzippedWasm(t *testing.T) {
+	wasm := bytes.Repeat([]byte("\x00asm plain module "), 200)
+	pre := gzipLevel(t, wasm, gzip.BestSpeed) // the build's copy, as sent
 	files := fstest.MapFS{
 		"index.html":  {Data: []byte("<!doctype html><title>clv</title>")},
-		"clv.wasm":    {Data: []byte("\x00asm plain")},
-		"clv.wasm.gz": {Data: []byte("gz-bytes")},
+		"clv.wasm":    {Data: wasm},
+		"clv.wasm.gz": {Data: pre},
 	}
 	srv := httptest.NewServer(webHandler(files))
 	defer srv.Close()
@@ -270,8 +273,8 @@ func TestWebHandlerServesGzippedWasm(t *testing.T) {
 	}
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Content-Type") != "application/wasm" || string(b) != "gz-bytes" {
-		t.Errorf("headers %v body %q", resp.Header, b)
+	if resp.Header.Get("Content-Encoding") != "gzip" || resp.Header.Get("Content-Type") != "application/wasm" || !bytes.Equal(b, pre) {
+		t.Errorf("headers %v body %d bytes, want the precompressed copy (%d bytes)", resp.Header, len(b), len(pre))
 	}
 	resp, err = http.Get(srv.URL + "/")
 	if err != nil {

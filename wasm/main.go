@@ -69,6 +69,14 @@ func main() {
 			res, err := s.Score(context.Background(), st, progress)
 			return jsonOut(res, err)
 		}),
+		"cohorts": js.FuncOf(func(_ js.Value, a []js.Value) any {
+			var cs bind.CohortSettings
+			if err := jsonInStrict(a, 0, &cs); err != nil {
+				return jsonOut(nil, err)
+			}
+			v, err := s.Cohorts(cs)
+			return jsonOut(v, err)
+		}),
 		"ids": js.FuncOf(func(js.Value, []js.Value) any {
 			return jsonOut(s.IDs(), nil)
 		}),

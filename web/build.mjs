@@ -5,7 +5,7 @@
 //
 //   node build.mjs [--embed ../host/webdist]
 //
-// Fails if the WebAssembly is over its budget (1.6 MB gzipped).
+// Fails if the WebAssembly is over its budget (1.65 MB gzipped).
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -25,8 +25,10 @@ const dist = join(here, 'dist');
 // settings (expected purchases over any span, one sentence per customer)
 // and scoring with a frozen model took the module from 1.595 to 1.605 MB
 // (the model file's JSON lives in core/modelfile, which the page does not
-// link).
-const budget = 1_610_000;
+// link). Issue 10 raised it to 1.65 MB: its cohort view (clv.cohorts: the
+// cohort table, its JSON and its CSV, +12.7 KB gzipped) and the historic +
+// remaining formula with the calculator's two inputs (+4.9 KB).
+const budget = 1_650_000;
 const args = process.argv.slice(2);
 const embed = args.includes('--embed') ? resolve(args[args.indexOf('--embed') + 1]) : '';
 
@@ -51,15 +53,27 @@ await esbuild.build({
 });
 for (const f of ['index.html', 'style.css']) copyFileSync(join(here, 'src', f), join(dist, f));
 
-// Pre-compressed copy for servers that send it as is (clv serve does).
+// Pre-compressed copies (name.gz) of the module and every text file, for
+// servers that send them as they are (clv serve does, with
+// Content-Encoding: gzip, to clients that accept it); only where gzip makes
+// the file smaller.
 const wasm = readFileSync(join(dist, 'clv.wasm'));
 const gz = gzipSync(wasm, { level: constants.Z_BEST_COMPRESSION });
-writeFileSync(join(dist, 'clv.wasm.gz'), gz);
+// build.json records the build (its time is clv serve's Last-Modified;
+// SOURCE_DATE_EPOCH, in seconds, fixes it for reproducible builds).
+const built = new Date(process.env.SOURCE_DATE_EPOCH ? Number(process.env.SOURCE_DATE_EPOCH) * 1000 : Date.now()).toISOString();
+writeFileSync(join(dist, 'build.json'), JSON.stringify({ version, built, wasmBytes: wasm.length, wasmGzipBytes: gz.length }) + '\n');
+const compressible = /\.(html|js|css|json|svg|txt|wasm)$/;
+for (const f of readdirSync(dist)) {
+  if (!compressible.test(f)) continue;
+  const b = readFileSync(join(dist, f));
+  const z = f === 'clv.wasm' ? gz : gzipSync(b, { level: constants.Z_BEST_COMPRESSION });
+  if (z.length < b.length) writeFileSync(join(dist, `${f}.gz`), z);
+}
 
 const sizes = {};
 for (const f of readdirSync(dist)) sizes[f] = statSync(join(dist, f)).size;
-console.log(`web/dist: clv.wasm ${wasm.length} bytes, ${gz.length} gzipped (budget ${budget}); app.js ${sizes['app.js']}, worker.js ${sizes['worker.js']}`);
-writeFileSync(join(dist, 'build.json'), JSON.stringify({ version, wasmBytes: wasm.length, wasmGzipBytes: gz.length }) + '\n');
+console.log(`web/dist: clv.wasm ${wasm.length} bytes, ${gz.length} gzipped (budget ${budget}); app.js ${sizes['app.js']} (${sizes['app.js.gz']} gzipped), worker.js ${sizes['worker.js']}`);
 if (gz.length > budget) {
   console.error(`clv.wasm is ${gz.length} bytes gzipped, over the ${budget} budget`);
   process.exit(1);

@@ -2,7 +2,8 @@ package formula
 
 // Builtin returns a new registry holding every built-in formula, grouped by
 // family in this order: lifespan (aov_frequency_lifespan,
-// aov_frequency_churn, margin_clv, revenue_years_cac), retention
+// aov_frequency_churn, margin_clv, revenue_years_cac), historic
+// (historic_plus_remaining), retention
 // (retention_a, retention_b, retention_c, retention_truncated) and
 // subscription (subscription_ltv, cac_payback_months, ltv_cac_ratio,
 // max_cac). Each call builds a fresh registry, so callers may Add custom
@@ -54,6 +55,16 @@ func builtinFormulas() []Formula {
 			Explanation: "Revenue over the relationship less what it cost to win the customer. Simple but crude: no margin, no retention, no discounting.",
 			Source:      "Qualtrics, \"Customer lifetime value\" (criticised by Neil Bendle as too simple)",
 			eval:        func(x []float64) (float64, error) { return RevenueYearsCAC(x[0], x[1], x[2]) },
+		},
+		{
+			ID: IDHistoricPlusRemaining, Name: "Historic + remaining value", Family: "historic",
+			Text:     "value to date + m × Σ_{t=1..max(0, L − τ)} 1 ÷ (1 + d)ᵗ",
+			template: "{value_to_date} + {margin_per_period} × Σ[t=1..max(0, {lifespan} − {tenure})] 1 ÷ (1 + {discount})ᵗ",
+			Inputs:   inputs(inValueToDate, inTenure, inExpectedLifespan, inMarginPerPeriod, inDiscount), Output: UnitMoney,
+			Explanation: "An existing customer's value: what they have brought so far plus the margin still expected over the rest of their lifespan (expected lifespan − tenure so far), discounted. Use margin to date with a margin per period for a profit figure, or revenue for both for a revenue figure. " + perPeriod,
+			Variant:     "value to date undiscounted; each remaining period's margin at the end of its period, the first one period from now",
+			Source:      "Tresl Segments, \"Customer lifetime value\" (past sales + AOV × orders × max(0, average tenure − current tenure), https://www.tresl.co/blog/customer-lifetime-value); Klaviyo total CLV = historic + predicted",
+			eval:        func(x []float64) (float64, error) { return HistoricPlusRemaining(x[0], x[1], x[2], x[3], x[4]) },
 		},
 		{
 			ID: IDRetentionA, Name: "Retention CLV (a): future payments only", Family: "retention",

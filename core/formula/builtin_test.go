@@ -43,6 +43,25 @@ var builtinTests = []builtinTest{
 	{id: "revenue_years_cac", x: []float64{10, 2, 50}, want: -30},   // 20 − 50
 	{id: "revenue_years_cac", x: []float64{300, 5, -50}, errInput: "acquisition_cost"},
 
+	// historic_plus_remaining: V + m × Σ_{t=1..R} 1/(1+d)ᵗ, R = max(0, L − τ);
+	// inputs value_to_date, tenure, lifespan, margin_per_period, discount.
+	{id: "historic_plus_remaining", x: []float64{500, 2, 5, 100, 0}, want: 800},                                // 500 + 100 × 3
+	{id: "historic_plus_remaining", x: []float64{500, 2, 5, 100, 0.1}, want: 500 + 100*(1/1.1+1/1.21+1/1.331)}, // 500 + 248.685
+	{id: "historic_plus_remaining", x: []float64{250, 2, 5, 100, 0.1}, want: 498.68519909842},                  // the defaults: 250 + 248.685
+	{id: "historic_plus_remaining", x: []float64{500, 6, 5, 100, 0.1}, want: 500},                              // tenure past the lifespan: nothing remains
+	{id: "historic_plus_remaining", x: []float64{500, 5, 5, 100, 0.1}, want: 500},                              // exactly at the lifespan
+	{id: "historic_plus_remaining", x: []float64{0, 4.5, 5, 100, 0}, want: 50},                                 // half a period left, undiscounted
+	{id: "historic_plus_remaining", x: []float64{0, 4.5, 5, 100, 0.21}, want: 100 * (1 - 1/1.1) / 0.21},        // (1+d)^−0.5 = 1/1.1
+	{id: "historic_plus_remaining", x: []float64{-30, 0, 2, -10, 0}, want: -50},                                // negative value to date and margin
+	// Tresl's example: past sales 300, AOV 50 × 4 orders a year = m 200, average
+	// tenure 3 years, current tenure 1: 300 + 200 × 2 = 700.
+	{id: "historic_plus_remaining", x: []float64{300, 1, 3, 200, 0}, want: 700},
+	{id: "historic_plus_remaining", x: []float64{500, -1, 5, 100, 0.1}, errInput: "tenure"},
+	{id: "historic_plus_remaining", x: []float64{500, 2, -5, 100, 0.1}, errInput: "lifespan"},
+	{id: "historic_plus_remaining", x: []float64{500, 2, 5, 100, -0.1}, errInput: "discount"},
+	{id: "historic_plus_remaining", x: []float64{math.NaN(), 2, 5, 100, 0.1}, errInput: "value_to_date"},
+	{id: "historic_plus_remaining", x: []float64{500, 2, 5, math.Inf(1), 0.1}, errInput: "margin_per_period"},
+
 	// retention_a: m·r/(1+d−r). RESEARCH.md worked example: r = 0.8, d = 0.1
 	// gives the multiplier 0.8 / 0.3 = 2.6667.
 	{id: "retention_a", x: []float64{1, 0.8, 0.1}, want: 0.8 / 0.3},  // 2.6667
@@ -171,6 +190,7 @@ func TestRegistryMetadata(t *testing.T) {
 	r := Builtin()
 	want := []string{
 		"aov_frequency_lifespan", "aov_frequency_churn", "margin_clv", "revenue_years_cac",
+		"historic_plus_remaining",
 		"retention_a", "retention_b", "retention_c", "retention_truncated",
 		"subscription_ltv", "cac_payback_months", "ltv_cac_ratio", "max_cac",
 	}

@@ -81,6 +81,7 @@ func TestRender(t *testing.T) {
 		{"subscription_ltv", []float64{1234567.891, 1, 0.5}, Money("$"), "$1,234,567.89 × 1 ÷ 0.5 = $2,469,135.78"},
 		{"retention_truncated", []float64{100, 0.8, 0.1, 2}, nil, "Σ[t=0..2−1] 100 × 0.8ᵗ ÷ (1 + 0.1)ᵗ = 172.7273"},
 		{"aov_frequency_churn", []float64{100, 3, 0}, nil, "100 × 3 × (1 ÷ 0) = ∞"},
+		{"historic_plus_remaining", []float64{500, 2, 5, 100, 0.1}, Money("$"), "$500.00 + $100.00 × Σ[t=1..max(0, 5 − 2)] 1 ÷ (1 + 0.1)ᵗ = $748.69"},
 	} {
 		f, _ := r.Lookup(tt.id)
 		got, err := f.Render(tt.x, tt.nf)

@@ -14,6 +14,8 @@
 //	  aov_frequency_churn     AOV × frequency × (1 ÷ churn)              HubSpot
 //	  margin_clv              AOV × frequency × lifespan × gross margin  Omniconvert
 //	  revenue_years_cac       revenue per year × years − acquisition cost  Qualtrics
+//	historic family (per period)
+//	  historic_plus_remaining value to date + m × Σ_{t=1..max(0, L−τ)} 1/(1+d)ᵗ  Tresl; Klaviyo
 //	retention family (m margin, r retention, d discount, all per period)
 //	  retention_a             m·r/(1+d−r)      Kotler & Keller; Farris et al.
 //	  retention_b             m(1+d)/(1+d−r)   Blattberg et al.; HBS 511-029

@@ -113,3 +113,17 @@ func ExampleExprError() {
 	// 7
 	// expression: line 1, column 7: unknown name "frequncy" (did you mean "frequency"?) (inputs: aov, frequency)
 }
+
+// An existing customer who has brought 500 so far, 2 years into an
+// expected 5-year lifespan, with a margin of 100 a year discounted at 10 %
+// a year: 500 + 100/1.1 + 100/1.1² + 100/1.1³.
+func ExampleHistoricPlusRemaining() {
+	v, _ := formula.HistoricPlusRemaining(500, 2, 5, 100, 0.10)
+	fmt.Printf("%.2f\n", v)
+	// Past the expected lifespan nothing remains: the value to date.
+	v, _ = formula.HistoricPlusRemaining(500, 6, 5, 100, 0.10)
+	fmt.Printf("%.2f\n", v)
+	// Output:
+	// 748.69
+	// 500.00
+}

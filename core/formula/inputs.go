@@ -81,6 +81,21 @@ var (
 		Description: "How many periods to count, a whole number; the first payment is at the start of period 0.",
 		WhereToFind: "Your planning horizon, e.g. 3 or 5 years; use the same period as r and d.",
 	}
+	inValueToDate = Input{
+		Name: "value_to_date", Label: "Value to date", Unit: UnitMoney, Default: 250, Range: anyFinite,
+		Description: "What the customer has brought so far: revenue, or margin for a profit figure (after refunds). May be negative.",
+		WhereToFind: "Order history: the customer's total net sales to date (Klaviyo's Historic CLV), times the gross margin for a margin figure.",
+	}
+	inTenure = Input{
+		Name: "tenure", Label: "Tenure so far", Unit: UnitPeriods, Default: 2, Range: nonNegative,
+		Description: "How long the customer has been a customer, in periods (same period as the lifespan and the margin).",
+		WhereToFind: "Time from the customer's first order to today.",
+	}
+	inExpectedLifespan = Input{
+		Name: "lifespan", Label: "Expected lifespan", Unit: UnitPeriods, Default: 5, Range: nonNegative,
+		Description: "How many periods a customer stays in total, on average; what remains is this minus the tenure so far (never below 0).",
+		WhereToFind: "Average time between a customer's first and last order over customers who have left; or 1 ÷ churn rate per period.",
+	}
 	inARPA = Input{
 		Name: "arpa", Label: "ARPA (monthly)", Unit: UnitMoneyPerMonth, Default: 50, Range: nonNegative,
 		Description: "Average revenue per account per month (MRR ÷ paying customers).",

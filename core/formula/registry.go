@@ -20,8 +20,8 @@ type Formula struct {
 	ID string
 	// Name is a short human title.
 	Name string
-	// Family groups related formulas: "lifespan", "retention",
-	// "subscription" or "custom".
+	// Family groups related formulas: "lifespan", "historic",
+	// "retention", "subscription" or "custom".
 	Family string
 	// Text is the formula as a marketer reads it, e.g. "AOV × frequency × lifespan".
 	Text string

@@ -78,6 +78,14 @@ type Options struct {
 	// Explain adds the column ExplanationColumn, last: one sentence per
 	// customer built from their own numbers (see Explain).
 	Explain bool
+	// HistoricValue adds the column historic_plus_clv (HistoricValueColumn)
+	// after clv: each customer's margin to date plus their model CLV,
+	// Revenue × CLV.Margin + clv, the per-customer form of the formula
+	// historic_plus_remaining. Revenue is after the returns rule and, with a
+	// calibration end, up to it; it is undiscounted, the CLV discounted as
+	// set. It needs Spend (the clv column) and a transaction log (a
+	// summary input has no revenue to date).
+	HistoricValue bool
 	// OnStage, when set, is called as each stage of Score begins, so a
 	// front end can show which step a long run is in (nil: not called).
 	OnStage func(Stage)
@@ -107,6 +115,9 @@ const ExplanationColumn = "explanation"
 // adds: expected_purchases_ followed by the span's label, such as
 // expected_purchases_39_week.
 func PurchaseHorizonColumn(s summary.Span) string { return "expected_purchases_" + s.Label() }
+
+// HistoricValueColumn is the column Options.HistoricValue adds.
+const HistoricValueColumn = "historic_plus_clv"
 
 // Columner computes extra numeric columns from the columns it reads, for a
 // batch of customers at a time. Formulas and formula plugins implement it.
@@ -222,6 +233,12 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 			}
 		}
 	}
+	if o.HistoricValue && !o.Spend {
+		return nil, fmt.Errorf("the %s column needs the spend model: it adds the margin to date to clv", HistoricValueColumn)
+	}
+	if o.HistoricValue && o.SummaryInput {
+		return nil, fmt.Errorf("the %s column needs a transaction log: a per-customer summary has no revenue to date", HistoricValueColumn)
+	}
 	if o.FrozenSpend != nil && !o.Spend {
 		return nil, errors.New("a frozen spend model is given but the spend model is off")
 	}
@@ -309,6 +326,17 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 		if err := res.scoreSpend(distinct, index, freq, mon, o); err != nil {
 			return nil, err
 		}
+	}
+	if o.HistoricValue {
+		clv, err := res.floats("clv")
+		if err != nil {
+			return nil, err
+		}
+		h := make([]float64, n)
+		for i := range h {
+			h[i] = rev[i]*o.CLV.Margin + clv[i]
+		}
+		res.add(Column{Name: HistoricValueColumn, Floats: h})
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -136,15 +136,15 @@ func DefaultTiers() segment.Tiers { return segment.DefaultTiers() }
 // ReservedColumns returns the names of the columns Score itself writes, and
 // of the id column every front end writes first: customer_id, frequency,
 // recency, T, monetary_value, p_alive, expected_purchases, expected_spend,
-// clv, r, f, m, rfm, segment, tier, spend_source and explanation
-// (Options.Explain). A formula or plugin
-// column may not take one of these names, whether or not the run writes
-// that column (clv, expected_spend and spend_source need the spend model,
-// tier needs a tier column), so that a config means the same with any
-// model.
+// clv, historic_plus_clv (Options.HistoricValue), r, f, m, rfm, segment,
+// tier, spend_source and explanation (Options.Explain). A formula or
+// plugin column may not take one of these names, whether or not the run
+// writes that column (clv, expected_spend and spend_source need the spend
+// model, tier needs a tier column), so that a config means the same with
+// any model.
 func ReservedColumns() []string {
 	return []string{"customer_id", "frequency", "recency", "T", "monetary_value", "p_alive",
-		"expected_purchases", "expected_spend", "clv", "r", "f", "m", "rfm", "segment", "tier", "spend_source", ExplanationColumn}
+		"expected_purchases", "expected_spend", "clv", HistoricValueColumn, "r", "f", "m", "rfm", "segment", "tier", "spend_source", ExplanationColumn}
 }
 
 // CheckColumnName reports whether name is free for an extra column: not

@@ -55,10 +55,11 @@ func TestScoreRejectsColumnNamesFirst(t *testing.T) {
 }
 
 // TestReservedColumnsCoverOutput checks that ReservedColumns names every
-// column Score writes with the spend model, tiers and explanations on.
+// column Score writes with the spend model, tiers, explanations and the
+// historic value on.
 func TestReservedColumnsCoverOutput(t *testing.T) {
 	o := cdnowOptions()
-	o.Spend, o.TierColumn, o.Explain = true, "clv", true
+	o.Spend, o.TierColumn, o.Explain, o.HistoricValue = true, "clv", true, true
 	res, err := Score(context.Background(), cdnow(t), o)
 	if err != nil {
 		t.Fatal(err)

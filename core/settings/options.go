@@ -79,10 +79,11 @@ func (s *Settings) Options() (summary.Options, score.Options, error) {
 		Fit:      model.FitOptions{Penalty: s.Model.Penalty},
 		CLV: model.CLVOptions{Months: s.Model.HorizonMonths, AnnualDiscountRate: s.Model.AnnualDiscountRate,
 			Margin: s.Model.Margin, DaysPerUnit: so.Unit.Days},
-		TierColumn:   s.Tiers.Column,
-		Tiers:        segment.Tiers{Cutoffs: s.Tiers.Cutoffs, Labels: s.Tiers.Labels},
-		RFMMonetary:  s.RFM.Monetary,
-		SummaryInput: in.Kind == KindSummary,
+		TierColumn:    s.Tiers.Column,
+		Tiers:         segment.Tiers{Cutoffs: s.Tiers.Cutoffs, Labels: s.Tiers.Labels},
+		RFMMonetary:   s.RFM.Monetary,
+		SummaryInput:  in.Kind == KindSummary,
+		HistoricValue: s.Output.HistoricValue,
 	}
 	if err := o.CLV.Validate(); err != nil {
 		return so, o, keyErr("model", err)
@@ -176,6 +177,9 @@ func CheckColumns(o score.Options) error {
 	}
 	if o.Spend {
 		have = append(have, "expected_spend", "clv")
+	}
+	if o.HistoricValue {
+		have = append(have, score.HistoricValueColumn)
 	}
 	for _, c := range o.Columns {
 		for _, in := range c.Inputs() {

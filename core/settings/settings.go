@@ -194,6 +194,11 @@ type Output struct {
 	// built from their own numbers by fixed rules (score.Explain). Default
 	// false.
 	Explain bool `toml:"explain" json:"explain"`
+	// HistoricValue adds the column historic_plus_clv after clv
+	// (score.Options.HistoricValue): each customer's margin to date
+	// (revenue after returns × model.margin) plus their CLV. Default
+	// false; it needs the spend model and a transaction log.
+	HistoricValue bool `toml:"historic_value" json:"historicValue"`
 }
 
 // Kinds of input (Input.Kind).

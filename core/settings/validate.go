@@ -40,6 +40,10 @@ func (s *Settings) Validate() error {
 		excl = &KeyError{Key: "input.kind", Msg: "where, amount_expr and is_return are rules over transaction rows; a summary input has none"}
 	case in.Kind == KindTransactions && s.Time.ObservationEnd == "":
 		excl = &KeyError{Key: "time.observation_end", Msg: "missing: the last day of the observation period (YYYY-MM-DD); there is no implicit today, so runs reproduce"}
+	case s.Output.HistoricValue && s.Model.Spend != score.SpendGammaGamma:
+		excl = &KeyError{Key: "output.historic_value", Msg: `historic_plus_clv adds the margin to date to clv, which needs model.spend = "gammagamma"`}
+	case s.Output.HistoricValue && in.Kind == KindSummary:
+		excl = &KeyError{Key: "output.historic_value", Msg: `historic_plus_clv needs the revenue to date of a transaction log; a per-customer summary (input.kind = "summary") has none`}
 	}
 	switch {
 	case s.Segmentation.Map == MapRules && len(s.Segmentation.Rules) == 0:

@@ -122,7 +122,7 @@ func TestCohortsOverflow(t *testing.T) {
 		}
 	}
 	_, err = b.Cohorts(CohortOptions{})
-	if want := `cohort of 2024-01-01: the revenue of period 0 overflows the float64 range (±1.8e308) at customer "b"`; err == nil || err.Error() != want {
+	if want := `cohort 2024-01: the revenue of month 0 overflows the float64 range (±1.8e308) at customer "b"`; err == nil || err.Error() != want {
 		t.Errorf("Cohorts error %v, want %s", err, want)
 	}
 }

@@ -136,10 +136,16 @@
 //
 // # Cohorts
 //
-// Builder.Cohorts groups customers by the period of their first purchase
-// (a month by default) and gives, per cohort and period k since
-// acquisition, the revenue per acquired customer and its cumulative,
-// optionally discounted, sum Σ R_k/(1+d)^k.
+// Builder.Cohorts groups customers by the calendar month or quarter of
+// their first purchase and gives, per cohort and calendar month k since
+// each customer's acquisition month, the customers observed and active
+// (the retention triangle), the revenue, the revenue per acquired customer
+// R_k and its cumulative, optionally discounted, sum Σ_{j≤k} R_j/(1+d)^j,
+// with d the monthly rate (1 + d_year)^(1/12) − 1 as for the model CLV.
+// Returns follow the returns rule as in the summary (one window, to the
+// observation end), so a cohort's cells add up to its customers' Revenue;
+// the month holding the observation end is reported but marked
+// incomplete, and cells after it are not reported. See Builder.Cohorts.
 //
 // # Memory and speed
 //

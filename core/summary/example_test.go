@@ -105,16 +105,23 @@ func ExampleParseUnit() {
 	// 14d 14
 }
 
-// Monthly acquisition cohorts with a 1% discount rate per month.
+// Monthly acquisition cohorts: customers acquired, and per month since
+// acquisition the share still buying and the cumulative revenue per
+// acquired customer. February holds the observation end (Feb 20), so it
+// is incomplete.
 func ExampleBuilder_Cohorts() {
 	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
-	b, _ := summary.NewBuilder(summary.Options{ObservationEnd: day("2024-02-29")})
+	b, _ := summary.NewBuilder(summary.Options{ObservationEnd: day("2024-02-20")})
 	b.Add(summary.Transaction{Customer: "1", Time: day("2024-01-03"), Amount: 100})
 	b.Add(summary.Transaction{Customer: "1", Time: day("2024-02-03"), Amount: 101})
 	b.Add(summary.Transaction{Customer: "2", Time: day("2024-01-09"), Amount: 50})
-	cs, _ := b.Cohorts(summary.CohortOptions{DiscountRatePerPeriod: 0.01})
+	cs, _ := b.Cohorts(summary.CohortOptions{})
 	for _, c := range cs {
-		fmt.Println(c.Start.Format("2006-01"), c.Customers, c.Revenue, c.Cumulative)
+		for k, m := range c.Months {
+			fmt.Println(c.Label(), c.Customers, k, m.Retention, m.Cumulative, m.Complete)
+		}
 	}
-	// Output: 2024-01 2 [75 50.5] [75 125]
+	// Output:
+	// 2024-01 2 0 1 75 true
+	// 2024-01 2 1 0.5 125.5 false
 }

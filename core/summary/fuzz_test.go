@@ -44,7 +44,7 @@ func FuzzReadCSV(f *testing.F) {
 			if s.Report.Rows < s.Report.Transactions+s.Report.AfterObservationEnd {
 				t.Fatalf("report %+v", s.Report)
 			}
-			if _, err := b.Cohorts(CohortOptions{Grain: Grain(mode % 3), ByDay: true, Periods: 3}); err != nil {
+			if _, err := b.Cohorts(CohortOptions{Period: CohortPeriod(mode % 2), Months: 3}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -31,6 +31,11 @@ func TestCalculateDefaults(t *testing.T) {
 		formula.IDMaxCAC:               150,                                    // 450 ÷ 3
 		formula.IDCACPaybackMonths:     50 / (25 * 0.3),                        // 6.667
 		formula.IDSubscriptionLTV:      25 * 0.3 / (1 - math.Pow(0.8, 1.0/12)), // monthly churn
+		// 250 to date, 2 of 5 years gone: 3 years of margin 90 at 10 %.
+		formula.IDHistoricPlusRemaining: 250 + 90*(1/1.1+1/1.21+1/1.331),
+	}
+	if len(want) != len(formula.Builtin().IDs())-1 { // retention_truncated is in web_test.go's list
+		t.Errorf("%d formulas checked, the registry has %d", len(want), len(formula.Builtin().IDs()))
 	}
 	for _, r := range c.Formulas {
 		w, ok := want[r.ID]
@@ -64,10 +69,23 @@ func TestCalculateDefaults(t *testing.T) {
 	if !c.Custom.OK || float64(c.Custom.Value) != 400 { // 450 − 50
 		t.Errorf("custom %+v", c.Custom)
 	}
+	h := find(c.Formulas, formula.IDHistoricPlusRemaining)
+	if h.Inputs[0].From != "your value to date" || h.Inputs[1].From != "your tenure so far (years)" || float64(h.Inputs[3].Value) != 90 {
+		t.Errorf("historic_plus_remaining inputs %+v", h.Inputs)
+	}
+	in := DefaultInput()
+	in.Custom, in.Tenure = "value_to_date + tenure", 6
+	if cu := Calculate(in).Custom; !cu.OK || float64(cu.Value) != 256 {
+		t.Errorf("custom over value_to_date and tenure: %+v", cu)
+	}
+	// Past the lifespan nothing remains: the value to date alone.
+	if v := find(Calculate(in).Formulas, formula.IDHistoricPlusRemaining).Value; float64(v) != 250 {
+		t.Errorf("tenure 6 of 5 years: %v, want 250", v)
+	}
 	// With retention given (80 %, the same customer life as 5 years),
 	// retention drives retention_b most: 0.8 → 0.88 gives 99/0.22 = 450.
 	// With the lifespan given, retention follows it and has no bar.
-	in := DefaultInput()
+	in = DefaultInput()
 	in.LifeMode = "retention"
 	tr := Calculate(in).Tornado
 	if len(tr.Bars) == 0 || tr.Bars[0].Input != "retention" {

@@ -81,6 +81,11 @@ type CalcInput struct {
 	Horizon float64 `json:"horizon"`
 	// TargetRatio is the LTV:CAC target behind the largest affordable CAC.
 	TargetRatio float64 `json:"targetRatio"`
+	// ValueToDate is what an existing customer has brought so far (money),
+	// for historic_plus_remaining.
+	ValueToDate float64 `json:"valueToDate"`
+	// Tenure is how long that customer has been one, in years.
+	Tenure float64 `json:"tenure"`
 	// Custom is an expression in core/formula's language over Names.
 	Custom string `json:"custom"`
 	// Tornado is the formula whose sensitivity is charted (default retention_b).
@@ -94,16 +99,17 @@ type CalcInput struct {
 
 // DefaultInput is the calculator's starting state: the registry defaults
 // (AOV 100, 3 orders a year, 5 years, 30 % margin, 80 % retention, 10 %
-// discount, CAC 50, 3:1 target).
+// discount, CAC 50, 3:1 target, value to date 250 over a tenure of 2
+// years).
 func DefaultInput() CalcInput {
 	return CalcInput{Currency: "$", AOV: 100, Frequency: 3, LifeMode: "lifespan", Lifespan: 5, Churn: 0.2,
-		GrossMargin: 0.3, Retention: 0.8, Discount: 0.1, CAC: 50, Horizon: 5, TargetRatio: 3,
+		GrossMargin: 0.3, Retention: 0.8, Discount: 0.1, CAC: 50, Horizon: 5, TargetRatio: 3, ValueToDate: 250, Tenure: 2,
 		Custom: "aov * frequency * lifespan * gross_margin - cac", Tornado: formula.IDRetentionB}
 }
 
 // Names are the names a custom expression may use, in slot order.
 var Names = []string{"aov", "frequency", "lifespan", "churn", "gross_margin", "retention", "discount",
-	"cac", "arpa", "horizon", "target_ratio", "revenue_per_year", "margin_per_year"}
+	"cac", "arpa", "horizon", "target_ratio", "revenue_per_year", "margin_per_year", "value_to_date", "tenure"}
 
 // Derived are the numbers the page computes from the inputs before the
 // formulas see them.
@@ -248,6 +254,8 @@ var pageInputs = []pageInput{
 	{"discount", "Discount rate", func(c *CalcInput) float64 { return c.Discount }, func(c *CalcInput, v float64) { c.Discount = v }},
 	{"cac", "Acquisition cost (CAC)", func(c *CalcInput) float64 { return c.CAC }, func(c *CalcInput, v float64) { c.CAC = v }},
 	{"arpa", "ARPA (monthly)", func(c *CalcInput) float64 { return derive(*c).ARPA }, func(c *CalcInput, v float64) { c.ARPA = &v }},
+	{"value_to_date", "Value to date", func(c *CalcInput) float64 { return c.ValueToDate }, func(c *CalcInput, v float64) { c.ValueToDate = v }},
+	{"tenure", "Tenure so far", func(c *CalcInput) float64 { return c.Tenure }, func(c *CalcInput, v float64) { c.Tenure = v }},
 }
 
 // derive fills in the two of lifespan, churn and retention the user did
@@ -319,6 +327,8 @@ func binding(in CalcInput, d Derived, marginCLV float64) map[string]Bound {
 		"cac":               {Value: Num(in.CAC), From: "your CAC"},
 		"ltv":               {Value: Num(marginCLV), From: "margin CLV"},
 		"target_ratio":      {Value: Num(in.TargetRatio), From: "your target LTV:CAC"},
+		"value_to_date":     {Value: Num(in.ValueToDate), From: "your value to date"},
+		"tenure":            {Value: Num(in.Tenure), From: "your tenure so far (years)"},
 	}
 }
 
@@ -515,7 +525,8 @@ func custom(in CalcInput, d Derived) CustomResult {
 	vals := map[string]float64{"aov": in.AOV, "frequency": in.Frequency, "lifespan": d.Lifespan, "churn": d.Churn,
 		"gross_margin": in.GrossMargin, "retention": d.Retention, "discount": in.Discount, "cac": in.CAC,
 		"arpa": d.ARPA, "horizon": in.Horizon, "target_ratio": in.TargetRatio,
-		"revenue_per_year": d.RevenuePerYear, "margin_per_year": d.MarginPerYear}
+		"revenue_per_year": d.RevenuePerYear, "margin_per_year": d.MarginPerYear,
+		"value_to_date": in.ValueToDate, "tenure": in.Tenure}
 	x := make([]float64, len(Names))
 	for i, n := range Names {
 		x[i] = vals[n]
@@ -544,7 +555,7 @@ func custom(in CalcInput, d Derived) CustomResult {
 // isMoneyName tells whether a custom expression's name is an amount of money.
 func isMoneyName(n string) bool {
 	switch n {
-	case "aov", "cac", "arpa", "revenue_per_year", "margin_per_year":
+	case "aov", "cac", "arpa", "revenue_per_year", "margin_per_year", "value_to_date":
 		return true
 	}
 	return false

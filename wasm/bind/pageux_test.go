@@ -86,6 +86,8 @@ func TestCustomUnit(t *testing.T) {
 		{"max(aov, cac)", "money", ""},
 		{"if(retention > 0.5, margin_per_year, 0)", "money", ""},
 		{"0 - cac", "money", "0 - $50.00 = −$50.00"},
+		{"value_to_date + margin_per_year * (lifespan - tenure)", "money", ""},
+		{"tenure / lifespan", "number", ""},
 	} {
 		in := DefaultInput()
 		in.Custom = tt.expr

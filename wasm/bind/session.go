@@ -31,11 +31,14 @@ type Session struct {
 	// precision is the last scoring's Output.Precision, the decimals of
 	// CSV when the page asks for the settings' precision.
 	precision int
+	// The last scoring's transactions and observation end, for Cohorts.
+	builder *summary.Builder
+	obsEnd  time.Time
 }
 
 // Load keeps data (the whole file) and inspects it.
 func (s *Session) Load(data []byte) Inspection {
-	s.data, s.result = data, nil
+	s.data, s.result, s.builder = data, nil, nil
 	s.ins = Inspect(data)
 	return s.ins
 }
@@ -340,7 +343,7 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	if onProgress != nil {
 		onProgress("diagnostics", 1)
 	}
-	s.result = res
+	s.result, s.builder, s.obsEnd = res, b, so.ObservationEnd
 	s.guard, _ = st.Guard() // checked by options
 	s.precision = st.Output.Precision
 	out := &Scored{Customers: len(res.IDs), Settings: st, Warnings: res.Warnings, Notes: res.Notes}

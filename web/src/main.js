@@ -2,9 +2,10 @@
 // calculator through globalThis.clv on this thread, the data scoring in a
 // worker (worker.js). This file only reads inputs, draws and keeps state in
 // the URL fragment and localStorage.
-import { call, compile, num, start } from './wasm.js';
+import { call, load, num } from './wasm.js';
 import { barChart, lineChart, tornadoChart } from './charts.js';
 import { Plugin, csvField, formatF, paramError } from './plugin-host.js';
+import { cohortView } from './cohorts.js';
 
 const $ = (id) => document.getElementById(id);
 const t0 = performance.now();
@@ -26,6 +27,8 @@ const FIELDS = [
   { key: 'arpa', input: 'arpa', formula: 'cac_payback_months', unit: 'money per customer per month', step: 'any', optional: 'AOV × frequency ÷ 12' },
   { key: 'horizon', input: 'horizon', unit: 'years (truncated CLV)', step: '1' },
   { key: 'targetRatio', input: 'target_ratio', unit: ': 1 target LTV:CAC', step: 'any' },
+  { key: 'valueToDate', input: 'value_to_date', unit: 'money so far (an existing customer)', step: 'any' },
+  { key: 'tenure', input: 'tenure', unit: 'years as a customer so far', step: 'any' },
 ];
 const PCT = new Set(FIELDS.filter((f) => f.pct).map((f) => f.key));
 
@@ -68,6 +71,7 @@ function defaultState() {
     currency: d.currency, aov: d.aov, frequency: d.frequency, lifeMode: d.lifeMode, lifespan: d.lifespan,
     churn: d.churn * 100, grossMargin: d.grossMargin * 100, retention: d.retention * 100, discount: d.discount * 100,
     cac: d.cac, arpa: '', horizon: d.horizon, targetRatio: d.targetRatio, custom: d.custom, tornado: d.tornado,
+    valueToDate: d.valueToDate, tenure: d.tenure,
   };
 }
 function fromHash(hash) {
@@ -90,7 +94,7 @@ function toInput(s) {
   const c = { ...s, ...separators() };
   for (const k of PCT) c[k] = Number(s[k]) / 100;
   c.arpa = s.arpa === '' || s.arpa === null ? null : Number(s.arpa);
-  for (const k of ['aov', 'frequency', 'lifespan', 'cac', 'horizon', 'targetRatio']) c[k] = Number(s[k]);
+  for (const k of ['aov', 'frequency', 'lifespan', 'cac', 'horizon', 'targetRatio', 'valueToDate', 'tenure']) c[k] = Number(s[k]);
   return c;
 }
 
@@ -386,6 +390,7 @@ let module;
 let workerReady;
 let inspection;
 let scored;
+let cohorts; // the cohort view (cohorts.js), built on the first scoring
 const pending = {};
 function ask(msg, transfer = []) {
   return new Promise((resolve, reject) => {
@@ -399,7 +404,7 @@ function ensureWorker() {
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.type === 'progress') { showProgress(m.stage, m.done); return; }
-    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv' }[m.type];
+    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv', cohorts: 'cohorts' }[m.type];
     const p = pending[key];
     delete pending[key];
     if (!p) return;
@@ -591,6 +596,7 @@ async function runScore() {
     scored = { ...m, ids: m.ids };
     resetPluginColumns();
     renderScored(m, performance.now() - tStart);
+    (cohorts ||= cohortView(ask, moneyFmt)).show();
     showTimeTaken(tStart);
   } catch (err) {
     if (!err.cancelled) $('data-error').textContent = err.message;
@@ -964,8 +970,9 @@ function wirePlugins() {
 
 // ---- wiring ----
 async function main() {
-  module = await compile();
-  await start(module);
+  const loaded = await load();
+  module = loaded.module;
+  perf.wasmLoad = loaded.how; // read by the browser tests
   $('version').textContent = `version ${globalThis.clv.version}`;
   formulas = call('formulas');
   defaults = call('defaults');

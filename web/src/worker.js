@@ -2,8 +2,9 @@
 // fits and scores an uploaded CSV off the main thread, so the page never
 // freezes. Messages in: {type: 'init', module}, {type: 'load', buffer},
 // {type: 'dates', mapping, format}, {type: 'score', settings},
-// {type: 'csv', precision, labels}. Messages out: {type: 'ready' | 'loaded' |
-// 'dates' | 'progress' | 'scored' | 'csv' | 'error', ...}.
+// {type: 'csv', precision, labels}, {type: 'cohorts', settings}. Messages
+// out: {type: 'ready' | 'loaded' | 'dates' | 'progress' | 'scored' | 'csv' |
+// 'cohorts' | 'error', ...}.
 //
 // Started as worker.js?role=plugin it is a plugin worker instead
 // (plugin-worker.js): one bundle serves both, so build.mjs needs no entry.
@@ -52,6 +53,9 @@ async function dataMessage(e) {
         self.postMessage({ type: 'scored', result: res, ids, columns: cols, ms: performance.now() - t0 }, transfer);
         break;
       }
+      case 'cohorts':
+        self.postMessage({ type: 'cohorts', view: call('cohorts', JSON.stringify(m.settings)) });
+        break;
       case 'csv': {
         // -1: the precision of the scoring settings (default 6).
         const bytes = globalThis.clv.csv(m.precision ?? -1);

@@ -115,4 +115,7 @@ precision = 6           # decimals of every number, 0..17 (0: whole numbers)
 # all_text: customer ids too | off: write every cell as it is. Numbers are never changed.
 csv_formula_guard = "labels"
 # explain = true        # adds a column with one sentence per customer, built from their numbers
+# true adds historic_plus_clv after clv: margin to date (revenue so far after
+# returns × margin) + clv, the customer's value so far and to come.
+historic_value = false
 `

@@ -1,0 +1,8 @@
+//go:build !unix
+
+package main
+
+import "math"
+
+// cpuMs is not measured on this system: NaN.
+func cpuMs() float64 { return math.NaN() }
