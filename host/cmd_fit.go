@@ -15,6 +15,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/clvkit/clvkit/core/compare"
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/host/internal/atomicfile"
 	"github.com/clvkit/clvkit/host/internal/table"
@@ -49,6 +50,9 @@ type fitReport struct {
 	// holdout is set when the summary has holdout columns (clv summarize
 	// --calibration-end): its frequencies are of the calibration period.
 	holdout bool
+	// Choice is what --model auto chose, candidates every model's standing.
+	Choice     *choiceRecord `json:"model_choice,omitempty"`
+	candidates []compare.Candidate
 }
 
 type histogramBin struct {
@@ -79,6 +83,11 @@ unit) and diagnostics. Models:
   bgbb        BG/BB for discrete opportunities (Fader, Hardie & Shang 2010): alpha, beta, gamma, delta
   gammagamma  Gamma-Gamma spend (Fader, Hardie & Lee 2005): p, q, v
   sbg         shifted-beta-geometric retention (Fader & Hardie 2007): alpha, beta
+  auto        the purchase model clv score's purchase = "auto" chooses, then its
+              fit: the highest holdout log-likelihood when the summary has
+              frequency_holdout and duration_holdout columns (clv summarize
+              --calibration-end), else the highest log-likelihood (README:
+              "Which model?")
 
 The input is one row per customer (or per pattern, with --weights), such as
 the output of clv summarize: CSV, JSON Lines or Parquet. A transaction log
@@ -110,11 +119,14 @@ Examples:
   clv summarize --input orders.csv --amount amount --unit week \
       --observation-end 2024-12-31 --out summary.csv
   clv fit --model bgnbd --input summary.csv
+  clv summarize --input orders.csv --amount amount --unit week \
+      --calibration-end 1997-09-30 --observation-end 1998-06-30 --out holdout.csv
+  clv fit --model auto --input holdout.csv
   clv fit --model gammagamma --input summary.csv --json
   clv fit --model bgbb --input donations.csv --weights weights --periods periods
   clv fit --model sbg --input survival.csv --alive regular_alive`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-			name := fs.String("model", "", "bgnbd, paretonbd, mbgnbd, bgbb, gammagamma or sbg (required)")
+			name := fs.String("model", "", "bgnbd, paretonbd, mbgnbd, bgbb, gammagamma, sbg, or auto: the purchase model clv score's purchase = \"auto\" would choose (required)")
 			path := fs.String("input", "", "customer summary file (CSV, JSON Lines or Parquet), - for stdin (required)")
 			format := fs.String("format", "", "input format: csv, jsonl or parquet (default: from the file name)")
 			freq := fs.String("frequency", "frequency", "column of repeat purchases x")
@@ -180,7 +192,11 @@ Examples:
 						return errors.New("--out: sbg is a retention model; clv score loads purchase models (bgnbd, paretonbd, mbgnbd, bgbb) and gammagamma")
 					}
 				}
-				rep, err := fitModel(e, *name, src, cols, model.FitOptions{Penalty: *penalty})
+				fit := fitModel
+				if *name == compare.Auto {
+					fit = fitAuto
+				}
+				rep, err := fit(e, *name, src, cols, model.FitOptions{Penalty: *penalty})
 				if err != nil {
 					return err
 				}
@@ -507,6 +523,9 @@ func (r *fitReport) sizeLine() string {
 
 func printFit(w io.Writer, r *fitReport) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	if r.Choice != nil {
+		reportChoice(w, compare.Choice{Model: r.Choice.Model, Criterion: r.Choice.Criterion, Value: r.Choice.Value, RunnerUp: r.Choice.RunnerUp, Margin: r.Choice.Margin}, r.candidates)
+	}
 	fmt.Fprintf(w, "model %s: %s, converged: %v\n\n", r.Model, r.sizeLine(), r.Converged)
 	fmt.Fprintln(tw, "parameter\testimate\tstd. error\t")
 	for _, n := range r.names {

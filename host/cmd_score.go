@@ -18,6 +18,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/clvkit/clvkit/core/compare"
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/atomicfile"
@@ -347,6 +348,10 @@ type scoring struct {
 	inputSum string           // sha256 of the input bytes
 	cfgSum   string           // sha256 of the config file
 	summary  *summary.Summary // nil for a precomputed summary input
+	// choice is what purchase = "auto" chose (nil when the config names
+	// the model); candidates every model's standing.
+	choice     *compare.Choice
+	candidates []compare.Candidate
 }
 
 func (j *job) run(ctx context.Context, e *env, p *progress) (*scoring, error) {
@@ -354,11 +359,17 @@ func (j *job) run(ctx context.Context, e *env, p *progress) (*scoring, error) {
 	if err != nil {
 		return nil, err
 	}
+	run := &scoring{job: j, summary: s}
+	if j.options.Purchase == compare.Auto {
+		if err := run.choose(customers, s); err != nil {
+			return nil, customerLine(j.input.displayName(), customers, lines, err)
+		}
+	}
 	res, err := score.Score(ctx, customers, j.options)
 	if err != nil {
 		return nil, customerLine(j.input.displayName(), customers, lines, err)
 	}
-	run := &scoring{job: j, result: res, summary: s}
+	run.result = res
 	if j.input.Path != "-" {
 		if run.inputSum, err = fileSHA256(j.input.Path); err != nil {
 			return nil, err
@@ -458,6 +469,9 @@ func (r *scoring) report(w io.Writer) {
 		fmt.Fprintf(w, " → %s", r.job.output.Path)
 	}
 	fmt.Fprintln(w)
+	if r.choice != nil {
+		reportChoice(w, *r.choice, r.candidates)
+	}
 	loaded := map[string]string{}
 	for _, m := range r.job.models {
 		loaded[m.role] = m.path

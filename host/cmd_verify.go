@@ -53,6 +53,23 @@ type manifest struct {
 	// of fitting (model.load, model.load_spend or their flags), named
 	// "purchase" or "spend"; absent when the run fitted its models.
 	ModelFiles []fileRecord `json:"model_files,omitempty"`
+	// Choice says which model purchase = "auto" chose and by how much;
+	// absent when the config names the model.
+	Choice *choiceRecord `json:"model_choice,omitempty"`
+}
+
+// choiceRecord is the manifest's record of compare.Choice.
+type choiceRecord struct {
+	// Model is the purchase model chosen; Criterion how
+	// (holdout_log_likelihood, log_likelihood or bic) and Value the
+	// winner's value of it.
+	Model     string  `json:"model"`
+	Criterion string  `json:"criterion"`
+	Value     float64 `json:"value"`
+	// RunnerUp is the second best model ("" when only one competed) and
+	// Margin how much worse its value is.
+	RunnerUp string  `json:"runner_up"`
+	Margin   float64 `json:"margin"`
 }
 
 // spendRecord is the manifest's record of score.SpendEstimate.
@@ -131,6 +148,9 @@ func (r *scoring) manifest(path, outputSum string) manifest {
 		m.ObservationEnd = r.job.cfg.Time.ObservationEnd
 	}
 	m.Models[r.job.options.Purchase] = params(res.PurchaseFit.Names, res.PurchaseFit.Params)
+	if c := r.choice; c != nil {
+		m.Choice = &choiceRecord{Model: c.Model, Criterion: c.Criterion, Value: c.Value, RunnerUp: c.RunnerUp, Margin: c.Margin}
+	}
 	if r.job.options.Spend {
 		est := res.SpendEstimate
 		fallback := est.Fallback
@@ -158,7 +178,9 @@ write and compares the two field by field: clvkit version, every file's path
 and sha256, the fitted parameters (equal within 1e-12 relative: the last
 bits of a fit may differ between CPUs, the output bytes may not), how
 expected_spend was estimated (spend.method, spend.fallback), precision,
-the output's format, row count and sha256. Each difference is named by its
+the output's format, row count and sha256, and for purchase = "auto" the
+model chosen, its criterion, value, runner-up and margin (model_choice.*;
+value and margin within the same 1e-12). Each difference is named by its
 place in the manifest (models.bgnbd.r, output.rows, plugins, ...). The output
 file must equal the re-run byte for byte; on a difference verify names the
 first differing row and column.
@@ -270,7 +292,8 @@ const modelTolerance = 1e-12
 
 // diffManifests compares two manifests field by field, generically (as
 // JSON trees), and returns one line per difference, each starting with the
-// field's JSON path. Numbers under "models" may differ by modelTolerance
+// field's JSON path. Numbers under "models" and "model_choice" (fitted
+// parameters, and the criterion values computed from them) may differ by modelTolerance
 // (relative); everything else must be equal. Paths listed in skip were
 // already reported.
 func diffManifests(recorded, rerun manifest, skip map[string]bool) ([]string, error) {
@@ -341,7 +364,7 @@ func diffTree(at string, a, b any, skip map[string]bool, out *[]string) {
 		if !ok {
 			break
 		}
-		if a == y || (strings.HasPrefix(at, "models.") && math.Abs(a-y) <= modelTolerance*math.Max(math.Abs(a), math.Abs(y))) {
+		if a == y || ((strings.HasPrefix(at, "models.") || strings.HasPrefix(at, "model_choice.")) && math.Abs(a-y) <= modelTolerance*math.Max(math.Abs(a), math.Abs(y))) {
 			return
 		}
 		*out = append(*out, fmt.Sprintf("%s: the manifest has %s, the re-run gives %s", name, jsonText(a), jsonText(b)))

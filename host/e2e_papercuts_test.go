@@ -133,6 +133,7 @@ func exampleFixtures(t *testing.T, cmd, dir string) {
 		return
 	}
 	copyCDNOW(t, dir)
+	writeFile(t, filepath.Join(dir, "clv-holdout.toml"), string(readFile(t, filepath.Join(repoRoot, "examples/cdnow/clv-holdout.toml"))))
 	tx := string(readFile(t, filepath.Join(dir, "transactions.csv")))
 	writeFile(t, filepath.Join(dir, "orders.csv"), tx)
 	writeFile(t, filepath.Join(dir, "new_orders.csv"), tx)

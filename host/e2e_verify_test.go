@@ -230,7 +230,8 @@ func jsonFieldNames(t reflect.Type, into map[string]bool) {
 
 // TestVerifyTamperEveryField scores the demo and the plugin example, then
 // edits every field of their manifests in turn: verify must fail naming the
-// field. The plugin run covers the plugin records (the demo has none); a
+// field. The plugin run covers the plugin records (the demo has none), a
+// run with purchase = "auto" the model choice; a
 // check by reflection makes sure every field of the manifest type was
 // tampered with in one of the two.
 func TestVerifyTamperEveryField(t *testing.T) {
@@ -247,6 +248,11 @@ func TestVerifyTamperEveryField(t *testing.T) {
 	clv(t, "score", "--config", "examples/plugins/clv.toml", "--out", pout, "--quiet").mustOK(t, "score with plugins")
 	clv(t, "verify", pout+".manifest.json").mustOK(t, "verify the untouched plugin manifest")
 	done = append(done, runTampers(t, pout+".manifest.json", func(p string) bool { return strings.HasPrefix(p, "plugins") })...)
+	// purchase = "auto" records model_choice.
+	adir := t.TempDir()
+	aout := filepath.Join(adir, "auto.csv")
+	clv(t, "score", "--config", copyCDNOWHoldout(t, adir), "--out", aout, "--quiet").mustOK(t, "score with purchase = auto")
+	done = append(done, runTampers(t, aout+".manifest.json", func(p string) bool { return strings.HasPrefix(p, "model_choice") })...)
 
 	// A run with frozen model files covers model_files. Its entries are
 	// tampered one field at a time; the list itself is not emptied or

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clvkit/clvkit/core/compare"
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/modelfile"
 	"github.com/clvkit/clvkit/core/score"
@@ -105,9 +106,17 @@ func (c configFit) run(ctx context.Context, e *env) error {
 			return err
 		}
 	}
-	customers, _, lines, err := j.customers(ctx, e, nil)
+	customers, sum, lines, err := j.customers(ctx, e, nil)
 	if err != nil {
 		return err
+	}
+	if j.options.Purchase == compare.Auto {
+		// The model clv score would choose, said on stderr.
+		run := &scoring{job: j}
+		if err := run.choose(customers, sum); err != nil {
+			return customerLine(j.input.displayName(), customers, lines, err)
+		}
+		reportChoice(e.stderr, *run.choice, run.candidates)
 	}
 	// Score, not only fit: the fits then see exactly the rows, in the
 	// order, that clv score gives them. Extra columns are left out (a

@@ -61,3 +61,19 @@ func fitBGBB(rows []model.RFT, o Options) (model.PurchaseModel, model.Fit, error
 	}
 	return discrete{m}, f, nil
 }
+
+// FitPurchase fits the purchase model named name (BGNBD, ParetoNBD, MBGNBD
+// or BGBB) to rows exactly as Score does, so that a model fitted here (by
+// core/compare, say) predicts what Score's would. A BG/BB model comes back
+// as Score uses it: each time unit one purchase opportunity, times rounded
+// down to whole units (see AsBGBB).
+func FitPurchase(name string, rows []model.RFT, opt model.FitOptions) (model.PurchaseModel, model.Fit, error) {
+	return fitPurchase(rows, Options{Purchase: name, Fit: opt})
+}
+
+// AsBGBB returns the BG/BB model behind a purchase model FitPurchase or
+// Score fitted with BGBB, and whether m is one.
+func AsBGBB(m model.PurchaseModel) (model.BGBB, bool) {
+	d, ok := m.(discrete)
+	return d.m, ok
+}

@@ -49,6 +49,7 @@
 package settings
 
 import (
+	"github.com/clvkit/clvkit/core/compare"
 	"github.com/clvkit/clvkit/core/score"
 )
 
@@ -122,7 +123,7 @@ type Time struct {
 
 // Model chooses and tunes the probabilistic models and the CLV horizon.
 type Model struct {
-	Purchase string  `toml:"purchase" json:"purchase"` // bgnbd (default) | paretonbd | mbgnbd | bgbb
+	Purchase string  `toml:"purchase" json:"purchase"` // bgnbd (default) | paretonbd | mbgnbd | bgbb | auto (core/compare.Choose)
 	Spend    string  `toml:"spend" json:"spend"`       // gammagamma (default) | none
 	Penalty  float64 `toml:"penalty" json:"penalty"`   // L2 penalty of the fits, ≥ 0 (default 0)
 	// HorizonMonths is the CLV horizon in months, 1..1200 (default 12).
@@ -214,7 +215,9 @@ const (
 	MapPlugin  = "plugin"
 )
 
-// Purchases lists the purchase models Model.Purchase accepts.
+// Purchases lists the purchase models Model.Purchase accepts: the models,
+// and compare.Auto, which the front ends resolve with compare.Choose
+// before scoring.
 func Purchases() []string {
-	return []string{score.BGNBD, score.ParetoNBD, score.MBGNBD, score.BGBB}
+	return []string{score.BGNBD, score.ParetoNBD, score.MBGNBD, score.BGBB, compare.Auto}
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/clvkit/clvkit/core/compare"
 	"github.com/clvkit/clvkit/core/detect"
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/score"
@@ -336,6 +337,17 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 		return nil, fmt.Errorf("no customers with a purchase on or before %s", st.ObservationEnd)
 	}
 	t1 := time.Now()
+	if o.Purchase == compare.Auto {
+		if onProgress != nil {
+			onProgress(Stage(score.StageFitPurchase), 1) // the candidates' fits
+		}
+		// purchase "auto": the model clv score would choose (compare.Choose).
+		ch, _, err := compare.Choose(sum, o.Fit)
+		if err != nil {
+			return nil, err
+		}
+		o.Purchase = ch.Model
+	}
 	res, err := score.Score(ctx, sum.Customers, o)
 	if err != nil {
 		return nil, err
@@ -354,7 +366,7 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	for k, v := range sum.Report.Skipped {
 		out.Report.Skipped[string(k)] = v
 	}
-	out.Purchase = fitInfo(st.Purchase, res.PurchaseFit)
+	out.Purchase = fitInfo(o.Purchase, res.PurchaseFit)
 	if o.Spend {
 		est := res.SpendEstimate
 		fit := res.SpendFit.Fit
