@@ -103,6 +103,7 @@ precision = 6
 	exp["compare"] = compareExpected(t, root, tmp, clv) // compare_test.go
 	exp["cohorts"] = cohortsExpected(t, clv, cfg, cdnow, tmp)
 	exp["pagefix"] = pagefixExpected(t, tmp, cdnow) // pagefix_test.go
+	exp["pageux"] = pageuxExpected(t, root, tmp)    // pageux_test.go
 	if os.Getenv("CLV_E2E_BIG") != "0" {
 		exp["big"] = bigExpected(t, filepath.Join(tmp, "big.csv"))
 	}
@@ -151,18 +152,18 @@ func calcExpected(t *testing.T) map[string]any {
 		}
 		return v
 	}
-	// Typed: AOV 120, 4 orders a year, 3 years, 40 % margin, 70 %
-	// retention, 8 % discount, CAC 80; ARPA left empty = 120 × 4 ÷ 12 = 40;
-	// horizon 5 years, target 3:1 (defaults).
-	aov, freq, life, gm, ret, disc, cac, arpa := 120.0, 4.0, 3.0, 0.4, 0.7, 0.08, 80.0, 40.0
+	// Typed: AOV 120, 4 orders a year, 3 years, 40 % margin, 8 % discount,
+	// CAC 80; ARPA left empty = 120 × 4 ÷ 12 = 40; horizon 5 years, target
+	// 3:1 (defaults). Retention follows the lifespan: 1 − 1/3 = 2/3.
+	aov, freq, life, gm, ret, disc, cac, arpa := 120.0, 4.0, 3.0, 0.4, 1-1/3.0, 0.08, 80.0, 40.0
 	m := aov * freq * gm // margin per year, 192
 	marginCLV := must(formula.MarginCLV(aov, freq, life, gm))
 	in := bind.DefaultInput()
-	in.AOV, in.Frequency, in.Lifespan, in.GrossMargin, in.Retention, in.Discount, in.CAC = aov, freq, life, gm, ret, disc, cac
+	in.AOV, in.Frequency, in.Lifespan, in.GrossMargin, in.Discount, in.CAC = aov, freq, life, gm, disc, cac
 	return map[string]any{
 		"defaults": map[string]any{"marginClv": must(formula.MarginCLV(100, 3, 5, 0.3))},
 		"typed": map[string]any{
-			"inputs":    map[string]float64{"aov": aov, "frequency": freq, "lifespan": life, "grossMargin": 40, "retention": 70, "discount": 8, "cac": cac},
+			"inputs":    map[string]float64{"aov": aov, "frequency": freq, "lifespan": life, "grossMargin": 40, "discount": 8, "cac": cac},
 			"marginClv": marginCLV,
 			"formulas": map[string]float64{
 				formula.IDAOVFrequencyLifespan: must(formula.AOVFrequencyLifespan(aov, freq, life)),

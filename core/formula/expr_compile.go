@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/clvkit/clvkit/internal/suggest"
 )
 
 // Program is an Expr compiled against a fixed list of input names into a tree
@@ -44,7 +46,9 @@ func (e *Expr) Compile(names []string) (*Program, error) {
 	for _, v := range e.vars {
 		if _, ok := slot[v.text]; !ok {
 			msg := fmt.Sprintf("unknown name %q", v.text)
-			if s := closest(v.text, names); s != "" {
+			if s, caseOnly, ok := suggest.Closest(v.text, names); ok && caseOnly {
+				msg += fmt.Sprintf(" (did you mean %q? names are case-sensitive)", s)
+			} else if ok {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
 			if len(names) > 0 {

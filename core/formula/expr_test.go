@@ -112,6 +112,10 @@ type exprErrTest struct {
 
 var exprErrTests = []exprErrTest{
 	{src: "aov * frequncy", col: 7, msg: `unknown name "frequncy" (did you mean "frequency"?)`},
+	// Case differs only: the suggestion says names are case-sensitive (the
+	// edit distance AOV → aov is 3, too far for a plain suggestion).
+	{src: "AOV * 2", col: 1, msg: `unknown name "AOV" (did you mean "aov"? names are case-sensitive)`},
+	{src: "aov * Frequncy", col: 7, msg: `unknown name "Frequncy" (did you mean "frequency"?)`},
 	{src: "aov * lifespan * zzz", col: 18, msg: `unknown name "zzz"`},
 	{src: "aov *\n  zzz", line: 2, col: 3, msg: `unknown name "zzz"`},
 	{src: "aov 3", col: 5, msg: "unexpected number 3 after a complete expression"},

@@ -86,6 +86,26 @@ type Options struct {
 	// set. It needs Spend (the clv column) and a transaction log (a
 	// summary input has no revenue to date).
 	HistoricValue bool
+	// OnStage, when set, is called as each stage of Score begins, so a
+	// front end can show which step a long run is in (nil: not called).
+	OnStage func(Stage)
+}
+
+// Stage names a step of Score for OnStage.
+type Stage string
+
+// The stages of Score, in the order they run. StageFitSpend is reported
+// only with Options.Spend.
+const (
+	StageFitPurchase Stage = "fit_purchase" // fitting the purchase model
+	StageFitSpend    Stage = "fit_spend"    // fitting Gamma-Gamma
+	StageScore       Stage = "score"        // scores, RFM, segments, tiers
+)
+
+func (o *Options) stage(s Stage) {
+	if o.OnStage != nil {
+		o.OnStage(s)
+	}
 }
 
 // ExplanationColumn is the name of the column Options.Explain adds.
@@ -274,6 +294,7 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 
 	// Purchase model: fitted and evaluated on the distinct rows only.
 	distinct, index := model.CompressIndex(rows)
+	o.stage(StageFitPurchase)
 	var pm model.PurchaseModel
 	var fit model.Fit
 	var err error
@@ -301,6 +322,7 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	}
 
 	if o.Spend {
+		o.stage(StageFitSpend)
 		if err := res.scoreSpend(distinct, index, freq, mon, o); err != nil {
 			return nil, err
 		}
@@ -319,6 +341,7 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	o.stage(StageScore)
 
 	// RFM scores from the recency gap T − recency, frequency and the
 	// monetary value rfmMonetary names. The inputs were validated above

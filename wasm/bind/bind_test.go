@@ -82,12 +82,22 @@ func TestCalculateDefaults(t *testing.T) {
 	if v := find(Calculate(in).Formulas, formula.IDHistoricPlusRemaining).Value; float64(v) != 250 {
 		t.Errorf("tenure 6 of 5 years: %v, want 250", v)
 	}
-	// Retention drives retention_b most: 0.8 → 0.88 gives 99/0.22 = 450.
-	if len(c.Tornado.Bars) == 0 || c.Tornado.Bars[0].Input != "retention" {
-		t.Fatalf("tornado %+v", c.Tornado.Bars)
+	// With retention given (80 %, the same customer life as 5 years),
+	// retention drives retention_b most: 0.8 → 0.88 gives 99/0.22 = 450.
+	// With the lifespan given, retention follows it and has no bar.
+	in = DefaultInput()
+	in.LifeMode = "retention"
+	tr := Calculate(in).Tornado
+	if len(tr.Bars) == 0 || tr.Bars[0].Input != "retention" {
+		t.Fatalf("tornado %+v", tr.Bars)
 	}
-	if v := c.Tornado.Bars[0].Moves[2]; v == nil || !near(float64(*v), 450, 1e-12) {
+	if v := tr.Bars[0].Moves[2]; v == nil || !near(float64(*v), 450, 1e-12) {
 		t.Errorf("retention +10%% = %v, want 450", v)
+	}
+	for _, b := range c.Tornado.Bars {
+		if b.Input == "retention" || b.Input == "churn" {
+			t.Errorf("lifespan given: %s has a bar, but it is derived", b.Input)
+		}
 	}
 	if _, err := json.Marshal(c); err != nil {
 		t.Fatal(err)

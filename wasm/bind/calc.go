@@ -69,9 +69,12 @@ type CalcInput struct {
 	AOV float64 `json:"aov"`
 	// Frequency is orders per customer per year.
 	Frequency float64 `json:"frequency"`
-	// LifeMode says which of Lifespan (years) or Churn (per year) the user
-	// gave; the other is derived as its reciprocal.
-	LifeMode string  `json:"lifeMode"` // "lifespan" (default) or "churn"
+	// LifeMode says which of Lifespan (years), Churn (per year) or
+	// Retention (per year) the user gave; the other two are derived from it
+	// (churn = 1 ÷ lifespan, retention = 1 − churn; see derive), so every
+	// formula and chart uses one consistent customer life. The two fields
+	// not named by LifeMode are ignored.
+	LifeMode string  `json:"lifeMode"` // "lifespan" (default), "churn" or "retention"
 	Lifespan float64 `json:"lifespan"`
 	Churn    float64 `json:"churn"`
 	// GrossMargin is a fraction of revenue.
@@ -100,6 +103,11 @@ type CalcInput struct {
 	// Missing lists the fields (JSON keys) the page could not read, empty
 	// or not a number: they are invalid, whatever their value here.
 	Missing []string `json:"missing,omitempty"`
+	// Grouping and DecimalMark are the reader's thousands separator and
+	// decimal mark for the numbers written into the formulas ("," and "."
+	// when empty); the page takes them from Intl.NumberFormat.
+	Grouping    string `json:"grouping"`
+	DecimalMark string `json:"decimalMark"`
 }
 
 // DefaultInput is the calculator's starting state: the registry defaults
@@ -121,6 +129,7 @@ var Names = []string{"aov", "frequency", "lifespan", "churn", "gross_margin", "r
 type Derived struct {
 	Lifespan       float64 `json:"lifespan"`       // years
 	Churn          float64 `json:"churn"`          // per year
+	Retention      float64 `json:"retention"`      // per year, 1 − churn
 	MonthlyChurn   float64 `json:"monthlyChurn"`   // 1 − (1 − churn)^(1/12)
 	RevenuePerYear float64 `json:"revenuePerYear"` // AOV × frequency
 	MarginPerYear  float64 `json:"marginPerYear"`  // AOV × frequency × gross margin
@@ -133,12 +142,13 @@ func (d Derived) MarshalJSON() ([]byte, error) {
 	return EncodeJSON(struct {
 		Lifespan       Num  `json:"lifespan"`
 		Churn          Num  `json:"churn"`
+		Retention      Num  `json:"retention"`
 		MonthlyChurn   Num  `json:"monthlyChurn"`
 		RevenuePerYear Num  `json:"revenuePerYear"`
 		MarginPerYear  Num  `json:"marginPerYear"`
 		ARPA           Num  `json:"arpa"`
 		ARPADerived    bool `json:"arpaDerived"`
-	}{Num(d.Lifespan), Num(d.Churn), Num(d.MonthlyChurn), Num(d.RevenuePerYear), Num(d.MarginPerYear), Num(d.ARPA), d.ARPADerived})
+	}{Num(d.Lifespan), Num(d.Churn), Num(d.Retention), Num(d.MonthlyChurn), Num(d.RevenuePerYear), Num(d.MarginPerYear), Num(d.ARPA), d.ARPADerived})
 }
 
 // Result is one formula evaluated for the calculator.
@@ -232,9 +242,12 @@ type CustomResult struct {
 	OK       bool   `json:"ok"`
 	Value    Num    `json:"value"`
 	Rendered string `json:"rendered,omitempty"`
-	Error    string `json:"error,omitempty"`
-	Line     int    `json:"line,omitempty"`
-	Column   int    `json:"column,omitempty"`
+	// Unit is "money" when the result is an amount of money (see isMoney),
+	// else "number": the page shows a currency symbol only with money.
+	Unit   string `json:"unit,omitempty"`
+	Error  string `json:"error,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
 }
 
 // Calculation is everything the calculator shows for one state.
@@ -272,20 +285,27 @@ var pageInputs = []pageInput{
 	{"tenure", "Tenure so far", func(c *CalcInput) float64 { return c.Tenure }, func(c *CalcInput, v float64) { c.Tenure = v }},
 }
 
-// derive fills in lifespan or churn (the one the user did not give) and
-// the per-year revenue and margin.
+// derive fills in the two of lifespan, churn and retention the user did
+// not give, and the per-year revenue and margin. One customer life feeds
+// every formula: churn = 1 ÷ lifespan (a lifespan of a year or less is
+// churn 1), retention = 1 − churn, so lifespan = 1 ÷ (1 − retention), the
+// mean of the geometric lifetime that retention r a year gives.
 func derive(in CalcInput) Derived {
 	d := Derived{RevenuePerYear: in.AOV * in.Frequency}
 	d.MarginPerYear = d.RevenuePerYear * in.GrossMargin
-	if in.LifeMode == "churn" {
+	switch in.LifeMode {
+	case "churn", "retention":
 		d.Churn = in.Churn
+		if in.LifeMode == "retention" {
+			d.Churn = 1 - in.Retention
+		}
 		d.Lifespan = 0
-		if in.Churn > 0 {
-			d.Lifespan = 1 / in.Churn
+		if d.Churn > 0 {
+			d.Lifespan = 1 / d.Churn
 		} else {
 			d.Lifespan = math.Inf(1)
 		}
-	} else {
+	default:
 		d.Lifespan = in.Lifespan
 		d.Churn = 1
 		if in.Lifespan > 1 {
@@ -294,6 +314,7 @@ func derive(in CalcInput) Derived {
 			d.Churn = math.NaN()
 		}
 	}
+	d.Retention = 1 - d.Churn
 	d.MonthlyChurn = 1 - math.Pow(1-d.Churn, 1.0/12)
 	if in.ARPA != nil {
 		d.ARPA = *in.ARPA
@@ -305,9 +326,12 @@ func derive(in CalcInput) Derived {
 
 // binding says where each formula input's value comes from.
 func binding(in CalcInput, d Derived, marginCLV float64) map[string]Bound {
-	lifeFrom, churnFrom := "your lifespan", "1 ÷ lifespan"
-	if in.LifeMode == "churn" {
-		lifeFrom, churnFrom = "1 ÷ churn", "your churn rate"
+	lifeFrom, churnFrom, retFrom := "your lifespan", "1 ÷ lifespan", "1 − 1 ÷ lifespan"
+	switch in.LifeMode {
+	case "churn":
+		lifeFrom, churnFrom, retFrom = "1 ÷ churn", "your churn rate", "1 − churn"
+	case "retention":
+		lifeFrom, churnFrom, retFrom = "1 ÷ (1 − retention)", "1 − retention", "your retention rate"
 	}
 	arpaFrom := "your ARPA"
 	if d.ARPADerived {
@@ -323,7 +347,7 @@ func binding(in CalcInput, d Derived, marginCLV float64) map[string]Bound {
 		"years":             {Value: Num(d.Lifespan), From: lifeFrom},
 		"acquisition_cost":  {Value: Num(in.CAC), From: "your CAC"},
 		"margin_per_period": {Value: Num(d.MarginPerYear), From: "AOV × frequency × gross margin, per year"},
-		"retention":         {Value: Num(in.Retention), From: "your retention rate"},
+		"retention":         {Value: Num(d.Retention), From: retFrom},
 		"discount":          {Value: Num(in.Discount), From: "your discount rate"},
 		"horizon":           {Value: Num(in.Horizon), From: "your horizon (years)"},
 		"arpa":              {Value: Num(d.ARPA), From: arpaFrom},
@@ -354,7 +378,7 @@ func bindingFor(f formula.Formula, b map[string]Bound, d Derived) []Bound {
 func evalAll(in CalcInput, render bool) ([]Result, Derived) {
 	d := derive(in)
 	reg := formula.Builtin()
-	nf := formula.Money(in.Currency)
+	nf := pageFormat(in)
 	marginCLV, _ := formula.MarginCLV(in.AOV, in.Frequency, d.Lifespan, in.GrossMargin)
 	b := binding(in, d, marginCLV)
 	var out []Result
@@ -410,7 +434,7 @@ func Calculate(in CalcInput) Calculation {
 	c.Headline = headline(rs)
 	c.Journey = journey(in, d)
 	c.Journey.Error = blocked(&in, []string{"margin_per_period", "retention", "discount", "cac", "horizon", "lifespan"}, bad)
-	c.Survival = survival(in, c.Journey)
+	c.Survival = survival(d, c.Journey)
 	c.Survival.Error = blocked(&in, []string{"retention"}, bad)
 	c.Tornado = tornado(in)
 	if c.Tornado.Error != "" {
@@ -460,7 +484,8 @@ func headline(rs []Result) Headline {
 
 // journey: month t adds (margin per year ÷ 12) × S(t−1) ÷ (1+d_m)^t with
 // S(t) = retention^(t/12) and d_m the monthly equivalent of the yearly
-// discount rate, so the chart uses retention and discount, not lifespan.
+// discount rate. Retention is the derived one (1 − 1 ÷ lifespan unless the
+// user gave it), so the chart and the headline describe the same customers.
 func journey(in CalcInput, d Derived) Journey {
 	years := math.Max(in.Horizon, math.Ceil(d.Lifespan))
 	if math.IsNaN(years) || years < 1 {
@@ -470,7 +495,7 @@ func journey(in CalcInput, d Derived) Journey {
 	months, cumul := make([]float64, n+1), make([]float64, n+1)
 	j := Journey{CAC: Num(in.CAC), BreakEvenMonth: -1}
 	dm := math.Pow(1+in.Discount, 1.0/12) - 1
-	r := math.Max(0, math.Min(in.Retention, 1))
+	r := math.Max(0, math.Min(d.Retention, 1))
 	perMonth := d.MarginPerYear / 12
 	cum := 0.0
 	for t := 1; t <= n; t++ {
@@ -487,8 +512,8 @@ func journey(in CalcInput, d Derived) Journey {
 	return j
 }
 
-func survival(in CalcInput, j Journey) Survival {
-	r := math.Max(0, math.Min(in.Retention, 1))
+func survival(d Derived, j Journey) Survival {
+	r := math.Max(0, math.Min(d.Retention, 1))
 	s := Survival{Months: j.Months, Alive: make([]Num, len(j.Months))}
 	for i, t := range j.Months {
 		s.Alive[i] = Num(math.Pow(r, float64(t)/12))
@@ -521,7 +546,7 @@ func tornado(in CalcInput) Tornado {
 	}
 	b0 := float64(br.Value)
 	for _, p := range pageInputs {
-		if (p.name == "lifespan" && in.LifeMode == "churn") || (p.name == "churn" && in.LifeMode != "churn") {
+		if !given(p.name, in.LifeMode) {
 			continue
 		}
 		bar := Bar{Input: p.name, Label: p.label, Base: br.Value}
@@ -565,7 +590,11 @@ func custom(in CalcInput, d Derived, bad map[string]bool) CustomResult {
 	if src == "" {
 		return CustomResult{Error: "empty expression"}
 	}
-	p, err := formula.Compile(src, Names)
+	e, err := formula.Parse(src)
+	if err != nil {
+		return exprErr(err)
+	}
+	p, err := e.Compile(Names)
 	if err != nil {
 		return exprErr(err)
 	}
@@ -575,7 +604,7 @@ func custom(in CalcInput, d Derived, bad map[string]bool) CustomResult {
 		}
 	}
 	vals := map[string]float64{"aov": in.AOV, "frequency": in.Frequency, "lifespan": d.Lifespan, "churn": d.Churn,
-		"gross_margin": in.GrossMargin, "retention": in.Retention, "discount": in.Discount, "cac": in.CAC,
+		"gross_margin": in.GrossMargin, "retention": d.Retention, "discount": in.Discount, "cac": in.CAC,
 		"arpa": d.ARPA, "horizon": in.Horizon, "target_ratio": in.TargetRatio,
 		"revenue_per_year": d.RevenuePerYear, "margin_per_year": d.MarginPerYear,
 		"value_to_date": in.ValueToDate, "tenure": in.Tenure}
@@ -587,18 +616,121 @@ func custom(in CalcInput, d Derived, bad map[string]bool) CustomResult {
 	if err != nil {
 		return CustomResult{Value: Num(v), Error: err.Error()}
 	}
-	res := CustomResult{OK: true, Value: Num(v)}
+	res := CustomResult{OK: true, Value: Num(v), Unit: string(formula.UnitNumber)}
+	if isMoney(p, e.Names(), x) {
+		res.Unit = string(formula.UnitMoney)
+	}
 	// Render through a registry formula so the numbers are written out the
 	// way the built-in formulas are.
-	f, err := formula.NewCustom(formula.Custom{ID: "custom", Expr: src})
+	f, err := formula.NewCustom(formula.Custom{ID: "custom", Expr: src, Output: formula.Unit(res.Unit)})
 	if err == nil {
 		xs := make([]float64, len(f.Inputs))
 		for i, fi := range f.Inputs {
 			xs[i] = vals[fi.Name]
 		}
-		res.Rendered, _ = f.Render(xs, formula.Money(in.Currency))
+		res.Rendered, _ = f.Render(xs, pageFormat(in))
 	}
 	return res
+}
+
+// isMoneyName tells whether a custom expression's name is an amount of money.
+func isMoneyName(n string) bool {
+	switch n {
+	case "aov", "cac", "arpa", "revenue_per_year", "margin_per_year", "value_to_date":
+		return true
+	}
+	return false
+}
+
+// isMoney decides whether a custom expression's result is an amount of
+// money by its dimension: scaling every money input by k must scale the
+// result by k (for k = 2 and k = 10, to 1e-9 relative). aov × frequency ×
+// lifespan − cac scales so; retention ^ 100 does not change (no money
+// input), aov ÷ cac does not change (a ratio), log(aov) and aov ^ 2 change
+// by something else. A result of 0 at the given inputs is decided at
+// inputs of 1 (with the money inputs scaled the same way); if that is 0
+// too, it is money when it reads a money input.
+func isMoney(p *formula.Program, used []string, x []float64) bool {
+	money := false
+	for _, n := range used {
+		money = money || isMoneyName(n)
+	}
+	if !money {
+		return false
+	}
+	names := p.Names()
+	y := make([]float64, len(x))
+	for _, ones := range [2]bool{false, true} {
+		v0, ok := 0.0, true
+		for _, k := range [3]float64{1, 2, 10} {
+			for i := range y {
+				y[i] = x[i]
+				if ones {
+					y[i] = 1
+				}
+				if isMoneyName(names[i]) {
+					y[i] *= k
+				}
+			}
+			v, _ := p.Eval(y)
+			if k == 1 {
+				v0 = v
+				if v == 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+					break
+				}
+			} else if math.Abs(v-k*v0) > 1e-9*math.Abs(k*v0) {
+				ok = false
+			}
+		}
+		if v0 != 0 && !math.IsNaN(v0) && !math.IsInf(v0, 0) {
+			return ok
+		}
+	}
+	return true
+}
+
+// given tells whether the page input name is one the user types in
+// lifeMode: of lifespan, churn and retention only the one lifeMode names.
+func given(name, lifeMode string) bool {
+	switch name {
+	case "lifespan":
+		return lifeMode != "churn" && lifeMode != "retention"
+	case "churn", "retention":
+		return lifeMode == name
+	}
+	return true
+}
+
+// pageFormat writes the numbers in the page's formulas: amounts of money
+// as currency symbol, grouped thousands and 2 decimals, other numbers as
+// formula.Plain, in the reader's grouping and decimal mark, with U+2212 as
+// the minus sign (as the rest of the page writes it).
+func pageFormat(in CalcInput) formula.NumberFormat {
+	money := formula.Money(in.Currency)
+	group, dec := in.Grouping, in.DecimalMark
+	if dec == "" {
+		dec = "."
+	}
+	if group == "" && dec != "," {
+		group = ","
+	}
+	return func(v float64, u formula.Unit) string {
+		s := money(v, u)
+		b := make([]byte, 0, len(s)+8)
+		for i := 0; i < len(s); i++ {
+			switch c := s[i]; {
+			case c == '-':
+				b = append(b, "−"...)
+			case c == ',':
+				b = append(b, group...)
+			case c == '.':
+				b = append(b, dec...)
+			default:
+				b = append(b, c)
+			}
+		}
+		return string(b)
+	}
 }
 
 func exprErr(err error) CustomResult {

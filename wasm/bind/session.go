@@ -145,10 +145,13 @@ func NewSettings(ins Inspection, observationEnd string) Settings {
 	return st
 }
 
-// Stage names a step of Score for the progress bar.
+// Stage names a step of Score for the progress bar: "reading" (with the
+// fraction read), "summarizing", then core/score's stages ("fit_purchase",
+// "fit_spend" with a spend model, "score"), then "diagnostics".
 type Stage string
 
-// Progress reports a stage and the fraction of the input read (reading only).
+// Progress reports a stage and the fraction of the input read (reading only;
+// 1 for the other stages, which report only their start).
 type Progress func(stage Stage, done float64)
 
 // Scored is what the page shows after scoring; the per-customer columns
@@ -325,6 +328,10 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	if err := summary.ReadCSV(pr, copt, b); err != nil {
 		return nil, err
 	}
+	if onProgress != nil {
+		onProgress("summarizing", 1)
+		o.OnStage = func(st score.Stage) { onProgress(Stage(st), 1) }
+	}
 	sum, err := b.Summary()
 	if err != nil {
 		return nil, err
@@ -333,10 +340,10 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 		return nil, fmt.Errorf("no customers with a purchase on or before %s", st.ObservationEnd)
 	}
 	t1 := time.Now()
-	if onProgress != nil {
-		onProgress("fitting", 1)
-	}
 	if o.Purchase == compare.Auto {
+		if onProgress != nil {
+			onProgress(Stage(score.StageFitPurchase), 1) // the candidates' fits
+		}
 		// purchase "auto": the model clv score would choose (compare.Choose).
 		ch, _, err := compare.Choose(sum, o.Fit)
 		if err != nil {

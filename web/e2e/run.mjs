@@ -17,6 +17,7 @@ import { compare } from './compare.mjs';
 import { pagefixChecks } from './pagefix.mjs';
 import { screens } from './screens.mjs';
 import { wasmLoad } from './wasmload.mjs';
+import { pageuxChecks } from './pageux.mjs';
 
 const url = process.env.CLV_URL;
 const expected = JSON.parse(readFileSync(process.env.CLV_EXPECTED, 'utf8'));
@@ -362,6 +363,7 @@ try {
   await screens({ newPage, check, url, out, figures });
   if (expected.compare) await compare({ newPage, check, url, expected, out, figures });
   if (expected.pagefix) await pagefixChecks({ newPage, check, url, expected }); // e2e/pagefix.mjs
+  if (expected.pageux) await pageuxChecks({ newPage, check, url, expected, out }); // pageux.mjs
 } catch (err) {
   check('no exception in the test', false, err.stack || String(err));
 } finally {

@@ -11,6 +11,11 @@ Chart.defaults.animation = false;
 Chart.defaults.maintainAspectRatio = false;
 Chart.defaults.font.family = 'system-ui, sans-serif';
 
+// tick writes a value axis label as the page writes numbers: the reader's
+// locale, and U+2212 as the minus sign.
+const tickFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+const ticks = { callback: (v) => tickFormat.format(v).replace(/-/g, '\u2212') };
+
 function replace(old, canvas, config) {
   if (old) {
     old.data = config.data;
@@ -35,8 +40,8 @@ export function lineChart(old, canvas, x, series, opts = {}) {
     options: {
       parsing: false, interaction: { mode: 'nearest', intersect: false },
       scales: {
-        x: { type: 'linear', title: { display: true, text: opts.x }, min: 0, max: x[x.length - 1] },
-        y: { title: { display: true, text: opts.y }, min: opts.yMin, max: opts.yMax },
+        x: { type: 'linear', title: { display: true, text: opts.x }, min: 0, max: x[x.length - 1], ticks },
+        y: { title: { display: true, text: opts.y }, min: opts.yMin, max: opts.yMax, ticks },
       },
       plugins: { legend: { position: 'bottom' } },
     },
@@ -50,7 +55,7 @@ export function barChart(old, canvas, labels, series, opts = {}) {
     data: { labels, datasets: series.map((s) => ({ label: s.label, data: s.data, backgroundColor: s.color })) },
     options: {
       indexAxis: opts.horizontal ? 'y' : 'x',
-      scales: opts.horizontal ? { x: { title: { display: true, text: opts.x } } } : { x: { title: { display: true, text: opts.x } }, y: { title: { display: true, text: opts.y } } },
+      scales: opts.horizontal ? { x: { title: { display: true, text: opts.x }, ticks } } : { x: { title: { display: true, text: opts.x } }, y: { title: { display: true, text: opts.y }, ticks } },
       plugins: { legend: { display: series.length > 1, position: 'bottom' } },
     },
   });
@@ -78,7 +83,7 @@ export function tornadoChart(old, canvas, t) {
     },
     options: {
       indexAxis: 'y',
-      scales: { x: { title: { display: true, text: `${t.name} (base ${Number.isFinite(base) ? base.toFixed(2) : '—'})` } } },
+      scales: { x: { title: { display: true, text: `${t.name} (base ${Number.isFinite(base) ? ticks.callback(base) : '—'})` }, ticks } },
       plugins: {
         legend: { position: 'bottom' },
         tooltip: { callbacks: { label: (c) => `${c.dataset.label}: ${c.raw[0].toFixed(2)} to ${c.raw[1].toFixed(2)}` } },

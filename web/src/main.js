@@ -23,7 +23,7 @@ const FIELDS = [
   { key: 'lifespan', input: 'lifespan', unit: 'years', step: 'any', mode: 'lifespan' },
   { key: 'churn', input: 'churn', formula: 'aov_frequency_churn', unit: '% of customers lost per year', pct: true, step: 'any', mode: 'churn' },
   { key: 'grossMargin', input: 'gross_margin', formula: 'margin_clv', unit: '% of revenue', pct: true, step: 'any' },
-  { key: 'retention', input: 'retention', unit: '% of customers kept per year', pct: true, step: 'any' },
+  { key: 'retention', input: 'retention', unit: '% of customers kept per year', pct: true, step: 'any', mode: 'retention' },
   { key: 'discount', input: 'discount', unit: '% per year', pct: true, step: 'any' },
   { key: 'cac', input: 'cac', formula: 'cac_payback_months', unit: 'money per new customer', step: 'any' },
   { key: 'arpa', input: 'arpa', formula: 'cac_payback_months', unit: 'money per customer per month', step: 'any', optional: 'AOV × frequency ÷ 12' },
@@ -38,15 +38,32 @@ let formulas = [];
 let defaults = {};
 let state = {};
 
+// Numbers are written in the reader's locale (Intl.NumberFormat: grouping
+// and decimal mark) with one minus sign, U+2212, everywhere on the page
+// (the formulas' texts come from the Go core with the same separators, see
+// toInput, and the same sign).
+const formats = new Map();
+function fmtNum(v, opts = {}) {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? '—' : (v < 0 ? '−∞' : '∞');
+  const key = JSON.stringify(opts);
+  if (!formats.has(key)) formats.set(key, new Intl.NumberFormat(undefined, opts));
+  return formats.get(key).format(v).replace(/[-\u2212]/g, '−');
+}
+// separators are the locale's thousands separator and decimal mark.
+function separators() {
+  const parts = new Intl.NumberFormat(undefined).formatToParts(12345.6);
+  return { grouping: parts.find((p) => p.type === 'group')?.value ?? ',', decimalMark: parts.find((p) => p.type === 'decimal')?.value ?? '.' };
+}
+// plural writes a count with its noun: "1 row", "2 rows", "174,978 rows".
+function plural(n, one, many = `${one}s`) { return `${fmtNum(n)} ${n === 1 ? one : many}`; }
 function moneyFmt(v, digits = 2) {
   const s = state.currency ?? '$';
   if (!Number.isFinite(v)) return Number.isNaN(v) ? '—' : (v < 0 ? '−∞' : '∞');
-  const a = Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  return (v < 0 ? '−' : '') + s + a;
+  const a = fmtNum(Math.abs(v), { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  return (v < 0 && a !== fmtNum(0, { minimumFractionDigits: digits }) ? '−' : '') + s + a;
 }
 function plain(v, digits = 2) {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? '—' : (v < 0 ? '−∞' : '∞');
-  return v.toLocaleString('en-US', { maximumFractionDigits: digits });
+  return fmtNum(v, { maximumFractionDigits: digits });
 }
 
 // ---- state <-> URL fragment ----
@@ -97,7 +114,7 @@ function toHash(s) {
   return '#' + p.toString();
 }
 function toInput(s) {
-  const c = { ...s };
+  const c = { ...s, ...separators() };
   for (const k of PCT) c[k] = Number(s[k]) / 100;
   c.arpa = s.arpa === '' || s.arpa === null ? null : Number(s.arpa);
   for (const k of ['aov', 'frequency', 'lifespan', 'cac', 'horizon', 'targetRatio', 'valueToDate', 'tenure']) c[k] = Number(s[k]);
@@ -122,10 +139,12 @@ function buildFields() {
   const box = $('fields');
   const lifeBox = document.createElement('div');
   lifeBox.className = 'field';
-  lifeBox.innerHTML = `<fieldset class="life-mode"><legend>Lifespan or churn?</legend>
-    <label><input type="radio" name="lifeMode" value="lifespan"> I know the lifespan</label>
-    <label><input type="radio" name="lifeMode" value="churn"> I know the churn rate</label></fieldset>
-    <p class="hint">One is 1 ÷ the other: 20 % churn a year is a 5-year lifespan.</p>`;
+  lifeBox.innerHTML = `<fieldset class="life-mode"><legend>How long customers stay: which do you know?</legend>
+    <label><input type="radio" name="lifeMode" value="lifespan"> Lifespan</label>
+    <label><input type="radio" name="lifeMode" value="churn"> Churn rate</label>
+    <label><input type="radio" name="lifeMode" value="retention"> Retention rate</label></fieldset>
+    <p class="hint">Give one; the others follow: churn = 1 ÷ lifespan, retention = 1 − churn (a 5-year lifespan is 20 % churn and 80 % retention a year).</p>
+    <p class="hint life-derived" id="life-derived" aria-live="polite"></p>`;
   for (const f of FIELDS) {
     const ri = registryInput(f);
     const div = document.createElement('div');
@@ -187,6 +206,22 @@ function readForm() {
 
 // ---- results ----
 let charts = {};
+// showLife says which of lifespan, churn and retention the user gave and
+// what the other two are, next to the inputs and under the headline: every
+// formula and chart uses these three (wasm/bind derive).
+function showLife(d) {
+  const L = num(d.lifespan); const c = num(d.churn); const r = num(d.retention);
+  const life = `${plain(L, 2)} years`; const ch = `${plain(100 * c, 1)} %`; const re = `${plain(100 * r, 1)} %`;
+  const text = {
+    lifespan: `Lifespan ${life} (yours) → churn ${ch} a year (1 ÷ lifespan) → retention ${re} a year (1 − churn).`,
+    churn: `Churn ${ch} a year (yours) → lifespan ${life} (1 ÷ churn) → retention ${re} a year (1 − churn).`,
+    retention: `Retention ${re} a year (yours) → churn ${ch} (1 − retention) → lifespan ${life} (1 ÷ churn).`,
+  }[state.lifeMode] || '';
+  const el = $('life-derived');
+  el.textContent = `${text} Every formula and chart uses these.`;
+  el.dataset.lifespan = String(L); el.dataset.churn = String(c); el.dataset.retention = String(r);
+  $('out-clv-why').textContent = `Profit from one customer over their lifespan: AOV × orders per year × ${life} × gross margin. The chart below uses the same customers (retention ${re} a year).`;
+}
 function render(calc) {
   const h = calc.headline;
   const set = (id, v, text) => { const el = $(id); el.dataset.value = String(num(v)); el.textContent = text; };
@@ -197,6 +232,7 @@ function render(calc) {
   set('out-payback', h.paybackMonths, `${plain(num(h.paybackMonths), 1)} months`);
   set('out-maxcac', h.maxCac, moneyFmt(num(h.maxCac)));
   $('out-maxcac-why').textContent = `The most you can pay for a customer and keep LTV:CAC at ${plain(Number(state.targetRatio))} : 1 (margin CLV ÷ target).`;
+  showLife(calc.derived);
 
   const tb = $('formulas').tBodies[0];
   tb.replaceChildren();
@@ -216,18 +252,7 @@ function render(calc) {
   const cu = calc.custom;
   const out = $('custom-out');
   const ci = $('custom');
-  if (cu.ok) {
-    out.className = 'custom-out';
-    out.textContent = cu.rendered || plain(num(cu.value), 4);
-    out.dataset.value = String(num(cu.value));
-    ci.removeAttribute('aria-invalid');
-  } else {
-    out.className = 'custom-out error';
-    out.dataset.value = '';
-    out.dataset.column = cu.column || '';
-    out.textContent = cu.column ? `${' '.repeat(Math.max(0, cu.column - 1))}^ column ${cu.column}: ${cu.error}` : cu.error;
-    ci.setAttribute('aria-invalid', 'true');
-  }
+  showCustom(out, ci, cu);
 
   const j = calc.journey;
   const months = j.months.map(num);
@@ -242,6 +267,13 @@ function render(calc) {
     { label: 'Still buying', data: calc.survival.alive.map((v) => 100 * num(v)), color: '#1a7f37', fill: true },
   ], { x: 'months', y: '% of customers', yMin: 0, yMax: 100 });
   charts.tornado = tornadoChart(charts.tornado, $('chart-tornado'), { ...calc.tornado, bars: calc.tornado.bars || [] });
+  chartTable('chart-journey', ['Month', `Cumulative margin (${state.currency || 'money'})`, 'CAC'],
+    months.slice(1).map((m, i) => [fmtNum(m), moneyFmt(num(j.cumulative[i + 1])), moneyFmt(num(j.cac))]));
+  chartTable('chart-survival', ['Month', 'Customers still buying'],
+    months.map((m, i) => [fmtNum(m), `${plain(100 * num(calc.survival.alive[i]), 1)} %`]));
+  const tv = (v) => (v === null || v === undefined ? '—' : plain(num(v), 2));
+  chartTable('chart-tornado', ['Input', '−20 %', '−10 %', 'Base', '+10 %', '+20 %'],
+    (calc.tornado.bars || []).map((b) => [b.label, tv(b.moves[0]), tv(b.moves[1]), tv(b.base), tv(b.moves[2]), tv(b.moves[3])]));
   flagResults(calc);
 }
 
@@ -262,6 +294,54 @@ function flagResults(calc) {
   setNote($('chart-survival').parentElement, 'survival-err', calc.survival.error || '');
   setNote($('chart-tornado').parentElement, 'tornado-err', calc.tornado.error || '');
   perf.tornadoBars = (calc.tornado.bars || []).length; // read by the browser tests
+}
+
+// chartTable gives the chart drawn on canvas id a data table alternative:
+// a <details> under the chart with the same numbers.
+function chartTable(id, head, rows) {
+  const fig = $(id).closest('figure');
+  let det = fig.querySelector('details.chart-data');
+  if (!det) {
+    det = document.createElement('details');
+    det.className = 'chart-data';
+    det.innerHTML = '<summary>Data as a table</summary><div class="table-wrap"><table><thead><tr></tr></thead><tbody></tbody></table></div>';
+    det.querySelector('table').id = `${id}-table`;
+    det.querySelector('table').setAttribute('aria-label', $(id).getAttribute('aria-label'));
+    fig.appendChild(det);
+  }
+  const htr = det.querySelector('thead tr');
+  htr.replaceChildren(...head.map((h, k) => { const th = document.createElement('th'); th.scope = 'col'; th.textContent = h; if (k) th.className = 'num'; return th; }));
+  const tb = det.querySelector('tbody');
+  tb.replaceChildren(...rows.map((r) => {
+    const tr = document.createElement('tr');
+    r.forEach((c, k) => { const td = document.createElement(k ? 'td' : 'th'); if (k) td.className = 'num'; else td.scope = 'row'; td.textContent = c; tr.appendChild(td); });
+    return tr;
+  }));
+}
+
+// showCustom writes the custom formula's result, with a currency symbol
+// only when the core says it is money (wasm/bind isMoney), or its error:
+// a ^ under the column (same font and indent as the input) and the
+// message on its own, wrapping line.
+function showCustom(out, ci, cu) {
+  const caret = out.querySelector('.caret'); const msg = out.querySelector('.msg');
+  out.dataset.unit = cu.ok ? (cu.unit || 'number') : '';
+  if (cu.ok) {
+    out.className = 'custom-out';
+    caret.textContent = '';
+    const v = num(cu.value);
+    msg.textContent = cu.rendered || (cu.unit === 'money' ? moneyFmt(v) : plain(v, 4));
+    out.dataset.value = String(v);
+    out.dataset.column = '';
+    ci.removeAttribute('aria-invalid');
+    return;
+  }
+  out.className = 'custom-out error';
+  out.dataset.value = '';
+  out.dataset.column = cu.column || '';
+  caret.textContent = cu.column && (cu.line || 1) === 1 ? `${' '.repeat(Math.max(0, cu.column - 1))}^` : '';
+  msg.textContent = cu.column ? `Column ${cu.column}: ${cu.error}` : cu.error;
+  ci.setAttribute('aria-invalid', 'true');
 }
 
 function recalc() {
@@ -300,28 +380,32 @@ function renderScenarios() {
   tb.replaceChildren();
   if (list.length === 0) { tb.innerHTML = '<tr><td>No saved scenarios yet.</td></tr>'; return; }
   const calcs = list.map((s) => call('calculate', JSON.stringify(toInput({ ...defaultState(), ...s.state }))));
-  const rows = [
-    ['Scenario', (s) => s.name, null],
-    ['AOV', (s) => moneyFmt(Number(s.state.aov))],
-    ['Orders per year', (s) => plain(Number(s.state.frequency))],
-    ['Lifespan (years)', (s, c) => plain(num(c.derived.lifespan))],
-    ['Gross margin', (s) => `${plain(Number(s.state.grossMargin))} %`],
-    ['Retention per year', (s) => `${plain(Number(s.state.retention))} %`],
-    ['CAC', (s) => moneyFmt(Number(s.state.cac))],
+  const rows = [['Scenario', (s) => s.name, null], ...scenarioInputRows(),
     ['Margin CLV', (s, c) => moneyFmt(num(c.headline.clv))],
     ['LTV : CAC', (s, c) => `${plain(num(c.headline.ltvCac))} : 1`],
     ['CAC payback', (s, c) => `${plain(num(c.headline.paybackMonths), 1)} months`],
     ['Largest affordable CAC', (s, c) => moneyFmt(num(c.headline.maxCac))],
   ];
-  for (const [label, f] of rows) {
+  const differ = [];
+  for (const [label, f, input] of rows) {
     const tr = document.createElement('tr');
     const th = document.createElement('th');
     th.scope = 'row';
     th.textContent = label;
     tr.appendChild(th);
-    list.forEach((s, i) => { const td = document.createElement(label === 'Scenario' ? 'th' : 'td'); td.textContent = f(s, calcs[i]); tr.appendChild(td); });
+    const texts = list.map((s, i) => f(s, calcs[i]));
+    texts.forEach((t) => { const td = document.createElement(label === 'Scenario' ? 'th' : 'td'); td.textContent = t; tr.appendChild(td); });
+    // An input row whose values are not all the same is marked, so two
+    // scenarios never look alike when something they use differs.
+    if (input && list.length > 1 && new Set(texts).size > 1) {
+      tr.classList.add('differs');
+      tr.dataset.differs = 'true';
+      const vh = document.createElement('span'); vh.className = 'vh'; vh.textContent = ' (differs)'; th.appendChild(vh);
+      differ.push(label);
+    }
     tb.appendChild(tr);
   }
+  $('compare-diff').textContent = list.length < 2 ? '' : differ.length ? `These scenarios differ in: ${differ.join(', ')}.` : 'These scenarios have the same inputs.';
   const tr = document.createElement('tr');
   tr.appendChild(document.createElement('td'));
   list.forEach((s, i) => {
@@ -334,6 +418,34 @@ function renderScenarios() {
     tr.appendChild(td);
   });
   tb.appendChild(tr);
+}
+
+// scenarioInputRows lists every calculator input for the comparison, with
+// the lifespan, churn and retention the scenario's formulas use (one given,
+// two derived, marked so): [label, text of scenario s with calculation c,
+// true for an input].
+function scenarioInputRows() {
+  const st = (s) => ({ ...defaultState(), ...s.state });
+  const pct = (k) => (s) => `${plain(Number(st(s)[k]), 2)} %`;
+  const given = { lifespan: 'lifespan', churn: 'churn rate', retention: 'retention rate' };
+  const life = (k, text) => (s, c) => `${text(c.derived)}${(st(s).lifeMode || 'lifespan') === k ? '' : ' (derived)'}`;
+  return [
+    ['Currency', (s) => st(s).currency || '(none)'],
+    ['AOV', (s) => moneyFmt(Number(st(s).aov))],
+    ['Orders per year', (s) => plain(Number(st(s).frequency))],
+    ['Customer life given as', (s) => given[st(s).lifeMode] || given.lifespan],
+    ['Lifespan (years)', life('lifespan', (d) => plain(num(d.lifespan)))],
+    ['Churn per year', life('churn', (d) => `${plain(100 * num(d.churn), 2)} %`)],
+    ['Retention per year', life('retention', (d) => `${plain(100 * num(d.retention), 2)} %`)],
+    ['Gross margin', pct('grossMargin')],
+    ['Discount rate per year', pct('discount')],
+    ['CAC', (s) => moneyFmt(Number(st(s).cac))],
+    ['ARPA per month', (s, c) => `${moneyFmt(num(c.derived.arpa))}${c.derived.arpaDerived ? ' (AOV × frequency ÷ 12)' : ''}`],
+    ['Horizon (years)', (s) => plain(Number(st(s).horizon))],
+    ['Target LTV:CAC', (s) => `${plain(Number(st(s).targetRatio))} : 1`],
+    ['Your own formula', (s) => st(s).custom],
+    ['Sensitivity chart of', (s) => (formulas.find((f) => f.id === st(s).tornado) || { name: st(s).tornado }).name],
+  ].map(([l, f]) => [l, f, true]);
 }
 
 // ---- your data (worker) ----
@@ -390,11 +502,112 @@ function ensureWorker() {
   workerReady.catch(() => { workerReady = null; });
   return workerReady;
 }
+// The phases of a data run, as the worker reports them (wasm/bind Stage).
+const PHASES = [
+  ['reading', 'Read', 'Reading transactions'],
+  ['summarizing', 'Summarize', 'Summarizing customers'],
+  ['fit_purchase', 'Fit purchase model', 'Fitting the purchase model'],
+  ['fit_spend', 'Fit spend model', 'Fitting the spend model'],
+  ['score', 'Score', 'Scoring customers'],
+  ['diagnostics', 'Check the fit', 'Checking the fit'],
+];
+// run is the data run in progress: {phases, started, timer}, or null.
+let run = null;
 function showProgress(stage, done) {
   $('progress-wrap').hidden = false;
-  const words = { reading: 'Reading transactions', fitting: 'Fitting the models and scoring customers', diagnostics: 'Checking the fit' };
-  $('progress-label').textContent = `${words[stage] || stage}…`;
-  $('progress').value = stage === 'reading' ? done : 1;
+  const phases = run ? run.phases : PHASES.slice(0, 1);
+  let k = phases.findIndex(([id]) => id === stage);
+  if (k < 0) k = 0;
+  const ol = $('phases');
+  if (ol.children.length !== phases.length) {
+    ol.replaceChildren(...phases.map(([id, short]) => { const li = document.createElement('li'); li.dataset.phase = id; li.textContent = short; return li; }));
+  }
+  [...ol.children].forEach((li, i) => {
+    li.className = i < k ? 'done' : '';
+    if (i === k) li.setAttribute('aria-current', 'step'); else li.removeAttribute('aria-current');
+  });
+  const within = stage === 'reading' ? done : 0;
+  $('progress-label').textContent = `Step ${k + 1} of ${phases.length}: ${phases[k][2]}…`;
+  $('progress').value = (k + within) / phases.length;
+  $('progress').dataset.phase = phases[k][0];
+}
+// startRun shows the phases of a scoring run, a running clock and Cancel.
+function startRun(withSpend) {
+  run = { phases: PHASES.filter(([id]) => withSpend || id !== 'fit_spend'), started: performance.now() };
+  $('phases').replaceChildren();
+  $('data-status').textContent = '';
+  $('cancel').hidden = false;
+  $('cancel').disabled = false;
+  const tick = () => { $('progress-time').textContent = `${fmtNum((performance.now() - run.started) / 1000, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} s`; };
+  tick();
+  run.timer = setInterval(tick, 100);
+  showProgress('reading', 0);
+}
+function endRun() {
+  if (run) clearInterval(run.timer);
+  run = null;
+  $('cancel').hidden = true;
+  $('progress-time').textContent = '';
+  $('phases').replaceChildren();
+}
+// cancelRun stops a scoring run for real: the worker is terminated (a
+// WebAssembly fit cannot be interrupted from outside), a new one is
+// started and the file loaded into it again, so the user can change the
+// settings and score again.
+let lastFile = null;
+let reloading = null;
+function cancelRun() {
+  if (!run || !worker) return;
+  const secs = (performance.now() - run.started) / 1000;
+  worker.terminate();
+  perf.workersStopped = (perf.workersStopped || 0) + 1;
+  worker = undefined;
+  workerReady = undefined;
+  for (const k of Object.keys(pending)) {
+    const err = new Error('cancelled');
+    err.cancelled = true;
+    pending[k].reject(err);
+    delete pending[k];
+  }
+  $('data-status').textContent = `Cancelled after ${fmtNum(secs, { maximumFractionDigits: 1 })} s: the worker was stopped and nothing was scored. The file is still loaded: change the settings and score again.`;
+  if (lastFile) {
+    reloading = (async () => {
+      await ensureWorker();
+      const buf = await lastFile.arrayBuffer();
+      await ask({ type: 'load', buffer: buf }, [buf]);
+    })().catch((err) => { $('data-error').textContent = `Could not load the file again after cancelling: ${err.message}`; }).finally(() => { reloading = null; });
+  }
+}
+// showPreview shows the file's first rows under its column names (the
+// numbers 1, 2, ... when there is no header row), so a headerless file's
+// columns can be told apart.
+function showPreview(ins) {
+  const rows = (ins.sample || []).slice(0, 5);
+  const t = $('preview');
+  $('preview-caption').textContent = `First ${plural(rows.length, 'row')} of the file${ins.header ? '' : ' (no header row: columns are numbered)'}`;
+  const htr = document.createElement('tr');
+  for (const c of ins.columns) { const th = document.createElement('th'); th.scope = 'col'; th.textContent = c; htr.appendChild(th); }
+  t.tHead.replaceChildren(htr);
+  t.tBodies[0].replaceChildren(...rows.map((r) => {
+    const tr = document.createElement('tr');
+    for (let k = 0; k < ins.columns.length; k++) { const td = document.createElement('td'); td.textContent = r[k] ?? ''; tr.appendChild(td); }
+    return tr;
+  }));
+  $('preview-wrap').hidden = rows.length === 0;
+  const af = $('map-amount-format');
+  af.value = [...af.options].some((o) => o.value === ins.amountFormat) ? ins.amountFormat : 'auto';
+  $('amount-format-hint').textContent = ins.amountError ? `Unsure: ${ins.amountError}` : ins.amountFormat && ins.amountFormat !== 'plain' ? `Detected ${ins.amountFormat} in the first rows.` : 'Detected from the first rows.';
+}
+// obsEnd returns the observation end typed as YYYY-MM-DD, or throws
+// with a message beside the field.
+function obsEnd() {
+  const el = $('obs-end');
+  const v = el.value.trim();
+  const ok = /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+  $('obs-end-err').textContent = ok ? '' : 'Write the date as YYYY-MM-DD, e.g. 1997-09-30.';
+  if (ok) el.removeAttribute('aria-invalid'); else el.setAttribute('aria-invalid', 'true');
+  if (!ok) throw new Error(`Observation end "${v}": write it as YYYY-MM-DD.`);
+  return v;
 }
 function options(sel, values, chosen) {
   sel.replaceChildren();
@@ -403,6 +616,8 @@ function options(sel, values, chosen) {
 }
 async function loadFile(file) {
   $('data-error').textContent = '';
+  const tLoad = performance.now();
+  lastFile = file;
   try {
     await ensureWorker();
     showProgress('reading', 0);
@@ -417,7 +632,7 @@ async function loadFile(file) {
       $('data-error').textContent = `Could not use ${file.name}: ${ins.problem}`;
       return;
     }
-    $('file-info').textContent = `${file.name}: ${ins.lines.toLocaleString('en-US')} lines, ${ins.header ? 'with a header row' : 'no header row'}, separated by ${ins.delimiter === '\t' ? 'tabs' : ins.delimiter === 'whitespace' ? 'spaces' : `"${ins.delimiter}"`}. Check the columns below.`;
+    $('file-info').textContent = `${file.name}: ${plural(ins.lines, 'line')}, ${ins.header ? 'with a header row' : 'no header row'}, separated by ${ins.delimiter === '\t' ? 'tabs' : ins.delimiter === 'whitespace' ? 'spaces' : `"${ins.delimiter}"`}. Check the columns below.`;
     options($('map-customer'), ins.columns, ins.guess.customer);
     options($('map-date'), ins.columns, ins.guess.date);
     options($('map-amount'), ['', ...ins.columns], ins.guess.amount);
@@ -426,13 +641,29 @@ async function loadFile(file) {
     $('format-hint').textContent = ins.ambiguous ? 'Both month-first and day-first fit the first rows: check which your file uses.' : 'Detected from the first rows.';
     setNote($('file-info'), 'file-notice', fileNotice(ins), 'note warn');
     $('skip-bad').checked = false;
+    showPreview(ins);
     $('mapping').hidden = false;
     $('progress-wrap').hidden = true;
     await updateDates();
+    perf.loadMs = performance.now() - tLoad;
   } catch (err) {
     $('progress-wrap').hidden = true;
     $('data-error').textContent = `Could not read the file: ${err.message}`;
   }
+}
+// showTimeTaken counts everything the user waited for: reading the file
+// and detecting its columns (perf.loadMs), and from the click on Score to
+// the drawn results.
+function showTimeTaken(tStart) {
+  const runMs = performance.now() - tStart;
+  const loadMs = perf.loadMs || 0;
+  const el = $('res-time');
+  const s = (ms) => `${fmtNum(ms / 1000, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} s`;
+  el.textContent = s(loadMs + runMs);
+  el.dataset.ms = String(loadMs + runMs);
+  el.dataset.loadMs = String(loadMs);
+  el.dataset.runMs = String(runMs);
+  $('res-time-why').textContent = `Everything you waited for, in this browser: opening the file ${s(loadMs)}, then reading, fitting, scoring and drawing ${s(runMs)}.`;
 }
 function mapping() {
   return { customer: $('map-customer').value, date: $('map-date').value, amount: $('map-amount').value };
@@ -443,7 +674,7 @@ async function updateDates() {
   const firstBad = r.bad ? ` (the first on line ${r.firstBadLine}: ${r.firstBad === '' ? 'empty' : short(r.firstBad)})` : '';
   if (r.last) {
     $('obs-end').value = r.last;
-    $('format-hint').textContent = `Dates from ${r.first} to ${r.last}${r.bad ? `; ${r.bad.toLocaleString('en-US')} ${r.bad === 1 ? 'row does' : 'rows do'} not parse with this format${firstBad}: tick “Skip rows that cannot be read” to leave them out` : ''}.`;
+    $('format-hint').textContent = `Dates from ${r.first} to ${r.last}${r.bad ? `; ${plural(r.bad, 'row does', 'rows do')} not parse with this format${firstBad}: tick “Skip rows that cannot be read” to leave them out` : ''}.`;
   } else {
     $('obs-end').value = '';
     $('format-hint').textContent = mapping().date ? `No date in column “${mapping().date}” parses with this format${firstBad}.` : 'Choose the date column.';
@@ -455,7 +686,6 @@ async function updateDates() {
 function dataSettings() {
   const checks = [
     ['map-date', (v) => (v ? '' : 'Choose the column with the order dates.')],
-    ['obs-end', (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? '' : 'Set the last day your data covers (no date of the date column reads with this format).')],
     ['margin', (v, n) => (v !== '' && n >= 0 && n <= 100 ? '' : 'Must be between 0 and 100 %.')],
     ['months', (v, n) => (v !== '' && Number.isInteger(n) && n >= 1 && n <= 1200 ? '' : 'Must be a whole number of months between 1 and 1200.')],
     ['annual-discount', (v, n) => (v !== '' && n >= 0 && n < 1000 ? '' : 'Must be at least 0 % and less than 1000 %.')],
@@ -469,7 +699,7 @@ function dataSettings() {
   }
   if (bad) throw new Error('Some settings above are not usable: see the messages beside them.');
   return {
-    columns: mapping(), dateFormat: $('map-format').value, observationEnd: $('obs-end').value,
+    columns: mapping(), dateFormat: $('map-format').value, observationEnd: obsEnd(), amountFormat: $('map-amount-format').value,
     purchase: $('model').value, spend: $('map-amount').value ? 'gammagamma' : 'none',
     months: $('months').valueAsNumber, annualDiscountRate: $('annual-discount').valueAsNumber / 100,
     margin: $('margin').valueAsNumber / 100, csvFormulaGuard: $('csv-guard').value, skipBadRows: $('skip-bad').checked,
@@ -480,19 +710,24 @@ async function runScore() {
   $('score').disabled = true;
   const tStart = performance.now();
   try {
+    if (reloading) await reloading;
     const settings = dataSettings();
-    showProgress('reading', 0);
+    startRun(settings.spend !== 'none');
     const m = await ask({ type: 'score', settings });
     scored = { ...m, ids: m.ids };
     resetPluginColumns();
     renderScored(m, performance.now() - tStart);
     (cohorts ||= cohortView(ask, moneyFmt)).show();
+    showTimeTaken(tStart);
   } catch (err) {
-    // A row that cannot be read (summary.ParseError: 'line 5 (customer
-    // "4"): field …'): offer clv score's skip_bad_rows.
-    const row = /^line \d+( \(customer .*\))?: field /.test(err.message) && !$('skip-bad').checked;
-    $('data-error').textContent = err.message + (row ? '. Tick “Skip rows that cannot be read” to leave out such rows, as clv score does with skip_bad_rows.' : '');
+    if (!err.cancelled) {
+      // A row that cannot be read (summary.ParseError: 'line 5 (customer
+      // "4"): field …'): offer clv score's skip_bad_rows.
+      const row = /^line \d+( \(customer .*\))?: field /.test(err.message) && !$('skip-bad').checked;
+      $('data-error').textContent = err.message + (row ? '. Tick “Skip rows that cannot be read” to leave out such rows, as clv score does with skip_bad_rows.' : '');
+    }
   } finally {
+    endRun();
     $('score').disabled = false;
     $('progress-wrap').hidden = true;
   }
@@ -523,20 +758,21 @@ function colValue(name, i) {
 // spendNote says how expected_spend was estimated (core/score SpendEstimate).
 function spendNote(sp) {
   if (sp.method !== 'gammagamma') {
-    return ` Gamma-Gamma not used (${sp.fallback}): expected spend is each repeat buyer's own mean repeat spend; the others get ${num(sp.populationMean).toFixed(2)}. P(alive) and expected purchases are unaffected.`;
+    return ` Gamma-Gamma not used (${sp.fallback}): expected spend is each repeat buyer's own mean repeat spend; the others get ${moneyFmt(num(sp.populationMean))}. P(alive) and expected purchases are unaffected.`;
   }
-  return ` Gamma-Gamma left out ${sp.oneTime} customers without repeat purchases` +
-    (sp.nonPositive ? ` and ${sp.nonPositive} whose repeat purchases net to ≤ 0 (${(sp.nonPositiveIds || []).join(', ')}${sp.nonPositive > (sp.nonPositiveIds || []).length ? ', …' : ''})` : '') + '.';
+  return ` Gamma-Gamma left out ${plural(sp.oneTime, 'customer')} without repeat purchases` +
+    (sp.nonPositive ? ` and ${fmtNum(sp.nonPositive)} whose repeat purchases net to ≤ 0 (${(sp.nonPositiveIds || []).join(', ')}${sp.nonPositive > (sp.nonPositiveIds || []).length ? ', …' : ''})` : '') + '.';
 }
 function renderScored(m, ms) {
   const r = m.result;
   $('results').hidden = false;
-  $('res-customers').textContent = r.customers.toLocaleString('en-US');
+  $('res-customers').textContent = fmtNum(r.customers);
   $('res-customers').dataset.value = String(r.customers);
   const skipped = badRowsText(r.report);
-  $('res-report').textContent = `${r.report.transactions.toLocaleString('en-US')} transactions up to ${r.report.observationEnd}` +
-    (r.report.afterObservationEnd ? `; ${r.report.afterObservationEnd} after it left out` : '') + (skipped ? `; ${skipped}` : '') + '.';
+  $('res-report').textContent = `${plural(r.report.transactions, 'transaction')} up to ${r.report.observationEnd}` +
+    (r.report.afterObservationEnd ? `; ${fmtNum(r.report.afterObservationEnd)} after it left out` : '') + (skipped ? `; ${skipped}` : '') + '.';
   $('res-total').textContent = r.spend ? moneyFmt(num(r.totalClv), 0) : '—';
+  $('res-total').dataset.value = String(r.spend ? num(r.totalClv) : NaN);
   $('res-total-why').textContent = r.spend ? `Sum of every customer's CLV over ${r.settings.months} months at ${plain(r.settings.margin * 100)} % margin, discounted ${plain(r.settings.annualDiscountRate * 100)} % a year.` : 'No amount column: expected purchases only.';
   $('res-time').textContent = `${(ms / 1000).toFixed(2)} s`;
   $('res-time').dataset.ms = String(ms);
@@ -550,7 +786,7 @@ function renderScored(m, ms) {
     (f.names || []).forEach((n, i) => {
       const tr = document.createElement('tr');
       tr.dataset.model = f.model; tr.dataset.param = n; tr.dataset.value = String(num(f.params[i]));
-      tr.innerHTML = `<td>${i === 0 ? modelNames[f.model] || f.model : ''}</td><td>${n}</td><td class="num">${num(f.params[i]).toPrecision(6)}</td><td class="num">${Number.isFinite(num(f.stdErrors[i])) ? num(f.stdErrors[i]).toPrecision(3) : '—'}</td>`;
+      tr.innerHTML = `<td>${i === 0 ? modelNames[f.model] || f.model : ''}</td><td>${n}</td><td class="num">${fmtNum(num(f.params[i]), { maximumSignificantDigits: 6 })}</td><td class="num">${fmtNum(num(f.stdErrors[i]), { maximumSignificantDigits: 3 })}</td>`;
       tb.appendChild(tr);
     });
   }
@@ -564,7 +800,7 @@ function renderScored(m, ms) {
     tr.cells[1].textContent = `Not used: ${why} (see the warning below). Expected spend is each repeat buyer's own average; the purchase model above is unaffected.`;
     tb.appendChild(tr);
   }
-  $('fit-note').textContent = `Log-likelihood ${num(r.purchase.logLikelihood).toFixed(2)}. Times are in ${r.report.unit}s, so the purchase rate is per ${r.report.unit}.` +
+  $('fit-note').textContent = `Log-likelihood ${fmtNum(num(r.purchase.logLikelihood), { minimumFractionDigits: 2, maximumFractionDigits: 2 })}. Times are in ${r.report.unit}s, so the purchase rate is per ${r.report.unit}.` +
     (r.spend ? spendNote(r.spend) : '') + ((r.notes || []).length ? ` ${r.notes.join(' ')}` : '');
   // Warnings (the spend fallback, customers left out of the spend fit, a
   // doubtful model assumption) get their own line, so they are not missed.
@@ -577,8 +813,18 @@ function renderScored(m, ms) {
   charts.segments = barChart(charts.segments, $('chart-segments'), r.segments.map((s) => s.label), [
     { label: 'Customers', data: r.segments.map((s) => s.count), color: '#0b5cad' },
   ], { horizontal: true, x: 'customers' });
+  chartTable('chart-hist', ['Repeat purchases', 'Actual customers', 'Predicted customers'],
+    r.histogram.map((b) => [String(b.purchases), fmtNum(num(b.actual)), fmtNum(num(b.expected), { maximumFractionDigits: 1 })]));
+  chartTable('chart-segments', ['Segment', 'Customers'], r.segments.map((s) => [s.label, fmtNum(s.count)]));
   view = { order: null, sortCol: r.spend ? 'clv' : 'expected_purchases', dir: -1, page: 0, query: $('search').value };
   renderTable();
+}
+// tierRank maps a tier column's level index to its rank (Top 1 % first),
+// the order of the tiers in the scoring result, not the alphabet.
+function tierRank() {
+  const levels = scored.result.columns.find((x) => x.name === 'tier').levels;
+  const order = (scored.result.tiers || []).map((t) => t.label);
+  return levels.map((l) => { const k = order.indexOf(l); return k < 0 ? order.length : k; });
 }
 function renderTable() {
   const cols = [...TABLE_COLS.filter(([n]) => n === 'customer_id' || scored.columns[n]), ...pluginCols.map((c) => [c.name, c.name, c.why])];
@@ -588,6 +834,7 @@ function renderTable() {
     const c = view.sortCol;
     const info = scored.result.columns.find((x) => x.name === c);
     if (c === 'customer_id') { if (view.dir < 0) idx.reverse(); } // already in id order
+    else if (c === 'tier') { const rank = tierRank(); const v = scored.columns[c]; idx.sort((a, b) => view.dir * (rank[v[a]] - rank[v[b]]) || a - b); }
     else if (info.kind === 'label') idx.sort((a, b) => view.dir * colValue(c, a).localeCompare(colValue(c, b)) || a - b);
     else { const v = scored.columns[c]; idx.sort((a, b) => view.dir * (v[a] - v[b]) || a - b); }
     const q = view.query.trim().toLowerCase();
@@ -606,7 +853,11 @@ function renderTable() {
     b.type = 'button';
     b.textContent = label;
     b.dataset.col = name;
-    b.onclick = () => { view.dir = view.sortCol === name ? -view.dir : (name === 'customer_id' ? 1 : -1); view.sortCol = name; view.order = null; view.page = 0; renderTable(); };
+    b.onclick = () => {
+      view.dir = view.sortCol === name ? -view.dir : (name === 'customer_id' || name === 'tier' ? 1 : -1); view.sortCol = name; view.order = null; view.page = 0; renderTable();
+      // The header is drawn anew: keep the keyboard focus on it.
+      $('customers').querySelector(`th button[data-col="${name}"]`).focus();
+    };
     th.appendChild(b);
     htr.appendChild(th);
   }
@@ -621,14 +872,14 @@ function renderTable() {
       const v = colValue(name, i);
       if (typeof v === 'number') {
         td.className = 'num';
-        td.textContent = name === 'clv' || name === 'monetary_value' ? moneyFmt(v) : name === 'p_alive' ? `${(100 * v).toFixed(1)} %` : name === 'frequency' ? String(v) : plain(v, 2);
+        td.textContent = name === 'clv' || name === 'monetary_value' ? moneyFmt(v) : name === 'p_alive' ? `${fmtNum(100 * v, { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %` : name === 'frequency' ? fmtNum(v) : plain(v, 2);
       } else td.textContent = v;
       tr.appendChild(td);
     }
     tb.appendChild(tr);
   }
   const pages = Math.max(1, Math.ceil(view.order.length / PAGE));
-  $('page-info').textContent = `Page ${view.page + 1} of ${pages} (${view.order.length.toLocaleString('en-US')} customers)`;
+  $('page-info').textContent = `Page ${fmtNum(view.page + 1)} of ${fmtNum(pages)} (${plural(view.order.length, 'customer')})`;
   $('prev').disabled = view.page === 0;
   $('next').disabled = view.page + 1 >= pages;
 }
@@ -793,15 +1044,15 @@ async function runPlugin() {
   const t = performance.now();
   try {
     const res = await plugin.run(inputs, params, { timeoutMs, onProgress: (f) => { $('plugin-progress').value = f; } });
-    const secs = ((performance.now() - t) / 1000).toFixed(2);
-    const n = scored.ids.length.toLocaleString('en-US');
+    const secs = fmtNum((performance.now() - t) / 1000, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    const n = plural(scored.ids.length, 'customer');
     if (d.kind === 'formula') {
       d.outputs.forEach((name, j) => addColumn(name, res[j], `From plugin ${d.name}`));
-      $('plugin-status').textContent = `Added ${d.outputs.join(' and ')} to ${n} customers in ${secs} s: see the table and the downloaded CSV.`;
+      $('plugin-status').textContent = `Added ${d.outputs.join(' and ')} to ${n} in ${secs} s: see the table and the downloaded CSV.`;
     } else {
       addColumn('plugin_segment', Float64Array.from(res), `Segment from plugin ${d.name}`, 'label', d.labels.slice());
       showPluginSegments(d, res);
-      $('plugin-status').textContent = `Put ${n} customers into ${d.name}'s segments in ${secs} s: see plugin_segment in the table and the segment chart.`;
+      $('plugin-status').textContent = `Put ${n} into ${d.name}'s segments in ${secs} s: see plugin_segment in the table and the segment chart.`;
     }
     view.order = null;
     renderTable();
@@ -823,7 +1074,7 @@ function showPluginSegments(d, labels) {
     tr.dataset.count = String(counts[k]);
     tr.innerHTML = '<td></td><td class="num"></td>';
     tr.cells[0].textContent = l;
-    tr.cells[1].textContent = counts[k].toLocaleString('en-US');
+    tr.cells[1].textContent = fmtNum(counts[k]);
     tb.appendChild(tr);
   });
   $('plugin-segments-caption').textContent = `Customers in each of ${d.name}'s segments (the column plugin_segment)`;
@@ -833,6 +1084,7 @@ function showPluginSegments(d, labels) {
   charts.segments = barChart(charts.segments, $('chart-segments'), d.labels, [
     { label: 'Customers', data: counts, color: '#0b5cad' },
   ], { horizontal: true, x: 'customers' });
+  chartTable('chart-segments', ['Segment', 'Customers'], d.labels.map((l, k) => [l, fmtNum(counts[k])]));
 }
 function wirePlugins() {
   $('plugin-file').addEventListener('change', (e) => { if (e.target.files[0]) loadPluginFile(e.target.files[0]); e.target.value = ''; });
@@ -900,6 +1152,8 @@ async function main() {
   for (const id of ['map-date', 'map-format']) $(id).addEventListener('change', updateDates);
   $('score').onclick = runScore;
   initCompare({ ask, settings: dataSettings });
+  $('cancel').onclick = cancelRun;
+  $('map-amount').addEventListener('change', () => { $('map-amount-format').value = 'auto'; });
   $('search').addEventListener('input', () => { if (!scored) return; view.query = $('search').value; view.order = null; view.page = 0; renderTable(); });
   $('prev').onclick = () => { view.page--; renderTable(); };
   $('next').onclick = () => { view.page++; renderTable(); };
