@@ -29,7 +29,7 @@ web/node_modules/.package-lock.json: web/package-lock.json
 	  echo "web/package-lock.json holds deprecated packages (above); update them" >&2; rm -rf web/node_modules/.package-lock.json; exit 1; \
 	fi
 
-test: deps tidy-check ## install what the tests need (see deps), check go.mod is tidy, then run every test (unit, examples, golden, end-to-end)
+test: deps tidy-check web ## install what the tests need (see deps), check go.mod is tidy, build the page into the binary's embed folder (so clv serve's end-to-end tests run), then run every test (unit, examples, golden, end-to-end)
 	$(GO) test -count=1 -timeout 30m $(PKGS)
 
 # deps installs, when missing, what the tests need beyond Go: Chromium for

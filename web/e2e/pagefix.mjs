@@ -113,8 +113,9 @@ export async function pagefixChecks({ newPage, check, url, expected }) {
 
   // 3. Fields: typed values out of range are flagged beside the field, in
   // percent, and blank what needs them; the charts keep working.
-  await page.evaluate(() => { location.hash = '#lifeMode=lifespan'; }); // the defaults
-  await page.waitForFunction(() => document.getElementById('in-aov').value === '100');
+  // Retention is typed (so shown) only when it is the life given.
+  await page.evaluate(() => { location.hash = '#lifeMode=retention'; }); // the defaults, life given as retention
+  await page.waitForFunction(() => document.getElementById('in-aov').value === '100' && !document.getElementById('in-retention').closest('.field').hidden);
   await page.fill('#in-retention', '101');
   await page.waitForFunction(() => document.getElementById('in-retention').getAttribute('aria-invalid') === 'true');
   const ret = await page.evaluate(() => {
