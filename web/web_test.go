@@ -97,8 +97,23 @@ path = %q
 precision = 6
 `, cdnow, scores))
 	run(root, nil, clv, "score", "--config", cfg, "--quiet")
+	// The same scoring under the other purchase models: the page's
+	// download must equal clv score's for every one (e2e/run.mjs).
+	modelScores := map[string]string{}
+	for _, m := range []string{"paretonbd", "mbgnbd"} {
+		b, err := os.ReadFile(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mcfg, mscores := filepath.Join(tmp, m+".toml"), filepath.Join(tmp, m+"-scores.csv")
+		text := strings.Replace(string(b), `purchase = "bgnbd"`, fmt.Sprintf("purchase = %q", m), 1)
+		writeFile(t, mcfg, strings.Replace(text, fmt.Sprintf("path = %q", scores), fmt.Sprintf("path = %q", mscores), 1))
+		run(root, nil, clv, "score", "--config", mcfg, "--quiet")
+		modelScores[m] = mscores
+	}
 
 	exp := map[string]any{"calc": calcExpected(t), "cdnow": cdnowExpected(t, cdnow, scores)}
+	exp["models"] = modelScores
 	exp["plugins"] = pluginsExpected(t, root, tmp, clv) // plugins_test.go
 	exp["compare"] = compareExpected(t, root, tmp, clv) // compare_test.go
 	exp["cohorts"] = cohortsExpected(t, clv, cfg, cdnow, tmp)

@@ -41,7 +41,10 @@ function randomFragment(r) {
 }
 
 const clvOf = (f) => {
-  const life = f.lifeMode === 'churn' ? (f.churn > 0 ? 100 / f.churn : Infinity) : f.lifespan;
+  // One customer life: the mode names the field given, the lifespan follows
+  // (1 ÷ churn, or 1 ÷ (1 − retention)).
+  const life = f.lifeMode === 'churn' ? (f.churn > 0 ? 100 / f.churn : Infinity)
+    : f.lifeMode === 'retention' ? (f.retention < 100 ? 100 / (100 - f.retention) : Infinity) : f.lifespan;
   return f.aov * f.frequency * life * (f.grossMargin / 100);
 };
 
@@ -53,7 +56,7 @@ export async function pagefixChecks({ newPage, check, url, expected }) {
   const formState = (page) => page.evaluate(() => {
     const v = (id) => document.getElementById(id).valueAsNumber;
     return {
-      aov: v('in-aov'), frequency: v('in-frequency'), lifespan: v('in-lifespan'), churn: v('in-churn'), grossMargin: v('in-grossMargin'),
+      aov: v('in-aov'), frequency: v('in-frequency'), lifespan: v('in-lifespan'), churn: v('in-churn'), retention: v('in-retention'), grossMargin: v('in-grossMargin'),
       lifeMode: (document.querySelector('input[name=lifeMode]:checked') || {}).value,
       flagged: [...document.querySelectorAll('#fields [aria-invalid=true]')].map((e) => e.id),
       clv: document.getElementById('out-clv').dataset.value, status: document.getElementById('status').textContent,
@@ -114,8 +117,10 @@ export async function pagefixChecks({ newPage, check, url, expected }) {
   // 3. Fields: typed values out of range are flagged beside the field, in
   // percent, and blank what needs them; the charts keep working.
   // Retention is typed (so shown) only when it is the life given.
-  await page.evaluate(() => { location.hash = '#lifeMode=retention'; }); // the defaults, life given as retention
-  await page.waitForFunction(() => document.getElementById('in-aov').value === '100' && !document.getElementById('in-retention').closest('.field').hidden);
+  await page.evaluate(() => { location.hash = '#lifeMode=lifespan'; }); // the defaults
+  await page.waitForFunction(() => document.getElementById('in-aov').value === '100');
+  await page.check('input[name=lifeMode][value=retention]');
+  await page.waitForFunction(() => !document.getElementById('in-retention').closest('.field').hidden);
   await page.fill('#in-retention', '101');
   await page.waitForFunction(() => document.getElementById('in-retention').getAttribute('aria-invalid') === 'true');
   const ret = await page.evaluate(() => {
