@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/integrate/quad"
@@ -53,6 +54,13 @@ func FitParetoNBD(rows []RFT, opt FitOptions) (ParetoNBD, Fit, error) {
 	m := ParetoNBD{}
 	if len(fit.Params) == 4 {
 		m = ParetoNBD{R: fit.Params[0], Alpha: fit.Params[1], S: fit.Params[2], Beta: fit.Params[3]}
+	}
+	if err != nil && m.S > 100 {
+		// The likelihood still rises as s and β grow together: dropout
+		// rates that do not vary across customers, the boundary of the
+		// model (see maxTiedTerms).
+		err = fmt.Errorf("%w; s (%.4g) and β (%.4g) were still growing together: the data cannot tell customers' dropout rates apart "+
+			"(as when every customer stopped buying long before the observation end); BG/NBD or an earlier observation end may fit", err, m.S, m.Beta)
 	}
 	return m, fit, err
 }

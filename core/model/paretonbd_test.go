@@ -254,3 +254,18 @@ func TestParetoProbabilitiesPurchases(t *testing.T) {
 		}
 	}
 }
+
+// TestLog2F1TiedBounded: where the series would need more than
+// maxTiedTerms terms (z = 1 − 1e-4 needs about 400,000: a Pareto/NBD
+// fit whose s and β drift upwards together) log2F1Tied gives NaN, which
+// the optimiser steps back from, instead of summing up to a million terms
+// for every row of every evaluation; at z = 0.999 it still converges.
+func TestLog2F1TiedBounded(t *testing.T) {
+	if f, _, _, _ := log2F1Tied(15434, 0.8, 1-1e-4); !math.IsNaN(f) {
+		t.Errorf("z = 1 − 1e-4: %v, want NaN (beyond maxTiedTerms)", f)
+	}
+	f, da, db, dz := log2F1Tied(1.1, 1.6, 0.999)
+	if math.IsNaN(f) || math.IsNaN(da) || math.IsNaN(db) || math.IsNaN(dz) {
+		t.Errorf("z = 0.999: %v %v %v %v, want finite", f, da, db, dz)
+	}
+}

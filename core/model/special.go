@@ -103,6 +103,17 @@ func log2F1Pos(a, b, c, z float64) float64 {
 // report failure and the caller falls back to quadrature (or NaN).
 const maxSeriesTerms = 1_000_000
 
+// maxTiedTerms bounds log2F1Tied's series, which only the Pareto/NBD fit
+// evaluates (predictions use log2F1 with its quadrature fallback). When
+// the data cannot tell customers' dropout rates apart (every customer long
+// gone), the fit pushes s and β upwards together, z = |α−β|/(max(α, β)+t)
+// tends to 1 and the series needs about 40/(1−z) terms a row: with a
+// million terms allowed, each evaluation took seconds and such a fit ran
+// for hours. A NaN is a point the optimiser steps back from, so the fit
+// now ends, with "did not converge". 100,000 terms cover z up to about
+// 0.9996, beyond any optimum seen on real data.
+const maxTiedTerms = 100_000
+
 // expectedIfAliveBG returns the expected number of purchases in the next t
 // time units of a customer who is alive now, whose purchase rate λ has a
 // Gamma(r, alpha) distribution (shape, rate) and who drops out after each
@@ -298,7 +309,7 @@ func lgamma(x float64) float64 {
 //
 //	log2F1Tied(a, b, 0) = 0, 0, 0, ab/(a+1)
 //	log2F1Tied(a, b, z) = NaN, … if z < 0, z ≥ 1 or the series has not
-//	converged after maxSeriesTerms terms.
+//	converged after maxTiedTerms terms.
 func log2F1Tied(a, b, z float64) (f, da, db, dz float64) {
 	if z == 0 {
 		return 0, 0, 0, a * b / (a + 1)
@@ -313,7 +324,7 @@ func log2F1Tied(a, b, z float64) (f, da, db, dz float64) {
 	s, sa, sb, sz := 1.0, 0.0, 0.0, 0.0
 	term, h, logScale := 1.0, 0.0, 0.0
 	ib := 1 / b // 1/(b+n−1)
-	for n := 1; n < maxSeriesTerms; n++ {
+	for n := 1; n < maxTiedTerms; n++ {
 		fn := float64(n)
 		d := 1 / ((a + fn) * fn)
 		ia := d * fn // 1/(a+n)
