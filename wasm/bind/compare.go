@@ -156,29 +156,47 @@ func (s *Session) Compare(st Settings, calibrationEnd string) (*Comparison, erro
 }
 
 // read summarizes the loaded file into a Builder with the settings' CSV
-// options, as Score reads it (delimiter, header and formats as inspected
-// unless given; "auto" formats resolved from the first lines).
+// options, as Score reads it.
 func (s *Session) read(st *Settings, so summary.Options) (*summary.Builder, error) {
+	copt, err := s.csvOptions(st)
+	if err != nil {
+		return nil, err
+	}
+	b, err := summary.NewBuilder(so)
+	if err != nil {
+		return nil, err
+	}
+	if err := summary.ReadCSV(bytes.NewReader(s.data), copt, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// csvOptions completes st's delimiter and header from the loaded file's
+// inspection where they are not given, resolves "auto" date and amount
+// formats from the file's first lines, and returns the options the file is
+// read with: one reading for Score and Compare.
+func (s *Session) csvOptions(st *Settings) (summary.CSVOptions, error) {
 	if st.Delimiter == "" {
 		st.Delimiter = s.ins.Delimiter
 	}
 	header := s.ins.Header
 	if st.Header != nil {
 		header = *st.Header
-	}
-	b, err := summary.NewBuilder(so)
-	if err != nil {
-		return nil, err
+	} else {
+		st.Header = &header
 	}
 	if st.DateFormat == summary.AutoFormat || st.AmountFormat == summary.AutoFormat {
 		t := s.ins.table
 		if t == nil || t.Delimiter != st.Delimiter || t.Header != header {
+			var err error
 			if t, err = detect.ReadSample(bytes.NewReader(s.data), detect.Options{Delimiter: st.Delimiter, Header: &header}); err != nil {
-				return nil, err
+				return summary.CSVOptions{}, err
 			}
 		}
+		var err error
 		if st.DateFormat, st.AmountFormat, err = t.ResolveFormats(st.Columns.Date, st.DateFormat, st.Columns.Amount, st.AmountFormat); err != nil {
-			return nil, err
+			return summary.CSVOptions{}, err
 		}
 	}
 	cols := summary.Columns{Customer: st.Input.Columns.Customer, Date: st.Input.Columns.Date, Amount: st.Input.Columns.Amount}
@@ -190,12 +208,9 @@ func (s *Session) read(st *Settings, so summary.Options) (*summary.Builder, erro
 	case ",", ";", "\t", "|":
 		copt.Delimiter = []rune(st.Delimiter)[0]
 	default:
-		return nil, fmt.Errorf("delimiter %q: want , ; tab | or whitespace", st.Delimiter)
+		return summary.CSVOptions{}, fmt.Errorf("delimiter %q: want , ; tab | or whitespace", st.Delimiter)
 	}
-	if err := summary.ReadCSV(bytes.NewReader(s.data), copt, b); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return copt, nil
 }
 
 // comparison converts compare's report to the page's JSON.

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/clvkit/clvkit/core/compare"
-	"github.com/clvkit/clvkit/core/detect"
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/segment"
@@ -288,41 +287,14 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	if err != nil {
 		return nil, err
 	}
-	if st.Delimiter == "" {
-		st.Delimiter = s.ins.Delimiter
-	}
-	header := s.ins.Header
-	if st.Header != nil {
-		header = *st.Header
-	} else {
-		st.Header = &header
-	}
 	t0 := time.Now()
-	b, err := summary.NewBuilder(so)
+	copt, err := s.csvOptions(&st)
 	if err != nil {
 		return nil, err
 	}
-	if st.DateFormat == summary.AutoFormat || st.AmountFormat == summary.AutoFormat {
-		t := s.ins.table
-		if t == nil || t.Delimiter != st.Delimiter || t.Header != header {
-			if t, err = detect.ReadSample(bytes.NewReader(s.data), detect.Options{Delimiter: st.Delimiter, Header: &header}); err != nil {
-				return nil, err
-			}
-		}
-		if st.DateFormat, st.AmountFormat, err = t.ResolveFormats(st.Columns.Date, st.DateFormat, st.Columns.Amount, st.AmountFormat); err != nil {
-			return nil, err
-		}
-	}
-	cols := summary.Columns{Customer: st.Input.Columns.Customer, Date: st.Input.Columns.Date, Amount: st.Input.Columns.Amount}
-	copt := summary.CSVOptions{Columns: cols, Header: header, DateFormat: st.DateFormat, AmountFormat: st.AmountFormat,
-		Rules: summary.RowRules{Where: st.Where, Amount: st.AmountExpr, IsReturn: st.IsReturn}}
-	switch st.Delimiter {
-	case "whitespace":
-		copt.Whitespace = true
-	case ",", ";", "\t", "|":
-		copt.Delimiter = []rune(st.Delimiter)[0]
-	default:
-		return nil, fmt.Errorf("delimiter %q: want , ; tab | or whitespace", st.Delimiter)
+	b, err := summary.NewBuilder(so)
+	if err != nil {
+		return nil, err
 	}
 	pr := &progressReader{r: bytes.NewReader(s.data), total: len(s.data), onProgress: onProgress}
 	if err := summary.ReadCSV(pr, copt, b); err != nil {
