@@ -11,7 +11,6 @@ import (
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/atomicfile"
-	"github.com/clvkit/clvkit/host/internal/config"
 	"github.com/clvkit/clvkit/host/internal/table"
 	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
@@ -132,19 +131,9 @@ func (o *cohortFlags) run(ctx context.Context, e *env) error {
 			return err
 		}
 	}
-	cfg, err := loadConfig(e, o.config, func(c *config.Config) {
-		if set["input"] {
-			c.Input.Path = o.input
-		}
-		if set["observation-end"] {
-			c.Time.ObservationEnd = o.observationEnd
-		}
-	})
+	cfg, err := loadDataConfig(e, o.config, set, o.input, o.observationEnd, nil)
 	if err != nil {
 		return err
-	}
-	if set["input"] {
-		cfg.Input.Path = absPath(o.input)
 	}
 	if cfg.Input.Kind != "transactions" {
 		return cfg.KeyError("input.kind", errors.New("clv cohorts reads a transaction log (one row per order); a per-customer summary has no purchase dates"))

@@ -18,7 +18,6 @@ import (
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/atomicfile"
-	"github.com/clvkit/clvkit/host/internal/config"
 	"github.com/clvkit/clvkit/host/internal/report"
 	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
@@ -109,19 +108,9 @@ func (o *reportFlags) run(ctx context.Context, e *env, set map[string]bool, lock
 		}
 		o.config = path
 	}
-	cfg, err := loadConfig(e, o.config, func(c *config.Config) {
-		if set["input"] {
-			c.Input.Path = o.input
-		}
-		if set["observation-end"] {
-			c.Time.ObservationEnd = o.observationEnd
-		}
-	})
+	cfg, err := loadDataConfig(e, o.config, set, o.input, o.observationEnd, nil)
 	if err != nil {
 		return err
-	}
-	if set["input"] {
-		cfg.Input.Path = absPath(o.input)
 	}
 	j, err := prepare(cfg)
 	if err != nil {

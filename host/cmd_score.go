@@ -257,13 +257,7 @@ func (o *scoreFlags) load(e *env) (*config.Config, error) {
 			return nil, fmt.Errorf("--csv-formula-guard: %w", err)
 		}
 	}
-	cfg, err := loadConfig(e, o.config, func(c *config.Config) {
-		if set["input"] {
-			c.Input.Path = o.input
-		}
-		if set["observation-end"] {
-			c.Time.ObservationEnd = o.observationEnd
-		}
+	cfg, err := loadDataConfig(e, o.config, set, o.input, o.observationEnd, func(c *config.Config) {
 		if set["out"] {
 			c.Output.Path = o.out
 		}
@@ -287,9 +281,6 @@ func (o *scoreFlags) load(e *env) (*config.Config, error) {
 		return nil, err
 	}
 	// Flag paths are relative to the working directory, not the config.
-	if set["input"] {
-		cfg.Input.Path = absPath(o.input)
-	}
 	if set["out"] {
 		cfg.Output.Path = absPath(o.out)
 	}
@@ -338,6 +329,32 @@ func loadConfig(e *env, path string, override func(*config.Config)) (*config.Con
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	return config.ParseWith(path, text, override)
+}
+
+// loadDataConfig reads the config at path with the data flags given over
+// it (set names the flags given): --input, relative to the working
+// directory, and --observation-end; more, when not nil, applies a
+// command's other flags.
+func loadDataConfig(e *env, path string, set map[string]bool, input, observationEnd string, more func(*config.Config)) (*config.Config, error) {
+	cfg, err := loadConfig(e, path, func(c *config.Config) {
+		if set["input"] {
+			c.Input.Path = input
+		}
+		if set["observation-end"] {
+			c.Time.ObservationEnd = observationEnd
+		}
+		if more != nil {
+			more(c)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	// A flag's path is relative to the working directory, not the config.
+	if set["input"] {
+		cfg.Input.Path = absPath(input)
+	}
+	return cfg, nil
 }
 
 // scoring is a finished run: the scored customers and what the manifest
