@@ -30,7 +30,8 @@ type Comparison struct {
 	GammaGamma           *ComparisonSpendTest `json:"gammagamma,omitempty"`
 }
 
-// ComparisonChoice is the model with the lowest holdout MAE and its lead.
+// ComparisonChoice is the model purchase = "auto" picks (compare.Choose:
+// the highest holdout log-likelihood) and its lead over the runner-up.
 type ComparisonChoice struct {
 	Model     string `json:"model"`
 	Criterion string `json:"criterion"`
