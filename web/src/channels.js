@@ -269,6 +269,8 @@ export function channelView(ask, money, fmtNum) {
       } else td.textContent = text(g);
       const x = value(g);
       if (Number.isNaN(x)) delete td.dataset.value; else td.dataset.value = String(x);
+      // The sums as the core wrote them, exact at the output precision.
+      if (typeof g[key] === 'string') td.dataset.exact = g[key];
     });
     const ratio = g.cost ? num(g.cost.ltvToCac) : NaN;
     const rc = tr.cells[cols.findIndex(([k]) => k === 'ltvToCac') + 1];
