@@ -189,6 +189,9 @@ func NewBuilder(opt Options) (*Builder, error) {
 			}
 		}
 	}
+	if len(opt.Attributes) > maxAttributes {
+		return nil, fmt.Errorf("summary: %d attributes: at most %d", len(opt.Attributes), maxAttributes)
+	}
 	if len(opt.Attributes) > 0 {
 		b.attrs = newAttrTracker(slices.Clone(opt.Attributes))
 	}
