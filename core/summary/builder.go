@@ -240,6 +240,15 @@ func (b *Builder) Add(t Transaction) error {
 	return nil
 }
 
+// AttributeNames returns Options.Attributes: the attribute values each
+// Transaction carries, in order.
+func (b *Builder) AttributeNames() []string {
+	if b.attrs == nil {
+		return nil
+	}
+	return slices.Clone(b.attrs.names)
+}
+
 // Rows returns the number of transactions offered so far (CSV data rows
 // read or Add calls), skipped bad rows included.
 func (b *Builder) Rows() int { return b.rows }
