@@ -546,6 +546,17 @@ func (r *scoring) report(w io.Writer) {
 		}
 		fmt.Fprintf(w, "total predicted value (clv, %d months): %.2f\n", r.job.options.CLV.Months, total)
 	}
+	if r.attributes != nil && r.job.options.Spend {
+		for _, name := range r.attributes.Names {
+			rep, err := r.groups([]string{name})
+			if err != nil {
+				fmt.Fprintf(w, "groups by %s: %v\n", name, err)
+				continue
+			}
+			fmt.Fprintln(w)
+			writeGroupsText(w, rep, r.groupSettings())
+		}
+	}
 	if seg, ok := res.Column("segment"); ok {
 		counts := map[string]int{}
 		for _, l := range seg.Labels {
