@@ -98,6 +98,6 @@ export async function groupsChecks({ newPage, check, url, expected, out }) {
   await page.waitForFunction((s) => document.querySelector(s).getAttribute('aria-invalid') === 'true', newc, { timeout: 20000 });
   const nm = await page.$eval(newc, (e) => document.getElementById(e.getAttribute('aria-describedby')).textContent);
   check('fractional new customers: a message beside the field', /^New customers: want a whole number/.test(nm), nm);
-  await page.screenshot({ path: `${out}/channels.png`, fullPage: true });
+  await page.locator('#channels').screenshot({ path: `${out}/channels.png` });
   await page.context().close();
 }

@@ -19,6 +19,8 @@ const HTML = `
   <p class="note">Customers grouped by a column of your file, each by the value on their <strong>first purchase</strong>
   (a later, different value is ignored and counted). Type what each channel spent on acquisition and the new customers
   it brought in the same period: CAC = spend ÷ new customers, LTV:CAC = mean CLV ÷ CAC. The same figures as <code>clv groups</code>.</p>
+  <p class="note" id="channel-status" role="status" aria-live="polite"></p>
+  <div id="channel-body">
   <div class="row">
     <label for="channel-column">Group customers by</label>
     <select id="channel-column"></select>
@@ -32,11 +34,11 @@ const HTML = `
   <p class="error" id="channel-target-error"></p>
   <p class="error" id="channel-min-error"></p>
   <p class="error" id="channel-error" role="alert"></p>
-  <p class="note" id="channel-status" role="status" aria-live="polite"></p>
+  <p class="hint" id="channel-table-hint">CLV and the expected purchases and spend cover the CLV horizon. The groups add up to the
+  total row exactly. Payback: months until the margin on a customer's expected spend, spread evenly over the horizon, covers the
+  CAC (an upper bound: the models expect purchases sooner rather than later).</p>
   <div class="table-wrap"><table id="channel-table" class="params">
-    <caption>One row per group, largest total CLV first. CLV and expected purchases and spend cover the CLV horizon; the group
-    totals add up to the total row exactly. Payback: months until the margin on a customer's expected spend, spread evenly
-    over the horizon, covers the CAC (an upper bound; the models' purchases come sooner).</caption>
+    <caption>Groups, largest total CLV first, and the total.</caption>
     <thead><tr><th scope="col">Group</th><th scope="col" class="num">Customers</th><th scope="col" class="num">Share</th>
     <th scope="col" class="num">Total CLV</th><th scope="col" class="num">Share of CLV</th><th scope="col" class="num">Mean CLV (± std. error)</th>
     <th scope="col" class="num">Mean P(alive)</th><th scope="col" class="num">Expected purchases</th><th scope="col" class="num">Expected spend</th>
@@ -47,7 +49,8 @@ const HTML = `
     <figcaption id="channel-chart-cap"><strong>LTV:CAC per channel</strong> against the target (dashed line). Channels without a
     cost are left out; the numbers are in the table above.</figcaption>
     <svg id="channel-chart" class="ratio-chart" role="img" aria-labelledby="channel-chart-cap"></svg>
-  </figure>`;
+  </figure>
+  </div>`;
 
 // Cells filled from the core's answer: [key, class, text(row), value(row)].
 function cells(money, pct, plain) {
@@ -111,11 +114,10 @@ export function channelView(ask, money, fmtNum) {
     }));
     for (const k of Object.keys(typed)) if (!list.some((a) => a.column === k)) delete typed[k];
     built = '';
+    // Without a column to group by, only the reason is shown.
+    $('channel-body').hidden = list.length === 0;
     if (list.length === 0) {
-      $('channel-status').textContent = 'No column of this file looks like a customer attribute (text with at most 50 different values, other than the customer, date and amount columns).';
-      $('channel-table').tBodies[0].replaceChildren();
-      $('channel-table').tFoot.replaceChildren();
-      $('channel-chart').replaceChildren();
+      $('channel-status').textContent = 'No column of this file looks like a customer attribute such as a channel or a country (text with at most 50 different values, other than the customer, date and amount columns).';
       return;
     }
     if (list.some((a) => a.column === keep)) sel.value = keep;
@@ -170,7 +172,7 @@ export function channelView(ask, money, fmtNum) {
     root.dataset.column = v.column;
     const n = v.total.customers;
     $('channel-status').textContent = `${fmtNum(v.groups.length)} group${v.groups.length === 1 ? '' : 's'} of ${fmtNum(n)} customer${n === 1 ? '' : 's'} by ${v.column}` +
-      (v.changed ? `; ${fmtNum(v.changed)} customer${v.changed === 1 ? '' : 's'} later bought with another ${v.column} (their first purchase's counts)` : '') +
+      (v.changed ? `; ${fmtNum(v.changed)} customer${v.changed === 1 ? '' : 's'} later bought with another ${v.column} (their first purchase's ${v.column} counts)` : '') +
       (v.blank ? `; ${fmtNum(v.blank)} without a value on their first purchase (“unknown”)` : '') + '. ' +
       `CLV over ${v.horizonMonths} months at a ${fmtNum(100 * num(v.margin), { maximumFractionDigits: 1 })} % margin.`;
     if (built !== v.column) build(v);
