@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/internal/textenc"
@@ -304,4 +305,136 @@ func compareSummaries(t *testing.T, name, got, want string, seenTies map[string]
 			t.Errorf("%s, customer %s, %s: SQL %s, clv summarize %s", name, wc[0], header[j], gc[j], wc[j])
 		}
 	}
+}
+
+// TestDuckDBHistogramAndZone runs, in DuckDB, the histogram query on the
+// CDNOW sample (week grain, calibration) against the histogram of
+// core/summary's customers (rows counted by their values at 6 decimals on
+// both sides), and the summary of a TIMESTAMPTZ column with --time-zone:
+// CDNOW's orders placed at 23:30 UTC fall on the next day in
+// Europe/Berlin, so the result is core/summary's on dates one day later.
+func TestDuckDBHistogramAndZone(t *testing.T) {
+	run := duckdbRunner(t)
+	dir := t.TempDir()
+	path := cdnowCSV(t, dir)
+	o := Options{Dialect: DuckDB, Table: "tx", Customer: "customer_id", Date: "date", Amount: "amount",
+		Grain: summary.Week, Unit: summary.Weeks, ObservationEnd: date("1997-09-30"), CalibrationEnd: date("1997-06-30"), Inline: true}
+	hq, err := Histogram(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zo := o
+	zo.Grain, zo.CalibrationEnd, zo.Date, zo.TimeZone = summary.Day, time.Time{}, "ts", "Europe/Berlin"
+	zq, err := Summary(zo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := fmt.Sprintf(`CREATE TABLE tx AS SELECT *, timezone('UTC', CAST(date AS TIMESTAMP) + INTERVAL 23 HOUR + INTERVAL 30 MINUTE) AS ts
+FROM read_csv(%s, header = true, columns = {'customer_id': 'VARCHAR', 'date': 'DATE', 'qty': 'INTEGER', 'amount': 'DECIMAL(10, 2)'})
+;
+-- result
+%s
+;
+-- result
+%s
+;
+`, mustLiteral(t, path), hq.SQL, zq.SQL)
+	file := filepath.Join(dir, "q.sql")
+	if err := os.WriteFile(file, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	results := strings.Split(string(run(file)), "-- end\n")
+	if len(results) != 3 {
+		t.Fatalf("%d results from DuckDB, want 2", len(results)-1)
+	}
+
+	// The histogram: counts by (kind, frequency, recency, T, monetary) at
+	// 6 decimals.
+	recs, err := csv.NewReader(strings.NewReader(results[0])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f6 := func(v float64) string { return string(textenc.AppendFloat(nil, v, 6)) }
+	got := map[string]int{}
+	total := 0
+	for _, rec := range recs[1:] {
+		key := rec[0] + " " + rec[1]
+		for _, f := range rec[2:5] {
+			if f == "" {
+				key += " -"
+				continue
+			}
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key += " " + f6(v)
+		}
+		n, err := strconv.Atoi(rec[5])
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[key] += n
+		if rec[0] == KindPurchase {
+			total += n
+		}
+	}
+	s := summarizeFile(t, path, o, 0)
+	want := map[string]int{}
+	for _, c := range s.Customers {
+		want[fmt.Sprintf("%s %d %s %s -", KindPurchase, c.Frequency, f6(c.Recency), f6(c.T))]++
+		if c.Frequency > 0 {
+			want[fmt.Sprintf("%s %d - - %s", KindSpend, c.Frequency, f6(c.Monetary))]++
+		}
+	}
+	if total != len(s.Customers) || len(got) != len(want) {
+		t.Errorf("histogram: %d customers in %d rows, want %d in %d", total, len(got), len(s.Customers), len(want))
+	}
+	for k, n := range want {
+		if got[k] != n {
+			t.Errorf("histogram row %q: %d customers, want %d", k, got[k], n)
+		}
+	}
+
+	// The time zone: core/summary on the dates one day later.
+	zs := summarizeFile(t, path, zo, 1)
+	var w strings.Builder
+	w.WriteString("customer_id,frequency,recency,T,monetary_value\n")
+	for _, c := range zs.Customers {
+		fmt.Fprintf(&w, "%s,%d,%s,%s,%s\n", c.ID, c.Frequency, f6(c.Recency), f6(c.T), f6(c.Monetary))
+	}
+	compareSummaries(t, "cdnow day zone", atPrecision(t, []byte(results[1]), zq), w.String(), map[string]bool{})
+	if len(zs.Customers) == 0 || zs.Report.AfterObservationEnd == 0 {
+		t.Errorf("the shifted log should lose the orders of 1997-09-30 to after the end: %+v", zs.Report)
+	}
+}
+
+// summarizeFile is core/summary's summary of the CDNOW CSV at path with
+// o's settings, every date moved shift days later.
+func summarizeFile(t *testing.T, path string, o Options, shift int) summary.Summary {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := summary.NewBuilder(summary.Options{Grain: o.Grain, Unit: o.Unit, ObservationEnd: o.ObservationEnd,
+		CalibrationEnd: o.CalibrationEnd, Returns: o.Returns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(raw)), "\n")[1:] {
+		f := strings.Split(line, ",")
+		amount, err := strconv.ParseFloat(f[3], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Add(summary.Transaction{Customer: f[0], Time: date(f[1]).AddDate(0, 0, shift), Amount: amount}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := b.Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
