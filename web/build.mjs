@@ -45,7 +45,13 @@ const dist = join(here, 'dist');
 // 4 KB), need 1.69 MB. Since 1.5 MB, issue 10 took about 73 KB (one
 // settings type 34, cohorts 18, breakages 17, numbers 4) and issue 12
 // about 47 KB, each within the 100 KB its issue allows.
-const budget = 1_690_000;
+// Issue 14 raised it to 1.73 MB: customer attributes read from the log
+// (core/attr, the first purchase's value in core/summary: +14.7 KB
+// gzipped, 1,680,144 to 1,694,899 bytes) and the page's channel view
+// (clv.attributes +4 KB: core/detect.Attributes; clv.groups +25 KB:
+// core/group's exact sums, costs and ratios, and their JSON) take it to
+// 1,723,925 bytes, about 44 KB for the issue.
+const budget = 1_730_000;
 const args = process.argv.slice(2);
 const embed = args.includes('--embed') ? resolve(args[args.indexOf('--embed') + 1]) : '';
 

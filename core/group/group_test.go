@@ -174,7 +174,7 @@ func TestGroupsAddUp(t *testing.T) {
 	rng := rand.New(rand.NewPCG(14, 2026))
 	labels := []string{"email", "paid_search", "social", "", "referral", "tv"}
 	for _, prec := range []int{0, 1, 2, 3, 6, 9} {
-		for trial := range 20 {
+		for trial := range 10 {
 			n := 1 + rng.IntN(500)
 			cs := make([]Customer, n)
 			for i := range cs {

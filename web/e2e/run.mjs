@@ -387,6 +387,7 @@ try {
   if (expected.compare) await compare({ newPage, check, url, expected, out, figures });
   if (expected.pagefix) await pagefixChecks({ newPage, check, url, expected }); // e2e/pagefix.mjs
   if (expected.pageux) await pageuxChecks({ newPage, check, url, expected, out }); // pageux.mjs
+  if (expected.groups) await (await import('./groups.mjs')).groupsChecks({ newPage, check, url, expected, out }); // groups.mjs
 } catch (err) {
   check('no exception in the test', false, err.stack || String(err));
 } finally {
