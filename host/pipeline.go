@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 
 	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/core/segment"
 	"github.com/clvkit/clvkit/core/settings"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/config"
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // job is a scoring run prepared from a config: where the data is and the
@@ -58,6 +61,20 @@ func prepare(cfg *config.Config) (*job, error) {
 	if len(cfg.Plugins) == 0 {
 		if err := settings.CheckColumns(j.options); err != nil {
 			return nil, configErr(cfg, "formulas", err)
+		}
+	}
+	if m := j.options.Segments; m != nil && len(m.TextColumns()) > 0 {
+		// Name the first rule that compares a non-attribute with text.
+		for i, r := range cfg.Segmentation.Rules {
+			one, err := segment.NewMap([]segment.Rule{{Segment: r.Segment, When: r.When}}, "")
+			if err != nil {
+				continue
+			}
+			for _, name := range one.TextColumns() {
+				if !slices.Contains(cfg.Attributes.Columns, name) {
+					return nil, configErr(cfg, fmt.Sprintf("segmentation.rules[%d].when", i), fmt.Errorf("the rule compares %s with text, and it is not a customer attribute (attributes.columns: %s)", quote.Value(name), quote.List(cfg.Attributes.Columns)))
+				}
+			}
 		}
 	}
 	guard, err := st.Guard()

@@ -666,7 +666,7 @@ func (c *Config) validateAttributes() error {
 		seen[name] = true
 	}
 	if len(a.Columns) == 0 && a.Path != "" {
-		return &Error{Key: "attributes.columns", Msg: "missing: the customer table's attribute columns, such as [\"channel\"]"}
+		return &Error{Key: "attributes.path", Msg: "a customer table needs attributes.columns, its attribute columns, such as [\"channel\"]"}
 	}
 	if a.Path == "" && c.Input.Kind == "summary" && len(a.Columns) > 0 {
 		return &Error{Key: "attributes.path", Msg: "missing: a per-customer summary input has no first purchase to read attributes from; give a customer table"}
