@@ -244,28 +244,27 @@ func Compute(customers []Customer, o Options) (*Report, error) {
 		if len(c.Values) != len(o.By) {
 			return nil, fmt.Errorf("customer %s: %d attribute values for %d attributes (%s)", quote.Value(c.ID), len(c.Values), len(o.By), strings.Join(o.By, ", "))
 		}
-		vals := make([]string, len(c.Values))
-		for i, v := range c.Values {
-			vals[i] = normalize(v)
-		}
-		key := strings.Join(vals, "\x00")
+		key := groupKey(c.Values)
 		a := byKey[key]
 		if a == nil {
+			vals := make([]string, len(c.Values))
+			for i, v := range c.Values {
+				vals[i] = normalize(v)
+			}
 			a = newAcc(vals)
 			byKey[key] = a
 		}
 		values := [nMetrics]float64{c.CLV, c.PAlive, c.ExpectedPurchases, c.ExpectedSpend, c.Revenue}
 		for m, v := range values {
-			r, err := roundToSum(v, o.Precision)
+			r, rounded, err := roundToSum(v, o.Precision)
 			if err != nil {
 				return nil, fmt.Errorf("customer %s: %s %w", quote.Value(c.ID), metricName(m), err)
 			}
 			if m == 0 {
 				// In customer order, so the standard errors do not
 				// depend on map order.
-				clv := r.Float64()
-				a.clvs = append(a.clvs, clv)
-				total.clvs = append(total.clvs, clv)
+				a.clvs = append(a.clvs, rounded)
+				total.clvs = append(total.clvs, rounded)
 			}
 			var ok1, ok2 bool
 			a.sums[m], ok1 = a.sums[m].add(r)
@@ -410,6 +409,19 @@ func stdErr(xs []float64, mean float64) float64 {
 		ss += d * d
 	}
 	return math.Sqrt(ss/float64(len(xs)-1)) / math.Sqrt(float64(len(xs)))
+}
+
+// groupKey is the map key of a customer's values: the normalized values
+// joined by NUL (no allocation for one attribute).
+func groupKey(values []string) string {
+	if len(values) == 1 {
+		return normalize(values[0])
+	}
+	parts := make([]string, len(values))
+	for i, v := range values {
+		parts[i] = normalize(v)
+	}
+	return strings.Join(parts, "\x00")
 }
 
 // normalize returns v, or Unknown for a blank value.

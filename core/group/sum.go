@@ -34,16 +34,59 @@ type Sum struct {
 func newSum(prec int) Sum { return Sum{prec: prec} }
 
 // roundToSum rounds v to prec decimals exactly as the outputs print it
-// and returns it as a Sum. It fails for a non-finite v or |v| ≥ 9·10^18.
-func roundToSum(v float64, prec int) (Sum, error) {
+// and returns it as a Sum, with the float64 nearest the rounded decimal
+// (what reading the printed text back gives). It fails for a non-finite
+// v or |v| ≥ 9·10^18.
+//
+// The fast path scales v by 10^prec (exact for prec ≤ 22) in one rounded
+// multiplication, off by at most half an ulp, and rounds to an integer
+// when the product is more than an ulp away from a half-integer, so the
+// exact product rounds the same way, as strconv's correctly rounded 'f'
+// format does. Other values (near a tie, or beyond 2^52 units) take the
+// slow path through the printed text. Both give the same bits
+// (TestRoundFastPath).
+func roundToSum(v float64, prec int) (Sum, float64, error) {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return Sum{}, fmt.Errorf("%v: want a finite number", v)
+		return Sum{}, 0, fmt.Errorf("%v: want a finite number", v)
 	}
 	if math.Abs(v) >= 9e18 {
-		return Sum{}, fmt.Errorf("%v: too large (at most 9e18)", v)
+		return Sum{}, 0, fmt.Errorf("%v: too large (at most 9e18)", v)
 	}
+	scale := float64(pow10[prec])
+	if x := v * scale; math.Abs(x) < 1<<52 {
+		a := math.Abs(x)
+		ulp := math.Nextafter(a, math.Inf(1)) - a
+		if math.Abs(a-math.Floor(a)-0.5) > 2*ulp {
+			r := math.Round(x)
+			if r == 0 {
+				return Sum{prec: prec}, 0, nil // 0, not −0, as printed
+			}
+			return fromUnits(int64(r), prec), r / scale, nil
+		}
+	}
+	return roundSlow(v, prec)
+}
+
+// roundSlow is roundToSum through the printed text.
+func roundSlow(v float64, prec int) (Sum, float64, error) {
 	text := string(textenc.AppendFloat(nil, v, prec))
-	return parseSum(text, prec)
+	s, err := parseSum(text, prec)
+	if err != nil {
+		return Sum{}, 0, err
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	return s, f, err
+}
+
+// fromUnits returns u·10^−prec as a Sum.
+func fromUnits(u int64, prec int) Sum {
+	p := int64(pow10[prec])
+	w, f := u/p, u%p
+	if f < 0 {
+		f += p
+		w--
+	}
+	return Sum{whole: w, frac: uint64(f), prec: prec}
 }
 
 // parseSum reads the 'f' text of a number with exactly prec decimals.
