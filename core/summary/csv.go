@@ -187,7 +187,8 @@ type parsedRow struct {
 	key    uint64 // intKey(id), when intID
 	intID  bool
 	day    int32
-	amount float64
+	k      int32 // rowKey(day, amount)
+	v      int64
 	bad    *ParseError
 	fatal  bool // bad, and never skipped
 	// filtered: the where rule left the row out
@@ -272,7 +273,7 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 				}
 				continue
 			}
-			b.addKeyed(r.id, r.key, r.intID, r.day, r.amount)
+			b.addKeyed(r.id, r.key, r.intID, r.day, r.k, r.v)
 		}
 		if bt.err == io.EOF {
 			return nil
@@ -445,7 +446,8 @@ func (p *rowParser) parseRow(rec []string, line int) parsedRow {
 			return row
 		}
 	}
-	return parsedRow{id: id, key: key, intID: intID, day: day, amount: amount}
+	k, v := rowKey(day, amount)
+	return parsedRow{id: id, key: key, intID: intID, day: day, k: k, v: v}
 }
 
 // badAmount describes an amount that does not parse. When it is a number
