@@ -431,31 +431,49 @@ func (b *Builder) group() {
 	for r, i := range order {
 		rank[i] = int32(r)
 	}
-	next := make([]int32, n+1) // entries of rank r, then where the next one goes
+	// While grouping, an entry's cust field holds its customer's rank.
+	start := make([]int32, n+1) // rank r's stretch: start[r] to start[r+1]
 	for j := 0; j < b.n; j += logChunk {
-		for _, e := range b.log[j>>logChunkBits][:min(logChunk, b.n-j)] {
-			next[rank[e.cust]+1]++
+		c := b.log[j>>logChunkBits][:min(logChunk, b.n-j)]
+		for k := range c {
+			c[k].cust = rank[c[k].cust]
+			start[c[k].cust+1]++
 		}
 	}
+	rank = nil
 	for r := range n {
-		next[r+1] += next[r]
+		start[r+1] += start[r]
 	}
-	start := slices.Clone(next) // rank r's stretch: start[r] to start[r+1]
-	for r := range n {
-		end := start[r+1]
-		for next[r] < end {
-			j := next[r]
-			e := *b.at(int(j))
-			for d := rank[e.cust]; d != int32(r); d = rank[e.cust] {
-				p := b.at(int(next[d]))
-				next[d]++
-				e, *p = *p, e
+	// Two passes of in-place permutation: first into 256 runs of ranks by
+	// their high bits (256 write positions, which the caches follow), then
+	// each run, small enough to be cached, by rank, runs in parallel.
+	shift := 0
+	for n>>shift > 256 {
+		shift++
+	}
+	runs := (n-1)>>shift + 1
+	bounds := make([]int32, runs+1)
+	for r := range runs {
+		bounds[r] = start[r<<shift]
+	}
+	bounds[runs] = start[n]
+	b.permute(bounds, func(rank int32) int32 { return rank >> shift })
+	var wg sync.WaitGroup
+	workers := 1
+	if b.n >= parallelRows {
+		workers = min(runtime.GOMAXPROCS(0), 8)
+	}
+	for w := range workers {
+		wg.Go(func() {
+			for run := w; run < runs; run += workers {
+				lo, hi := run<<shift, min(n, (run+1)<<shift)
+				if bounds[run+1]-bounds[run] > 1 {
+					b.permute(start[lo:hi+1], func(rank int32) int32 { return rank - int32(lo) })
+				}
 			}
-			*b.at(int(j)) = e
-			next[r]++
-		}
+		})
 	}
-	rank, next = nil, nil
+	wg.Wait()
 	// Sort and merge each customer's entries within its stretch; count[r]
 	// is how many are left.
 	count := make([]int32, n)
@@ -463,7 +481,6 @@ func (b *Builder) group() {
 	if b.n >= parallelRows || n >= parallelCustomers {
 		parts = min(runtime.GOMAXPROCS(0), 8)
 	}
-	var wg sync.WaitGroup
 	for p := range parts {
 		wg.Go(func() {
 			var buf []logRow
@@ -483,10 +500,11 @@ func (b *Builder) group() {
 	for r := range n {
 		lo, c := int(start[r]), int(count[r])
 		off[r] = int32(w)
-		if w != lo {
-			for j := range c {
-				*b.at(w + j) = *b.at(lo + j)
-			}
+		i := order[r]
+		for j := range c {
+			e := *b.at(lo + j)
+			e.cust = i
+			*b.at(w + j) = e
 		}
 		w += c
 	}
@@ -496,6 +514,30 @@ func (b *Builder) group() {
 	clear(b.log[chunks:])
 	b.log = b.log[:chunks]
 	b.order, b.off, b.grouped = order, off, true
+}
+
+// permute moves the log entries bounds[0] to bounds[len(bounds)−1] in
+// place so that those whose cust field gives bucket(cust) = d lie from
+// bounds[d] on (American flag sort). bounds must hold the bucket sizes'
+// prefix sums.
+func (b *Builder) permute(bounds []int32, bucket func(int32) int32) {
+	nb := len(bounds) - 1
+	next := slices.Clone(bounds[:nb])
+	for d := range nb {
+		end := bounds[d+1]
+		for next[d] < end {
+			j := next[d]
+			p := b.at(int(j))
+			e := *p
+			for t := bucket(e.cust); t != int32(d); t = bucket(e.cust) {
+				q := b.at(int(next[t]))
+				next[t]++
+				e, *q = *q, e
+			}
+			*p = e
+			next[d]++
+		}
+	}
 }
 
 // mergeStretch sorts log entries lo to hi (one customer's) by key, merges

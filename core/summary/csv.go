@@ -183,14 +183,14 @@ func skipBOM(r io.Reader) io.Reader {
 // parsedRow is a row parsed by the reader goroutine: a transaction, or the
 // reason it is bad. id may point into its batch's chunk buffer.
 type parsedRow struct {
-	id     string
-	key    uint64 // intKey(id), when intID
-	intID  bool
-	day    int32
-	k      int32 // rowKey(day, amount)
-	v      int64
-	bad    *ParseError
-	fatal  bool // bad, and never skipped
+	id    string
+	key   uint64 // intKey(id), when intID
+	intID bool
+	day   int32
+	k     int32 // rowKey(day, amount)
+	v     int64
+	bad   *ParseError
+	fatal bool // bad, and never skipped
 	// filtered: the where rule left the row out
 	filtered bool
 }
