@@ -134,10 +134,10 @@ type Builder struct {
 
 	// The customer of the previous row, looked up without the index when
 	// the next row has the same id (logs are often grouped by customer).
-	lastID  string
-	lastKey uint64
-	lastInt bool
-	last    int32 // -1: none
+	lastID  string // a long text id (see packID)
+	lastKey idKey
+	touched uint64 // see touch
+	last    int32  // -1: none
 
 	// The log: entry j is log[j>>logChunkBits][j&(logChunk-1)], j < n.
 	// Rows are appended in arrival order, a row of the same customer, day
@@ -184,7 +184,7 @@ func NewBuilder(opt Options) (*Builder, error) {
 		return nil, fmt.Errorf("summary: observation end: %w", err)
 	}
 	b := &Builder{opt: opt, obsDay: obs, calDay: obs,
-		intIndex: make(map[uint64]int32), last: -1}
+		intIndex: make(map[uint64]int32), strs: newIDTable(), last: -1}
 	if !opt.CalibrationEnd.IsZero() {
 		cal, err := dateDays(opt.CalibrationEnd)
 		if err != nil {
@@ -267,20 +267,38 @@ func (b *Builder) bad(e *ParseError) error {
 	return nil
 }
 
+// idKey is what looking a customer id up needs, computed by the CSV
+// reader's goroutine: the value of an integer id (see intKey), or a text
+// id's packing (packID) and hash (idTable.hash).
+type idKey struct {
+	intID bool
+	v     uint64 // the integer value, or packID's k0
+	k1    uint64 // packID's k1: 0 for a long text id or an integer id
+	h     uint64 // the hash of a text id
+}
+
+// keyOf returns id's idKey for a table of t's seed.
+func keyOf(id string, t *idTable) idKey {
+	if v, ok := intKey(id); ok {
+		return idKey{intID: true, v: v}
+	}
+	k0, k1, _ := packID(id)
+	return idKey{v: k0, k1: k1, h: t.hash(id)}
+}
+
 // add keeps one valid transaction. The id may share a buffer that is
 // reused after the call (the CSV reader's records): it is copied when
 // stored.
 func (b *Builder) add(id string, day int32, amount float64) {
-	key, intID := intKey(id)
 	k, v := rowKey(day, amount)
-	b.addKeyed(id, key, intID, day, k, v)
+	b.addKeyed(id, keyOf(id, &b.strs), day, k, v)
 }
 
-// addKeyed is add with intKey(id) and rowKey(day, amount) already
+// addKeyed is add with keyOf(id) and rowKey(day, amount) already
 // computed. A negative amount, including −0, is a return (see isReturn):
 // callers pass returnAmount for rows marked as returns and plain amounts
 // otherwise.
-func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, k int32, v int64) {
+func (b *Builder) addKeyed(id string, key idKey, day int32, k int32, v int64) {
 	if day > b.obsDay {
 		b.after++
 		return
@@ -288,13 +306,11 @@ func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, k int32
 	b.kept++
 	b.grouped = false
 	i := b.last
-	if i < 0 || intID != b.lastInt || intID && key != b.lastKey || !intID && id != b.lastID {
-		i = b.customer(id, key, intID)
-		b.last, b.lastKey, b.lastInt = i, key, intID
-		if !intID {
-			// Integer ids are compared by key: reading the stored id
-			// would cost a cache miss per row on a shuffled log.
-			b.lastID = b.id(i)
+	if i < 0 || key != b.lastKey || !key.intID && key.k1 == 0 && id != b.lastID {
+		i = b.customer(id, key)
+		b.last, b.lastKey = i, key
+		if !key.intID && key.k1 == 0 {
+			b.lastID = b.id(i) // a long id, compared as a string
 		}
 	} else if k&keyRaw == 0 {
 		// The same customer as the previous row: add into its entry
@@ -316,10 +332,11 @@ func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, k int32
 // at returns log entry j.
 func (b *Builder) at(j int) *logRow { return &b.log[j>>logChunkBits][j&(logChunk-1)] }
 
-// customer returns the position of the customer id (with intKey(id) =
-// key, intID), adding it if new.
-func (b *Builder) customer(id string, key uint64, intID bool) int32 {
-	if intID {
+// customer returns the position of the customer id (whose idKey is k),
+// adding it if new.
+func (b *Builder) customer(id string, k idKey) int32 {
+	if k.intID {
+		key := k.v
 		if key >= uint64(len(b.direct)) && key < b.directLimit() {
 			b.growDirect(key)
 		}
@@ -338,7 +355,24 @@ func (b *Builder) customer(id string, key uint64, intID bool) int32 {
 		}
 		return i
 	}
-	return b.strs.customer(b, id)
+	return b.strs.customer(b, id, k.h, k.v, k.k1)
+}
+
+// touch reads the index slot that looking up the id of key will read, so
+// that the memory is on its way into the cache by the time the row is
+// added: on a shuffled log of many customers each lookup otherwise waits
+// for a cache miss, one row after another. The value read goes to
+// b.touched, so the load is not dropped.
+func (b *Builder) touch(k idKey) {
+	if k.intID {
+		if k.v < uint64(len(b.direct)) {
+			b.touched += uint64(b.direct[k.v])
+		}
+		return
+	}
+	if t := b.strs.slots; len(t) > 0 {
+		b.touched += t[k.h&uint64(len(t)-1)].meta
+	}
 }
 
 // directLimit is the largest size the direct id table may grow to: 4 slots

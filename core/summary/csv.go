@@ -145,7 +145,7 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 			return fmt.Errorf("read csv: %w", err)
 		}
 	}
-	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header)}, b)
+	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header), ids: &idTable{seed: b.strs.seed}}, b)
 }
 
 // duplicateColumn returns an error naming both positions of the first
@@ -184,8 +184,7 @@ func skipBOM(r io.Reader) io.Reader {
 // reason it is bad. id may point into its batch's chunk buffer.
 type parsedRow struct {
 	id    string
-	key   uint64 // intKey(id), when intID
-	intID bool
+	key   idKey
 	day   int32
 	k     int32 // rowKey(day, amount)
 	v     int64
@@ -208,23 +207,38 @@ type batch struct {
 // key, date, amount) into batches, the caller's looks the customers up and
 // logs the transactions in the Builder. Batches go back to the reader for
 // reuse (with their chunk buffer, which their ids point into) once
-// consumed, so the reading allocates nothing per row. Rows are applied in
+// consumed, at most maxBatches of them, so the reading allocates nothing
+// per row and makes no garbage. Rows are applied in
 // input order: the result, errors and line numbers are those of a
 // sequential read.
 func pipeline(src recordSource, p *rowParser, b *Builder) error {
-	full := make(chan *batch, 4)
-	free := make(chan *batch, 4)
+	full := make(chan *batch, maxBatches)
+	free := make(chan *batch, maxBatches)
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
 		defer close(full)
+		made := 0
 		for {
 			var bt *batch
 			select {
 			case bt = <-free:
 				bt.rows = bt.rows[:0]
 			default:
-				bt = &batch{rows: make([]parsedRow, 0, batchRows)}
+				if made < maxBatches {
+					bt = &batch{rows: make([]parsedRow, 0, batchRows)}
+					made++
+					break
+				}
+				// All batches are in flight: wait for one, rather
+				// than make garbage of one more (the collector would
+				// let it pile up to the size of the log).
+				select {
+				case bt = <-free:
+					bt.rows = bt.rows[:0]
+				case <-done:
+					return
+				}
 			}
 			bt.buf = src.load(bt.buf)
 			for {
@@ -258,6 +272,9 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 	}()
 	for bt := range full {
 		for i := range bt.rows {
+			if j := i + lookAhead; j < len(bt.rows) {
+				b.touch(bt.rows[j].key)
+			}
 			r := &bt.rows[i]
 			b.rows++
 			if r.filtered {
@@ -273,7 +290,7 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 				}
 				continue
 			}
-			b.addKeyed(r.id, r.key, r.intID, r.day, r.k, r.v)
+			b.addKeyed(r.id, r.key, r.day, r.k, r.v)
 		}
 		if bt.err == io.EOF {
 			return nil
@@ -281,13 +298,17 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 		if bt.err != nil {
 			return bt.err
 		}
-		select {
-		case free <- bt:
-		default:
-		}
+		free <- bt // never blocks: at most maxBatches exist
 	}
 	return nil
 }
+
+// maxBatches is the number of batches the pipeline recycles.
+const maxBatches = 6
+
+// lookAhead is how many rows ahead of the one being added pipeline
+// touches the id index (Builder.touch).
+const lookAhead = 16
 
 // column is one mapped field: its role, its name as mapped and its index.
 type column struct {
@@ -349,7 +370,8 @@ type rowParser struct {
 	cols  columnSet
 	df    DateFormat
 	af    AmountFormat
-	width int // fields of the header; 0 without one
+	width int      // fields of the header; 0 without one
+	ids   *idTable // empty, with the seed of the Builder's (keyOf)
 
 	currency     string // the first currency written in the amount column
 	currencyLine int    // its line
@@ -411,8 +433,8 @@ func (p *rowParser) parseRow(rec []string, line int) parsedRow {
 	if id == "" {
 		return parsedRow{bad: &ParseError{Line: line, Field: "customer", Column: s.customer.name, Kind: EmptyCustomer, Err: errEmptyID}}
 	}
-	key, intID := intKey(id)
-	if !intID && !utf8.ValidString(id) {
+	key := keyOf(id, p.ids)
+	if !key.intID && !utf8.ValidString(id) {
 		return parsedRow{bad: badID(line, s.customer.name, id)}
 	}
 	ds := trimSpace(rec[s.date.idx])
@@ -447,7 +469,7 @@ func (p *rowParser) parseRow(rec []string, line int) parsedRow {
 		}
 	}
 	k, v := rowKey(day, amount)
-	return parsedRow{id: id, key: key, intID: intID, day: day, k: k, v: v}
+	return parsedRow{id: id, key: key, day: day, k: k, v: v}
 }
 
 // badAmount describes an amount that does not parse. When it is a number
