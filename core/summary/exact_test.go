@@ -31,9 +31,9 @@ func TestPackAmount(t *testing.T) {
 		{-81.27, -8127, 2, true},
 		{1e-15, 1, 15, true},
 		{123456789012.34, 12345678901234, 2, true},
-		{1e20, 0, 0, false},      // the mantissa does not fit
-		{0.1 + 0.2, 0, 0, false}, // 0.30000000000000004: 17 digits
-		{1e-16, 0, 0, false},     // more than 15 decimals
+		{1e20, 0, 0, false},                // the mantissa does not fit
+		{0.30000000000000004, 0, 0, false}, // float64 0.1 + 0.2: 17 digits
+		{1e-16, 0, 0, false},               // more than 15 decimals
 		{math.MaxFloat64, 0, 0, false},
 	} {
 		v, ok := packAmount(tt.f)
