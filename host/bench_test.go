@@ -22,11 +22,6 @@ func benchRows(b *testing.B) int {
 	return 10_000_000
 }
 
-// lifetimesSummary10MSeconds is lifetimes 0.11.3's
-// summary_data_from_transaction_data on a 10M-row log (issue 9, measured
-// outside this benchmark: Python cannot be assumed here).
-const lifetimesSummary10MSeconds = 33
-
 // BenchmarkEndToEnd times the real binary on a synthetic 10M-row log with
 // amounts (writeSynthLog, fixed seed): clv summarize, clv score, and the
 // baseline of reading every record with encoding/csv
@@ -35,7 +30,6 @@ const lifetimesSummary10MSeconds = 33
 // reports
 //
 //	summarize/baseline  target ≤ 3
-//	lifetimes/clv       lifetimes' 33 s summary over our clv summarize, target ≥ 10
 //	score/summarize     target ≤ 3
 //	score-peak-RSS-MB   peak resident memory of clv score (max over runs), target < 1024
 //
@@ -92,7 +86,6 @@ func BenchmarkEndToEnd(b *testing.B) {
 	b.StopTimer()
 	base, sum, score := best["baseline"].Seconds(), best["summarize"].Seconds(), best["score"].Seconds()
 	b.ReportMetric(sum/base, "summarize/baseline")
-	b.ReportMetric(lifetimesSummary10MSeconds/sum, "lifetimes/clv")
 	b.ReportMetric(score/sum, "score/summarize")
 	b.ReportMetric(float64(rssKB)/1024, "score-peak-RSS-MB")
 	b.ReportMetric(base, "baseline-s")
