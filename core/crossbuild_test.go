@@ -46,13 +46,15 @@ func TestCoreBuildsForWasm(t *testing.T) {
 // Fader & Hardie's survival counts) as a native build, as an arm64 build
 // under qemu-user and as a js/wasm build under Node.js, and requires the
 // same output bytes (every line but the "params" lines) and each model's
-// fitted parameters equal to 1e-12 (relative). arm64 fuses multiply-adds
+// fitted parameters equal to 1e-12 (relative; 1e-11 for BG/BB on CDNOW,
+// see below). arm64 fuses multiply-adds
 // where Go's rules allow, gonum has amd64 assembly and js/wasm has neither,
 // so the optimisers' paths differ in rounding; the fits' Newton finish on
 // analytic gradients is what makes the results agree. One binary per
 // platform runs all the models (about 2 s native, 10–20 s under qemu on
 // this 2-core machine, plus three builds). A platform whose runner
-// (qemu-aarch64, node) is not installed is skipped.
+// (qemu-aarch64, node) is not installed is skipped, and arm64 also with
+// CLV_SKIP_QEMU set, as host's TestCrossArch.
 func TestModelsCrossPlatform(t *testing.T) {
 	if testing.Short() {
 		t.Skip("cross-compiles and runs under emulators; skipped with -short")
@@ -118,6 +120,9 @@ func TestModelsCrossPlatform(t *testing.T) {
 			if runtime.GOOS+"_"+runtime.GOARCH == o.name {
 				t.Skip("the native build")
 			}
+			if o.runner == "qemu-aarch64" && os.Getenv("CLV_SKIP_QEMU") != "" {
+				t.Skip("CLV_SKIP_QEMU is set")
+			}
 			runner, err := exec.LookPath(o.runner)
 			if err != nil {
 				t.Skipf("%s is not installed", o.runner)
@@ -135,8 +140,18 @@ func TestModelsCrossPlatform(t *testing.T) {
 					t.Errorf("%s: parameters %v, native %v", sec, gp, np)
 					continue
 				}
+				tol := 1e-12
+				if sec == "bgbb" {
+					// BG/BB on CDNOW's 39 whole weeks barely identifies
+					// γ and δ (the likelihood is flat along them), so the
+					// rounding left in the gradient where the Newton finish
+					// stops moves δ by up to 2.3e-12 (relative) between
+					// amd64 and js/wasm (3e-13 on arm64); on the donations,
+					// its own dataset, BG/BB agrees to 4e-14.
+					tol = 1e-11
+				}
 				for i, p := range np {
-					if d := math.Abs(gp[i].value-p.value) / math.Abs(p.value); gp[i].name != p.name || !(d <= 1e-12) {
+					if d := math.Abs(gp[i].value-p.value) / math.Abs(p.value); gp[i].name != p.name || !(d <= tol) {
 						t.Errorf("%s: %s = %.17g, native %s = %.17g (%.2g relative)", sec, gp[i].name, gp[i].value, p.name, p.value, d)
 					}
 				}
