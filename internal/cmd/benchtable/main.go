@@ -98,7 +98,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := WriteTable(stdout, cells); err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, "\nratio: lifetimes/clv is how many times faster clv is (higher is better; lifetimes' figures are issue 9's, as constants in the benchmarks: Python cannot be installed here); clv/csv and page/native are clv's time over the baseline's (lower is better). Each figure is the minimum of the benchmark's interleaved rounds.")
+	fmt.Fprintln(stdout, "\nratio: lifetimes/clv is how many times faster clv is (higher is better; lifetimes' figures are issue 9's, as constants in the benchmarks: Python cannot be installed here); clv/csv and page/native are clv's time over the baseline's (lower is better). Each figure is the minimum of the benchmark's interleaved rounds; the page's are one fit each, with native run just after it (CPU time: the worker's thread time against native's, which a busy machine inflates less than wall time).")
 	return nil
 }
 
