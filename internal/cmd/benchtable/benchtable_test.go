@@ -102,7 +102,7 @@ var evaluateTests = []struct {
 	},
 	{
 		name: "baseline derived from a clv/baseline ratio, no goal",
-		row: Row{Name: "pn", CLV: Figure{"ms/fit", 1e-3, "s"}, BaseName: "BG/NBD fit", Ratio: "pareto/bgnbd", RatioName: "pareto/bgnbd"},
+		row:  Row{Name: "pn", CLV: Figure{"ms/fit", 1e-3, "s"}, BaseName: "BG/NBD fit", Ratio: "pareto/bgnbd", RatioName: "pareto/bgnbd"},
 		// 13.2 ms / 2.0 = 6.6 ms
 		outcome: &Outcome{Metrics: map[string]float64{"ms/fit": 13.2, "pareto/bgnbd": 2}},
 		want:    Cell{CLV: "13.2 ms", Base: "6.60 ms BG/NBD fit", RatioText: "2.00 pareto/bgnbd", Met: "—"},

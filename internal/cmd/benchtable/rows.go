@@ -42,7 +42,7 @@ type Row struct {
 	// Speedup says Ratio is baseline/clv (higher is better), not
 	// clv/baseline.
 	Speedup bool
-	Goal      *Goal // nil: no goal, shown for context
+	Goal    *Goal // nil: no goal, shown for context
 }
 
 var secs = func(metric string) Figure { return Figure{Metric: metric, Scale: 1, Unit: "s"} }
