@@ -45,7 +45,8 @@ type Row struct {
 	Goal    *Goal // nil: no goal, shown for context
 }
 
-var secs = func(metric string) Figure { return Figure{Metric: metric, Scale: 1, Unit: "s"} }
+// secs is a metric reported in seconds.
+func secs(metric string) Figure { return Figure{Metric: metric, Scale: 1, Unit: "s"} }
 
 // issueRows are the rows of issue 9's table, in its order, with in-run
 // context rows after some of them.
