@@ -60,16 +60,16 @@ func betaGeoHessian(ix *rftIndex, r, alpha, a, b float64, modified bool, grad, h
 		h[ab] += w * (t1ab - t1abx)
 		h[bb] += w * (trigamma(b+x+m) - t1abx - t1b + t1ab)
 	}
-	nt := len(ix.times)
+	nt := len(ix.ts)
 	invT := make([]float64, nt)
 	logT := make([]float64, nt)
-	for j, t := range ix.times {
+	for j, t := range ix.ts {
 		invT[j] = 1 / (alpha + t)
 		logT[j] = math.Log(alpha + t)
 		h[ral] -= ix.wT[j] * invT[j]
 		h[alal] += (r*ix.wT[j] + ix.xwT[j]) * invT[j] * invT[j]
 	}
-	rows, xi, ti, txi := ix.rows, ix.xi, ix.ti, ix.txi
+	rows, xi, ti := ix.rows, ix.xi, ix.ti
 	// Row sums: the ten products of σ(1−σ)·∂ᵢd·∂ⱼd (i ≤ j) and the four
 	// σ-weighted second derivatives of d.
 	const k = 14
@@ -81,9 +81,11 @@ func betaGeoHessian(ix *rftIndex, r, alpha, a, b float64, modified bool, grad, h
 				continue
 			}
 			w := rows[i].Weight
-			xj, tj, txj := xi[i], ti[i], txi[i]
+			xj, tj := xi[i], ti[i]
+			atx := alpha + rows[i].TX
+			itx := 1 / atx
 			cb := invB[xj]
-			dl := logT[tj] - logT[txj]
+			dl := logT[tj] - math.Log(atx)
 			d := logC[xj] + (r+x)*dl
 			e := math.Exp(-math.Abs(d))
 			var sig float64
@@ -93,7 +95,7 @@ func betaGeoHessian(ix *rftIndex, r, alpha, a, b float64, modified bool, grad, h
 				sig = e / (1 + e)
 			}
 			v := w * sig * (1 - sig)
-			di := invT[tj] - invT[txj]
+			di := invT[tj] - itx
 			dr, dal, da, db := dl, (r+x)*di, 1/a, -cb
 			s[0] += v * dr * dr
 			s[1] += v * dr * dal
@@ -107,7 +109,7 @@ func betaGeoHessian(ix *rftIndex, r, alpha, a, b float64, modified bool, grad, h
 			s[9] += v * db * db
 			ws := w * sig
 			s[10] += ws * di
-			s[11] += ws * (r + x) * (invT[txj]*invT[txj] - invT[tj]*invT[tj])
+			s[11] += ws * (r + x) * (itx*itx - invT[tj]*invT[tj])
 			s[12] += ws
 			s[13] += ws * cb * cb
 		}
