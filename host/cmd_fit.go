@@ -322,10 +322,12 @@ func scanColumns(e *env, src source, required, optional []string, visit func(nam
 // readRFT reads the frequency, recency and age columns (and the weight
 // column, if any) of a summary for the purchase models and merges
 // identical rows as it goes (model.Compressor), so a million-customer
-// summary is never held row by row. It returns the distinct rows, in
-// model.Compress's order, and whether the table has a duration_holdout
-// column. Rows are validated as model.ValidateRFT, the error naming the
-// row's line as rowLine does.
+// summary is never held row by row. Parsing and merging overlap: batches
+// of parsed rows go to a second goroutine that adds them in the order
+// read, so the result is what one goroutine would give. It returns the
+// distinct rows, in model.Compress's order, and whether the table has a
+// duration_holdout column. Rows are validated as model.ValidateRFT, the
+// error naming the row's line as rowLine does.
 func readRFT(e *env, src source, c fitColumns) (rows []model.RFT, holdout bool, err error) {
 	required := []string{c.freq, c.rec, c.age}
 	optional := []string{"weights", "duration_holdout"}
@@ -333,7 +335,24 @@ func readRFT(e *env, src source, c fitColumns) (rows []model.RFT, holdout bool, 
 		required = append(required, c.weights)
 		optional = optional[1:]
 	}
-	var comp model.Compressor
+	const batchLen = 4096
+	full := make(chan []model.RFT, 4)
+	free := make(chan []model.RFT, 6)
+	for range cap(free) {
+		free <- make([]model.RFT, 0, batchLen)
+	}
+	merged := make(chan []model.RFT)
+	go func() {
+		var comp model.Compressor
+		for b := range full {
+			for _, r := range b {
+				comp.Add(r)
+			}
+			free <- b[:0]
+		}
+		merged <- comp.Rows()
+	}()
+	batch := <-free
 	one := make([]model.RFT, 1)
 	n := 0
 	names, err := scanColumns(e, src, required, optional, func(names []string, v []float64) error {
@@ -348,14 +367,21 @@ func readRFT(e *env, src source, c fitColumns) (rows []model.RFT, holdout bool, 
 			}
 			return fmt.Errorf("%s: %w", src.displayName(), rowLine(err))
 		}
-		comp.Add(one[0])
+		batch = append(batch, one[0])
+		if len(batch) == batchLen {
+			full <- batch
+			batch = <-free
+		}
 		n++
 		return nil
 	})
+	full <- batch
+	close(full)
+	rows = <-merged
 	if err != nil {
 		return nil, false, err
 	}
-	return comp.Rows(), slices.Contains(names, "duration_holdout"), nil
+	return rows, slices.Contains(names, "duration_holdout"), nil
 }
 
 // transactionLog reports whether a table with these columns is a
