@@ -101,8 +101,7 @@ func (b *Builder) attributes(customers []Customer) *attr.Set {
 		Report: attr.Report{Source: "transactions", Customers: len(customers), Changed: make([]int, k), Blank: make([]int, k)}}
 	pos := make([]int32, len(customers))
 	for j, c := range customers {
-		key, intID := intKey(c.ID)
-		pos[j] = b.customer(c.ID, key, intID) // present: every summarized customer was added
+		pos[j] = b.customer(c.ID, keyOf(c.ID, &b.strs)) // present: every summarized customer was added
 	}
 	stride := int32(2 + k)
 	for a := range k {
@@ -125,4 +124,13 @@ func (b *Builder) attributes(customers []Customer) *attr.Set {
 		s.Codes[a] = codes
 	}
 	return s
+}
+
+// keySign is an amount with the sign of a log row's kind (rowKey's k):
+// −0 for a return, 1 for a purchase, for attrTracker.observe.
+func keySign(k int32) float64 {
+	if k&keyPurchase == 0 {
+		return math.Copysign(0, -1)
+	}
+	return 1
 }
