@@ -33,14 +33,18 @@ test: deps tidy-check web ## install what the tests need (see deps), check go.mo
 	$(GO) test -count=1 -timeout 30m $(PKGS)
 
 # deps installs, when missing, what the tests need beyond Go: Chromium for
-# the browser tests and qemu-user for the arm64 determinism test (apt-get,
-# with sudo unless root; Node.js and npm too if absent), and the page's npm
-# packages from the lockfile. With everything present it does nothing.
-deps: ## install the test dependencies that are missing: chromium, qemu-user (apt-get), web/node_modules (npm ci)
+# the browser tests, qemu-user for the arm64 determinism test and
+# PostgreSQL's server binaries for the database tests (apt-get, with sudo
+# unless root; Node.js and npm too if absent), and the page's npm packages
+# from the lockfile. With everything present it does nothing. The database
+# tests start their own throwaway server (internal/pgtest), so the cluster
+# Debian's package may create and start is not used.
+deps: ## install the test dependencies that are missing: chromium, qemu-user, postgresql (apt-get), web/node_modules (npm ci)
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v qemu-aarch64 >/dev/null || command -v qemu-aarch64-static >/dev/null || missing="$$missing qemu-user"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  echo "make deps: installing$$missing"; \

@@ -23,6 +23,7 @@ import (
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/atomicfile"
 	"github.com/clvkit/clvkit/host/internal/config"
+	"github.com/clvkit/clvkit/host/internal/pgio"
 	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
@@ -155,11 +156,16 @@ Examples:
 				if _, err := j.checkInput(e); err != nil {
 					return err
 				}
+				// An output table that exists under if_exists = "fail"
+				// stops the run before the data is read.
+				if err := j.checkOutputTable(ctx); err != nil {
+					return err
+				}
 				run, err := j.run(ctx, e, newProgress(e, o.quiet))
 				if err != nil {
 					return err
 				}
-				if err := run.write(e); err != nil {
+				if err := run.write(ctx, e); err != nil {
 					return err
 				}
 				if !o.quiet {
@@ -207,7 +213,9 @@ func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
 		}
 		return key
 	}
-	outputs = append(outputs, atomicfile.Named{What: what(o.out != "", "--out", "output.path"), Path: j.output.Path})
+	if j.output.Path != "" { // "": a database table (output.url)
+		outputs = append(outputs, atomicfile.Named{What: what(o.out != "", "--out", "output.path"), Path: j.output.Path})
+	}
 	if m := j.manifestPath(); m != "" {
 		outputs = append(outputs, atomicfile.Named{What: what(j.cfg.Output.Manifest != "", "output.manifest", "the manifest"), Path: m})
 	}
@@ -337,8 +345,10 @@ func loadConfig(e *env, path string, override func(*config.Config)) (*config.Con
 // command's other flags.
 func loadDataConfig(e *env, path string, set map[string]bool, input, observationEnd string, more func(*config.Config)) (*config.Config, error) {
 	cfg, err := loadConfig(e, path, func(c *config.Config) {
-		if set["input"] {
-			c.Input.Path = input
+		if set["input"] && pgio.IsURL(input) {
+			c.Input.URL, c.Input.Path = input, ""
+		} else if set["input"] {
+			c.Input.Path, c.Input.URL = input, ""
 		}
 		if set["observation-end"] {
 			c.Time.ObservationEnd = observationEnd
@@ -351,7 +361,7 @@ func loadDataConfig(e *env, path string, set map[string]bool, input, observation
 		return nil, err
 	}
 	// A flag's path is relative to the working directory, not the config.
-	if set["input"] {
+	if set["input"] && !pgio.IsURL(input) {
 		cfg.Input.Path = absPath(input)
 	}
 	return cfg, nil
@@ -387,7 +397,7 @@ func (j *job) run(ctx context.Context, e *env, p *progress) (*scoring, error) {
 		return nil, customerLine(j.input.displayName(), customers, lines, err)
 	}
 	run.result = res
-	if j.input.Path != "-" {
+	if j.input.Path != "-" && j.db == nil {
 		if run.inputSum, err = fileSHA256(j.input.Path); err != nil {
 			return nil, err
 		}
@@ -421,7 +431,7 @@ func (j *job) manifestPath() string {
 	if m := j.cfg.Output.Manifest; m != "" {
 		return j.cfg.Resolve(m)
 	}
-	if atomicfile.WritesInPlace(j.output.Path) {
+	if j.cfg.Output.URL != "" || atomicfile.WritesInPlace(j.output.Path) {
 		return ""
 	}
 	return j.output.Path + ".manifest.json"
@@ -429,20 +439,38 @@ func (j *job) manifestPath() string {
 
 // write writes the scores and the manifest together: both appear, or
 // neither does.
-func (r *scoring) write(e *env) error {
+func (r *scoring) write(ctx context.Context, e *env) error {
 	var data bytes.Buffer
-	if err := encodeResult(&data, r.result, r.job.output); err != nil {
-		return err
-	}
 	mpath := r.job.manifestPath()
+	var outSum string
+	var table *tableRecord
+	if r.job.cfg.Output.URL != "" {
+		// The table is swapped in whole; the manifest follows it.
+		var err error
+		if table, outSum, err = r.writeTable(ctx); err != nil {
+			return err
+		}
+		if mpath == "" {
+			return nil
+		}
+	} else {
+		if err := encodeResult(&data, r.result, r.job.output); err != nil {
+			return err
+		}
+		outSum = sha256Hex(data.Bytes())
+	}
 	var man []byte
 	if mpath != "" {
-		m := r.manifest(mpath, sha256Hex(data.Bytes()))
+		m := r.manifest(mpath, outSum)
+		m.OutputTable = table
 		var err error
 		if man, err = json.MarshalIndent(m, "", "  "); err != nil {
 			return &internalError{err}
 		}
 		man = append(man, '\n')
+	}
+	if table != nil {
+		return writeAtomic(e, mpath, func(w io.Writer) error { _, err := w.Write(man); return err })
 	}
 	if r.job.output.Path == "-" {
 		if _, err := e.stdout.Write(data.Bytes()); err != nil {
@@ -482,7 +510,9 @@ func (r *scoring) report(w io.Writer) {
 		reportSummary(w, r.job.input.displayName(), *r.summary, *r.job.formats)
 	}
 	fmt.Fprintf(w, "scored %d customers", len(res.IDs))
-	if r.job.output.Path != "-" {
+	if u := r.job.cfg.Output.URL; u != "" {
+		fmt.Fprintf(w, " → table %s of %s", r.job.cfg.Output.Table, pgio.DisplayURL(u))
+	} else if r.job.output.Path != "-" {
 		fmt.Fprintf(w, " → %s", r.job.output.Path)
 	}
 	fmt.Fprintln(w)
