@@ -11,10 +11,10 @@ import (
 // pushdown is what the summary query computed in the database needs: the
 // table, its columns, the time settings and the row rules.
 type pushdown struct {
-	Table   string
-	Cols    transactionColumns
-	Time    summary.Options
-	Rules   summary.RowRules
+	Table string
+	Cols  transactionColumns
+	Time  summary.Options
+	Rules summary.RowRules
 }
 
 func (j *job) pushdownSpec() pushdown {

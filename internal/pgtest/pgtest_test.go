@@ -81,4 +81,3 @@ func TestStopLeavesNothing(t *testing.T) {
 		t.Fatalf("children of postgres %d still run: %s", pid, out)
 	}
 }
-

@@ -112,6 +112,12 @@ type Input struct {
 	URL   string `toml:"url"`
 	Table string `toml:"table"`
 	Query string `toml:"query"`
+
+	// TimeZone is the zone (IANA name, such as "Europe/Berlin") in which
+	// a database's timestamp-with-zone date column gives its calendar
+	// date (clv sql); files keep their rule, the date as written in its
+	// own offset. Empty: the engine's own cast.
+	TimeZone string `toml:"time_zone"`
 }
 
 // Model chooses and tunes the models: the shared settings.Model and the
