@@ -506,7 +506,9 @@ func (r *scoring) write(ctx context.Context, e *env) error {
 // top customers and total predicted value.
 func (r *scoring) report(w io.Writer) {
 	res := r.result
-	if r.summary != nil {
+	if rec := r.job.dbRecord; rec != nil && rec.SummaryInDatabase {
+		fmt.Fprintf(w, "%s: table %s summarized in the database: %d customers read\n", r.job.input.displayName(), rec.Table, rec.Rows)
+	} else if r.summary != nil {
 		reportSummary(w, r.job.input.displayName(), *r.summary, *r.job.formats)
 	}
 	fmt.Fprintf(w, "scored %d customers", len(res.IDs))

@@ -14,10 +14,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/clvkit/clvkit/internal/pgtest"
+	"github.com/clvkit/clvkit/internal/textenc"
 )
 
 // pgServer is the package's shared test server.
@@ -298,4 +300,125 @@ func freeTCPPort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestPostgresEquivalence: the summary computed in the database (input
+// table, kind = "transactions") gives the same bytes as the file path,
+// for `clv summarize` and `clv score`, for every grain, with and without a
+// calibration end, and with returns (net, drop, purchase) on a fixture of
+// CDNOW customers with return rows; and `clv sql --dialect postgres` run
+// through psql prints the same summary.
+func TestPostgresEquivalence(t *testing.T) {
+	db := pgServer.Database(t)
+	loadTransactions(t, db, "tx", cdnowTransactions)
+	returnsCSV := "host/testdata/postgres/returns.csv"
+	db.Exec(t, `CREATE TABLE returns (customer_id text, date date, amount numeric)`)
+	db.CopyCSV(t, "returns", filepath.Join(repoRoot, returnsCSV))
+	type tcase struct {
+		name, table, file, grain, calibration, returns string
+	}
+	var cases []tcase
+	for _, g := range []string{"day", "week", "month"} {
+		for _, cal := range []string{"", "1997-06-30"} {
+			cases = append(cases, tcase{"cdnow/" + g + "/cal=" + cal, "tx", cdnowTransactions, g, cal, "net"})
+		}
+	}
+	for _, rule := range []string{"net", "drop", "purchase"} {
+		cases = append(cases, tcase{"returns/" + rule, "returns", returnsCSV, "week", "1997-06-30", rule})
+	}
+	cases = append(cases, tcase{"returns/net/day", "returns", returnsCSV, "day", "", "net"})
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			flags := []string{"--customer", "customer_id", "--date", "date", "--amount", "amount", "--unit", "week",
+				"--grain", tc.grain, "--observation-end", "1997-09-30", "--returns", tc.returns, "--quiet"}
+			if tc.calibration != "" {
+				flags = append(flags, "--calibration-end", tc.calibration)
+			}
+			file := clv(t, append([]string{"summarize", "--input", tc.file}, flags...)...).mustOK(t, "summarize the file")
+			fromDB := clv(t, append([]string{"summarize", "--input", db.URL(), "--table", tc.table}, flags...)...).mustOK(t, "summarize in the database")
+			if fromDB.stdout != file.stdout {
+				t.Errorf("clv summarize: the database's summary differs from the file's: %s", firstLineDiff([]byte(file.stdout), []byte(fromDB.stdout)))
+			}
+			// clv sql's query, run by psql, gives the same summary.
+			sqlArgs := []string{"sql", "--dialect", "postgres", "--table", tc.table, "--customer", "customer_id", "--date", "date", "--amount", "amount",
+				"--unit", "week", "--grain", tc.grain, "--observation-end", "1997-09-30", "--returns", tc.returns}
+			if tc.calibration != "" {
+				sqlArgs = append(sqlArgs, "--calibration-end", tc.calibration)
+			}
+			query := clv(t, sqlArgs...).mustOK(t, "clv sql")
+			copyCmd := "COPY (" + strings.TrimSuffix(strings.TrimSpace(query.stdout), ";") + ") TO STDOUT WITH (FORMAT csv, HEADER true)"
+			psqlOut, err := db.Psql("-c", copyCmd).Output()
+			if err != nil {
+				t.Fatalf("psql: %v", err)
+			}
+			if got := reformatSummary(t, psqlOut); got != file.stdout {
+				t.Errorf("clv sql through psql differs from clv summarize: %s", firstLineDiff([]byte(file.stdout), []byte(got)))
+			}
+			// clv score: the same scores from the table as from the file
+			// (scoring with a calibration end fits twice as long: once, at
+			// the week grain, is enough to cover the holdout columns).
+			if tc.calibration != "" && tc.grain != "week" {
+				return
+			}
+			time := fmt.Sprintf("grain = %q\nunit = \"week\"\nobservation_end = \"1997-09-30\"\n", tc.grain)
+			if tc.calibration != "" {
+				time += fmt.Sprintf("calibration_end = %q\n", tc.calibration)
+			}
+			input := fmt.Sprintf("returns = %q\n%s", tc.returns, cdnowColumns)
+			fileCfg := pgConfigTime(t, tmp, "file.toml", "[input]\npath = \""+filepath.Join(repoRoot, tc.file)+"\"\n"+input, time, "[output]\npath = \"file.csv\"")
+			dbCfg := pgConfigTime(t, tmp, "db.toml", fmt.Sprintf("[input]\nurl = %q\ntable = %q\n", db.URL(), tc.table)+input, time, "[output]\npath = \"db.csv\"")
+			clv(t, "score", "--config", fileCfg, "--quiet").mustOK(t, "score the file")
+			r := clv(t, "score", "--config", dbCfg).mustOK(t, "score the table")
+			want, got := readFile(t, filepath.Join(tmp, "file.csv")), readFile(t, filepath.Join(tmp, "db.csv"))
+			if !bytes.Equal(got, want) {
+				t.Errorf("clv score: the table's scores differ from the file's: %s", firstLineDiff(want, got))
+			}
+			if !strings.Contains(r.stderr, "summarized in the database") {
+				t.Errorf("the report does not say the summary was computed in the database:\n%s", r.stderr)
+			}
+		})
+	}
+}
+
+// reformatSummary rewrites a summary CSV that psql printed (PostgreSQL's
+// shortest float text) at clv summarize's default precision, 6 decimals,
+// through clv itself: it is read as a summary and written again.
+func reformatSummary(t *testing.T, csvText []byte) string {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(string(csvText), "\n"), "\n")
+	var b strings.Builder
+	b.WriteString(lines[0] + "\n")
+	for _, line := range lines[1:] {
+		f := strings.Split(line, ",")
+		for i := range f {
+			if i == 0 || f[i] == "" {
+				continue
+			}
+			if strings.Contains(lines[0], "frequency") && (i == 1 || (len(f) > 5 && i == 5)) {
+				continue // frequency, frequency_holdout: integers
+			}
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil {
+				t.Fatalf("psql printed %q in %q", f[i], line)
+			}
+			f[i] = string(textenc.AppendFloat(nil, v, 6))
+		}
+		b.WriteString(strings.Join(f, ",") + "\n")
+	}
+	return b.String()
+}
+
+// pgConfigTime is pgConfig with the [time] section's keys replaced too,
+// written to dir/name.
+func pgConfigTime(t *testing.T, dir, name, input, timeKeys, output string) string {
+	t.Helper()
+	p := pgConfig(t, dir, input, output)
+	text := string(readFile(t, p))
+	tm := strings.Index(text, "[time]")
+	end := strings.Index(text[tm:], "\n[")
+	text = text[:tm] + "[time]\n" + timeKeys + text[tm+end:]
+	out := filepath.Join(dir, name)
+	writeFile(t, out, text)
+	return out
 }

@@ -113,7 +113,7 @@ func (j *job) customersFromDB(ctx context.Context, e *env, p *progress) ([]summa
 	}
 	defer conn.Close()
 	if j.cfg.Input.Kind == "transactions" && j.db.Table != "" {
-		s, rec, err := pushdownSummary(ctx, conn, j.pushdownSpec())
+		s, rec, err := pushdownSummary(ctx, conn, j.pushdownOptions(), j.time)
 		if err != nil {
 			return nil, nil, nil, err
 		}
