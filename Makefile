@@ -7,7 +7,7 @@ LDFLAGS := -X main.version=$(VERSION)
 # FUZZTIME is how long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 2m
 
-.PHONY: help build test deps tidy-check fuzz bench bench-page lint demo demo-plugins plugins wasm web clean
+.PHONY: help build test deps tidy-check fuzz bench bench-postgres bench-page lint demo demo-plugins plugins wasm web clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -91,6 +91,14 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 2m; FUZZTIME=30s make 
 
 bench: ## run the benchmarks (figures are ratios against baselines in the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 30m $(PKGS)
+
+# bench-postgres is not part of bench or test: it starts its own
+# PostgreSQL (see make deps), generates CLV_BENCH_PG_ROWS transaction rows
+# (default 10M, 1M customers) and takes several minutes. See
+# docs/warehouse/postgres.md for its figures.
+CLV_BENCH_PG_ROWS ?= 10000000
+bench-postgres: ## PostgreSQL at scale: summary in the database vs COPY to CSV vs every raw row into clv (time, clv's peak memory)
+	CLV_BENCH_PG_ROWS=$(CLV_BENCH_PG_ROWS) $(GO) test -run '^$$' -bench '^BenchmarkPostgresScale$$' -benchtime 1x -timeout 2h -v ./host
 
 # bench-page is not part of bench or test: it needs Chromium and takes one
 # to a few minutes. See web/README.md for its figures.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -421,4 +422,34 @@ func pgConfigTime(t *testing.T, dir, name, input, timeKeys, output string) strin
 	out := filepath.Join(dir, name)
 	writeFile(t, out, text)
 	return out
+}
+
+// TestExamplePostgres runs examples/postgres/run.sh against the test
+// server: it loads the CDNOW sample with psql and scores it back into
+// the table clv_scores, which must hold the demo's scores (those of
+// examples/cdnow/clv.toml written to a file); a second run replaces the
+// table with the same contents.
+func TestExamplePostgres(t *testing.T) {
+	db := pgServer.Database(t)
+	want, _ := scoreCDNOW(t, t.TempDir(), "demo.csv", nil)
+	env := append(os.Environ(), db.Env()...)
+	env = append(env, "CLV="+clvBin, "PATH="+db.Cluster.BinDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	for run := 1; run <= 2; run++ {
+		cmd := exec.Command("sh", filepath.Join(repoRoot, "examples", "postgres", "run.sh"))
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("run.sh (run %d): %v\n%s", run, err, out)
+		}
+		if !strings.Contains(string(out), "customers") {
+			t.Errorf("run.sh printed no segment table:\n%s", out)
+		}
+		got, err := db.Psql("-c", "COPY (SELECT * FROM clv_scores) TO STDOUT WITH (FORMAT csv, HEADER true)").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sortedLines(got) != sortedLines(want) {
+			t.Fatalf("run %d: clv_scores differs from the demo's scores: %s", run, firstLineDiff([]byte(sortedLines(want)), []byte(sortedLines(got))))
+		}
+	}
 }
