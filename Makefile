@@ -23,6 +23,13 @@ web: web/node_modules/.package-lock.json ## build the calculator page into web/d
 
 # npm ci fails when package.json and the lockfile disagree; a package npm
 # reports as deprecated fails too.
+# The DuckDB that host/internal/sqlgen's tests run the generated SQL in
+# (test-only, prebuilt for the platform by npm; the clv binary has no
+# DuckDB and no cgo).
+DUCKDBTEST := host/internal/sqlgen/duckdbtest
+$(DUCKDBTEST)/node_modules/.package-lock.json: $(DUCKDBTEST)/package-lock.json
+	@cd $(DUCKDBTEST) && npm ci --no-audit --no-fund
+
 web/node_modules/.package-lock.json: web/package-lock.json
 	@log=$$(cd web && npm ci --no-audit --no-fund 2>&1) || { echo "$$log"; exit 1; }; echo "$$log"; \
 	if printf '%s\n' "$$log" | grep -qi 'warn deprecated'; then \
@@ -39,7 +46,7 @@ test: deps tidy-check web ## install what the tests need (see deps), check go.mo
 # from the lockfile. With everything present it does nothing. The database
 # tests start their own throwaway server (internal/pgtest), so the cluster
 # Debian's package may create and start is not used.
-deps: ## install the test dependencies that are missing: chromium, qemu-user, postgresql (apt-get), web/node_modules (npm ci)
+deps: ## install the test dependencies that are missing: chromium, qemu-user, postgresql (apt-get), web/node_modules and the sqlgen DuckDB (npm ci)
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v qemu-aarch64 >/dev/null || command -v qemu-aarch64-static >/dev/null || missing="$$missing qemu-user"; \
@@ -51,7 +58,7 @@ deps: ## install the test dependencies that are missing: chromium, qemu-user, po
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
 	fi
-	@$(MAKE) -s --no-print-directory web/node_modules/.package-lock.json
+	@$(MAKE) -s --no-print-directory web/node_modules/.package-lock.json $(DUCKDBTEST)/node_modules/.package-lock.json
 
 tidy-check: ## fail if go.mod/go.sum are not what `go mod tidy` makes them (needs the Go module proxy)
 	@out=$$($(GO) mod tidy -diff 2>&1) && exit 0; \

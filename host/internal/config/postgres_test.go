@@ -78,4 +78,3 @@ func TestDatabaseKeyErrors(t *testing.T) {
 		})
 	}
 }
-

@@ -1,8 +1,12 @@
-// run.mjs runs SQL in an in-memory DuckDB and prints each statement's
-// result of the last statement as CSV on stdout, numbers in full (a
-// double's shortest round-trip text), for sqlgen's tests
-// (duckdb_test.go): node run.mjs FILE.sql. Statements are separated by a
-// line holding only ";". Test-only: the clv binary has no DuckDB in it.
+// run.mjs runs SQL statements in one in-memory DuckDB and prints the
+// results of those that begin with a line "-- result" as CSV on stdout,
+// each followed by a line "-- end", numbers in full (a double as its
+// shortest round-trip text), for sqlgen's tests (duckdb_test.go):
+//
+//	node run.mjs FILE.sql
+//
+// Statements are separated by a line holding only ";". Test-only: the clv
+// binary has no DuckDB in it.
 import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 
@@ -10,16 +14,17 @@ const text = readFileSync(process.argv[2], 'utf8');
 const statements = text.split(/^;\s*$/m).map((s) => s.trim()).filter((s) => s !== '');
 const instance = await DuckDBInstance.create(':memory:');
 const conn = await instance.connect();
-let reader;
-for (const sql of statements) {
-  reader = await conn.runAndReadAll(sql);
-}
 const cell = (v) => {
   if (v === null) return '';
-  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  if (typeof v === 'string') return /[",\n]/.test(v) ? '"' + v.replaceAll('"', '""') + '"' : v;
-  return String(v);
+  if (typeof v === 'string') return /[",\n\r]/.test(v) ? '"' + v.replaceAll('"', '""') + '"' : v;
+  return String(v); // numbers: shortest round-trip text; bigint: digits
 };
-const out = [reader.columnNames().map(cell).join(',')];
-for (const row of reader.getRows()) out.push(row.map(cell).join(','));
+const out = [];
+for (const sql of statements) {
+  const reader = await conn.runAndReadAll(sql);
+  if (!sql.startsWith('-- result')) continue;
+  out.push(reader.columnNames().map(cell).join(','));
+  for (const row of reader.getRows()) out.push(row.map(cell).join(','));
+  out.push('-- end');
+}
 process.stdout.write(out.join('\n') + '\n');
