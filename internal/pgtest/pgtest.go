@@ -149,7 +149,15 @@ func Start() (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "clv-pg-")
+	// Under root the server runs as another user, who must reach the
+	// folder: /tmp is open to all, a private $TMPDIR may not be.
+	parent := ""
+	if os.Geteuid() == 0 {
+		if st, err := os.Stat("/tmp"); err == nil && st.IsDir() {
+			parent = "/tmp"
+		}
+	}
+	dir, err := os.MkdirTemp(parent, "clv-pg-")
 	if err != nil {
 		return nil, err
 	}
