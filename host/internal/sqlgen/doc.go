@@ -88,7 +88,11 @@
 // (any precision), DuckDB DECIMAL(38, 9), BigQuery NUMERIC (38 digits, 9
 // after the point), Snowflake NUMBER(38, 9), Spark DECIMAL(38, 9),
 // ClickHouse Decimal(38, 9). So sums do not depend on scan order; amounts
-// with more than 9 decimals are rounded to 9 (not in PostgreSQL). Each
+// with more than 9 decimals are rounded to 9 (not in PostgreSQL). Spark
+// is the exception within that: when a decimal result would need more
+// than 38 digits it keeps the integer digits and cuts the scale (to no
+// less than 6, spark.sql.decimalOperations.allowPrecisionLoss), so its
+// netting of returns is exact for amounts with up to 6 decimals. Each
 // mean is CAST(exact sum AS DOUBLE) / CAST(count AS DOUBLE), one rounding
 // then one correctly rounded division. clv adds float64 amounts in (date,
 // amount) order, which can differ from the exact sum in the last bits;
