@@ -9,8 +9,9 @@ package main
 // are in host/internal/pgio.
 
 import (
-	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -293,23 +294,34 @@ func (r *scoring) writeTable(ctx context.Context) (*tableRecord, string, error) 
 	if err != nil {
 		return nil, "", configErr(cfg, "output.table", err)
 	}
-	var data bytes.Buffer
-	snk := r.job.output
-	snk.Format, snk.Guard = "csv", textenc.GuardOff
-	if err := encodeResult(&data, r.result, snk); err != nil {
-		return nil, "", err
-	}
-	sum := sha256Hex(data.Bytes())
 	conn, err := pgio.Connect(ctx, cfg.Output.URL)
 	if err != nil {
 		return nil, "", fmt.Errorf("output.url: %w", err)
 	}
 	defer conn.Close()
-	if _, err := conn.WriteTable(ctx, t, pgio.IfExists(cfg.Output.IfExists), scoreColumns(r.result), &data); err != nil {
+	// The CSV is streamed into COPY as it is encoded, and hashed on the
+	// way: it is never held whole.
+	snk := r.job.output
+	snk.Format, snk.Guard = "csv", textenc.GuardOff
+	pr, pw := io.Pipe()
+	h := sha256.New()
+	encoded := make(chan error, 1)
+	go func() {
+		err := encodeResult(io.MultiWriter(pw, h), r.result, snk)
+		pw.CloseWithError(err)
+		encoded <- err
+	}()
+	_, err = conn.WriteTable(ctx, t, pgio.IfExists(cfg.Output.IfExists), scoreColumns(r.result), pr)
+	stopped := errors.New("the copy stopped")
+	pr.CloseWithError(stopped) // unblocks the encoder if COPY ended early
+	if encErr := <-encoded; encErr != nil && !errors.Is(encErr, stopped) {
+		return nil, "", encErr // the cause of the COPY's error
+	}
+	if err != nil {
 		return nil, "", fmt.Errorf("output: %w", err)
 	}
 	return &tableRecord{Host: conn.Host, Port: conn.Port, Database: conn.Database, Table: t.String(),
-		IfExists: cfg.Output.IfExists, ServerVersion: conn.ServerVersion}, sum, nil
+		IfExists: cfg.Output.IfExists, ServerVersion: conn.ServerVersion}, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // sortCustomers sorts customers by id as core/summary does: numerically
