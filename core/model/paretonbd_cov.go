@@ -38,7 +38,9 @@ func (m ParetoNBDCov) For(trans, life []float64) ParetoNBD {
 }
 
 // PurchaseModelFor implements CovariateModel.
-func (m ParetoNBDCov) PurchaseModelFor(trans, life []float64) PurchaseModel { return m.For(trans, life) }
+func (m ParetoNBDCov) PurchaseModelFor(trans, life []float64) PurchaseModel {
+	return m.For(trans, life)
+}
 
 // LogLikelihood returns the total log-likelihood of rows (weights applied)
 // with row i's covariates in cov's row i.
