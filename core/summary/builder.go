@@ -41,6 +41,11 @@ type Options struct {
 	// checkouts) out, counted in Report.MissingCustomer, instead of
 	// treating them as bad rows.
 	SkipMissingCustomer bool
+	// Attributes names customer attributes read from the transaction log
+	// (columns of a CSV log; Transaction.Attributes for Add): each
+	// customer gets the values written on their first purchase, see
+	// core/attr. The summary's Attributes holds them. Empty: none.
+	Attributes []string
 }
 
 // Transaction is one purchase or return. The calendar date of Time in
@@ -52,6 +57,9 @@ type Transaction struct {
 	Time     time.Time // when; only its date matters
 	Amount   float64   // monetary value; 0 when the log has no amounts
 	Return   bool      // a return whatever the sign of Amount
+	// Attributes are the row's values of Options.Attributes, in that
+	// order (nil when there are none).
+	Attributes []string
 }
 
 // MaxSkippedLines is how many line numbers of skipped rows a Report keeps.
@@ -134,6 +142,8 @@ type Builder struct {
 	missing      int // rows without a customer id left out
 	skipped      map[Kind]int
 	skippedLines []int
+
+	attrs *attrTracker // nil without Options.Attributes
 }
 
 // NewBuilder returns a Builder for opt. It fails when ObservationEnd is zero,
@@ -169,6 +179,19 @@ func NewBuilder(opt Options) (*Builder, error) {
 		}
 		b.calDay, b.holdout = cal, true
 	}
+	for i, name := range opt.Attributes {
+		if strings.TrimSpace(name) == "" {
+			return nil, fmt.Errorf("summary: attribute %d has no name", i+1)
+		}
+		for _, prev := range opt.Attributes[:i] {
+			if prev == name {
+				return nil, fmt.Errorf("summary: attribute %s is listed twice", quote.Value(name))
+			}
+		}
+	}
+	if len(opt.Attributes) > 0 {
+		b.attrs = newAttrTracker(slices.Clone(opt.Attributes))
+	}
 	return b, nil
 }
 
@@ -192,6 +215,15 @@ func (b *Builder) Add(t Transaction) error {
 	if err != nil {
 		return b.bad(&ParseError{Line: b.rows, Customer: strings.Clone(quote.Prefix(t.Customer)), Field: "date", Value: t.Time.String(), Kind: BadDate, Err: err})
 	}
+	if b.attrs != nil {
+		if len(t.Attributes) != len(b.attrs.names) {
+			return b.bad(&ParseError{Line: b.rows, Customer: strings.Clone(quote.Prefix(t.Customer)), Field: "attributes", Kind: MissingField,
+				Err: fmt.Errorf("%d attribute values, want %d (%s)", len(t.Attributes), len(b.attrs.names), strings.Join(b.attrs.names, ", "))})
+		}
+		if col, err := checkAttributes(b.attrs.names, t.Attributes); err != nil {
+			return b.bad(&ParseError{Line: b.rows, Customer: strings.Clone(quote.Prefix(t.Customer)), Field: "attribute", Column: col, Kind: BadValue, Err: err})
+		}
+	}
 	amount := t.Amount
 	switch {
 	case t.Return:
@@ -199,7 +231,9 @@ func (b *Builder) Add(t Transaction) error {
 	case amount == 0:
 		amount = 0 // −0 is no return
 	}
-	b.add(t.Customer, d, amount)
+	if i := b.add(t.Customer, d, amount); i >= 0 && b.attrs != nil {
+		b.attrs.observe(i, d, amount, t.Attributes)
+	}
 	return nil
 }
 
@@ -240,21 +274,23 @@ func (b *Builder) bad(e *ParseError) error {
 	return nil
 }
 
-// add keeps one valid transaction. The id may share a buffer that is
+// add keeps one valid transaction and returns the customer's position
+// (-1: after the observation end). The id may share a buffer that is
 // reused after the call (the CSV reader's records): it is copied when
 // stored.
-func (b *Builder) add(id string, day int32, amount float64) {
+func (b *Builder) add(id string, day int32, amount float64) int32 {
 	key, intID := intKey(id)
-	b.addKeyed(id, key, intID, day, amount)
+	return b.addKeyed(id, key, intID, day, amount)
 }
 
 // addKeyed is add with intKey(id) already computed. A negative amount,
 // including −0, is a return (see isReturn): callers pass returnAmount for
-// rows marked as returns and plain amounts otherwise.
-func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount float64) {
+// rows marked as returns and plain amounts otherwise. It returns the
+// customer's position, or -1 when the row is after the observation end.
+func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount float64) int32 {
 	if day > b.obsDay {
 		b.after++
-		return
+		return -1
 	}
 	b.kept++
 	i := b.last
@@ -279,6 +315,7 @@ func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount 
 		n++
 	}
 	b.log[n-1] = append(b.log[n-1], logRow{i, day, amount})
+	return i
 }
 
 // customer returns the position of the customer id (with intKey(id) =

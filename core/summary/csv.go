@@ -140,6 +140,15 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 	if err != nil {
 		return fmt.Errorf("read csv: %w", err)
 	}
+	if b.attrs != nil {
+		for _, name := range b.attrs.names {
+			c, err := resolveColumn("attribute", name, header, opt.Header)
+			if err != nil {
+				return fmt.Errorf("read csv: %w", err)
+			}
+			cols.attrs = append(cols.attrs, c)
+		}
+	}
 	if !opt.Rules.IsZero() {
 		if cols.rules, err = CompileRules(opt.Rules, header, sample); err != nil {
 			return fmt.Errorf("read csv: %w", err)
@@ -200,6 +209,9 @@ type batch struct {
 	rows []parsedRow
 	buf  []byte
 	err  error // io.EOF at the end
+	// attrs holds the attribute cells of the rows, len(attributes) per
+	// row in row order (nil without attributes); they may point into buf.
+	attrs []string
 }
 
 // pipeline splits the work between two goroutines so that both cores work
@@ -222,6 +234,7 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 			select {
 			case bt = <-free:
 				bt.rows = bt.rows[:0]
+				bt.attrs = bt.attrs[:0]
 			default:
 				bt = &batch{rows: make([]parsedRow, 0, batchRows)}
 			}
@@ -235,6 +248,7 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 					var pe *csv.ParseError
 					if errors.As(err, &pe) {
 						bt.rows = append(bt.rows, parsedRow{bad: &ParseError{Line: line, Field: "record", Kind: BadRecord, Err: pe.Err}})
+						bt.attrs = p.noAttrs(bt.attrs)
 						continue
 					}
 					if err != io.EOF {
@@ -244,6 +258,9 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 					break
 				}
 				bt.rows = append(bt.rows, p.parse(rec, line))
+				if len(p.cols.attrs) > 0 {
+					bt.attrs = p.attrs(bt.attrs, &bt.rows[len(bt.rows)-1], rec, line)
+				}
 			}
 			select {
 			case full <- bt:
@@ -255,6 +272,7 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 			}
 		}
 	}()
+	k := len(p.cols.attrs)
 	for bt := range full {
 		for i := range bt.rows {
 			r := &bt.rows[i]
@@ -272,7 +290,10 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 				}
 				continue
 			}
-			b.addKeyed(r.id, r.key, r.intID, r.day, r.amount)
+			pos := b.addKeyed(r.id, r.key, r.intID, r.day, r.amount)
+			if k > 0 && pos >= 0 {
+				b.attrs.observe(pos, r.day, r.amount, bt.attrs[i*k:(i+1)*k])
+			}
 		}
 		if bt.err == io.EOF {
 			return nil
@@ -296,7 +317,8 @@ type column struct {
 
 type columnSet struct {
 	customer, date, amount column
-	rules                  *Rules // row rules, or nil
+	rules                  *Rules   // row rules, or nil
+	attrs                  []column // attribute columns (Options.Attributes)
 }
 
 // resolveColumns turns the mapping into indices.
@@ -352,6 +374,41 @@ type rowParser struct {
 
 	currency     string // the first currency written in the amount column
 	currencyLine int    // its line
+}
+
+// noAttrs appends the attribute cells of a row that has none (a bad
+// record) to attrs.
+func (p *rowParser) noAttrs(attrs []string) []string {
+	for range p.cols.attrs {
+		attrs = append(attrs, "")
+	}
+	return attrs
+}
+
+// attrs appends the attribute cells of rec to attrs, and makes row bad
+// when one is missing or not valid UTF-8 (a good row only: a bad row's
+// first error stands).
+func (p *rowParser) attrs(attrs []string, row *parsedRow, rec []string, line int) []string {
+	for _, c := range p.cols.attrs {
+		v := ""
+		if c.idx < len(rec) {
+			v = rec[c.idx]
+		}
+		attrs = append(attrs, v)
+		if row.bad != nil || row.filtered {
+			continue
+		}
+		if c.idx >= len(rec) {
+			*row = parsedRow{bad: &ParseError{Line: line, Customer: p.customerOf(rec), Field: c.field, Column: c.name, Kind: MissingField,
+				Err: fmt.Errorf("%w: %d, column %s needs %d", errFieldCount, len(rec), c.name, c.idx+1)}}
+			continue
+		}
+		if !utf8.ValidString(v) {
+			*row = parsedRow{bad: &ParseError{Line: line, Customer: p.customerOf(rec), Field: c.field, Column: c.name, Kind: BadValue,
+				Err: fmt.Errorf("attribute %s: value %s is not valid UTF-8 text (fix the file's encoding)", quote.Value(c.name), quote.Value(strings.ToValidUTF8(v, "\uFFFD")))}}
+		}
+	}
+	return attrs
 }
 
 // parse parses one record, or describes why it is bad.
