@@ -3,9 +3,83 @@ package score
 import (
 	"errors"
 	"fmt"
+	"slices"
 
+	"github.com/clvkit/clvkit/core/attr"
 	"github.com/clvkit/clvkit/core/model"
 )
+
+// CovariateSpec names the customer attributes the purchase model's
+// transaction and lifetime processes depend on.
+type CovariateSpec struct {
+	Trans, Life []string
+}
+
+// IsZero reports whether no covariate is named.
+func (c CovariateSpec) IsZero() bool { return len(c.Trans) == 0 && len(c.Life) == 0 }
+
+// Attributes returns the attributes named, each once: Trans's, then
+// Life's that are not in Trans.
+func (c CovariateSpec) Attributes() []string {
+	var out []string
+	for _, n := range append(slices.Clone(c.Trans), c.Life...) {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Encode turns the named attributes of set (aligned with the customers
+// that will be scored) into covariates with model.EncodeCovariates: a
+// categorical attribute gives k − 1 0/1 columns against its most frequent
+// level, a numeric one its values. An attribute named for both processes
+// is encoded once, so both use the same columns. It also returns the
+// columns, for reports.
+func (c CovariateSpec) Encode(set *attr.Set) (*model.Covariates, []model.EncodedColumn, error) {
+	names := c.Attributes()
+	if len(names) == 0 {
+		return nil, nil, nil
+	}
+	if set == nil {
+		return nil, nil, fmt.Errorf("covariates %v: the data have no customer attributes", names)
+	}
+	attrs := make([]model.Attribute, len(names))
+	for i, n := range names {
+		vals, err := set.Column(n)
+		if err != nil {
+			return nil, nil, fmt.Errorf("covariate %q: %w", n, err)
+		}
+		attrs[i] = model.Attribute{Name: n, Values: vals}
+	}
+	cols, values, err := model.EncodeCovariates(attrs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("covariates: %w", err)
+	}
+	k := len(cols)
+	n := set.Len()
+	pick := func(want []string) ([]string, []float64) {
+		var idx []int
+		var names []string
+		for j, col := range cols {
+			if slices.Contains(want, col.Attribute) {
+				idx = append(idx, j)
+				names = append(names, col.Name)
+			}
+		}
+		out := make([]float64, 0, n*len(idx))
+		for i := range n {
+			for _, j := range idx {
+				out = append(out, values[i*k+j])
+			}
+		}
+		return names, out
+	}
+	cov := &model.Covariates{}
+	cov.TransNames, cov.Trans = pick(c.Trans)
+	cov.LifeNames, cov.Life = pick(c.Life)
+	return cov, cols, nil
+}
 
 // predictor computes the purchase model's predictions per customer, in
 // output order: from a plain model on the distinct rows (broadcast through

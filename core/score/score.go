@@ -93,6 +93,11 @@ type Options struct {
 	// predictions and CLV come from the model at that customer's own
 	// covariates. Not with a frozen model.
 	Covariates *model.Covariates
+	// CovariateNames names the attributes the covariates come from (from
+	// the settings); a front end that reads attributes fills Covariates
+	// from them with CovariateNames.Encode. Score itself reads Covariates
+	// only.
+	CovariateNames CovariateSpec
 	// OnStage, when set, is called as each stage of Score begins, so a
 	// front end can show which step a long run is in (nil: not called).
 	OnStage func(Stage)
