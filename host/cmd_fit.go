@@ -53,6 +53,8 @@ type fitReport struct {
 	// Choice is what --model auto chose, candidates every model's standing.
 	Choice     *choiceRecord `json:"model_choice,omitempty"`
 	candidates []compare.Candidate
+	// Covariates is set for a purchase model with covariates.
+	Covariates *covariateReport `json:"covariates,omitempty"`
 }
 
 type histogramBin struct {
@@ -144,6 +146,7 @@ Examples:
 			spendOut := fs.String("spend-out", "", "with --config: write the Gamma-Gamma model to this JSON file, for clv score --spend-model-file")
 			unit := fs.String("unit", "", "with --input and --out: the summary's time unit (day, week, month or Nd), recorded in the model file")
 			grain := fs.String("grain", "", "with --input and --out: the summary's grain (day, week or month), recorded in the model file (default: unknown)")
+			covariates := fs.String("covariates", "", "with --config: comma-separated customer attributes (columns of the transaction log) that both the transaction and the lifetime process depend on, overriding model.covariates_trans and covariates_life")
 			lockWait := lockWaitFlag(fs)
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
@@ -162,7 +165,19 @@ Examples:
 							return fmt.Errorf("--%s is for fitting a summary file (--input without --config); with --config, clv.toml says it (model.purchase, model.penalty, time.unit, ...)", f)
 						}
 					}
-					return configFit{config: *cfgPath, input: *path, out: *out, spendOut: *spendOut, asJSON: *asJSON, lockWait: *lockWait}.run(ctx, e)
+					cf := configFit{config: *cfgPath, input: *path, out: *out, spendOut: *spendOut, asJSON: *asJSON, lockWait: *lockWait}
+					if set["covariates"] {
+						for _, n := range strings.Split(*covariates, ",") {
+							if n = strings.TrimSpace(n); n == "" {
+								return fmt.Errorf("--covariates %s: an empty attribute name", quote.Value(*covariates))
+							}
+							cf.covariates = append(cf.covariates, strings.TrimSpace(n))
+						}
+					}
+					return cf.run(ctx, e)
+				}
+				if set["covariates"] {
+					return errors.New("--covariates goes with --config: covariates are customer attributes read from the transaction log at each customer's first purchase")
 				}
 				if *spendOut != "" {
 					return errors.New("--spend-out goes with --config; to write a Gamma-Gamma model fitted to a summary, use --model gammagamma --out FILE")
@@ -547,6 +562,9 @@ func printFit(w io.Writer, r *fitReport) {
 	}
 	if r.Warning != "" {
 		fmt.Fprintf(w, "warning: %s\n", r.Warning)
+	}
+	if r.Covariates != nil {
+		printCovariates(w, r.Covariates)
 	}
 	if len(r.Histogram) > 0 {
 		period := ""

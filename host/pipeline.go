@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 
+	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/settings"
 	"github.com/clvkit/clvkit/core/summary"
@@ -26,6 +27,9 @@ type job struct {
 	plugins []*loadedPlugin // set by loadPlugins
 	models  []*modelFile    // model files read (model.load, model.load_spend)
 	formats *inputFormats   // set by customers for a transaction log
+	// covColumns are the covariate columns encoded from the attributes
+	// (model.covariates_trans, covariates_life), set by customers.
+	covColumns []model.EncodedColumn
 }
 
 // prepare turns a config into a job. Every mistake is reported here, before
@@ -96,6 +100,13 @@ func (j *job) customers(ctx context.Context, e *env, p *progress) (_ []summary.C
 		// garbage once scored.
 		customers := s.Customers
 		s.Customers = nil
+		if !j.options.CovariateNames.IsZero() {
+			cov, cols, err := j.options.CovariateNames.Encode(s.Attributes)
+			if err != nil {
+				return nil, nil, nil, configErr(j.cfg, "model.covariates_trans", err)
+			}
+			j.options.Covariates, j.covColumns = cov, cols
+		}
 		// Summarizing peaks at several times the customers' size, and the
 		// collector paces the next cycle on the heap it last saw live: start
 		// scoring from a heap holding only the customers, so that scoring
