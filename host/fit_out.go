@@ -159,6 +159,7 @@ func (c configFit) run(ctx context.Context, e *env) error {
 	if res.CovariateFit != nil {
 		reports[0].Histogram = nil // of the model at covariates 0, not of these customers
 		reports[0].Covariates = newCovariateReport(*res.CovariateFit, j.covColumns)
+		reports[0].rows = "distinct (frequency, recency, T, covariates) patterns"
 	}
 	var spend *score.FrozenModel
 	if o.Spend {
