@@ -499,6 +499,9 @@ func (r *scoring) report(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, " (log-likelihood %.2f)\n", res.PurchaseFit.LogLikelihood)
 	}
+	if cf := res.CovariateFit; cf != nil {
+		fmt.Fprintf(w, "covariates: every customer scored at their own; against the model without them (log-likelihood %.2f) %v\n", cf.Base.LogLikelihood, cf.LRT)
+	}
 	if r.job.options.Spend {
 		est := res.SpendEstimate
 		if est.Method == score.EstimateGammaGamma {

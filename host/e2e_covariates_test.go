@@ -134,7 +134,14 @@ func TestE2ECovariatesScore(t *testing.T) {
 	channelLog(t, dir, 600)
 	cfg := channelConfig(t, dir, `covariates_trans = ["channel"]
 covariate_penalty = 0.001`)
-	invocation{args: []string{"score", "--config", cfg}, dir: dir}.exec(t).mustOK(t, "score with covariates")
+	r := invocation{args: []string{"score", "--config", cfg}, dir: dir}.exec(t).mustOK(t, "score with covariates")
+	if want := "covariates: every customer scored at their own; against the model without them (log-likelihood "; !strings.Contains(r.stdout, want) {
+		t.Errorf("score report lacks %q:\n%s", want, r.stdout)
+	}
+	if !strings.Contains(r.stdout, "trans:channel=email=") || !strings.Contains(r.stdout, "on 1 df, p = ") {
+		t.Errorf("score report lacks the covariate's γ or the test:\n%s", r.stdout)
+	}
+	invocation{args: []string{"verify", filepath.Join(dir, "scores.csv.manifest.json")}, dir: dir}.exec(t).mustOK(t, "verify a covariate run")
 	tb, val := scoresTable(t, dir)
 	if len(tb.rows) != 600 {
 		t.Fatalf("%d scored customers, want 600", len(tb.rows))

@@ -27,6 +27,7 @@ type covariateReport struct {
 type covariateTerm struct {
 	Column    string  `json:"column"`
 	Attribute string  `json:"attribute"`
+	Numeric   bool    `json:"numeric"`
 	Level     string  `json:"level,omitempty"`     // "" for a numeric attribute
 	Reference string  `json:"reference,omitempty"` // the attribute's level without a column
 	Gamma     float64 `json:"gamma"`
@@ -59,7 +60,7 @@ func newCovariateReport(f model.CovFit, cols []model.EncodedColumn) *covariateRe
 		}
 		for _, c := range cols {
 			if c.Name == col {
-				t.Attribute, t.Level, t.Reference = c.Attribute, c.Level, c.Reference
+				t.Attribute, t.Numeric, t.Level, t.Reference = c.Attribute, c.Numeric, c.Level, c.Reference
 			}
 		}
 		if process == "trans" {
@@ -89,7 +90,7 @@ func printCovariates(w io.Writer, r *covariateReport) {
 				se = fmt.Sprintf("%.4f", t.StdError)
 			}
 			ref := t.Reference
-			if ref == "" {
+			if t.Numeric {
 				ref = "(numeric)"
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%.4f\t%s\t%.4f\t\n", t.Column, ref, t.Gamma, se, t.ExpGamma)

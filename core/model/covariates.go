@@ -88,8 +88,10 @@ type Attribute struct {
 type EncodedColumn struct {
 	Name      string // "channel=email" for a level, "age" for a number
 	Attribute string
-	// Level is the attribute's level this 0/1 column indicates; "" for a
-	// numeric attribute.
+	// Numeric is true for a numeric attribute's column of values.
+	Numeric bool
+	// Level is the attribute's level this 0/1 column indicates (it may be
+	// ""); "" for a numeric attribute.
 	Level string
 	// Reference is the attribute's reference level (no column of its
 	// own; its customers have 0 in every column of the attribute); "" for
@@ -131,7 +133,7 @@ func EncodeCovariates(attrs []Attribute) ([]EncodedColumn, []float64, error) {
 			}
 		}
 		if nums, ok := parseNumbers(at.Values); ok {
-			encs[a] = enc{cols: []EncodedColumn{{Name: at.Name, Attribute: at.Name}}, numbers: nums}
+			encs[a] = enc{cols: []EncodedColumn{{Name: at.Name, Attribute: at.Name, Numeric: true}}, numbers: nums}
 			if n > 0 && slices.Min(nums) == slices.Max(nums) {
 				return nil, nil, fmt.Errorf("attribute %q: every customer has the value %v: its covariate cannot be estimated", at.Name, nums[0])
 			}
