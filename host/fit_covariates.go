@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -8,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/clvkit/clvkit/core/model"
+	"github.com/clvkit/clvkit/host/internal/table"
 )
 
 // covariateReport is the covariate part of clv fit's report for a purchase
@@ -99,4 +101,85 @@ func printCovariates(w io.Writer, r *covariateReport) {
 	}
 	fmt.Fprintf(w, "\nlikelihood-ratio test against the model without covariates: LR = %.4f on %d df, p = %.4g (log-likelihood without covariates %.4f; %d covariate groups)\n",
 		r.LRT.Statistic, r.LRT.DF, r.LRT.PValue, r.LogLikelihoodWithout, r.Groups)
+}
+
+// fitSummaryCovariates fits a purchase model with covariates to a summary
+// file's rows (one per customer, in file order): the covariate columns are
+// read as text in a second pass over the file, encoded as clv score does
+// (score.CovariateSpec via model.EncodeCovariates), and used by both
+// processes.
+func fitSummaryCovariates(e *env, name string, src source, rows []model.RFT, names []string, opt model.FitOptions) (*fitReport, error) {
+	attrs, err := readTextColumns(e, src, names)
+	if err != nil {
+		return nil, err
+	}
+	if len(attrs[0].Values) != len(rows) {
+		return nil, fmt.Errorf("%s: %d rows with attributes, %d with numbers: the file changed while read", src.displayName(), len(attrs[0].Values), len(rows))
+	}
+	cols, values, err := model.EncodeCovariates(attrs)
+	if err != nil {
+		return nil, fmt.Errorf("%s: --covariates: %w", src.displayName(), err)
+	}
+	cov := model.Covariates{TransNames: model.ColumnNames(cols), LifeNames: model.ColumnNames(cols), Trans: values, Life: values}
+	var cf model.CovFit
+	switch name {
+	case "bgnbd":
+		_, cf, err = model.FitBGNBDCov(rows, cov, opt)
+	default:
+		_, cf, err = model.FitParetoNBDCov(rows, cov, opt)
+	}
+	if err != nil {
+		var ce *model.CovariateError
+		if errors.As(err, &ce) {
+			return nil, fmt.Errorf("%s: line %d: %w", src.displayName(), ce.Row+2, err)
+		}
+		return nil, fmt.Errorf("%s: %w", src.displayName(), rowLine(err))
+	}
+	rep := &fitReport{Model: name, rows: "distinct (frequency, recency, T, covariates) patterns"}
+	rep.setFit(cf.Fit, opt)
+	rep.Covariates = newCovariateReport(cf, cols)
+	return rep, nil
+}
+
+// readTextColumns reads the named columns of a table as text, one value
+// per data row.
+func readTextColumns(e *env, src source, names []string) ([]model.Attribute, error) {
+	f, err := src.format()
+	if err != nil {
+		return nil, err
+	}
+	r, closeFn, _, err := src.open(e, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer closeFn()
+	tr, err := table.Open(r, src.displayName(), f, table.ReadOptions{})
+	if err != nil {
+		return nil, err
+	}
+	idx, err := tr.Require(names...)
+	if err != nil {
+		return nil, fmt.Errorf("--covariates: %w", err)
+	}
+	attrs := make([]model.Attribute, len(names))
+	for k, n := range names {
+		attrs[k].Name = n
+	}
+	for {
+		row, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range idx {
+			v, err := row.Text(i)
+			if err != nil {
+				return nil, err
+			}
+			attrs[k].Values = append(attrs[k].Values, strings.TrimSpace(v))
+		}
+	}
+	return attrs, nil
 }
