@@ -18,6 +18,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/clvkit/clvkit/core/attr"
 	"github.com/clvkit/clvkit/core/compare"
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
@@ -369,6 +370,12 @@ type scoring struct {
 	// the model); candidates every model's standing.
 	choice     *compare.Choice
 	candidates []compare.Candidate
+	// With attributes: the customers as scored (summaries, in input
+	// order), their attributes and acquisition costs (NaN: unknown;
+	// nil without acquisition.cost_column), aligned with customers.
+	customers  []summary.Customer
+	attributes *attr.Set
+	costs      []float64
 }
 
 func (j *job) run(ctx context.Context, e *env, p *progress) (*scoring, error) {
@@ -377,6 +384,13 @@ func (j *job) run(ctx context.Context, e *env, p *progress) (*scoring, error) {
 		return nil, err
 	}
 	run := &scoring{job: j, summary: s}
+	if run.attributes, run.costs, err = j.customerAttributes(e, customers, s); err != nil {
+		return nil, err
+	}
+	if run.attributes != nil {
+		j.options.Attributes = run.attributes
+		run.customers = customers
+	}
 	if j.options.Purchase == compare.Auto {
 		if err := run.choose(customers, s); err != nil {
 			return nil, customerLine(j.input.displayName(), customers, lines, err)
@@ -481,6 +495,7 @@ func (r *scoring) report(w io.Writer) {
 	if r.summary != nil {
 		reportSummary(w, r.job.input.displayName(), *r.summary, *r.job.formats)
 	}
+	reportAttributes(w, r.attributes)
 	fmt.Fprintf(w, "scored %d customers", len(res.IDs))
 	if r.job.output.Path != "-" {
 		fmt.Fprintf(w, " → %s", r.job.output.Path)
@@ -533,6 +548,17 @@ func (r *scoring) report(w io.Writer) {
 			total += v
 		}
 		fmt.Fprintf(w, "total predicted value (clv, %d months): %.2f\n", r.job.options.CLV.Months, total)
+	}
+	if r.attributes != nil && r.job.options.Spend {
+		for _, name := range r.attributes.Names {
+			rep, err := r.groups([]string{name})
+			if err != nil {
+				fmt.Fprintf(w, "groups by %s: %v\n", name, err)
+				continue
+			}
+			fmt.Fprintln(w)
+			writeGroupsText(w, rep, r.groupSettings())
+		}
 	}
 	if seg, ok := res.Column("segment"); ok {
 		counts := map[string]int{}

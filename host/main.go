@@ -63,6 +63,7 @@ func commands() []command {
 		cohortsCommand(),
 		fitCommand(),
 		scoreCommand(),
+		groupsCommand(),
 		compareCommand(),
 		reportCommand(),
 		verifyCommand(),

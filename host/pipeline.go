@@ -48,6 +48,9 @@ func prepare(cfg *config.Config) (*job, error) {
 	if j.time, j.options, err = st.Options(); err != nil {
 		return nil, configErr(cfg, "", err)
 	}
+	if j.attributesFromLog() && cfg.Input.Kind == "transactions" {
+		j.time.Attributes = j.attributeColumns()
+	}
 	if err := j.loadModels(cfg); err != nil {
 		return nil, err
 	}

@@ -61,6 +61,7 @@ type Table struct {
 	names []string
 	rows  map[string]int32 // id → row
 	vals  [][]string       // vals[row][a], trimmed
+	lines []int            // lines[row]: the row's 1-based line
 }
 
 // Names returns the attribute names, in the order of TableOptions.Columns.
@@ -77,6 +78,16 @@ func (t *Table) Lookup(id string) ([]string, bool) {
 		return nil, false
 	}
 	return t.vals[r], true
+}
+
+// Line returns the 1-based line of customer id's row, 0 when the table
+// does not have it.
+func (t *Table) Line(id string) int {
+	r, ok := t.rows[id]
+	if !ok {
+		return 0
+	}
+	return t.lines[r]
 }
 
 // ReadTable reads a customer table: CSV with a header line naming the id
@@ -146,7 +157,6 @@ func ReadTable(r io.Reader, opt TableOptions) (*Table, error) {
 		}
 	}
 	t := &Table{name: opt.Name, names: append([]string(nil), opt.Columns...), rows: map[string]int32{}}
-	lines := []int{}
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -167,7 +177,7 @@ func ReadTable(r io.Reader, opt TableOptions) (*Table, error) {
 			return nil, tabErr(line, opt.ID, "", errors.New("empty customer id"))
 		}
 		if prev, dup := t.rows[id]; dup {
-			return nil, tabErr(line, opt.ID, id, fmt.Errorf("customer id given twice, also on line %d: one row per customer", lines[prev]))
+			return nil, tabErr(line, opt.ID, id, fmt.Errorf("customer id given twice, also on line %d: one row per customer", t.lines[prev]))
 		}
 		vals := make([]string, len(cols))
 		for a, c := range cols {
@@ -182,7 +192,7 @@ func ReadTable(r io.Reader, opt TableOptions) (*Table, error) {
 		}
 		t.rows[strings.Clone(id)] = int32(len(t.vals))
 		t.vals = append(t.vals, vals)
-		lines = append(lines, line)
+		t.lines = append(t.lines, line)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/clvkit/clvkit/core/attr"
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/segment"
 	"github.com/clvkit/clvkit/core/summary"
@@ -101,6 +102,11 @@ type Options struct {
 	// OnStage, when set, is called as each stage of Score begins, so a
 	// front end can show which step a long run is in (nil: not called).
 	OnStage func(Stage)
+	// Attributes, when set, are the customers' attribute values (core/attr),
+	// aligned with the customers given to Score. Each becomes a label
+	// column, named as the attribute, right after the id (before
+	// frequency), and Result.Attributes holds them in the result's order.
+	Attributes *attr.Set
 }
 
 // Stage names a step of Score for OnStage.
@@ -214,6 +220,9 @@ type Result struct {
 	// asked for a reason that is no problem of the data (RFM's M on a
 	// summary input).
 	Notes []string
+	// Attributes are Options.Attributes in the result's order (IDs), nil
+	// without them.
+	Attributes *attr.Set
 }
 
 // Column returns the named column and whether it exists.
@@ -290,6 +299,19 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	}
 	n := len(order)
 	res := &Result{IDs: make([]string, n)}
+	if a := o.Attributes; a != nil {
+		if err := checkAttributes(a, len(customers), o.Columns); err != nil {
+			return nil, err
+		}
+		res.Attributes = a.Permute(order)
+		for k, name := range a.Names {
+			labels := make([]string, n)
+			for i := range labels {
+				labels[i] = res.Attributes.Value(k, i)
+			}
+			res.add(Column{Name: name, Labels: labels})
+		}
+	}
 	rows := make([]model.RFT, n)
 	freq, rec, age, mon, rev := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, k := range order {
@@ -432,6 +454,28 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 		return nil, err
 	}
 	return res, nil
+}
+
+// checkAttributes checks that the attributes describe the n customers and
+// that their names are free: not a built-in column or an extra column.
+func checkAttributes(a *attr.Set, n int, extra []Columner) error {
+	if len(a.Codes) != len(a.Names) || len(a.Levels) != len(a.Names) {
+		return fmt.Errorf("attributes: %d names, %d code columns, %d level lists", len(a.Names), len(a.Codes), len(a.Levels))
+	}
+	for k, name := range a.Names {
+		if len(a.Codes[k]) != n {
+			return fmt.Errorf("attribute %s: %d values for %d customers", quote.Value(name), len(a.Codes[k]), n)
+		}
+		if err := CheckColumnName(name); err != nil {
+			return fmt.Errorf("attribute %s: %w", quote.Value(name), err)
+		}
+		for _, c := range extra {
+			if slices.Contains(c.Outputs(), name) {
+				return fmt.Errorf("attribute %s is also an extra column's name; rename one", quote.Value(name))
+			}
+		}
+	}
+	return nil
 }
 
 // checkFinite returns an error naming the first customer (in output order)

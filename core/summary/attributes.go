@@ -11,58 +11,63 @@ import (
 )
 
 // attrTracker keeps, per customer position, the attribute values of the
-// customer's first purchase (see core/attr for the rule): the rank of the
-// row they were taken from, the values' provisional level codes, and
-// whether another row held a different value.
+// customer's first purchase (see core/attr for the rule). Each customer
+// has one slot of 2+k int32 in slots, so a row touches one cache line:
+//
+//	[0]     the day of the row the values were taken from
+//	[1]     flags: bit 0 that row is a return; bit 1+a another row held a
+//	        different value of attribute a
+//	[2+a]   the provisional level code of attribute a
+//
+// A row that is earlier (a purchase before a return, then the earlier
+// day) replaces the values; each row is compared with the values kept so
+// far, so a customer with two or more distinct values is flagged whatever
+// the row order.
 type attrTracker struct {
 	names  []string
 	levels []attr.Levels
-	rank   []int64   // by customer position: the day, + returnRank for a return
-	codes  [][]int32 // codes[a][position]
-	// changed[a][position]: a row held a value other than the current
-	// first one. Each row is compared with the value kept so far, so a
-	// customer with two or more distinct values is always caught whatever
-	// the row order.
-	changed [][]bool
+	slots  []int32
 }
 
-// returnRank puts every return after every purchase in the rank order
-// (days are int32).
-const returnRank = 1 << 33
+// maxAttributes bounds the attributes of a transaction log (one flag bit
+// each).
+const maxAttributes = 30
 
 func newAttrTracker(names []string) *attrTracker {
-	k := len(names)
-	return &attrTracker{names: names, levels: make([]attr.Levels, k), codes: make([][]int32, k), changed: make([][]bool, k)}
+	return &attrTracker{names: names, levels: make([]attr.Levels, len(names))}
 }
 
 // observe records the attribute values vals of a kept row of the
 // customer at position i (already stored by the Builder) of date day; a
 // negative amount (−0 included) is a return.
 func (t *attrTracker) observe(i int32, day int32, amount float64, vals []string) {
-	rank := int64(day)
+	stride := 2 + len(vals)
+	ret := int32(0)
 	if math.Signbit(amount) {
-		rank += returnRank
+		ret = 1
 	}
-	if int(i) == len(t.rank) { // a new customer: positions are dense
-		t.rank = append(t.rank, rank)
+	at := int(i) * stride
+	if at == len(t.slots) { // a new customer: positions are dense
+		t.slots = append(t.slots, day, ret)
 		for a, v := range vals {
-			t.codes[a] = append(t.codes[a], t.levels[a].Code(v))
-			t.changed[a] = append(t.changed[a], false)
+			t.slots = append(t.slots, t.levels[a].Code(v))
 		}
 		return
 	}
-	earlier := rank < t.rank[i]
+	slot := t.slots[at : at+stride : at+stride]
+	kept := slot[1] & 1
+	earlier := ret < kept || ret == kept && day < slot[0]
 	if earlier {
-		t.rank[i] = rank
+		slot[0] = day
+		slot[1] = slot[1]&^1 | ret
 	}
 	for a, v := range vals {
-		cur := t.levels[a].Name(t.codes[a][i])
-		if sameValue(v, cur) {
+		if sameValue(v, t.levels[a].Name(slot[2+a])) {
 			continue
 		}
-		t.changed[a][i] = true
+		slot[1] |= 2 << a
 		if earlier {
-			t.codes[a][i] = t.levels[a].Code(v)
+			slot[2+a] = t.levels[a].Code(v)
 		}
 	}
 }
@@ -99,12 +104,14 @@ func (b *Builder) attributes(customers []Customer) *attr.Set {
 		key, intID := intKey(c.ID)
 		pos[j] = b.customer(c.ID, key, intID) // present: every summarized customer was added
 	}
+	stride := int32(2 + k)
 	for a := range k {
 		codes := make([]int32, len(customers))
 		unknown := int32(-1)
 		for j, p := range pos {
-			codes[j] = t.codes[a][p]
-			if t.changed[a][p] {
+			slot := t.slots[p*stride : (p+1)*stride]
+			codes[j] = slot[2+a]
+			if slot[1]&(2<<a) != 0 {
 				s.Report.Changed[a]++
 			}
 			if unknown < 0 && t.levels[a].Name(codes[j]) == attr.Unknown {

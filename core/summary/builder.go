@@ -189,6 +189,9 @@ func NewBuilder(opt Options) (*Builder, error) {
 			}
 		}
 	}
+	if len(opt.Attributes) > maxAttributes {
+		return nil, fmt.Errorf("summary: %d attributes: at most %d", len(opt.Attributes), maxAttributes)
+	}
 	if len(opt.Attributes) > 0 {
 		b.attrs = newAttrTracker(slices.Clone(opt.Attributes))
 	}
@@ -235,6 +238,15 @@ func (b *Builder) Add(t Transaction) error {
 		b.attrs.observe(i, d, amount, t.Attributes)
 	}
 	return nil
+}
+
+// AttributeNames returns Options.Attributes: the attribute values each
+// Transaction carries, in order.
+func (b *Builder) AttributeNames() []string {
+	if b.attrs == nil {
+		return nil
+	}
+	return slices.Clone(b.attrs.names)
 }
 
 // Rows returns the number of transactions offered so far (CSV data rows

@@ -34,11 +34,13 @@ type Session struct {
 	// The last scoring's transactions and observation end, for Cohorts.
 	builder *summary.Builder
 	obsEnd  time.Time
+	// settings is the last scoring's, for Groups to read the file again.
+	settings *Settings
 }
 
 // Load keeps data (the whole file) and inspects it.
 func (s *Session) Load(data []byte) Inspection {
-	s.data, s.result, s.builder = data, nil, nil
+	s.data, s.result, s.builder, s.settings = data, nil, nil, nil
 	s.ins = Inspect(data)
 	return s.ins
 }
@@ -334,6 +336,8 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 		onProgress("diagnostics", 1)
 	}
 	s.result, s.builder, s.obsEnd = res, b, so.ObservationEnd
+	last := st
+	s.settings = &last
 	s.guard, _ = st.Guard() // checked by options
 	s.precision = st.Output.Precision
 	out := &Scored{Customers: len(res.IDs), Settings: st, Warnings: res.Warnings, Notes: res.Notes}
