@@ -257,3 +257,40 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+// TestE2ECovariatesCustomerTable: with [attributes] path, the covariates
+// come from the customer table. A table giving every customer the channel
+// of the log gives the same fit, bit for bit, as the log's column.
+func TestE2ECovariatesCustomerTable(t *testing.T) {
+	dir := t.TempDir()
+	channelLog(t, dir, 300)
+	var b strings.Builder
+	b.WriteString("customer_id,channel\n")
+	for i := range 300 {
+		ch := "search"
+		if i%3 == 0 {
+			ch = "email"
+		}
+		fmt.Fprintf(&b, "c%04d,%s\n", i, ch)
+	}
+	writeFile(t, filepath.Join(dir, "customers.csv"), b.String())
+	fromLog := invocation{args: []string{"fit", "--config", channelConfig(t, dir, ""), "--covariates", "channel", "--json"}, dir: dir}.exec(t).mustOK(t, "covariates from the log")
+	cfg := channelConfig(t, dir, "") + ".table"
+	writeFile(t, cfg, string(readFile(t, filepath.Join(dir, "clv.toml")))+`
+[attributes]
+path = "customers.csv"
+id = "customer_id"
+columns = ["channel"]
+`)
+	fromTable := invocation{args: []string{"fit", "--config", cfg, "--covariates", "channel", "--json"}, dir: dir}.exec(t).mustOK(t, "covariates from the customer table")
+	var a, c covFitJSON
+	if err := json.Unmarshal([]byte(fromLog.stdout), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(fromTable.stdout), &c); err != nil {
+		t.Fatal(err)
+	}
+	if a.Purchase.Covariates == nil || fmt.Sprint(a.Purchase.Params) != fmt.Sprint(c.Purchase.Params) {
+		t.Errorf("from the log %v, from the table %v", a.Purchase.Params, c.Purchase.Params)
+	}
+}

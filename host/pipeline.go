@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/score"
@@ -48,8 +49,21 @@ func prepare(cfg *config.Config) (*job, error) {
 	if j.time, j.options, err = st.Options(); err != nil {
 		return nil, configErr(cfg, "", err)
 	}
-	if j.attributesFromLog() && cfg.Input.Kind == "transactions" {
-		j.time.Attributes = j.attributeColumns()
+	if cfg.Input.Kind == "transactions" {
+		var cols []string
+		if j.attributesFromLog() {
+			cols = j.attributeColumns()
+		}
+		if cfg.Attributes.Path == "" {
+			// Covariates are attributes too: read from the log unless a
+			// customer table ([attributes] path) gives them.
+			for _, n := range j.options.CovariateNames.Attributes() {
+				if !slices.Contains(cols, n) {
+					cols = append(cols, n)
+				}
+			}
+		}
+		j.time.Attributes = cols
 	}
 	if err := j.loadModels(cfg); err != nil {
 		return nil, err
@@ -104,7 +118,13 @@ func (j *job) customers(ctx context.Context, e *env, p *progress) (_ []summary.C
 		customers := s.Customers
 		s.Customers = nil
 		if !j.options.CovariateNames.IsZero() {
-			cov, cols, err := j.options.CovariateNames.Encode(s.Attributes)
+			set := s.Attributes
+			if j.cfg.Attributes.Path != "" {
+				if set, _, err = j.customerAttributes(e, customers, &s); err != nil {
+					return nil, nil, nil, err
+				}
+			}
+			cov, cols, err := j.options.CovariateNames.Encode(set)
 			if err != nil {
 				return nil, nil, nil, configErr(j.cfg, "model.covariates_trans", err)
 			}
