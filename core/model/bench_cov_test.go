@@ -23,10 +23,7 @@ func BenchmarkCovLogLikGrad(b *testing.B) {
 			return func(th, g []float64) float64 { return paretoCovLogLik(ix, th, g) }
 		}, []float64{0.55, 10.58, 0.61, 11.66}},
 		{"bgnbd", bgSim, func(groups []CovGroup, kt, kl int) func(th, g []float64) float64 {
-			ix := &bgCovIndex{groups: groups, kt: kt, kl: kl}
-			for _, g := range groups {
-				ix.rft = append(ix.rft, newRFTIndex(g.Rows))
-			}
+			ix := newBGCovIndex(groups, kt, kl)
 			return func(th, g []float64) float64 { return bgCovLogLik(ix, th, g) }
 		}, []float64{0.24, 4.41, 0.79, 2.43}},
 	} {

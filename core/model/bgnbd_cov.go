@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/mathext"
 )
 
 // BGNBDCov is the BG/NBD with time-invariant covariates, in the form
@@ -77,10 +79,7 @@ func FitBGNBDCov(rows []RFT, cov Covariates, opt FitOptions) (BGNBDCov, CovFit, 
 	if err != nil {
 		return BGNBDCov{}, CovFit{Base: baseFit}, err
 	}
-	ix := &bgCovIndex{groups: groups, kt: len(cov.TransNames), kl: len(cov.LifeNames)}
-	for _, g := range groups {
-		ix.rft = append(ix.rft, newRFTIndex(g.Rows))
-	}
+	ix := newBGCovIndex(groups, len(cov.TransNames), len(cov.LifeNames))
 	p := covProblem(bgnbdNames, base, cov, groups, s)
 	p.logLik = func(th []float64) float64 { return bgCovLogLik(ix, th, nil) }
 	p.logLikGrad = func(th, g []float64) float64 { return bgCovLogLik(ix, th, g) }
@@ -105,11 +104,84 @@ func FitBGNBDCov(rows []RFT, cov Covariates, opt FitOptions) (BGNBDCov, CovFit, 
 }
 
 // bgCovIndex is a covariate model's rows prepared for repeated BG/NBD
-// likelihood evaluations: one rftIndex per covariate group.
+// likelihood evaluations: one rftIndex per covariate group of more than
+// smallGroup rows; smaller groups (a numeric covariate makes most
+// customers a group of their own) are evaluated row by row
+// (betaGeoRowsLogLik), which skips the index's per-evaluation set-up.
 type bgCovIndex struct {
 	groups []CovGroup
-	rft    []*rftIndex
+	rft    []*rftIndex // nil for a small group
 	kt, kl int
+}
+
+// smallGroup is the largest covariate group evaluated row by row.
+const smallGroup = 8
+
+func newBGCovIndex(groups []CovGroup, kt, kl int) *bgCovIndex {
+	ix := &bgCovIndex{groups: groups, rft: make([]*rftIndex, len(groups)), kt: kt, kl: kl}
+	for g, grp := range groups {
+		if len(grp.Rows) > smallGroup {
+			ix.rft[g] = newRFTIndex(grp.Rows)
+		}
+	}
+	return ix
+}
+
+// eval returns group g's log-likelihood at (r, α, a, b) and, if d is not
+// nil, its gradient in d.
+func (ix *bgCovIndex) eval(g int, r, al, a, b float64, d []float64) float64 {
+	if ix.rft[g] == nil {
+		return betaGeoRowsLogLik(ix.groups[g].Rows, r, al, a, b, d)
+	}
+	return betaGeoLogLik(ix.rft[g], r, al, a, b, false, d)
+}
+
+// betaGeoRowsLogLik is betaGeoLogLik (BG/NBD) row by row, for a few rows:
+// per row, with σ the logistic of d (0 when x = 0),
+//
+//	∂/∂r = ψ(r+x) − ψ(r) + log α − log(α+T) + σ·(log(α+T) − log(α+t_x)),
+//	∂/∂α = r/α − (r+x)/(α+T) + σ·(r+x)·(1/(α+T) − 1/(α+t_x)),
+//	∂/∂a = ψ(a+b) − ψ(a+b+x) + σ/a,
+//	∂/∂b = ψ(b+x) − ψ(a+b+x) − ψ(b) + ψ(a+b) − σ/(b+x−1).
+func betaGeoRowsLogLik(rows []RFT, r, al, a, b float64, d []float64) float64 {
+	lgr, lbab, logAl := lgamma(r), mathext.Lbeta(a, b), math.Log(al)
+	var psiR, psiAB, psiB float64
+	if d != nil {
+		psiR, psiAB, psiB = mathext.Digamma(r), mathext.Digamma(a+b), mathext.Digamma(b)
+		d[0], d[1], d[2], d[3] = 0, 0, 0, 0
+	}
+	ll := 0.0
+	for _, row := range rows {
+		x, w := row.X, row.Weight
+		logT := math.Log(al + row.T)
+		l := lgamma(r+x) - lgr + r*logAl + mathext.Lbeta(a, b+x) - lbab - (r+x)*logT
+		sig, dl, logTX := 0.0, 0.0, 0.0
+		if x > 0 {
+			logTX = math.Log(al + row.TX)
+			dl = logT - logTX
+			e := math.Log(a) - math.Log(b+x-1) + (r+x)*dl
+			l += softplus(e)
+			sig = logistic(e)
+		}
+		ll += w * l
+		if d == nil {
+			continue
+		}
+		psiABX := mathext.Digamma(a + b + x)
+		d[0] += w * (mathext.Digamma(r+x) - psiR + logAl - logT + sig*dl)
+		dal := r/al - (r+x)/(al+row.T)
+		if x > 0 {
+			dal += sig * (r + x) * (1/(al+row.T) - 1/(al+row.TX))
+		}
+		d[1] += w * dal
+		d[2] += w * (psiAB - psiABX + sig/a)
+		db := mathext.Digamma(b+x) - psiABX - psiB + psiAB
+		if x > 0 {
+			db -= sig / (b + x - 1)
+		}
+		d[3] += w * db
+	}
+	return ll
 }
 
 // bgCovLogLik returns the total log-likelihood of the BG/NBD with
@@ -127,11 +199,11 @@ func bgCovLogLik(ix *bgCovIndex, th, grad []float64) float64 {
 		et, c := math.Exp(-dot(gt, grp.Trans)), math.Exp(dot(gl, grp.Life))
 		alg, ag, bg := al*et, a*c, b*c
 		if grad == nil {
-			acc[0] += betaGeoLogLik(ix.rft[g], r, alg, ag, bg, false, nil)
+			acc[0] += ix.eval(g, r, alg, ag, bg, nil)
 			return
 		}
 		var d [4]float64
-		acc[0] += betaGeoLogLik(ix.rft[g], r, alg, ag, bg, false, d[:])
+		acc[0] += ix.eval(g, r, alg, ag, bg, d[:])
 		acc[1] += d[0]
 		acc[2] += d[1] * et
 		acc[3] += d[2] * c

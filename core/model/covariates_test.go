@@ -89,10 +89,7 @@ func TestCovZeroGammaIsPlainModel(t *testing.T) {
 		if !near(got, want, tol) {
 			t.Errorf("LogLikelihood = %.15g, plain model %.15g", got, want)
 		}
-		ix := &bgCovIndex{groups: groups, kt: 2, kl: 1}
-		for _, g := range groups {
-			ix.rft = append(ix.rft, newRFTIndex(g.Rows))
-		}
+		ix := newBGCovIndex(groups, 2, 1)
 		th := []float64{cdnowBG.R, cdnowBG.Alpha, cdnowBG.A, cdnowBG.B, 0, 0, 0}
 		g := make([]float64, len(th))
 		got = bgCovLogLik(ix, th, g)
@@ -107,7 +104,36 @@ func TestCovZeroGammaIsPlainModel(t *testing.T) {
 			}
 		}
 		checkZeroPredictions(t, rows, cov, m, cdnowBG)
+		// Row by row (every customer a group of their own: a numeric
+		// covariate with distinct values) likewise.
+		uniq := uniqueCovariate(len(rows))
+		ug, _, err := GroupByCovariates(rows, uniq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		uix := newBGCovIndex(ug, 1, 0)
+		ug0 := make([]float64, 5)
+		got = bgCovLogLik(uix, []float64{cdnowBG.R, cdnowBG.Alpha, cdnowBG.A, cdnowBG.B, 0}, ug0)
+		if !near(got, plain, tol) {
+			t.Errorf("row-by-row log-likelihood = %.15g, plain %.15g", got, plain)
+		}
+		for i := range pg {
+			if !near(ug0[i], pg[i], 1e-9) {
+				t.Errorf("row by row: ∂LL/∂%s = %.12g, plain model %.12g", bgnbdNames[i], ug0[i], pg[i])
+			}
+		}
 	})
+}
+
+// uniqueCovariate gives n customers one numeric transaction covariate with
+// a distinct value each ((i mod 101)/50 − 1 + i/1e6), so each is a
+// covariate group of their own.
+func uniqueCovariate(n int) Covariates {
+	c := Covariates{TransNames: []string{"u"}}
+	for i := range n {
+		c.Trans = append(c.Trans, float64(i%101)/50-1+float64(i)/1e6)
+	}
+	return c
 }
 
 func checkZeroPredictions(t *testing.T, rows []RFT, cov Covariates, m CovariateModel, plain PurchaseModel) {
@@ -166,11 +192,15 @@ func TestCovGradient(t *testing.T) {
 		t.Fatal(err)
 	}
 	pix := &paretoCovIndex{groups: groups, kt: 2, kl: 1}
-	bix := &bgCovIndex{groups: groups, kt: 2, kl: 1}
+	bix := newBGCovIndex(groups, 2, 1)
 	for _, g := range groups {
 		pix.pareto = append(pix.pareto, newParetoIndex(g.Rows))
-		bix.rft = append(bix.rft, newRFTIndex(g.Rows))
 	}
+	ugroups, _, err := GroupByCovariates(rows, uniqueCovariate(len(rows)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	uix := newBGCovIndex(ugroups, 1, 0)
 	cases := []struct {
 		name string
 		th   []float64
@@ -180,6 +210,7 @@ func TestCovGradient(t *testing.T) {
 		{"paretonbd", []float64{0.55, 10.58, 0.61, 11.66, 0.3, -0.2, -0.4}, func(th, g []float64) float64 { return paretoCovLogLik(pix, th, g) }},
 		{"paretonbd_alpha_below_beta", []float64{0.55, 6, 0.61, 11.66, -0.5, 0.25, 0.6}, func(th, g []float64) float64 { return paretoCovLogLik(pix, th, g) }},
 		{"bgnbd", []float64{0.24, 4.41, 0.79, 2.43, 0.3, -0.2, 0.5}, func(th, g []float64) float64 { return bgCovLogLik(bix, th, g) }},
+		{"bgnbd_row_by_row", []float64{0.24, 4.41, 0.79, 2.43, 0.6}, func(th, g []float64) float64 { return bgCovLogLik(uix, th, g) }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
