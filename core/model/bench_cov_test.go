@@ -16,10 +16,7 @@ func BenchmarkCovLogLikGrad(b *testing.B) {
 		th   []float64
 	}{
 		{"paretonbd", paretoSim, func(groups []CovGroup, kt, kl int) func(th, g []float64) float64 {
-			ix := &paretoCovIndex{groups: groups, kt: kt, kl: kl}
-			for _, g := range groups {
-				ix.pareto = append(ix.pareto, newParetoIndex(g.Rows))
-			}
+			ix := newParetoCovIndex(groups, kt, kl)
 			return func(th, g []float64) float64 { return paretoCovLogLik(ix, th, g) }
 		}, []float64{0.55, 10.58, 0.61, 11.66}},
 		{"bgnbd", bgSim, func(groups []CovGroup, kt, kl int) func(th, g []float64) float64 {

@@ -60,10 +60,7 @@ func TestCovZeroGammaIsPlainModel(t *testing.T) {
 		if !near(got, want, tol) {
 			t.Errorf("LogLikelihood = %.15g, plain model %.15g", got, want)
 		}
-		ix := &paretoCovIndex{groups: groups, kt: 2, kl: 1}
-		for _, g := range groups {
-			ix.pareto = append(ix.pareto, newParetoIndex(g.Rows))
-		}
+		ix := newParetoCovIndex(groups, 2, 1)
 		th := []float64{cdnowPareto.R, cdnowPareto.Alpha, cdnowPareto.S, cdnowPareto.Beta, 0, 0, 0}
 		g := make([]float64, len(th))
 		got = paretoCovLogLik(ix, th, g)
@@ -78,6 +75,20 @@ func TestCovZeroGammaIsPlainModel(t *testing.T) {
 			}
 		}
 		checkZeroPredictions(t, rows, cov, m, cdnowPareto)
+		ug, _, err := GroupByCovariates(rows, uniqueCovariate(len(rows)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ug0 := make([]float64, 5)
+		got = paretoCovLogLik(newParetoCovIndex(ug, 1, 0), []float64{th[0], th[1], th[2], th[3], 0}, ug0)
+		if !near(got, plain, tol) {
+			t.Errorf("row-by-row log-likelihood = %.15g, plain %.15g", got, plain)
+		}
+		for i := range pg {
+			if !near(ug0[i], pg[i], 1e-9) {
+				t.Errorf("row by row: ∂LL/∂%s = %.12g, plain model %.12g", paretoNames[i], ug0[i], pg[i])
+			}
+		}
 	})
 	t.Run("bgnbd", func(t *testing.T) {
 		m := BGNBDCov{BGNBD: cdnowBG, GammaTrans: zt, GammaLife: zl}
@@ -191,16 +202,14 @@ func TestCovGradient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pix := &paretoCovIndex{groups: groups, kt: 2, kl: 1}
+	pix := newParetoCovIndex(groups, 2, 1)
 	bix := newBGCovIndex(groups, 2, 1)
-	for _, g := range groups {
-		pix.pareto = append(pix.pareto, newParetoIndex(g.Rows))
-	}
 	ugroups, _, err := GroupByCovariates(rows, uniqueCovariate(len(rows)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	uix := newBGCovIndex(ugroups, 1, 0)
+	upix := newParetoCovIndex(ugroups, 1, 0)
 	cases := []struct {
 		name string
 		th   []float64
@@ -209,6 +218,8 @@ func TestCovGradient(t *testing.T) {
 		// α = 10.58 against β e^(−γ·z) ∈ {11.66·e^0.4, 11.66}: α < β and α > β.
 		{"paretonbd", []float64{0.55, 10.58, 0.61, 11.66, 0.3, -0.2, -0.4}, func(th, g []float64) float64 { return paretoCovLogLik(pix, th, g) }},
 		{"paretonbd_alpha_below_beta", []float64{0.55, 6, 0.61, 11.66, -0.5, 0.25, 0.6}, func(th, g []float64) float64 { return paretoCovLogLik(pix, th, g) }},
+		{"paretonbd_row_by_row", []float64{0.55, 10.58, 0.61, 11.66, 0.4}, func(th, g []float64) float64 { return paretoCovLogLik(upix, th, g) }},
+		{"paretonbd_row_by_row_alpha_below_beta", []float64{0.55, 6, 0.61, 11.66, -0.3}, func(th, g []float64) float64 { return paretoCovLogLik(upix, th, g) }},
 		{"bgnbd", []float64{0.24, 4.41, 0.79, 2.43, 0.3, -0.2, 0.5}, func(th, g []float64) float64 { return bgCovLogLik(bix, th, g) }},
 		{"bgnbd_row_by_row", []float64{0.24, 4.41, 0.79, 2.43, 0.6}, func(th, g []float64) float64 { return bgCovLogLik(uix, th, g) }},
 	}
@@ -371,10 +382,7 @@ func TestCovDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix := &paretoCovIndex{groups: groups, kt: 2, kl: 2}
-	for _, g := range groups {
-		ix.pareto = append(ix.pareto, newParetoIndex(g.Rows))
-	}
+	ix := newParetoCovIndex(groups, 2, 2)
 	th := []float64{0.55, 10.58, 0.61, 11.66, 0.5, -0.3, 0.7, 0.4}
 	eval := func(procs int) []float64 {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))

@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/mathext"
 )
 
 // ParetoNBDCov is the Pareto/NBD with time-invariant covariates, in the
@@ -122,10 +124,7 @@ func FitParetoNBDCov(rows []RFT, cov Covariates, opt FitOptions) (ParetoNBDCov, 
 	if err != nil {
 		return ParetoNBDCov{}, CovFit{Base: baseFit}, err
 	}
-	ix := &paretoCovIndex{groups: groups, kt: len(cov.TransNames), kl: len(cov.LifeNames)}
-	for _, g := range groups {
-		ix.pareto = append(ix.pareto, newParetoIndex(g.Rows))
-	}
+	ix := newParetoCovIndex(groups, len(cov.TransNames), len(cov.LifeNames))
 	p := covProblem(paretoNames, base, cov, groups, s)
 	p.logLik = func(th []float64) float64 { return paretoCovLogLik(ix, th, nil) }
 	p.logLikGrad = func(th, g []float64) float64 { return paretoCovLogLik(ix, th, g) }
@@ -216,7 +215,9 @@ func covFitResult(fit, base Fit, groups int) (CovFit, error) {
 }
 
 // paretoCovIndex is a covariate model's rows prepared for repeated
-// Pareto/NBD likelihood evaluations: one paretoIndex per covariate group.
+// Pareto/NBD likelihood evaluations: one paretoIndex per covariate group
+// of more than smallGroup rows (nil for a smaller group, evaluated row by
+// row by paretoRowsLogLik).
 type paretoCovIndex struct {
 	groups []CovGroup
 	pareto []*paretoIndex
@@ -238,11 +239,11 @@ func paretoCovLogLik(ix *paretoCovIndex, th, grad []float64) float64 {
 		et, el := math.Exp(-dot(gt, grp.Trans)), math.Exp(-dot(gl, grp.Life))
 		ag, bg := al*et, be*el
 		if grad == nil {
-			acc[0] += paretoLogLik(ix.pareto[g], r, ag, s, bg, nil)
+			acc[0] += ix.eval(g, r, ag, s, bg, nil)
 			return
 		}
 		var d [4]float64
-		acc[0] += paretoLogLik(ix.pareto[g], r, ag, s, bg, d[:])
+		acc[0] += ix.eval(g, r, ag, s, bg, d[:])
 		acc[1] += d[0]
 		acc[2] += d[1] * et
 		acc[3] += d[2]
@@ -258,4 +259,140 @@ func paretoCovLogLik(ix *paretoCovIndex, th, grad []float64) float64 {
 		copy(grad, sums[1:])
 	}
 	return sums[0]
+}
+
+// paretoPair stores in v what paretoLogLik computes per (x, t) pair: v[0]
+// = f(t) and, with grad, v[4:8] = ∇f(t) in (r, α, s, β); for t = T
+// (isT) also v[1] = b, v[2] = log K, v[3] = K and, with grad, v[8:16] =
+// ∇l₁ and ∇b. psix is ψ(r+x) − ψ(r) and lgx log Γ(r+x) − log Γ(r).
+func paretoPair(v []float64, r, alpha, s, beta, x, t, lgx, psix float64, isT, grad bool) {
+	rsx := r + s + x
+	logA, invA := math.Log(alpha+t), 1/(alpha+t)
+	logB, invB := math.Log(beta+t), 1/(beta+t)
+	diff := math.Abs(alpha - beta)
+	if alpha >= beta {
+		lf, ga, gb, gz := log2F1Tied(rsx, s+1, diff*invA)
+		v[0] = lf - rsx*logA
+		if grad {
+			v[4] = ga - logA
+			v[5] = gz*(beta+t)*invA*invA - rsx*invA
+			v[6] = ga + gb - logA
+			v[7] = -gz * invA
+		}
+	} else {
+		lf, ga, gb, gz := log2F1Tied(rsx, r+x, diff*invB)
+		v[0] = lf - rsx*logB
+		if grad {
+			v[4] = ga + gb - logB
+			v[5] = -gz * invB
+			v[6] = ga - logB
+			v[7] = gz*(alpha+t)*invB*invB - rsx*invB
+		}
+	}
+	if !isT {
+		return
+	}
+	l1 := -(r+x)*logA - s*logB
+	la, lb := math.Log1p(t/alpha), math.Log1p(t/beta)
+	v[1] = lgx - r*la - x*logA - s*lb
+	v[2] = math.Log(s) - math.Log(rsx) + v[0] - l1
+	v[3] = math.Exp(v[2])
+	if grad {
+		v[8] = -logA
+		v[9] = -(r + x) * invA
+		v[10] = -logB
+		v[11] = -s * invB
+		v[12] = psix - la
+		v[13] = (r*t - x*alpha) / alpha * invA
+		v[14] = -lb
+		v[15] = s * t / beta * invB
+	}
+}
+
+// paretoRowsLogLik is paretoLogLik row by row, for the few rows of a small
+// covariate group: the same formulas (see there), each row's two (x, t)
+// pairs evaluated by paretoPair instead of once per distinct pair through
+// an index whose set-up a group of one row would not repay.
+func paretoRowsLogLik(rows []RFT, r, alpha, s, beta float64, grad []float64) float64 {
+	g := grad != nil
+	lgr, psiR := lgamma(r), 0.0
+	if g {
+		psiR = mathext.Digamma(r)
+	}
+	var sum [5]kahan
+	var vT, vX [16]float64
+	for _, row := range rows {
+		x, w := row.X, row.Weight
+		lgx, psix := lgamma(r+x)-lgr, 0.0
+		if g {
+			psix = mathext.Digamma(r+x) - psiR
+		}
+		paretoPair(vT[:], r, alpha, s, beta, x, row.T, lgx, psix, true, g)
+		nu := math.Inf(-1)
+		if row.TX != row.T {
+			paretoPair(vX[:], r, alpha, s, beta, x, row.TX, lgx, psix, false, g)
+			nu = vX[0] - vT[0]
+		}
+		if !(nu > 0) && !math.IsNaN(nu) {
+			sum[0].add(w * vT[1])
+			if g {
+				sum[1].add(w * vT[12])
+				sum[2].add(w * vT[13])
+				sum[3].add(w * vT[14])
+				sum[4].add(w * vT[15])
+			}
+			continue
+		}
+		em := math.Expm1(nu)
+		var lse, sig float64
+		if logK := vT[2]; logK > -700 && logK+nu < 700 {
+			e := vT[3] * em
+			lse = math.Log1p(e)
+			sig = e / (1 + e)
+		} else {
+			d := logK + nu + math.Log(-math.Expm1(-nu))
+			lse = softplus(d)
+			sig = logistic(d)
+		}
+		sum[0].add(w * (vT[1] + lse))
+		if !g {
+			continue
+		}
+		ir := 1 / (r + s + x)
+		iem := 1 / em
+		ws := w * sig
+		d0 := -ir + vX[4] + (vX[4]-vT[4])*iem - vT[8]
+		d1 := vX[5] + (vX[5]-vT[5])*iem - vT[9]
+		d2 := 1/s - ir + vX[6] + (vX[6]-vT[6])*iem - vT[10]
+		d3 := vX[7] + (vX[7]-vT[7])*iem - vT[11]
+		sum[1].add(w*vT[12] + ws*d0)
+		sum[2].add(w*vT[13] + ws*d1)
+		sum[3].add(w*vT[14] + ws*d2)
+		sum[4].add(w*vT[15] + ws*d3)
+	}
+	if g {
+		for j := range 4 {
+			grad[j] = sum[j+1].total()
+		}
+	}
+	return sum[0].total()
+}
+
+func newParetoCovIndex(groups []CovGroup, kt, kl int) *paretoCovIndex {
+	ix := &paretoCovIndex{groups: groups, pareto: make([]*paretoIndex, len(groups)), kt: kt, kl: kl}
+	for g, grp := range groups {
+		if len(grp.Rows) > smallGroup {
+			ix.pareto[g] = newParetoIndex(grp.Rows)
+		}
+	}
+	return ix
+}
+
+// eval returns group g's log-likelihood at (r, α, s, β) and, if d is not
+// nil, its gradient in d.
+func (ix *paretoCovIndex) eval(g int, r, alpha, s, beta float64, d []float64) float64 {
+	if ix.pareto[g] == nil {
+		return paretoRowsLogLik(ix.groups[g].Rows, r, alpha, s, beta, d)
+	}
+	return paretoLogLik(ix.pareto[g], r, alpha, s, beta, d)
 }
