@@ -153,7 +153,7 @@ func (o *groupsFlags) run(ctx context.Context, e *env) error {
 	}
 	out := absPath(o.out)
 	if o.out != "-" {
-		inputs := []atomicfile.Named{{What: "--config", Path: cfg.Name}, {What: "input.path", Path: j.input.Path}}
+		inputs := append([]atomicfile.Named{{What: "--config", Path: cfg.Name}, {What: "input.path", Path: j.input.Path}}, j.attributeFiles()...)
 		if err := guardOutputs(ctx, e, o.lockWait, []atomicfile.Named{{What: "--out", Path: out}}, inputs); err != nil {
 			return err
 		}

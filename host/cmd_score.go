@@ -218,6 +218,7 @@ func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
 	for i, p := range j.cfg.Plugins {
 		inputs = append(inputs, atomicfile.Named{What: fmt.Sprintf("plugins[%d].path (plugin %s)", i, p.Name), Path: j.cfg.Resolve(p.Path)})
 	}
+	inputs = append(inputs, j.attributeFiles()...)
 	for _, m := range j.models {
 		if m.role == rolePurchase {
 			inputs = append(inputs, atomicfile.Named{What: what(o.modelFile != "", "--model-file", "model.load"), Path: m.path})
