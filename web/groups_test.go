@@ -84,5 +84,11 @@ func groupsExpected(t *testing.T, tmp string) map[string]any {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]any{"path": path, "columns": cols, "plain": plain, "costs": costs, "typed": groupsCosts}
+	// examples/channels: the page given the example's settings must show
+	// what `clv groups` wrote in its golden groups.json.
+	root, _ := filepath.Abs("..")
+	ex := filepath.Join(root, "examples", "channels")
+	example := map[string]any{"orders": filepath.Join(ex, "orders.csv"), "cac": filepath.Join(ex, "cac.csv"), "golden": filepath.Join(ex, "groups.json"),
+		"observationEnd": "2024-12-31", "marginPercent": "40"}
+	return map[string]any{"path": path, "columns": cols, "plain": plain, "costs": costs, "typed": groupsCosts, "example": example}
 }

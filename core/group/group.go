@@ -261,7 +261,11 @@ func Compute(customers []Customer, o Options) (*Report, error) {
 				return nil, fmt.Errorf("customer %s: %s %w", quote.Value(c.ID), metricName(m), err)
 			}
 			if m == 0 {
-				a.clvs = append(a.clvs, r.Float64())
+				// In customer order, so the standard errors do not
+				// depend on map order.
+				clv := r.Float64()
+				a.clvs = append(a.clvs, clv)
+				total.clvs = append(total.clvs, clv)
 			}
 			var ok1, ok2 bool
 			a.sums[m], ok1 = a.sums[m].add(r)
@@ -300,16 +304,13 @@ func Compute(customers []Customer, o Options) (*Report, error) {
 		g.TooSmall = g.Customers < o.MinCustomers
 	}
 	groups := make([]Group, 0, len(byKey))
-	var allCLVs []float64
 	for _, a := range byKey {
 		finish(a)
-		allCLVs = append(allCLVs, a.clvs...)
 		if o.CustomerCost && a.costN > 0 {
 			a.g.Cost = o.cost(a.g, Cost{Spend: math.NaN(), CostCustomers: a.costN, CAC: a.costSum / float64(a.costN)})
 		}
 		groups = append(groups, a.g)
 	}
-	total.clvs = allCLVs
 	finish(total)
 	total.g.TooSmall = false
 	if o.CustomerCost && total.costN > 0 {

@@ -6,6 +6,8 @@
 // the sums, take typed spend and new customers to the same CAC and LTV:CAC
 // (table and chart), and show a message beside a bad cost.
 
+import { readFileSync } from 'node:fs';
+
 const rel = (a, b) => Math.abs(a - b) / Math.max(1, Math.abs(b));
 // The wasm core's math differs from amd64's in the last bit (run.mjs TOL).
 const TOL = 1e-10;
@@ -99,5 +101,52 @@ export async function groupsChecks({ newPage, check, url, expected, out }) {
   const nm = await page.$eval(newc, (e) => document.getElementById(e.getAttribute('aria-describedby')).textContent);
   check('fractional new customers: a message beside the field', /^New customers: want a whole number/.test(nm), nm);
   await page.locator('#channels').screenshot({ path: `${out}/channels.png` });
+  await page.context().close();
+  await exampleChecks({ newPage, check, url, E: X.example });
+}
+
+// exampleChecks scores examples/channels/orders.csv in the page with the
+// example's clv.toml settings (margin 40 %, observation end 2024-12-31; the
+// rest are the page's defaults), types cac.csv's spends and new customers,
+// and compares with the golden groups.json of `clv groups`. That file is at
+// precision 2 and the page at 6, so sums may differ by half a cent per
+// customer and ratios by what that does to the mean.
+async function exampleChecks({ newPage, check, url, E }) {
+  const golden = JSON.parse(readFileSync(E.golden, 'utf8'));
+  const cac = readFileSync(E.cac, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const page = await newPage({ width: 1440, height: 900 });
+  await page.goto(url);
+  await page.waitForFunction(() => globalThis.__clvPage && Number.isFinite(globalThis.__clvPage.firstResultMs), null, { timeout: 15000 });
+  await page.setInputFiles('#file', E.orders);
+  await page.waitForFunction(() => !document.getElementById('mapping').hidden && document.getElementById('obs-end').value !== '', null, { timeout: 60000 });
+  await page.fill('#obs-end', E.observationEnd);
+  await page.fill('#margin', E.marginPercent);
+  await page.click('#score');
+  await page.waitForFunction((n) => !document.getElementById('channels').hidden &&
+    document.querySelectorAll('#channel-table tbody tr').length === n, golden.groups.length, { timeout: 120000 });
+  for (const [group, spend, n] of cac) {
+    await page.fill(`#channel-table tbody tr[data-group="${group}"] td[data-key="spend"] input`, spend);
+    await page.fill(`#channel-table tbody tr[data-group="${group}"] td[data-key="newCustomers"] input`, n);
+  }
+  // Until the last typed row's ratio is the golden one (else the check
+  // below says what the page shows).
+  const last = golden.groups.find((g) => g.name === cac[cac.length - 1][0]);
+  await page.waitForFunction(([g, w]) => Math.abs(Number(document.querySelector(`#channel-table tbody tr[data-group="${g}"] td[data-key="ltvToCac"]`).dataset.value) - w) < 1e-3,
+    [last.name, last.acquisition.ltv_cac], { timeout: 20000 }).catch(() => {});
+  const got = await rows(page);
+  const bad = [];
+  golden.groups.forEach((w, i) => {
+    const g = got[i];
+    const a = w.acquisition;
+    const meanTol = 0.005 + 1e-9; // mean of values rounded to cents
+    if (g.name !== w.name || g.customers !== w.customers || Math.abs(Number(g.clv) - w.total_clv) > 0.005 * w.customers + 1e-9 ||
+      Math.abs(g.meanClv - w.mean_clv) > meanTol + 0.005 || g.small !== w.too_small ||
+      Math.abs(g.cac - a.cac) > 1e-9 || Math.abs(g.ltvToCac - a.ltv_cac) > meanTol / a.cac + 0.00005 ||
+      Math.abs(g.maxCac - a.max_cac) > meanTol / golden.target_ltv_cac + 0.005 + 1e-9) {
+      bad.push(`${w.name}: page ${JSON.stringify(g)} vs clv groups ${JSON.stringify({ customers: w.customers, clv: w.total_clv, mean: w.mean_clv, ...a })}`);
+    }
+  });
+  check('examples/channels in the page equals clv groups (customers, CLV, CAC, LTV:CAC, largest CAC)', bad.length === 0,
+    bad[0] || got.filter((g) => g.name !== 'total').map((g) => `${g.name} ${g.ltvToCac.toFixed(4)}`).join(', '));
   await page.context().close();
 }
