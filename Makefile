@@ -7,7 +7,7 @@ LDFLAGS := -X main.version=$(VERSION)
 # FUZZTIME is how long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 2m
 
-.PHONY: help build test deps tidy-check fuzz bench bench-page lint demo demo-plugins plugins wasm web clean
+.PHONY: help build test deps tidy-check fuzz bench bench-all bench-page lint demo demo-plugins plugins wasm web clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -92,7 +92,15 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 2m; FUZZTIME=30s make 
 	done; \
 	echo "fuzz: all $$n targets ran $(FUZZTIME) each without a failure"
 
-bench: ## run the benchmarks (figures are ratios against baselines in the same run)
+# bench runs the benchmarks behind issue 9's speed table (each with its
+# baseline in the same run) and prints the table of ratios and goals
+# (internal/cmd/benchtable). PAGE=1 adds the page's rows (headless
+# Chromium against native, web/bench/pageperf.mjs; builds bin/clv first).
+# Neither bench target is part of make test.
+bench: $(if $(PAGE),build) ## issue 9's speed table: run its benchmarks with their baselines, print clv vs baseline, ratio, goal, met? (PAGE=1 adds the page's rows)
+	$(GO) run ./internal/cmd/benchtable $(if $(PAGE),-page $(BIN)/clv)
+
+bench-all: ## run every benchmark of every package once (figures are ratios against baselines in the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 30m $(PKGS)
 
 # bench-page is not part of bench or test: it needs Chromium and takes one

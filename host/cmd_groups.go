@@ -167,7 +167,7 @@ func (o *groupsFlags) run(ctx context.Context, e *env) error {
 	if _, err := j.checkInput(e); err != nil {
 		return err
 	}
-	run, err := j.run(ctx, e, newProgress(e, o.quiet))
+	run, err := j.run(ctx, e, newProgress(e, o.quiet), newLapTimer(e, false))
 	if err != nil {
 		return err
 	}

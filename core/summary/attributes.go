@@ -2,7 +2,6 @@ package summary
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -40,13 +39,12 @@ func newAttrTracker(names []string) *attrTracker {
 }
 
 // observe records the attribute level codes of a kept row of the
-// customer at position i (already stored by the Builder) of date day; a
-// negative amount (−0 included) is a return. codes are provisional codes
-// of t.levels (see intern).
-func (t *attrTracker) observe(i int32, day int32, amount float64, codes []int32) {
+// customer at position i (already stored by the Builder) of date day,
+// a return or not. codes are provisional codes of t.levels (see intern).
+func (t *attrTracker) observe(i int32, day int32, isRet bool, codes []int32) {
 	stride := 2 + len(codes)
 	ret := int32(0)
-	if math.Signbit(amount) {
+	if isRet {
 		ret = 1
 	}
 	at := int(i) * stride
@@ -99,8 +97,7 @@ func (b *Builder) attributes(customers []Customer) *attr.Set {
 		Report: attr.Report{Source: "transactions", Customers: len(customers), Changed: make([]int, k), Blank: make([]int, k)}}
 	pos := make([]int32, len(customers))
 	for j, c := range customers {
-		key, intID := intKey(c.ID)
-		pos[j] = b.customer(c.ID, key, intID) // present: every summarized customer was added
+		pos[j] = b.customer(c.ID, keyOf(c.ID, &b.strs)) // present: every summarized customer was added
 	}
 	stride := int32(2 + k)
 	for a := range k {

@@ -474,6 +474,21 @@ function spareWorker() {
     spare.onerror = (e) => { e.preventDefault(); spare = null; };
   } catch { spare = null; }
 }
+// warmWorker starts the data worker's Go instance and has it score a small
+// built-in log once the page is idle, so that the user's first fit runs in
+// code V8 has already compiled and optimized (web/README.md, "Warming the
+// worker up"). It costs every visit the worker's instance (which the first
+// upload would start anyway) and a fraction of a second of CPU on a
+// background thread; its time is perf.warmMs. A failure is ignored: the
+// upload starts or restarts the worker as before.
+function warmWorker() {
+  if (worker || perf.warmMs !== undefined) return;
+  perf.warmMs = NaN;
+  ensureWorker()
+    .then(() => ask({ type: 'warm', rounds: 2 }))
+    .then((m) => { perf.warmMs = m.ms; })
+    .catch(() => {});
+}
 // failWorker rejects every pending request with err and drops the worker,
 // so the next upload starts a new one.
 function failWorker(err) {
@@ -494,7 +509,7 @@ function ensureWorker() {
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.type === 'progress') { showProgress(m.stage, m.done); return; }
-    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv', cohorts: 'cohorts', compared: 'compare', attributes: 'attributes', groups: 'groups' }[m.type];
+    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv', cohorts: 'cohorts', compared: 'compare', attributes: 'attributes', groups: 'groups', warmed: 'warm' }[m.type];
     const p = pending[key];
     delete pending[key];
     if (!p) return;
@@ -1165,6 +1180,9 @@ async function main() {
   // Load the data worker's script now, so that an upload works when the
   // network has dropped since (the service worker also keeps it).
   setTimeout(spareWorker, 0);
+  // Warm the worker up once the calculator has rendered and the main
+  // thread is idle (at most 2 s later).
+  (globalThis.requestIdleCallback || ((f) => setTimeout(f, 500)))(warmWorker, { timeout: 2000 });
   registerOffline((ok, text) => {
     perf.offline = { ok, text };
     if ($('offline')) $('offline').textContent = ok ? 'Works offline' : `Not available offline: ${text}`;
