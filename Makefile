@@ -7,7 +7,7 @@ LDFLAGS := -X main.version=$(VERSION)
 # FUZZTIME is how long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 2m
 
-.PHONY: help build test deps tidy-check fuzz bench bench-page lint demo demo-plugins plugins wasm web clean
+.PHONY: help build test deps tidy-check fuzz bench bench-all bench-page lint demo demo-plugins plugins wasm web clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -23,6 +23,13 @@ web: web/node_modules/.package-lock.json ## build the calculator page into web/d
 
 # npm ci fails when package.json and the lockfile disagree; a package npm
 # reports as deprecated fails too.
+# The DuckDB that host/internal/sqlgen's tests run the generated SQL in
+# (test-only, prebuilt for the platform by npm; the clv binary has no
+# DuckDB and no cgo).
+DUCKDBTEST := host/internal/sqlgen/duckdbtest
+$(DUCKDBTEST)/node_modules/.package-lock.json: $(DUCKDBTEST)/package-lock.json
+	@cd $(DUCKDBTEST) && npm ci --no-audit --no-fund
+
 web/node_modules/.package-lock.json: web/package-lock.json
 	@log=$$(cd web && npm ci --no-audit --no-fund 2>&1) || { echo "$$log"; exit 1; }; echo "$$log"; \
 	if printf '%s\n' "$$log" | grep -qi 'warn deprecated'; then \
@@ -36,7 +43,7 @@ test: deps tidy-check web ## install what the tests need (see deps), check go.mo
 # the browser tests and qemu-user for the arm64 determinism test (apt-get,
 # with sudo unless root; Node.js and npm too if absent), and the page's npm
 # packages from the lockfile. With everything present it does nothing.
-deps: ## install the test dependencies that are missing: chromium, qemu-user (apt-get), web/node_modules (npm ci)
+deps: ## install the test dependencies that are missing: chromium, qemu-user (apt-get), web/node_modules and the sqlgen DuckDB (npm ci)
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v qemu-aarch64 >/dev/null || command -v qemu-aarch64-static >/dev/null || missing="$$missing qemu-user"; \
@@ -47,7 +54,7 @@ deps: ## install the test dependencies that are missing: chromium, qemu-user (ap
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
 	fi
-	@$(MAKE) -s --no-print-directory web/node_modules/.package-lock.json
+	@$(MAKE) -s --no-print-directory web/node_modules/.package-lock.json $(DUCKDBTEST)/node_modules/.package-lock.json
 
 tidy-check: ## fail if go.mod/go.sum are not what `go mod tidy` makes them (needs the Go module proxy)
 	@out=$$($(GO) mod tidy -diff 2>&1) && exit 0; \
@@ -85,7 +92,15 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 2m; FUZZTIME=30s make 
 	done; \
 	echo "fuzz: all $$n targets ran $(FUZZTIME) each without a failure"
 
-bench: ## run the benchmarks (figures are ratios against baselines in the same run)
+# bench runs the benchmarks behind issue 9's speed table (each with its
+# baseline in the same run) and prints the table of ratios and goals
+# (internal/cmd/benchtable). PAGE=1 adds the page's rows (headless
+# Chromium against native, web/bench/pageperf.mjs; builds bin/clv first).
+# Neither bench target is part of make test.
+bench: $(if $(PAGE),build) ## issue 9's speed table: run its benchmarks with their baselines, print clv vs baseline, ratio, goal, met? (PAGE=1 adds the page's rows)
+	$(GO) run ./internal/cmd/benchtable $(if $(PAGE),-page $(BIN)/clv)
+
+bench-all: ## run every benchmark of every package once (figures are ratios against baselines in the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 30m $(PKGS)
 
 # bench-page is not part of bench or test: it needs Chromium and takes one

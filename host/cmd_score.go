@@ -156,13 +156,18 @@ Examples:
 				if _, err := j.checkInput(e); err != nil {
 					return err
 				}
-				run, err := j.run(ctx, e, newProgress(e, o.quiet))
+				// CLV_SCORE_TIMING=1 prints where the time goes on stderr
+				// (for BenchmarkScoreBGNBD1M): read, score (the fits and
+				// every customer's columns), write.
+				lap := newLapTimer(e, os.Getenv("CLV_SCORE_TIMING") != "")
+				run, err := j.run(ctx, e, newProgress(e, o.quiet), lap)
 				if err != nil {
 					return err
 				}
 				if err := run.write(e); err != nil {
 					return err
 				}
+				lap.mark("write")
 				if !o.quiet {
 					run.report(e.stderr)
 				}
@@ -218,6 +223,7 @@ func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
 	for i, p := range j.cfg.Plugins {
 		inputs = append(inputs, atomicfile.Named{What: fmt.Sprintf("plugins[%d].path (plugin %s)", i, p.Name), Path: j.cfg.Resolve(p.Path)})
 	}
+	inputs = append(inputs, j.attributeFiles()...)
 	for _, m := range j.models {
 		if m.role == rolePurchase {
 			inputs = append(inputs, atomicfile.Named{What: what(o.modelFile != "", "--model-file", "model.load"), Path: m.path})
@@ -378,11 +384,12 @@ type scoring struct {
 	costs      []float64
 }
 
-func (j *job) run(ctx context.Context, e *env, p *progress) (*scoring, error) {
+func (j *job) run(ctx context.Context, e *env, p *progress, lap *lapTimer) (*scoring, error) {
 	customers, s, lines, err := j.customers(ctx, e, p)
 	if err != nil {
 		return nil, err
 	}
+	lap.mark("read")
 	run := &scoring{job: j, summary: s}
 	if run.attributes, run.costs, err = j.customerAttributes(e, customers, s); err != nil {
 		return nil, err
@@ -400,6 +407,7 @@ func (j *job) run(ctx context.Context, e *env, p *progress) (*scoring, error) {
 	if err != nil {
 		return nil, customerLine(j.input.displayName(), customers, lines, err)
 	}
+	lap.mark("score")
 	run.result = res
 	if j.input.Path != "-" {
 		if run.inputSum, err = fileSHA256(j.input.Path); err != nil {
@@ -442,27 +450,32 @@ func (j *job) manifestPath() string {
 }
 
 // write writes the scores and the manifest together: both appear, or
-// neither does.
+// neither does. A file output is encoded straight into its temporary file
+// and hashed on the way for the manifest: a million-customer output is not
+// held in memory first.
 func (r *scoring) write(e *env) error {
-	var data bytes.Buffer
-	if err := encodeResult(&data, r.result, r.job.output); err != nil {
-		return err
-	}
 	mpath := r.job.manifestPath()
-	var man []byte
-	if mpath != "" {
-		m := r.manifest(mpath, sha256Hex(data.Bytes()))
-		var err error
-		if man, err = json.MarshalIndent(m, "", "  "); err != nil {
-			return &internalError{err}
+	manifest := func(sum string) ([]byte, error) {
+		man, err := json.MarshalIndent(r.manifest(mpath, sum), "", "  ")
+		if err != nil {
+			return nil, &internalError{err}
 		}
-		man = append(man, '\n')
+		return append(man, '\n'), nil
 	}
 	if r.job.output.Path == "-" {
+		// Standard output gets nothing unless the whole result encodes.
+		var data bytes.Buffer
+		if err := encodeResult(&data, r.result, r.job.output); err != nil {
+			return err
+		}
 		if _, err := e.stdout.Write(data.Bytes()); err != nil {
 			return err
 		}
 		if mpath != "" {
+			man, err := manifest(sha256Hex(data.Bytes()))
+			if err != nil {
+				return err
+			}
 			return writeAtomic(e, mpath, func(w io.Writer) error { _, err := w.Write(man); return err })
 		}
 		return nil
@@ -473,10 +486,19 @@ func (r *scoring) write(e *env) error {
 	if err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
-	if _, err := f.Write(data.Bytes()); err != nil {
-		return fmt.Errorf("write %s: %w", r.job.output.Path, err)
+	h := sha256.New()
+	ew := &errWriter{w: io.MultiWriter(f, h)}
+	if err := encodeResult(ew, r.result, r.job.output); err != nil {
+		if ew.err != nil {
+			return fmt.Errorf("write %s: %w", r.job.output.Path, ew.err)
+		}
+		return err
 	}
 	if mpath != "" {
+		man, err := manifest(hex.EncodeToString(h.Sum(nil)))
+		if err != nil {
+			return err
+		}
 		mf, err := g.Create(mpath, 0)
 		if err != nil {
 			return fmt.Errorf("manifest: %w", err)
@@ -486,6 +508,40 @@ func (r *scoring) write(e *env) error {
 		}
 	}
 	return g.Commit()
+}
+
+// lapTimer prints the time since its last mark on stderr, when on.
+type lapTimer struct {
+	e    *env
+	on   bool
+	last time.Time
+}
+
+func newLapTimer(e *env, on bool) *lapTimer { return &lapTimer{e: e, on: on, last: time.Now()} }
+
+// mark prints what took the time since the last mark (nothing when off or
+// nil).
+func (l *lapTimer) mark(what string) {
+	if l == nil || !l.on {
+		return
+	}
+	fmt.Fprintf(l.e.stderr, "timing: %-7s %7.3fs\n", what, time.Since(l.last).Seconds())
+	l.last = time.Now()
+}
+
+// errWriter remembers the first error of w, so that a failed write to the
+// output is reported as one rather than as whatever the encoder made of it.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (w *errWriter) Write(p []byte) (int, error) {
+	n, err := w.w.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
 }
 
 // report prints a readable summary of the run: model fit, segment counts,

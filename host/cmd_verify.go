@@ -615,7 +615,7 @@ func verifyRerun(ctx context.Context, e *env, path string, m manifest, onDisk []
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
-	run, err := j.run(ctx, e, nil)
+	run, err := j.run(ctx, e, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("verify: re-run: %w", err)
 	}

@@ -426,3 +426,76 @@ precision = 2
 		t.Errorf("text table:\n%s", text.stdout)
 	}
 }
+
+// TestE2EGroupsSegmentRules: an attribute in segment rules (text
+// comparisons), and a rule on a text column that is not an attribute
+// refused at its config line before the data is read.
+func TestE2EGroupsSegmentRules(t *testing.T) {
+	rules := `
+[segmentation]
+map = "rules"
+default = "Other"
+
+[[segmentation.rules]]
+segment = "Email regulars"
+when = 'channel == "email" && p_alive > 0.8'
+
+[[segmentation.rules]]
+segment = "Paid or social"
+when = 'channel in {"paid_search", "social"}'
+`
+	dir, cfg := channelsCopy(t, func(s string) string { return s + rules })
+	out := filepath.Join(dir, "scores.csv")
+	clv(t, "score", "--config", cfg, "--out", out, "--quiet", "--precision", "17").mustOK(t, "score with channel rules")
+	tb := readCSV(t, readFile(t, out))
+	chans, segs, palive := column(t, tb, "channel"), column(t, tb, "segment"), column(t, tb, "p_alive")
+	for i := range chans {
+		want := "Other"
+		switch {
+		case chans[i] == "email" && mustFloat(t, palive[i]) > 0.8:
+			want = "Email regulars"
+		case chans[i] == "paid_search" || chans[i] == "social":
+			want = "Paid or social"
+		}
+		if segs[i] != want {
+			t.Fatalf("row %d: channel %s, p_alive %s: segment %q, want %q", i+2, chans[i], palive[i], segs[i], want)
+		}
+	}
+	bad := filepath.Join(dir, "bad.toml")
+	text := strings.Replace(string(readFile(t, cfg)), `channel == "email"`, `country == "UK"`, 1)
+	writeFile(t, bad, text)
+	r := clv(t, "score", "--config", bad, "--out", out)
+	if want := "bad.toml:" + fmt.Sprint(strings.Count(text[:strings.Index(text, `country == "UK"`)], "\n")+1); r.code != 1 || !strings.Contains(r.stderr, want) || !strings.Contains(r.stderr, `the rule compares "country" with text, and it is not a customer attribute`) {
+		t.Errorf("rule on a non-attribute: exit %d, %q (want %s)", r.code, r.stderr, want)
+	}
+}
+
+// TestE2EGroupsJSONL: the same orders as JSON Lines give the same groups
+// (attributes read through the table layer, Builder.Add), and an output
+// over the acquisition table is refused before anything is read.
+func TestE2EGroupsJSONL(t *testing.T) {
+	dir, cfg := channelsCopy(t, func(s string) string { return strings.Replace(s, `path = "orders.csv"`, `path = "orders.jsonl"`, 1) })
+	tb := readCSV(t, readFile(t, filepath.Join(dir, "orders.csv")))
+	var b strings.Builder
+	for _, r := range tb.rows {
+		obj := map[string]string{}
+		for k, h := range tb.header {
+			obj[h] = r[k]
+		}
+		line, err := json.Marshal(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	writeFile(t, filepath.Join(dir, "orders.jsonl"), b.String())
+	r := clv(t, "groups", "--config", cfg, "--by", "channel", "--json", "--quiet").mustOK(t, "groups from JSON Lines")
+	if want := string(readFile(t, filepath.Join(repoRoot, "examples/channels/groups.json"))); r.stdout != want {
+		t.Errorf("JSON Lines input gives other groups: %s", firstLineDiff([]byte(want), []byte(r.stdout)))
+	}
+	r = clv(t, "groups", "--config", cfg, "--by", "channel", "--out", filepath.Join(dir, "cac.csv"))
+	if r.code != 1 || !strings.Contains(r.stderr, "acquisition.path") {
+		t.Errorf("--out over cac.csv: exit %d, %q", r.code, r.stderr)
+	}
+}

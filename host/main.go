@@ -60,6 +60,7 @@ func commands() []command {
 	return []command{
 		initCommand(),
 		summarizeCommand(),
+		sqlCommand(),
 		cohortsCommand(),
 		fitCommand(),
 		scoreCommand(),

@@ -152,6 +152,12 @@ func newExpr(src string, root *node, vars []token) *Expr {
 // parseSource lexes and parses src; cols, when not nil, types the names
 // (row rules) and turns on text. The type of the root is not checked.
 func parseSource(src string, cols map[string]valueType, colNames []string) (*node, []token, error) {
+	return parseRowSource(src, cols, colNames, false)
+}
+
+// parseRowSource is parseSource; with anyColumn (and cols not nil), a name
+// missing from cols is a number column rather than an error.
+func parseRowSource(src string, cols map[string]valueType, colNames []string, anyColumn bool) (*node, []token, error) {
 	if len(src) > MaxExprLen {
 		return nil, nil, newExprError(src, MaxExprLen, "expression is longer than %d bytes", MaxExprLen)
 	}
@@ -159,7 +165,7 @@ func parseSource(src string, cols map[string]valueType, colNames []string) (*nod
 	if err != nil {
 		return nil, nil, err
 	}
-	p := &parser{src: src, toks: toks, cols: cols, colNames: colNames}
+	p := &parser{src: src, toks: toks, cols: cols, colNames: colNames, anyColumn: anyColumn}
 	root, err := p.parseOr()
 	if err != nil {
 		return nil, nil, err
@@ -190,6 +196,9 @@ type parser struct {
 	// whose names are all numbers and which has no text.
 	cols     map[string]valueType
 	colNames []string // the columns in their order, for messages
+	// anyColumn makes a name missing from cols a number column (see
+	// ParseRowRule) instead of an unknown-column error.
+	anyColumn bool
 }
 
 func (p *parser) peek() token { return p.toks[p.i] }
@@ -379,7 +388,9 @@ func (p *parser) parsePrimary() (*node, error) {
 		typ := typeNumber
 		if p.cols != nil {
 			var ok bool
-			if typ, ok = p.cols[t.text]; !ok {
+			if typ, ok = p.cols[t.text]; !ok && p.anyColumn {
+				typ = typeNumber
+			} else if !ok {
 				return nil, newExprError(p.src, t.pos, "%s", unknownColumnMsg(t.text, p.colNames))
 			}
 		}

@@ -63,6 +63,7 @@ type RowProgram struct {
 	kind    RuleKind
 	uses    []int
 	numbers []int // the columns of uses read as numbers
+	root    *node // the type-checked tree, for Tree
 	num     func(*Row) float64
 	cond    func(*Row) bool
 }
@@ -80,6 +81,13 @@ type RowProgram struct {
 // column used where a number is needed, or compared with a number, is an
 // *ExprError at the operator, with its line and column.
 func CompileRow(src string, cols []Column, kind RuleKind) (*RowProgram, error) {
+	return compileRow(src, cols, kind, false)
+}
+
+// compileRow is CompileRow; with anyColumn, a name that is not in cols is
+// a number column too (read as text where text is expected), for
+// ParseRowRule.
+func compileRow(src string, cols []Column, kind RuleKind, anyColumn bool) (*RowProgram, error) {
 	types := make(map[string]valueType, len(cols))
 	slot := make(map[string]int, len(cols))
 	names := make([]string, len(cols))
@@ -96,9 +104,17 @@ func CompileRow(src string, cols []Column, kind RuleKind) (*RowProgram, error) {
 			types[c.Name] = typeText
 		}
 	}
-	root, vars, err := parseSource(src, types, names)
+	root, vars, err := parseRowSource(src, types, names, anyColumn)
 	if err != nil {
 		return nil, err
+	}
+	if anyColumn {
+		for _, v := range vars {
+			if _, ok := slot[v.text]; !ok {
+				slot[v.text] = len(names)
+				names = append(names, v.text)
+			}
+		}
 	}
 	for _, v := range vars {
 		if dup[v.text] {
@@ -115,7 +131,7 @@ func CompileRow(src string, cols []Column, kind RuleKind) (*RowProgram, error) {
 		}
 		return nil, newExprError(src, root.pos, "the expression is %s, not a number", root.typ)
 	}
-	p := &RowProgram{src: src, kind: kind}
+	p := &RowProgram{src: src, kind: kind, root: root}
 	seen := map[int]bool{}
 	for _, v := range vars {
 		if i := slot[v.text]; !seen[i] {

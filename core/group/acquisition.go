@@ -82,11 +82,11 @@ const (
 // It is the one check for the table's rows and the page's inputs.
 func NewCostRow(values []string, spend, newCustomers, period string) (CostRow, error) {
 	name := strings.Join(values, " / ")
-	s, err := parseMoney(spend)
+	s, err := ParseSpend(spend)
 	if err != nil {
 		return CostRow{}, &FieldError{Group: name, Field: ColumnSpend, Value: spend, Err: err}
 	}
-	n, err := parseCount(newCustomers)
+	n, err := ParseNewCustomers(newCustomers)
 	if err != nil {
 		return CostRow{}, &FieldError{Group: name, Field: ColumnNewCustomers, Value: newCustomers, Err: err}
 	}
@@ -95,7 +95,7 @@ func NewCostRow(values []string, spend, newCustomers, period string) (CostRow, e
 
 // NewCACRow checks a group's CAC as typed and returns the row.
 func NewCACRow(values []string, cac, period string) (CostRow, error) {
-	c, err := parseMoney(cac)
+	c, err := ParseSpend(cac)
 	if err != nil {
 		return CostRow{}, &FieldError{Group: strings.Join(values, " / "), Field: ColumnCAC, Value: cac, Err: err}
 	}
@@ -105,7 +105,9 @@ func NewCACRow(values []string, cac, period string) (CostRow, error) {
 // maxMoney bounds spends and CACs so sums stay exact enough to matter.
 const maxMoney = 1e15
 
-func parseMoney(s string) (float64, error) {
+// ParseSpend reads an amount of money as typed (a spend or a CAC): a plain
+// number from 0 to 10^15, blanks around it allowed.
+func ParseSpend(s string) (float64, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return 0, errors.New("empty: want an amount ≥ 0")
@@ -120,7 +122,9 @@ func parseMoney(s string) (float64, error) {
 	return v, nil
 }
 
-func parseCount(s string) (int, error) {
+// ParseNewCustomers reads a number of new customers as typed: a whole
+// number from 1 to 10^12, blanks around it allowed.
+func ParseNewCustomers(s string) (int, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
 		return 0, errors.New("empty: want a whole number ≥ 1")

@@ -57,15 +57,23 @@
 package group
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/clvkit/clvkit/internal/quote"
 )
+
+// nMetrics is the number of summed per-customer figures (acc.sums).
+const nMetrics = 5
+
+// metricName names summed figure m (the order of acc.sums) for errors.
+func metricName(m int) string {
+	return [nMetrics]string{"clv", "p_alive", "expected_purchases", "expected spend", "revenue"}[m]
+}
 
 // Unknown is the group of customers with no value for an attribute (an
 // empty or blank value, or no row in a customer table).
@@ -218,16 +226,20 @@ func Compute(customers []Customer, o Options) (*Report, error) {
 	}
 	type acc struct {
 		g       Group
-		sumSq   float64 // Σ (clv − group mean)², second pass
+		sums    [nMetrics]Sum
 		costSum float64
 		costN   int
 		clvs    []float64
 	}
-	byKey := map[string]*acc{}
-	total := &acc{g: Group{}}
-	for _, s := range []*Sum{&total.g.CLV, &total.g.PAlive, &total.g.ExpectedPurchases, &total.g.ExpectedSpend, &total.g.Revenue} {
-		*s = newSum(o.Precision)
+	newAcc := func(vals []string) *acc {
+		a := &acc{g: Group{Values: vals}}
+		for m := range a.sums {
+			a.sums[m] = newSum(o.Precision)
+		}
+		return a
 	}
+	byKey := map[string]*acc{}
+	total := newAcc(nil)
 	for _, c := range customers {
 		if len(c.Values) != len(o.By) {
 			return nil, fmt.Errorf("customer %s: %d attribute values for %d attributes (%s)", quote.Value(c.ID), len(c.Values), len(o.By), strings.Join(o.By, ", "))
@@ -239,40 +251,29 @@ func Compute(customers []Customer, o Options) (*Report, error) {
 		key := strings.Join(vals, "\x00")
 		a := byKey[key]
 		if a == nil {
-			a = &acc{g: Group{Values: vals}}
-			for _, s := range []*Sum{&a.g.CLV, &a.g.PAlive, &a.g.ExpectedPurchases, &a.g.ExpectedSpend, &a.g.Revenue} {
-				*s = newSum(o.Precision)
-			}
+			a = newAcc(vals)
 			byKey[key] = a
 		}
-		fields := []struct {
-			name string
-			v    float64
-			dst  [2]*Sum
-		}{
-			{"clv", c.CLV, [2]*Sum{&a.g.CLV, &total.g.CLV}},
-			{"p_alive", c.PAlive, [2]*Sum{&a.g.PAlive, &total.g.PAlive}},
-			{"expected_purchases", c.ExpectedPurchases, [2]*Sum{&a.g.ExpectedPurchases, &total.g.ExpectedPurchases}},
-			{"expected spend", c.ExpectedSpend, [2]*Sum{&a.g.ExpectedSpend, &total.g.ExpectedSpend}},
-			{"revenue", c.Revenue, [2]*Sum{&a.g.Revenue, &total.g.Revenue}},
-		}
-		var clv float64
-		for i, f := range fields {
-			r, err := roundToSum(f.v, o.Precision)
+		values := [nMetrics]float64{c.CLV, c.PAlive, c.ExpectedPurchases, c.ExpectedSpend, c.Revenue}
+		for m, v := range values {
+			r, err := roundToSum(v, o.Precision)
 			if err != nil {
-				return nil, fmt.Errorf("customer %s: %s %w", quote.Value(c.ID), f.name, err)
+				return nil, fmt.Errorf("customer %s: %s %w", quote.Value(c.ID), metricName(m), err)
 			}
-			if i == 0 {
-				clv = r.Float64()
+			if m == 0 {
+				// In customer order, so the standard errors do not
+				// depend on map order.
+				clv := r.Float64()
+				a.clvs = append(a.clvs, clv)
+				total.clvs = append(total.clvs, clv)
 			}
-			for _, d := range f.dst {
-				var ok bool
-				if *d, ok = d.add(r); !ok {
-					return nil, fmt.Errorf("customer %s: %s total overflows", quote.Value(c.ID), f.name)
-				}
+			var ok1, ok2 bool
+			a.sums[m], ok1 = a.sums[m].add(r)
+			total.sums[m], ok2 = total.sums[m].add(r)
+			if !ok1 || !ok2 {
+				return nil, fmt.Errorf("customer %s: %s total overflows", quote.Value(c.ID), metricName(m))
 			}
 		}
-		a.clvs = append(a.clvs, clv)
 		a.g.Customers++
 		total.g.Customers++
 		if o.CustomerCost && !math.IsNaN(c.Cost) {
@@ -287,9 +288,10 @@ func Compute(customers []Customer, o Options) (*Report, error) {
 	}
 
 	n := float64(total.g.Customers)
-	totalCLV := total.g.CLV.Float64()
+	totalCLV := total.sums[0].Float64()
 	finish := func(a *acc) {
 		g := &a.g
+		g.CLV, g.PAlive, g.ExpectedPurchases, g.ExpectedSpend, g.Revenue = a.sums[0], a.sums[1], a.sums[2], a.sums[3], a.sums[4]
 		k := float64(g.Customers)
 		g.CustomerShare = k / n
 		g.CLVShare = math.NaN()
@@ -302,26 +304,26 @@ func Compute(customers []Customer, o Options) (*Report, error) {
 		g.TooSmall = g.Customers < o.MinCustomers
 	}
 	groups := make([]Group, 0, len(byKey))
-	var allCLVs []float64
 	for _, a := range byKey {
 		finish(a)
-		allCLVs = append(allCLVs, a.clvs...)
 		if o.CustomerCost && a.costN > 0 {
 			a.g.Cost = o.cost(a.g, Cost{Spend: math.NaN(), CostCustomers: a.costN, CAC: a.costSum / float64(a.costN)})
 		}
 		groups = append(groups, a.g)
 	}
-	total.clvs = allCLVs
 	finish(total)
 	total.g.TooSmall = false
 	if o.CustomerCost && total.costN > 0 {
 		total.g.Cost = o.cost(total.g, Cost{Spend: math.NaN(), CostCustomers: total.costN, CAC: total.costSum / float64(total.costN)})
 	}
-	slices.SortFunc(groups, func(x, y Group) int {
-		if c := y.CLV.cmp(x.CLV); c != 0 {
-			return c
+	// sort.Slice rather than slices.SortFunc: a generic sort of Group
+	// would add its own copy of pdqsort to the page's WebAssembly.
+	sort.Slice(groups, func(i, j int) bool {
+		x, y := groups[i], groups[j]
+		if c := x.CLV.cmp(y.CLV); c != 0 {
+			return c > 0
 		}
-		return cmp.Compare(strings.Join(x.Values, "\x00"), strings.Join(y.Values, "\x00"))
+		return strings.Join(x.Values, "\x00") < strings.Join(y.Values, "\x00")
 	})
 
 	rep := &Report{By: slices.Clone(o.By), Precision: o.Precision, Groups: groups, Total: total.g}

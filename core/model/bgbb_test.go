@@ -296,3 +296,37 @@ func BenchmarkFitBGBB(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/11104, "ns/customer")
 }
+
+// TestBGBBGradient checks totalLLGrad against central differences of
+// totalLL on the donations and on longer, weekly-like histories.
+func TestBGBBGradient(t *testing.T) {
+	long := []BGBBRow{{0, 0, 39, 1400}, {1, 3, 39, 300}, {5, 30, 39, 120}, {12, 38, 39, 40}, {2, 20, 25, 60}, {25, 25, 25, 3}}
+	for _, tt := range []struct {
+		name string
+		rows []BGBBRow
+		m    BGBB
+	}{
+		{"donations", donationRows(t), bgbbDonations},
+		{"donations, away from the optimum", donationRows(t), BGBB{0.5, 2, 1.5, 0.8}},
+		{"39 periods", long, BGBB{0.6, 11.7, 0.9, 19.8}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			g := make([]float64, 4)
+			ll := tt.m.totalLLGrad(tt.rows, g)
+			if want := tt.m.totalLL(tt.rows); ll != want {
+				t.Errorf("value %v, totalLL %v", ll, want)
+			}
+			p := []float64{tt.m.Alpha, tt.m.Beta, tt.m.Gamma, tt.m.Delta}
+			for i := range p {
+				h := 1e-6 * p[i]
+				up, dn := append([]float64(nil), p...), append([]float64(nil), p...)
+				up[i] += h
+				dn[i] -= h
+				fd := (BGBB{up[0], up[1], up[2], up[3]}.totalLL(tt.rows) - BGBB{dn[0], dn[1], dn[2], dn[3]}.totalLL(tt.rows)) / (2 * h)
+				if !modelBRelClose(g[i], fd, 1e-6) && math.Abs(g[i]-fd) > 1e-4 {
+					t.Errorf("∂/∂θ%d = %.10g, central difference %.10g", i, g[i], fd)
+				}
+			}
+		})
+	}
+}

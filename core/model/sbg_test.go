@@ -252,3 +252,42 @@ func BenchmarkFitSBG(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1000, "ns/customer")
 }
+
+// TestSBGGradient checks totalLLGrad against central differences of
+// totalLL on both cohorts of FH 2007.
+func TestSBGGradient(t *testing.T) {
+	reg, hi := sbgCohorts(t)
+	for _, tt := range []struct {
+		name  string
+		alive []float64
+		m     SBG
+	}{
+		{"regular, years 0-7", reg[:8], sbgRegular},
+		{"high end, years 0-12", hi, SBG{2.5, 0.4}},
+		{"regular, two periods", reg[:3], SBG{0.3, 7}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			g := make([]float64, 2)
+			ll := tt.m.totalLLGrad(tt.alive, g)
+			if want := tt.m.totalLL(tt.alive); ll != want {
+				t.Errorf("value %v, totalLL %v", ll, want)
+			}
+			for i, p := range []float64{tt.m.Alpha, tt.m.Beta} {
+				h := 1e-6 * p
+				at := func(d float64) float64 {
+					m := tt.m
+					if i == 0 {
+						m.Alpha += d
+					} else {
+						m.Beta += d
+					}
+					return m.totalLL(tt.alive)
+				}
+				fd := (at(h) - at(-h)) / (2 * h)
+				if !modelBRelClose(g[i], fd, 1e-6) && math.Abs(g[i]-fd) > 1e-4 {
+					t.Errorf("∂/∂θ%d = %.10g, central difference %.10g", i, g[i], fd)
+				}
+			}
+		})
+	}
+}

@@ -649,6 +649,19 @@ func (r *Result) segment(ctx context.Context, codes []segment.Code, o Options) e
 			}
 			columns[name] = v
 		}
+		for _, name := range m.TextColumns() {
+			c, ok := r.Column(name)
+			if !ok || c.Labels == nil {
+				var have []string
+				for _, c := range r.Columns {
+					if c.Labels != nil {
+						have = append(have, c.Name)
+					}
+				}
+				return fmt.Errorf("segment rules compare %s with text, and it is not a text column (have %s; customer attributes come from [attributes])", quote.Value(name), quote.List(have))
+			}
+			columns[name] = m.TextCodes(name, c.Labels)
+		}
 		var err error
 		if labels, err = m.Assign(codes, columns); err != nil {
 			return fmt.Errorf("segments: %w", err)

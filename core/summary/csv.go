@@ -154,7 +154,7 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 			return fmt.Errorf("read csv: %w", err)
 		}
 	}
-	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header)}, b)
+	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header), ids: &idTable{seed: b.strs.seed}, tracker: b.attrs}, b)
 }
 
 // duplicateColumn returns an error naming both positions of the first
@@ -192,13 +192,13 @@ func skipBOM(r io.Reader) io.Reader {
 // parsedRow is a row parsed by the reader goroutine: a transaction, or the
 // reason it is bad. id may point into its batch's chunk buffer.
 type parsedRow struct {
-	id     string
-	key    uint64 // intKey(id), when intID
-	intID  bool
-	day    int32
-	amount float64
-	bad    *ParseError
-	fatal  bool // bad, and never skipped
+	id    string
+	key   idKey
+	day   int32
+	k     int32 // rowKey(day, amount)
+	v     int64
+	bad   *ParseError
+	fatal bool // bad, and never skipped
 	// filtered: the where rule left the row out
 	filtered bool
 }
@@ -209,9 +209,9 @@ type batch struct {
 	rows []parsedRow
 	buf  []byte
 	err  error // io.EOF at the end
-	// attrs holds the attribute cells of the rows, len(attributes) per
-	// row in row order (nil without attributes); they may point into buf.
-	attrs []string
+	// attrs holds the attribute level codes of the rows, len(attributes)
+	// per row in row order (nil without attributes; 0 for a bad row).
+	attrs []int32
 }
 
 // pipeline splits the work between two goroutines so that both cores work
@@ -219,16 +219,18 @@ type batch struct {
 // key, date, amount) into batches, the caller's looks the customers up and
 // logs the transactions in the Builder. Batches go back to the reader for
 // reuse (with their chunk buffer, which their ids point into) once
-// consumed, so the reading allocates nothing per row. Rows are applied in
+// consumed, at most maxBatches of them, so the reading allocates nothing
+// per row and makes no garbage. Rows are applied in
 // input order: the result, errors and line numbers are those of a
 // sequential read.
 func pipeline(src recordSource, p *rowParser, b *Builder) error {
-	full := make(chan *batch, 4)
-	free := make(chan *batch, 4)
+	full := make(chan *batch, maxBatches)
+	free := make(chan *batch, maxBatches)
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
 		defer close(full)
+		made := 0
 		for {
 			var bt *batch
 			select {
@@ -236,7 +238,20 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 				bt.rows = bt.rows[:0]
 				bt.attrs = bt.attrs[:0]
 			default:
-				bt = &batch{rows: make([]parsedRow, 0, batchRows)}
+				if made < maxBatches {
+					bt = &batch{rows: make([]parsedRow, 0, batchRows)}
+					made++
+					break
+				}
+				// All batches are in flight: wait for one, rather
+				// than make garbage of one more (the collector would
+				// let it pile up to the size of the log).
+				select {
+				case bt = <-free:
+					bt.rows = bt.rows[:0]
+				case <-done:
+					return
+				}
 			}
 			bt.buf = src.load(bt.buf)
 			for {
@@ -275,6 +290,9 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 	k := len(p.cols.attrs)
 	for bt := range full {
 		for i := range bt.rows {
+			if j := i + lookAhead; j < len(bt.rows) {
+				b.touch(bt.rows[j].key)
+			}
 			r := &bt.rows[i]
 			b.rows++
 			if r.filtered {
@@ -290,9 +308,9 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 				}
 				continue
 			}
-			pos := b.addKeyed(r.id, r.key, r.intID, r.day, r.amount)
+			pos := b.addKeyed(r.id, r.key, r.day, r.k, r.v)
 			if k > 0 && pos >= 0 {
-				b.attrs.observe(pos, r.day, r.amount, bt.attrs[i*k:(i+1)*k])
+				b.attrs.observe(pos, r.day, r.k&keyPurchase == 0, bt.attrs[i*k:(i+1)*k])
 			}
 		}
 		if bt.err == io.EOF {
@@ -301,13 +319,17 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 		if bt.err != nil {
 			return bt.err
 		}
-		select {
-		case free <- bt:
-		default:
-		}
+		free <- bt // never blocks: at most maxBatches exist
 	}
 	return nil
 }
+
+// maxBatches is the number of batches the pipeline recycles.
+const maxBatches = 6
+
+// lookAhead is how many rows ahead of the one being added pipeline
+// touches the id index (Builder.touch).
+const lookAhead = 16
 
 // column is one mapped field: its role, its name as mapped and its index.
 type column struct {
@@ -370,43 +392,47 @@ type rowParser struct {
 	cols  columnSet
 	df    DateFormat
 	af    AmountFormat
-	width int // fields of the header; 0 without one
+	width int      // fields of the header; 0 without one
+	ids   *idTable // empty, with the seed of the Builder's (keyOf)
 
 	currency     string // the first currency written in the amount column
 	currencyLine int    // its line
+
+	tracker *attrTracker // the Builder's, with attributes
+	cells   []string     // scratch: a row's attribute cells
 }
 
-// noAttrs appends the attribute cells of a row that has none (a bad
+// noAttrs appends the attribute codes of a row that has none (a bad
 // record) to attrs.
-func (p *rowParser) noAttrs(attrs []string) []string {
+func (p *rowParser) noAttrs(attrs []int32) []int32 {
 	for range p.cols.attrs {
-		attrs = append(attrs, "")
+		attrs = append(attrs, 0)
 	}
 	return attrs
 }
 
-// attrs appends the attribute cells of rec to attrs, and makes row bad
-// when one is missing or not valid UTF-8 (a good row only: a bad row's
-// first error stands).
-func (p *rowParser) attrs(attrs []string, row *parsedRow, rec []string, line int) []string {
+// attrs appends the attribute level codes of rec to attrs, interning its
+// values in the tracker (this goroutine is the only one that does while
+// the CSV is read), and makes row bad when a cell is missing or a new
+// value is not valid UTF-8. A bad or filtered row gets zeros.
+func (p *rowParser) attrs(attrs []int32, row *parsedRow, rec []string, line int) []int32 {
+	if row.bad != nil || row.filtered {
+		return p.noAttrs(attrs)
+	}
 	for _, c := range p.cols.attrs {
-		v := ""
-		if c.idx < len(rec) {
-			v = rec[c.idx]
-		}
-		attrs = append(attrs, v)
-		if row.bad != nil || row.filtered {
-			continue
-		}
 		if c.idx >= len(rec) {
 			*row = parsedRow{bad: &ParseError{Line: line, Customer: p.customerOf(rec), Field: c.field, Column: c.name, Kind: MissingField,
 				Err: fmt.Errorf("%w: %d, column %s needs %d", errFieldCount, len(rec), c.name, c.idx+1)}}
-			continue
+			return p.noAttrs(attrs)
 		}
-		if !utf8.ValidString(v) {
-			*row = parsedRow{bad: &ParseError{Line: line, Customer: p.customerOf(rec), Field: c.field, Column: c.name, Kind: BadValue,
-				Err: fmt.Errorf("attribute %s: value %s is not valid UTF-8 text (fix the file's encoding)", quote.Value(c.name), quote.Value(strings.ToValidUTF8(v, "\uFFFD")))}}
-		}
+		p.cells = append(p.cells, rec[c.idx])
+	}
+	n := len(attrs)
+	attrs, col, err := p.tracker.intern(attrs, p.cells)
+	p.cells = p.cells[:0]
+	if err != nil {
+		*row = parsedRow{bad: &ParseError{Line: line, Customer: p.customerOf(rec), Field: "attribute", Column: col, Kind: BadValue, Err: err}}
+		return p.noAttrs(attrs[:n])
 	}
 	return attrs
 }
@@ -467,8 +493,8 @@ func (p *rowParser) parseRow(rec []string, line int) parsedRow {
 	if id == "" {
 		return parsedRow{bad: &ParseError{Line: line, Field: "customer", Column: s.customer.name, Kind: EmptyCustomer, Err: errEmptyID}}
 	}
-	key, intID := intKey(id)
-	if !intID && !utf8.ValidString(id) {
+	key := keyOf(id, p.ids)
+	if !key.intID && !utf8.ValidString(id) {
 		return parsedRow{bad: badID(line, s.customer.name, id)}
 	}
 	ds := trimSpace(rec[s.date.idx])
@@ -502,7 +528,8 @@ func (p *rowParser) parseRow(rec []string, line int) parsedRow {
 			return row
 		}
 	}
-	return parsedRow{id: id, key: key, intID: intID, day: day, amount: amount}
+	k, v := rowKey(day, amount)
+	return parsedRow{id: id, key: key, day: day, k: k, v: v}
 }
 
 // badAmount describes an amount that does not parse. When it is a number

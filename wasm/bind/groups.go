@@ -198,18 +198,21 @@ func (s *Session) Groups(gs GroupSettings) (*GroupView, error) {
 		if strings.TrimSpace(c.Spend) == "" && strings.TrimSpace(c.NewCustomers) == "" {
 			continue
 		}
+		// Each field checked on its own, so both can show their message.
+		_, errSpend := group.ParseSpend(c.Spend)
+		_, errNew := group.ParseNewCustomers(c.NewCustomers)
+		if errSpend != nil {
+			v.CostErrors = append(v.CostErrors, CostError{Group: c.Group, Field: "spend", Message: errSpend.Error()})
+		}
+		if errNew != nil {
+			v.CostErrors = append(v.CostErrors, CostError{Group: c.Group, Field: "newCustomers", Message: errNew.Error()})
+		}
+		if errSpend != nil || errNew != nil {
+			continue
+		}
 		row, err := group.NewCostRow([]string{c.Group}, c.Spend, c.NewCustomers, "")
 		if err != nil {
-			ce := CostError{Group: c.Group, Message: err.Error()}
-			var fe *group.FieldError
-			if errors.As(err, &fe) {
-				ce.Field, ce.Message = fe.Field, fe.Err.Error()
-				if ce.Field == group.ColumnNewCustomers {
-					ce.Field = "newCustomers"
-				}
-			}
-			v.CostErrors = append(v.CostErrors, ce)
-			continue
+			return nil, err // checked above
 		}
 		if acq == nil {
 			acq = &group.Acquisition{}

@@ -120,7 +120,7 @@ func TestGroupsCosts(t *testing.T) {
 	v, err := s.Groups(GroupSettings{Column: "channel", Costs: []CostInput{
 		{Group: "email", Spend: "300", NewCustomers: "10"},
 		{Group: "paid_search", Spend: "1000", NewCustomers: "abc"},
-		{Group: "social", Spend: "-5", NewCustomers: "3"},
+		{Group: "social", Spend: "-5", NewCustomers: "0"}, // both refused
 		{Group: "unknown"}, // blank: no cost
 	}})
 	if err != nil {
@@ -136,6 +136,7 @@ func TestGroupsCosts(t *testing.T) {
 	want := []CostError{
 		{Group: "paid_search", Field: "newCustomers", Message: "want a whole number of customers from 1 to 10^12"},
 		{Group: "social", Field: "spend", Message: "want an amount from 0 to 1e+15"},
+		{Group: "social", Field: "newCustomers", Message: "want a whole number of customers from 1 to 10^12"},
 	}
 	if fmt.Sprint(v.CostErrors) != fmt.Sprint(want) {
 		t.Errorf("cost errors %+v, want %+v", v.CostErrors, want)

@@ -6,7 +6,8 @@
 //     ready = the calculator's first result shown, ms since navigation
 //     start) and a reload (HTTP cache warm: 304s);
 //   - the first, second (at once) and third (after 5 s idle) CDNOW fit
-//     in the page (BG/NBD +
+//     in the page, after the worker's warm-up (main.js warmWorker; its time
+//     is warmMs) (BG/NBD +
 //     Gamma-Gamma with clv score's defaults; "fit" is the worker's
 //     Session.Score fit-and-score time, the figure the page shows, beside
 //     the click-to-table wall time);
@@ -193,6 +194,10 @@ try {
   figures.warm = await load(page, () => page.reload());
   console.log(`reload to ready (HTTP cache warm): ${ms(figures.warm.readyMs)} (${figures.warm.transferBytes} bytes over the network)`);
   figures.page = await fit(page, 3, 'first visit:');
+  // The worker's warm-up (main.js warmWorker) ran between load and the
+  // upload; its time, two fits of a built-in 400-customer log.
+  figures.warmMs = await page.evaluate(() => globalThis.__clvPage.warmMs);
+  console.log(`worker warm-up after load: ${Number.isFinite(figures.warmMs) ? ms(figures.warmMs) : 'not run'}`);
   await page.close();
   // A return visit in a new tab: cached files and compiled code.
   await new Promise((r) => setTimeout(r, 3000)); // V8 writes its code cache a little after tier-up

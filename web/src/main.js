@@ -7,6 +7,7 @@ import { barChart, lineChart, tornadoChart } from './charts.js';
 import { Plugin, csvField, formatF, paramError } from './plugin-host.js';
 import { badRowsText, fileNotice, parseHash, registerOffline, scrollToSection, setFieldError, setNote, short, showNotices, wireInPageLinks } from './robust.js';
 import { cohortView } from './cohorts.js';
+import { channelView } from './channels.js';
 import { initCompare } from './compare.js';
 
 const $ = (id) => document.getElementById(id);
@@ -455,6 +456,7 @@ let workerReady;
 let inspection;
 let scored;
 let cohorts; // the cohort view (cohorts.js), built on the first scoring
+let channels; // the channel view (channels.js), built on the first scoring
 const pending = {};
 function ask(msg, transfer = []) {
   return new Promise((resolve, reject) => {
@@ -471,6 +473,21 @@ function spareWorker() {
     spare = new Worker('worker.js');
     spare.onerror = (e) => { e.preventDefault(); spare = null; };
   } catch { spare = null; }
+}
+// warmWorker starts the data worker's Go instance and has it score a small
+// built-in log once the page is idle, so that the user's first fit runs in
+// code V8 has already compiled and optimized (web/README.md, "Warming the
+// worker up"). It costs every visit the worker's instance (which the first
+// upload would start anyway) and a fraction of a second of CPU on a
+// background thread; its time is perf.warmMs. A failure is ignored: the
+// upload starts or restarts the worker as before.
+function warmWorker() {
+  if (worker || perf.warmMs !== undefined) return;
+  perf.warmMs = NaN;
+  ensureWorker()
+    .then(() => ask({ type: 'warm', rounds: 2 }))
+    .then((m) => { perf.warmMs = m.ms; })
+    .catch(() => {});
 }
 // failWorker rejects every pending request with err and drops the worker,
 // so the next upload starts a new one.
@@ -492,7 +509,7 @@ function ensureWorker() {
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.type === 'progress') { showProgress(m.stage, m.done); return; }
-    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv', cohorts: 'cohorts', compared: 'compare' }[m.type];
+    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv', cohorts: 'cohorts', compared: 'compare', attributes: 'attributes', groups: 'groups', warmed: 'warm' }[m.type];
     const p = pending[key];
     delete pending[key];
     if (!p) return;
@@ -718,6 +735,7 @@ async function runScore() {
     resetPluginColumns();
     renderScored(m, performance.now() - tStart);
     (cohorts ||= cohortView(ask, moneyFmt)).show();
+    (channels ||= channelView(ask, moneyFmt, fmtNum)).show();
     showTimeTaken(tStart);
   } catch (err) {
     if (!err.cancelled) {
@@ -1162,6 +1180,9 @@ async function main() {
   // Load the data worker's script now, so that an upload works when the
   // network has dropped since (the service worker also keeps it).
   setTimeout(spareWorker, 0);
+  // Warm the worker up once the calculator has rendered and the main
+  // thread is idle (at most 2 s later).
+  (globalThis.requestIdleCallback || ((f) => setTimeout(f, 500)))(warmWorker, { timeout: 2000 });
   registerOffline((ok, text) => {
     perf.offline = { ok, text };
     if ($('offline')) $('offline').textContent = ok ? 'Works offline' : `Not available offline: ${text}`;

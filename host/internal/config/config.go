@@ -107,6 +107,12 @@ type Input struct {
 	Format    string `toml:"format"`    // csv | jsonl | parquet; default from the file name
 	Delimiter string `toml:"delimiter"` // "," (default), ";", "\t", "|" or "whitespace"
 	NoHeader  bool   `toml:"no_header"` // columns are then 1-based positions
+
+	// TimeZone is the zone (IANA name, such as "Europe/Berlin") in which
+	// a database's timestamp-with-zone date column gives its calendar
+	// date (clv sql); files keep their rule, the date as written in its
+	// own offset. Empty: the engine's own cast.
+	TimeZone string `toml:"time_zone"`
 }
 
 // Model chooses and tunes the models: the shared settings.Model and the

@@ -43,6 +43,9 @@ missing_customer = "error"
 # amount_expr = "Quantity * UnitPrice"
 # Mark rows as returns (they refund |amount|), e.g. cancelled invoices:
 # is_return = 'starts_with(InvoiceNo, "C")'
+# Databases (clv sql): the zone in which a timestamp-with-zone column's date is taken.
+# Files keep the date as written in its own offset.
+# time_zone = "Europe/Berlin"
 
 [input.columns]
 customer = "customer_id"

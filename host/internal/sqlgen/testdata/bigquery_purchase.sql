@@ -1,0 +1,423 @@
+-- clv sql --dialect bigquery --returns purchase --grain day --unit week --observation-end 1998-06-30
+WITH
+tx AS (
+  SELECT CAST(t.`customer_id` AS STRING) AS customer_id,
+    CAST(t.`date` AS DATE) AS order_day,
+    CAST(t.`amount` AS NUMERIC) AS amount,
+    CASE WHEN (CAST(t.`amount` AS NUMERIC) < 0) THEN 1 ELSE 0 END AS is_return
+  FROM `sales`.`transactions` AS t
+  WHERE t.`customer_id` IS NOT NULL
+    AND t.`date` IS NOT NULL
+    AND t.`amount` IS NOT NULL
+),
+kept AS (
+  SELECT customer_id, amount, is_return,
+    CASE WHEN order_day > CAST('1998-06-30' AS DATE) THEN 1 ELSE 0 END AS in_holdout,
+    UNIX_DATE(order_day) AS period_index
+  FROM tx
+  WHERE customer_id <> '' AND order_day <= CAST('1998-06-30' AS DATE)
+),
+periods AS (
+  SELECT customer_id, in_holdout, period_index, SUM(amount) AS period_value,
+    SUM(1 - is_return) AS orders, MAX(is_return) AS has_return
+  FROM kept
+  GROUP BY customer_id, in_holdout, period_index
+),
+ranked AS (
+  SELECT customer_id, in_holdout, period_index, period_value,
+    ROW_NUMBER() OVER (PARTITION BY customer_id, in_holdout ORDER BY period_index) AS period_rank
+  FROM periods
+),
+calibration_window AS (
+  SELECT customer_id, COUNT(*) - 1 AS frequency, MIN(period_index) AS first_period, MAX(period_index) AS last_period,
+    SUM(CASE WHEN period_rank > 1 THEN period_value ELSE CAST(0 AS NUMERIC) END) AS repeat_value
+  FROM ranked
+  WHERE in_holdout = 0
+  GROUP BY customer_id
+),
+holdout_window AS (
+  SELECT customer_id, COUNT(*) AS frequency_holdout, SUM(period_value) AS holdout_value
+  FROM ranked
+  WHERE in_holdout = 1
+  GROUP BY customer_id
+),
+customers AS (
+  SELECT c.customer_id, c.frequency,
+    (CAST(c.last_period - c.first_period AS FLOAT64) * CAST('1' AS FLOAT64) / CAST('7' AS FLOAT64)) AS recency,
+    (CAST(UNIX_DATE(CAST('1998-06-30' AS DATE)) - c.first_period AS FLOAT64) * CAST('1' AS FLOAT64) / CAST('7' AS FLOAT64)) AS t_value,
+    CASE WHEN c.frequency > 0 THEN CAST(c.repeat_value AS FLOAT64) / CAST(c.frequency AS FLOAT64) ELSE CAST(0 AS FLOAT64) END AS monetary_value,
+    COALESCE(h.frequency_holdout, 0) AS frequency_holdout,
+    CASE WHEN COALESCE(h.frequency_holdout, 0) > 0 THEN CAST(h.holdout_value AS FLOAT64) / CAST(h.frequency_holdout AS FLOAT64) ELSE CAST(0 AS FLOAT64) END AS monetary_value_holdout
+  FROM calibration_window AS c
+  LEFT JOIN holdout_window AS h ON h.customer_id = c.customer_id
+),
+ordered AS (
+  SELECT customers.*,
+    MIN(CASE WHEN LTRIM(customer_id, '0123456789') = '' THEN 1 ELSE 0 END) OVER () AS all_digits
+  FROM customers
+)
+SELECT customer_id AS `customer_id`,
+  frequency AS `frequency`,
+  recency AS `recency`,
+  t_value AS `T`,
+  monetary_value AS `monetary_value`
+FROM ordered
+ORDER BY CASE WHEN all_digits = 1 THEN LENGTH(LTRIM(customer_id, '0')) ELSE 0 END,
+  CASE WHEN all_digits = 1 THEN LTRIM(customer_id, '0') ELSE '' END,
+  customer_id
+;
+
+-- clv sql --dialect bigquery --returns purchase --grain day --unit week --observation-end 1998-06-30 --calibration-end 1997-09-30
+WITH
+tx AS (
+  SELECT CAST(t.`customer_id` AS STRING) AS customer_id,
+    CAST(t.`date` AS DATE) AS order_day,
+    CAST(t.`amount` AS NUMERIC) AS amount,
+    CASE WHEN (CAST(t.`amount` AS NUMERIC) < 0) THEN 1 ELSE 0 END AS is_return
+  FROM `sales`.`transactions` AS t
+  WHERE t.`customer_id` IS NOT NULL
+    AND t.`date` IS NOT NULL
+    AND t.`amount` IS NOT NULL
+),
+kept AS (
+  SELECT customer_id, amount, is_return,
+    CASE WHEN order_day > CAST('1997-09-30' AS DATE) THEN 1 ELSE 0 END AS in_holdout,
+    UNIX_DATE(order_day) AS period_index
+  FROM tx
+  WHERE customer_id <> '' AND order_day <= CAST('1998-06-30' AS DATE)
+),
+periods AS (
+  SELECT customer_id, in_holdout, period_index, SUM(amount) AS period_value,
+    SUM(1 - is_return) AS orders, MAX(is_return) AS has_return
+  FROM kept
+  GROUP BY customer_id, in_holdout, period_index
+),
+ranked AS (
+  SELECT customer_id, in_holdout, period_index, period_value,
+    ROW_NUMBER() OVER (PARTITION BY customer_id, in_holdout ORDER BY period_index) AS period_rank
+  FROM periods
+),
+calibration_window AS (
+  SELECT customer_id, COUNT(*) - 1 AS frequency, MIN(period_index) AS first_period, MAX(period_index) AS last_period,
+    SUM(CASE WHEN period_rank > 1 THEN period_value ELSE CAST(0 AS NUMERIC) END) AS repeat_value
+  FROM ranked
+  WHERE in_holdout = 0
+  GROUP BY customer_id
+),
+holdout_window AS (
+  SELECT customer_id, COUNT(*) AS frequency_holdout, SUM(period_value) AS holdout_value
+  FROM ranked
+  WHERE in_holdout = 1
+  GROUP BY customer_id
+),
+customers AS (
+  SELECT c.customer_id, c.frequency,
+    (CAST(c.last_period - c.first_period AS FLOAT64) * CAST('1' AS FLOAT64) / CAST('7' AS FLOAT64)) AS recency,
+    (CAST(UNIX_DATE(CAST('1997-09-30' AS DATE)) - c.first_period AS FLOAT64) * CAST('1' AS FLOAT64) / CAST('7' AS FLOAT64)) AS t_value,
+    CASE WHEN c.frequency > 0 THEN CAST(c.repeat_value AS FLOAT64) / CAST(c.frequency AS FLOAT64) ELSE CAST(0 AS FLOAT64) END AS monetary_value,
+    COALESCE(h.frequency_holdout, 0) AS frequency_holdout,
+    CASE WHEN COALESCE(h.frequency_holdout, 0) > 0 THEN CAST(h.holdout_value AS FLOAT64) / CAST(h.frequency_holdout AS FLOAT64) ELSE CAST(0 AS FLOAT64) END AS monetary_value_holdout
+  FROM calibration_window AS c
+  LEFT JOIN holdout_window AS h ON h.customer_id = c.customer_id
+),
+ordered AS (
+  SELECT customers.*,
+    MIN(CASE WHEN LTRIM(customer_id, '0123456789') = '' THEN 1 ELSE 0 END) OVER () AS all_digits
+  FROM customers
+)
+SELECT customer_id AS `customer_id`,
+  frequency AS `frequency`,
+  recency AS `recency`,
+  t_value AS `T`,
+  monetary_value AS `monetary_value`,
+  frequency_holdout AS `frequency_holdout`,
+  monetary_value_holdout AS `monetary_value_holdout`,
+  (CAST(UNIX_DATE(CAST('1998-06-30' AS DATE)) - UNIX_DATE(CAST('1997-09-30' AS DATE)) AS FLOAT64) * CAST('1' AS FLOAT64) / CAST('7' AS FLOAT64)) AS `duration_holdout`
+FROM ordered
+ORDER BY CASE WHEN all_digits = 1 THEN LENGTH(LTRIM(customer_id, '0')) ELSE 0 END,
+  CASE WHEN all_digits = 1 THEN LTRIM(customer_id, '0') ELSE '' END,
+  customer_id
+;
+
+-- clv sql --dialect bigquery --returns purchase --grain week --unit week --observation-end 1998-06-30
+WITH
+tx AS (
+  SELECT CAST(t.`customer_id` AS STRING) AS customer_id,
+    CAST(t.`date` AS DATE) AS order_day,
+    CAST(t.`amount` AS NUMERIC) AS amount,
+    CASE WHEN (CAST(t.`amount` AS NUMERIC) < 0) THEN 1 ELSE 0 END AS is_return
+  FROM `sales`.`transactions` AS t
+  WHERE t.`customer_id` IS NOT NULL
+    AND t.`date` IS NOT NULL
+    AND t.`amount` IS NOT NULL
+),
+kept AS (
+  SELECT customer_id, amount, is_return,
+    CASE WHEN order_day > CAST('1998-06-30' AS DATE) THEN 1 ELSE 0 END AS in_holdout,
+    CAST((UNIX_DATE(DATE_TRUNC(order_day, ISOWEEK)) + 3) / 7 AS INT64) AS period_index
+  FROM tx
+  WHERE customer_id <> '' AND order_day <= CAST('1998-06-30' AS DATE)
+),
+periods AS (
+  SELECT customer_id, in_holdout, period_index, SUM(amount) AS period_value,
+    SUM(1 - is_return) AS orders, MAX(is_return) AS has_return
+  FROM kept
+  GROUP BY customer_id, in_holdout, period_index
+),
+ranked AS (
+  SELECT customer_id, in_holdout, period_index, period_value,
+    ROW_NUMBER() OVER (PARTITION BY customer_id, in_holdout ORDER BY period_index) AS period_rank
+  FROM periods
+),
+calibration_window AS (
+  SELECT customer_id, COUNT(*) - 1 AS frequency, MIN(period_index) AS first_period, MAX(period_index) AS last_period,
+    SUM(CASE WHEN period_rank > 1 THEN period_value ELSE CAST(0 AS NUMERIC) END) AS repeat_value
+  FROM ranked
+  WHERE in_holdout = 0
+  GROUP BY customer_id
+),
+holdout_window AS (
+  SELECT customer_id, COUNT(*) AS frequency_holdout, SUM(period_value) AS holdout_value
+  FROM ranked
+  WHERE in_holdout = 1
+  GROUP BY customer_id
+),
+customers AS (
+  SELECT c.customer_id, c.frequency,
+    (CAST(c.last_period - c.first_period AS FLOAT64) * CAST('7' AS FLOAT64) / CAST('7' AS FLOAT64)) AS recency,
+    (CAST(CAST((UNIX_DATE(DATE_TRUNC(CAST('1998-06-30' AS DATE), ISOWEEK)) + 3) / 7 AS INT64) - c.first_period AS FLOAT64) * CAST('7' AS FLOAT64) / CAST('7' AS FLOAT64)) AS t_value,
+    CASE WHEN c.frequency > 0 THEN CAST(c.repeat_value AS FLOAT64) / CAST(c.frequency AS FLOAT64) ELSE CAST(0 AS FLOAT64) END AS monetary_value,
+    COALESCE(h.frequency_holdout, 0) AS frequency_holdout,
+    CASE WHEN COALESCE(h.frequency_holdout, 0) > 0 THEN CAST(h.holdout_value AS FLOAT64) / CAST(h.frequency_holdout AS FLOAT64) ELSE CAST(0 AS FLOAT64) END AS monetary_value_holdout
+  FROM calibration_window AS c
+  LEFT JOIN holdout_window AS h ON h.customer_id = c.customer_id
+),
+ordered AS (
+  SELECT customers.*,
+    MIN(CASE WHEN LTRIM(customer_id, '0123456789') = '' THEN 1 ELSE 0 END) OVER () AS all_digits
+  FROM customers
+)
+SELECT customer_id AS `customer_id`,
+  frequency AS `frequency`,
+  recency AS `recency`,
+  t_value AS `T`,
+  monetary_value AS `monetary_value`
+FROM ordered
+ORDER BY CASE WHEN all_digits = 1 THEN LENGTH(LTRIM(customer_id, '0')) ELSE 0 END,
+  CASE WHEN all_digits = 1 THEN LTRIM(customer_id, '0') ELSE '' END,
+  customer_id
+;
+
+-- clv sql --dialect bigquery --returns purchase --grain week --unit week --observation-end 1998-06-30 --calibration-end 1997-09-30
+WITH
+tx AS (
+  SELECT CAST(t.`customer_id` AS STRING) AS customer_id,
+    CAST(t.`date` AS DATE) AS order_day,
+    CAST(t.`amount` AS NUMERIC) AS amount,
+    CASE WHEN (CAST(t.`amount` AS NUMERIC) < 0) THEN 1 ELSE 0 END AS is_return
+  FROM `sales`.`transactions` AS t
+  WHERE t.`customer_id` IS NOT NULL
+    AND t.`date` IS NOT NULL
+    AND t.`amount` IS NOT NULL
+),
+kept AS (
+  SELECT customer_id, amount, is_return,
+    CASE WHEN order_day > CAST('1997-09-30' AS DATE) THEN 1 ELSE 0 END AS in_holdout,
+    CAST((UNIX_DATE(DATE_TRUNC(order_day, ISOWEEK)) + 3) / 7 AS INT64) AS period_index
+  FROM tx
+  WHERE customer_id <> '' AND order_day <= CAST('1998-06-30' AS DATE)
+),
+periods AS (
+  SELECT customer_id, in_holdout, period_index, SUM(amount) AS period_value,
+    SUM(1 - is_return) AS orders, MAX(is_return) AS has_return
+  FROM kept
+  GROUP BY customer_id, in_holdout, period_index
+),
+ranked AS (
+  SELECT customer_id, in_holdout, period_index, period_value,
+    ROW_NUMBER() OVER (PARTITION BY customer_id, in_holdout ORDER BY period_index) AS period_rank
+  FROM periods
+),
+calibration_window AS (
+  SELECT customer_id, COUNT(*) - 1 AS frequency, MIN(period_index) AS first_period, MAX(period_index) AS last_period,
+    SUM(CASE WHEN period_rank > 1 THEN period_value ELSE CAST(0 AS NUMERIC) END) AS repeat_value
+  FROM ranked
+  WHERE in_holdout = 0
+  GROUP BY customer_id
+),
+holdout_window AS (
+  SELECT customer_id, COUNT(*) AS frequency_holdout, SUM(period_value) AS holdout_value
+  FROM ranked
+  WHERE in_holdout = 1
+  GROUP BY customer_id
+),
+customers AS (
+  SELECT c.customer_id, c.frequency,
+    (CAST(c.last_period - c.first_period AS FLOAT64) * CAST('7' AS FLOAT64) / CAST('7' AS FLOAT64)) AS recency,
+    (CAST(CAST((UNIX_DATE(DATE_TRUNC(CAST('1997-09-30' AS DATE), ISOWEEK)) + 3) / 7 AS INT64) - c.first_period AS FLOAT64) * CAST('7' AS FLOAT64) / CAST('7' AS FLOAT64)) AS t_value,
+    CASE WHEN c.frequency > 0 THEN CAST(c.repeat_value AS FLOAT64) / CAST(c.frequency AS FLOAT64) ELSE CAST(0 AS FLOAT64) END AS monetary_value,
+    COALESCE(h.frequency_holdout, 0) AS frequency_holdout,
+    CASE WHEN COALESCE(h.frequency_holdout, 0) > 0 THEN CAST(h.holdout_value AS FLOAT64) / CAST(h.frequency_holdout AS FLOAT64) ELSE CAST(0 AS FLOAT64) END AS monetary_value_holdout
+  FROM calibration_window AS c
+  LEFT JOIN holdout_window AS h ON h.customer_id = c.customer_id
+),
+ordered AS (
+  SELECT customers.*,
+    MIN(CASE WHEN LTRIM(customer_id, '0123456789') = '' THEN 1 ELSE 0 END) OVER () AS all_digits
+  FROM customers
+)
+SELECT customer_id AS `customer_id`,
+  frequency AS `frequency`,
+  recency AS `recency`,
+  t_value AS `T`,
+  monetary_value AS `monetary_value`,
+  frequency_holdout AS `frequency_holdout`,
+  monetary_value_holdout AS `monetary_value_holdout`,
+  (CAST(CAST((UNIX_DATE(DATE_TRUNC(CAST('1998-06-30' AS DATE), ISOWEEK)) + 3) / 7 AS INT64) - CAST((UNIX_DATE(DATE_TRUNC(CAST('1997-09-30' AS DATE), ISOWEEK)) + 3) / 7 AS INT64) AS FLOAT64) * CAST('7' AS FLOAT64) / CAST('7' AS FLOAT64)) AS `duration_holdout`
+FROM ordered
+ORDER BY CASE WHEN all_digits = 1 THEN LENGTH(LTRIM(customer_id, '0')) ELSE 0 END,
+  CASE WHEN all_digits = 1 THEN LTRIM(customer_id, '0') ELSE '' END,
+  customer_id
+;
+
+-- clv sql --dialect bigquery --returns purchase --grain month --unit week --observation-end 1998-06-30
+WITH
+tx AS (
+  SELECT CAST(t.`customer_id` AS STRING) AS customer_id,
+    CAST(t.`date` AS DATE) AS order_day,
+    CAST(t.`amount` AS NUMERIC) AS amount,
+    CASE WHEN (CAST(t.`amount` AS NUMERIC) < 0) THEN 1 ELSE 0 END AS is_return
+  FROM `sales`.`transactions` AS t
+  WHERE t.`customer_id` IS NOT NULL
+    AND t.`date` IS NOT NULL
+    AND t.`amount` IS NOT NULL
+),
+kept AS (
+  SELECT customer_id, amount, is_return,
+    CASE WHEN order_day > CAST('1998-06-30' AS DATE) THEN 1 ELSE 0 END AS in_holdout,
+    (EXTRACT(YEAR FROM order_day) * 12 + EXTRACT(MONTH FROM order_day) - 1) AS period_index
+  FROM tx
+  WHERE customer_id <> '' AND order_day <= CAST('1998-06-30' AS DATE)
+),
+periods AS (
+  SELECT customer_id, in_holdout, period_index, SUM(amount) AS period_value,
+    SUM(1 - is_return) AS orders, MAX(is_return) AS has_return
+  FROM kept
+  GROUP BY customer_id, in_holdout, period_index
+),
+ranked AS (
+  SELECT customer_id, in_holdout, period_index, period_value,
+    ROW_NUMBER() OVER (PARTITION BY customer_id, in_holdout ORDER BY period_index) AS period_rank
+  FROM periods
+),
+calibration_window AS (
+  SELECT customer_id, COUNT(*) - 1 AS frequency, MIN(period_index) AS first_period, MAX(period_index) AS last_period,
+    SUM(CASE WHEN period_rank > 1 THEN period_value ELSE CAST(0 AS NUMERIC) END) AS repeat_value
+  FROM ranked
+  WHERE in_holdout = 0
+  GROUP BY customer_id
+),
+holdout_window AS (
+  SELECT customer_id, COUNT(*) AS frequency_holdout, SUM(period_value) AS holdout_value
+  FROM ranked
+  WHERE in_holdout = 1
+  GROUP BY customer_id
+),
+customers AS (
+  SELECT c.customer_id, c.frequency,
+    (CAST(c.last_period - c.first_period AS FLOAT64) * CAST('30.4375' AS FLOAT64) / CAST('7' AS FLOAT64)) AS recency,
+    (CAST((EXTRACT(YEAR FROM CAST('1998-06-30' AS DATE)) * 12 + EXTRACT(MONTH FROM CAST('1998-06-30' AS DATE)) - 1) - c.first_period AS FLOAT64) * CAST('30.4375' AS FLOAT64) / CAST('7' AS FLOAT64)) AS t_value,
+    CASE WHEN c.frequency > 0 THEN CAST(c.repeat_value AS FLOAT64) / CAST(c.frequency AS FLOAT64) ELSE CAST(0 AS FLOAT64) END AS monetary_value,
+    COALESCE(h.frequency_holdout, 0) AS frequency_holdout,
+    CASE WHEN COALESCE(h.frequency_holdout, 0) > 0 THEN CAST(h.holdout_value AS FLOAT64) / CAST(h.frequency_holdout AS FLOAT64) ELSE CAST(0 AS FLOAT64) END AS monetary_value_holdout
+  FROM calibration_window AS c
+  LEFT JOIN holdout_window AS h ON h.customer_id = c.customer_id
+),
+ordered AS (
+  SELECT customers.*,
+    MIN(CASE WHEN LTRIM(customer_id, '0123456789') = '' THEN 1 ELSE 0 END) OVER () AS all_digits
+  FROM customers
+)
+SELECT customer_id AS `customer_id`,
+  frequency AS `frequency`,
+  recency AS `recency`,
+  t_value AS `T`,
+  monetary_value AS `monetary_value`
+FROM ordered
+ORDER BY CASE WHEN all_digits = 1 THEN LENGTH(LTRIM(customer_id, '0')) ELSE 0 END,
+  CASE WHEN all_digits = 1 THEN LTRIM(customer_id, '0') ELSE '' END,
+  customer_id
+;
+
+-- clv sql --dialect bigquery --returns purchase --grain month --unit week --observation-end 1998-06-30 --calibration-end 1997-09-30
+WITH
+tx AS (
+  SELECT CAST(t.`customer_id` AS STRING) AS customer_id,
+    CAST(t.`date` AS DATE) AS order_day,
+    CAST(t.`amount` AS NUMERIC) AS amount,
+    CASE WHEN (CAST(t.`amount` AS NUMERIC) < 0) THEN 1 ELSE 0 END AS is_return
+  FROM `sales`.`transactions` AS t
+  WHERE t.`customer_id` IS NOT NULL
+    AND t.`date` IS NOT NULL
+    AND t.`amount` IS NOT NULL
+),
+kept AS (
+  SELECT customer_id, amount, is_return,
+    CASE WHEN order_day > CAST('1997-09-30' AS DATE) THEN 1 ELSE 0 END AS in_holdout,
+    (EXTRACT(YEAR FROM order_day) * 12 + EXTRACT(MONTH FROM order_day) - 1) AS period_index
+  FROM tx
+  WHERE customer_id <> '' AND order_day <= CAST('1998-06-30' AS DATE)
+),
+periods AS (
+  SELECT customer_id, in_holdout, period_index, SUM(amount) AS period_value,
+    SUM(1 - is_return) AS orders, MAX(is_return) AS has_return
+  FROM kept
+  GROUP BY customer_id, in_holdout, period_index
+),
+ranked AS (
+  SELECT customer_id, in_holdout, period_index, period_value,
+    ROW_NUMBER() OVER (PARTITION BY customer_id, in_holdout ORDER BY period_index) AS period_rank
+  FROM periods
+),
+calibration_window AS (
+  SELECT customer_id, COUNT(*) - 1 AS frequency, MIN(period_index) AS first_period, MAX(period_index) AS last_period,
+    SUM(CASE WHEN period_rank > 1 THEN period_value ELSE CAST(0 AS NUMERIC) END) AS repeat_value
+  FROM ranked
+  WHERE in_holdout = 0
+  GROUP BY customer_id
+),
+holdout_window AS (
+  SELECT customer_id, COUNT(*) AS frequency_holdout, SUM(period_value) AS holdout_value
+  FROM ranked
+  WHERE in_holdout = 1
+  GROUP BY customer_id
+),
+customers AS (
+  SELECT c.customer_id, c.frequency,
+    (CAST(c.last_period - c.first_period AS FLOAT64) * CAST('30.4375' AS FLOAT64) / CAST('7' AS FLOAT64)) AS recency,
+    (CAST((EXTRACT(YEAR FROM CAST('1997-09-30' AS DATE)) * 12 + EXTRACT(MONTH FROM CAST('1997-09-30' AS DATE)) - 1) - c.first_period AS FLOAT64) * CAST('30.4375' AS FLOAT64) / CAST('7' AS FLOAT64)) AS t_value,
+    CASE WHEN c.frequency > 0 THEN CAST(c.repeat_value AS FLOAT64) / CAST(c.frequency AS FLOAT64) ELSE CAST(0 AS FLOAT64) END AS monetary_value,
+    COALESCE(h.frequency_holdout, 0) AS frequency_holdout,
+    CASE WHEN COALESCE(h.frequency_holdout, 0) > 0 THEN CAST(h.holdout_value AS FLOAT64) / CAST(h.frequency_holdout AS FLOAT64) ELSE CAST(0 AS FLOAT64) END AS monetary_value_holdout
+  FROM calibration_window AS c
+  LEFT JOIN holdout_window AS h ON h.customer_id = c.customer_id
+),
+ordered AS (
+  SELECT customers.*,
+    MIN(CASE WHEN LTRIM(customer_id, '0123456789') = '' THEN 1 ELSE 0 END) OVER () AS all_digits
+  FROM customers
+)
+SELECT customer_id AS `customer_id`,
+  frequency AS `frequency`,
+  recency AS `recency`,
+  t_value AS `T`,
+  monetary_value AS `monetary_value`,
+  frequency_holdout AS `frequency_holdout`,
+  monetary_value_holdout AS `monetary_value_holdout`,
+  (CAST((EXTRACT(YEAR FROM CAST('1998-06-30' AS DATE)) * 12 + EXTRACT(MONTH FROM CAST('1998-06-30' AS DATE)) - 1) - (EXTRACT(YEAR FROM CAST('1997-09-30' AS DATE)) * 12 + EXTRACT(MONTH FROM CAST('1997-09-30' AS DATE)) - 1) AS FLOAT64) * CAST('30.4375' AS FLOAT64) / CAST('7' AS FLOAT64)) AS `duration_holdout`
+FROM ordered
+ORDER BY CASE WHEN all_digits = 1 THEN LENGTH(LTRIM(customer_id, '0')) ELSE 0 END,
+  CASE WHEN all_digits = 1 THEN LTRIM(customer_id, '0') ELSE '' END,
+  customer_id
+;
+
