@@ -12,6 +12,7 @@ import (
 
 	"github.com/clvkit/clvkit/core/attr"
 	"github.com/clvkit/clvkit/core/summary"
+	"github.com/clvkit/clvkit/host/internal/atomicfile"
 	"github.com/clvkit/clvkit/internal/quote"
 )
 
@@ -26,7 +27,20 @@ func (j *job) attributeColumns() []string {
 	return cols
 }
 
-// fromLog tells whether the attributes come from the transaction log.
+// attributeFiles are the customer table and the acquisition table, when
+// set, as inputs no output may overwrite.
+func (j *job) attributeFiles() []atomicfile.Named {
+	var out []atomicfile.Named
+	if p := j.cfg.Attributes.Path; p != "" {
+		out = append(out, atomicfile.Named{What: "attributes.path", Path: j.cfg.Resolve(p)})
+	}
+	if p := j.cfg.Acquisition.Path; p != "" {
+		out = append(out, atomicfile.Named{What: "acquisition.path", Path: j.cfg.Resolve(p)})
+	}
+	return out
+}
+
+// attributesFromLog tells whether the attributes come from the transaction log.
 func (j *job) attributesFromLog() bool {
 	return len(j.cfg.Attributes.Columns) > 0 && j.cfg.Attributes.Path == ""
 }

@@ -29,8 +29,8 @@ Scores the customers as clv score does (the same config, models and
 numbers; no scores file is written) and sums them per group of the
 attributes named by --by, from [attributes] in the config: a column of the
 transaction log (each customer's value at their first purchase) or of a
-customer table. Per group, highest total CLV first (ties by name), and a
-total row:
+customer table (--by channel --by country groups by both). Per group,
+highest total CLV first (ties by name), and a total row:
   customers           customers in the group, and their share of all
   total_clv           the sum of the group's clv, and its share of the total
   mean_clv            total_clv / customers, with the standard error of the
@@ -67,7 +67,8 @@ stderr unless --quiet.
 
 Examples:
   clv groups --config clv.toml --by channel
-  clv groups --config clv.toml --by channel --by country --json > groups.json
+  clv groups --config clv.toml --by channel --json > groups.json
+  clv groups --config clv.toml --by channel --out groups.txt --quiet
 `,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			var o groupsFlags
@@ -153,7 +154,7 @@ func (o *groupsFlags) run(ctx context.Context, e *env) error {
 	}
 	out := absPath(o.out)
 	if o.out != "-" {
-		inputs := []atomicfile.Named{{What: "--config", Path: cfg.Name}, {What: "input.path", Path: j.input.Path}}
+		inputs := append([]atomicfile.Named{{What: "--config", Path: cfg.Name}, {What: "input.path", Path: j.input.Path}}, j.attributeFiles()...)
 		if err := guardOutputs(ctx, e, o.lockWait, []atomicfile.Named{{What: "--out", Path: out}}, inputs); err != nil {
 			return err
 		}
@@ -166,7 +167,7 @@ func (o *groupsFlags) run(ctx context.Context, e *env) error {
 	if _, err := j.checkInput(e); err != nil {
 		return err
 	}
-	run, err := j.run(ctx, e, newProgress(e, o.quiet), nil)
+	run, err := j.run(ctx, e, newProgress(e, o.quiet), newLapTimer(e, false))
 	if err != nil {
 		return err
 	}

@@ -123,6 +123,7 @@ func (o *reportFlags) run(ctx context.Context, e *env, set map[string]bool, lock
 		for i, p := range cfg.Plugins {
 			inputs = append(inputs, atomicfile.Named{What: fmt.Sprintf("plugins[%d].path (plugin %s)", i, p.Name), Path: cfg.Resolve(p.Path)})
 		}
+		inputs = append(inputs, j.attributeFiles()...)
 		if err := guardOutputs(ctx, e, lockWait, []atomicfile.Named{{What: "--out", Path: out}}, inputs); err != nil {
 			return err
 		}

@@ -231,6 +231,7 @@ func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
 	for i, p := range j.cfg.Plugins {
 		inputs = append(inputs, atomicfile.Named{What: fmt.Sprintf("plugins[%d].path (plugin %s)", i, p.Name), Path: j.cfg.Resolve(p.Path)})
 	}
+	inputs = append(inputs, j.attributeFiles()...)
 	for _, m := range j.models {
 		if m.role == rolePurchase {
 			inputs = append(inputs, atomicfile.Named{What: what(o.modelFile != "", "--model-file", "model.load"), Path: m.path})
@@ -600,6 +601,9 @@ func (r *scoring) report(w io.Writer) {
 		fmt.Fprintf(w, " (loaded from %s, not refitted; log-likelihood of these data %.2f)\n", p, res.PurchaseFit.LogLikelihood)
 	} else {
 		fmt.Fprintf(w, " (log-likelihood %.2f)\n", res.PurchaseFit.LogLikelihood)
+	}
+	if cf := res.CovariateFit; cf != nil {
+		fmt.Fprintf(w, "covariates: every customer scored at their own; against the model without them (log-likelihood %.2f) %v\n", cf.Base.LogLikelihood, cf.LRT)
 	}
 	if r.job.options.Spend {
 		est := res.SpendEstimate

@@ -469,3 +469,33 @@ when = 'channel in {"paid_search", "social"}'
 		t.Errorf("rule on a non-attribute: exit %d, %q (want %s)", r.code, r.stderr, want)
 	}
 }
+
+// TestE2EGroupsJSONL: the same orders as JSON Lines give the same groups
+// (attributes read through the table layer, Builder.Add), and an output
+// over the acquisition table is refused before anything is read.
+func TestE2EGroupsJSONL(t *testing.T) {
+	dir, cfg := channelsCopy(t, func(s string) string { return strings.Replace(s, `path = "orders.csv"`, `path = "orders.jsonl"`, 1) })
+	tb := readCSV(t, readFile(t, filepath.Join(dir, "orders.csv")))
+	var b strings.Builder
+	for _, r := range tb.rows {
+		obj := map[string]string{}
+		for k, h := range tb.header {
+			obj[h] = r[k]
+		}
+		line, err := json.Marshal(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Write(line)
+		b.WriteByte('\n')
+	}
+	writeFile(t, filepath.Join(dir, "orders.jsonl"), b.String())
+	r := clv(t, "groups", "--config", cfg, "--by", "channel", "--json", "--quiet").mustOK(t, "groups from JSON Lines")
+	if want := string(readFile(t, filepath.Join(repoRoot, "examples/channels/groups.json"))); r.stdout != want {
+		t.Errorf("JSON Lines input gives other groups: %s", firstLineDiff([]byte(want), []byte(r.stdout)))
+	}
+	r = clv(t, "groups", "--config", cfg, "--by", "channel", "--out", filepath.Join(dir, "cac.csv"))
+	if r.code != 1 || !strings.Contains(r.stderr, "acquisition.path") {
+		t.Errorf("--out over cac.csv: exit %d, %q", r.code, r.stderr)
+	}
+}

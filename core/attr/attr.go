@@ -201,6 +201,25 @@ type Levels struct {
 	names []string
 }
 
+// Lookup returns the provisional code of value v (trimmed; blank is
+// Unknown) and whether it is known, without adding it.
+func (l *Levels) Lookup(v string) (int32, bool) {
+	v = Trim(v)
+	if v == "" {
+		v = Unknown
+	}
+	if len(l.names) <= linearLevels {
+		for i, n := range l.names {
+			if n == v {
+				return int32(i), true
+			}
+		}
+		return 0, false
+	}
+	c, ok := l.index[v]
+	return c, ok
+}
+
 // Code returns the provisional code of value v (trimmed; blank is
 // Unknown), adding it if new. The string is copied when stored.
 func (l *Levels) Code(v string) int32 {
@@ -208,7 +227,7 @@ func (l *Levels) Code(v string) int32 {
 	if v == "" {
 		v = Unknown
 	}
-	if c, ok := l.index[v]; ok {
+	if c, ok := l.Lookup(v); ok {
 		return c
 	}
 	if l.index == nil {
@@ -220,6 +239,13 @@ func (l *Levels) Code(v string) int32 {
 	l.names = append(l.names, v)
 	return c
 }
+
+// linearLevels is the number of levels up to which Code compares
+// strings instead of looking them up in a map.
+const linearLevels = 8
+
+// Len returns the number of levels so far.
+func (l *Levels) Len() int { return len(l.names) }
 
 // Name returns the value of provisional code c.
 func (l *Levels) Name(c int32) string { return l.names[c] }

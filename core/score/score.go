@@ -87,6 +87,18 @@ type Options struct {
 	// set. It needs Spend (the clv column) and a transaction log (a
 	// summary input has no revenue to date).
 	HistoricValue bool
+	// Covariates, when set, are static covariates of the purchase model
+	// (BGNBD or ParetoNBD only), one row per customer in the order of the
+	// customers passed to Score: the model is then fitted with them
+	// (model.FitBGNBDCov, model.FitParetoNBDCov) and every customer's
+	// predictions and CLV come from the model at that customer's own
+	// covariates. Not with a frozen model.
+	Covariates *model.Covariates
+	// CovariateNames names the attributes the covariates come from (from
+	// the settings); a front end that reads attributes fills Covariates
+	// from them with CovariateNames.Encode. Score itself reads Covariates
+	// only.
+	CovariateNames CovariateSpec
 	// OnStage, when set, is called as each stage of Score begins, so a
 	// front end can show which step a long run is in (nil: not called).
 	OnStage func(Stage)
@@ -183,6 +195,11 @@ type Result struct {
 	// PurchaseFit is the purchase model's fit; Purchase the fitted model.
 	PurchaseFit model.Fit
 	Purchase    model.PurchaseModel
+	// CovariateFit and CovariateModel are set with Options.Covariates: the
+	// covariate model's fit (its Fit is also PurchaseFit, and Purchase is
+	// the model of a customer whose covariates are all 0) and the model.
+	CovariateFit   *model.CovFit
+	CovariateModel model.CovariateModel
 	// SpendFit is the Gamma-Gamma fit (zero without Options.Spend; its
 	// counts, correlation and warning are set even when the fit failed).
 	// Spend is the fitted model, zero unless SpendEstimate.Method is
@@ -314,38 +331,54 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	res.add(Column{Name: "T", Floats: age})
 	res.add(Column{Name: "monetary_value", Floats: mon})
 
-	// Purchase model: fitted and evaluated on the distinct rows only.
-	distinct, index := model.CompressIndex(rows)
+	// Purchase model: fitted and evaluated on the distinct rows only (per
+	// covariate group with covariates).
 	o.stage(StageFitPurchase)
-	var pm model.PurchaseModel
-	var fit model.Fit
+	var pred predictor
 	var err error
-	if o.Frozen != nil {
-		pm, fit, err = o.Frozen.purchase(distinct)
+	if o.Covariates != nil {
+		pred, err = res.fitCovariates(rows, order, o)
+		if err != nil {
+			return nil, err
+		}
 	} else {
-		pm, fit, err = fitPurchase(distinct, o)
+		distinct, index := model.CompressIndex(rows)
+		var pm model.PurchaseModel
+		var fit model.Fit
+		if o.Frozen != nil {
+			pm, fit, err = o.Frozen.purchase(distinct)
+		} else {
+			pm, fit, err = fitPurchase(distinct, o)
+		}
+		if err != nil {
+			return nil, res.rowError(err, index)
+		}
+		res.Purchase, res.PurchaseFit = pm, fit
+		pred = predictor{pm: pm, distinct: distinct, index: index}
 	}
-	if err != nil {
-		return nil, res.rowError(err, index)
-	}
-	res.Purchase, res.PurchaseFit = pm, fit
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	horizon := float64(o.CLV.Months) * o.CLV.MonthLength()
-	alive := model.ProbabilityAliveRows(pm, distinct, nil)
-	expected := model.ConditionalExpectedPurchasesRows(pm, horizon, distinct, nil)
-	res.add(Column{Name: "p_alive", Floats: broadcast(alive, index)})
-	res.add(Column{Name: "expected_purchases", Floats: broadcast(expected, index)})
+	alive, _ := pred.perCustomer(func(pm model.PurchaseModel, rows []model.RFT) ([]float64, error) {
+		return model.ProbabilityAliveRows(pm, rows, nil), nil
+	})
+	expected, _ := pred.perCustomer(func(pm model.PurchaseModel, rows []model.RFT) ([]float64, error) {
+		return model.ConditionalExpectedPurchasesRows(pm, horizon, rows, nil), nil
+	})
+	res.add(Column{Name: "p_alive", Floats: alive})
+	res.add(Column{Name: "expected_purchases", Floats: expected})
 	if !o.PurchaseHorizon.IsZero() {
 		t := o.PurchaseHorizon.Days() / o.CLV.DaysPerUnit
-		e := model.ConditionalExpectedPurchasesRows(pm, t, distinct, nil)
-		res.add(Column{Name: PurchaseHorizonColumn(o.PurchaseHorizon), Floats: broadcast(e, index)})
+		e, _ := pred.perCustomer(func(pm model.PurchaseModel, rows []model.RFT) ([]float64, error) {
+			return model.ConditionalExpectedPurchasesRows(pm, t, rows, nil), nil
+		})
+		res.add(Column{Name: PurchaseHorizonColumn(o.PurchaseHorizon), Floats: e})
 	}
 
 	if o.Spend {
 		o.stage(StageFitSpend)
-		if err := res.scoreSpend(distinct, index, freq, mon, o); err != nil {
+		if err := res.scoreSpend(pred, freq, mon, o); err != nil {
 			return nil, err
 		}
 	}

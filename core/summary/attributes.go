@@ -2,7 +2,7 @@ package summary
 
 import (
 	"fmt"
-	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -24,9 +24,10 @@ import (
 // far, so a customer with two or more distinct values is flagged whatever
 // the row order.
 type attrTracker struct {
-	names  []string
-	levels []attr.Levels
-	slots  []int32
+	names   []string
+	levels  []attr.Levels
+	slots   []int32
+	scratch []int32 // Add's codes
 }
 
 // maxAttributes bounds the attributes of a transaction log (one flag bit
@@ -37,21 +38,19 @@ func newAttrTracker(names []string) *attrTracker {
 	return &attrTracker{names: names, levels: make([]attr.Levels, len(names))}
 }
 
-// observe records the attribute values vals of a kept row of the
-// customer at position i (already stored by the Builder) of date day; a
-// negative amount (−0 included) is a return.
-func (t *attrTracker) observe(i int32, day int32, amount float64, vals []string) {
-	stride := 2 + len(vals)
+// observe records the attribute level codes of a kept row of the
+// customer at position i (already stored by the Builder) of date day,
+// a return or not. codes are provisional codes of t.levels (see intern).
+func (t *attrTracker) observe(i int32, day int32, isRet bool, codes []int32) {
+	stride := 2 + len(codes)
 	ret := int32(0)
-	if math.Signbit(amount) {
+	if isRet {
 		ret = 1
 	}
 	at := int(i) * stride
 	if at == len(t.slots) { // a new customer: positions are dense
 		t.slots = append(t.slots, day, ret)
-		for a, v := range vals {
-			t.slots = append(t.slots, t.levels[a].Code(v))
-		}
+		t.slots = append(t.slots, codes...)
 		return
 	}
 	slot := t.slots[at : at+stride : at+stride]
@@ -61,36 +60,33 @@ func (t *attrTracker) observe(i int32, day int32, amount float64, vals []string)
 		slot[0] = day
 		slot[1] = slot[1]&^1 | ret
 	}
-	for a, v := range vals {
-		if sameValue(v, t.levels[a].Name(slot[2+a])) {
+	for a, c := range codes {
+		if c == slot[2+a] {
 			continue
 		}
 		slot[1] |= 2 << a
 		if earlier {
-			slot[2+a] = t.levels[a].Code(v)
+			slot[2+a] = c
 		}
 	}
 }
 
-// sameValue tells whether the raw cell v is the level name cur, without
-// allocating (a blank cell is attr.Unknown).
-func sameValue(v, cur string) bool {
-	v = attr.Trim(v)
-	if v == "" {
-		return cur == attr.Unknown
-	}
-	return v == cur
-}
-
-// checkAttributes returns an error for an attribute value that is not
-// valid UTF-8 (output formats could not hold it), else nil.
-func checkAttributes(names, vals []string) (string, error) {
+// intern appends the provisional level codes of the cells vals to dst. A
+// value new to its attribute must be valid UTF-8: else intern returns the
+// attribute's name and an error. It runs on one goroutine at a time (the
+// CSV reader's, or Add's caller's).
+func (t *attrTracker) intern(dst []int32, vals []string) ([]int32, string, error) {
 	for a, v := range vals {
-		if !utf8.ValidString(v) {
-			return names[a], fmt.Errorf("attribute %s: value %s is not valid UTF-8 text (fix the file's encoding)", quote.Value(names[a]), quote.Value(strings.ToValidUTF8(v, "\uFFFD")))
+		c, ok := t.levels[a].Lookup(v)
+		if !ok {
+			if !utf8.ValidString(v) {
+				return dst, t.names[a], fmt.Errorf("attribute %s: value %s is not valid UTF-8 text (fix the file's encoding)", quote.Value(t.names[a]), quote.Value(strings.ToValidUTF8(v, "\uFFFD")))
+			}
+			c = t.levels[a].Code(v)
 		}
+		dst = append(dst, c)
 	}
-	return "", nil
+	return dst, "", nil
 }
 
 // attributes builds the Set of the summary's customers from the tracker.
@@ -106,31 +102,36 @@ func (b *Builder) attributes(customers []Customer) *attr.Set {
 	stride := int32(2 + k)
 	for a := range k {
 		codes := make([]int32, len(customers))
-		unknown := int32(-1)
+		used := make([]bool, t.levels[a].Len())
 		for j, p := range pos {
 			slot := t.slots[p*stride : (p+1)*stride]
 			codes[j] = slot[2+a]
+			used[codes[j]] = true
 			if slot[1]&(2<<a) != 0 {
 				s.Report.Changed[a]++
 			}
-			if unknown < 0 && t.levels[a].Name(codes[j]) == attr.Unknown {
-				unknown = codes[j]
-			}
-			if codes[j] == unknown {
-				s.Report.Blank[a]++
+		}
+		// Only the levels of summarized customers (a value seen only on
+		// rows the summary left out is no level), sorted.
+		var lv attr.Levels
+		remap := make([]int32, len(used))
+		for c, u := range used {
+			if u {
+				remap[c] = lv.Code(t.levels[a].Name(int32(c)))
 			}
 		}
-		s.Levels[a] = t.levels[a].Finish(codes)
+		for j, c := range codes {
+			codes[j] = remap[c]
+		}
+		s.Levels[a] = lv.Finish(codes)
 		s.Codes[a] = codes
+		if u, ok := slices.BinarySearch(s.Levels[a], attr.Unknown); ok {
+			for _, c := range codes {
+				if c == int32(u) {
+					s.Report.Blank[a]++
+				}
+			}
+		}
 	}
 	return s
-}
-
-// keySign is an amount with the sign of a log row's kind (rowKey's k):
-// −0 for a return, 1 for a purchase, for attrTracker.observe.
-func keySign(k int32) float64 {
-	if k&keyPurchase == 0 {
-		return math.Copysign(0, -1)
-	}
-	return 1
 }

@@ -245,14 +245,18 @@ func (b *Builder) Add(t Transaction) error {
 	if err != nil {
 		return b.bad(&ParseError{Line: b.rows, Customer: strings.Clone(quote.Prefix(t.Customer)), Field: "date", Value: t.Time.String(), Kind: BadDate, Err: err})
 	}
+	var codes []int32
 	if b.attrs != nil {
 		if len(t.Attributes) != len(b.attrs.names) {
 			return b.bad(&ParseError{Line: b.rows, Customer: strings.Clone(quote.Prefix(t.Customer)), Field: "attributes", Kind: MissingField,
 				Err: fmt.Errorf("%d attribute values, want %d (%s)", len(t.Attributes), len(b.attrs.names), strings.Join(b.attrs.names, ", "))})
 		}
-		if col, err := checkAttributes(b.attrs.names, t.Attributes); err != nil {
+		var col string
+		var err error
+		if codes, col, err = b.attrs.intern(b.attrs.scratch[:0], t.Attributes); err != nil {
 			return b.bad(&ParseError{Line: b.rows, Customer: strings.Clone(quote.Prefix(t.Customer)), Field: "attribute", Column: col, Kind: BadValue, Err: err})
 		}
+		b.attrs.scratch = codes
 	}
 	amount := t.Amount
 	switch {
@@ -262,7 +266,7 @@ func (b *Builder) Add(t Transaction) error {
 		amount = 0 // −0 is no return
 	}
 	if i := b.add(t.Customer, d, amount); i >= 0 && b.attrs != nil {
-		b.attrs.observe(i, d, amount, t.Attributes)
+		b.attrs.observe(i, d, isReturn(amount), codes)
 	}
 	return nil
 }

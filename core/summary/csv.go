@@ -154,7 +154,7 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 			return fmt.Errorf("read csv: %w", err)
 		}
 	}
-	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header), ids: &idTable{seed: b.strs.seed}}, b)
+	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header), ids: &idTable{seed: b.strs.seed}, tracker: b.attrs}, b)
 }
 
 // duplicateColumn returns an error naming both positions of the first
@@ -209,9 +209,9 @@ type batch struct {
 	rows []parsedRow
 	buf  []byte
 	err  error // io.EOF at the end
-	// attrs holds the attribute cells of the rows, len(attributes) per
-	// row in row order (nil without attributes); they may point into buf.
-	attrs []string
+	// attrs holds the attribute level codes of the rows, len(attributes)
+	// per row in row order (nil without attributes; 0 for a bad row).
+	attrs []int32
 }
 
 // pipeline splits the work between two goroutines so that both cores work
@@ -310,7 +310,7 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 			}
 			pos := b.addKeyed(r.id, r.key, r.day, r.k, r.v)
 			if k > 0 && pos >= 0 {
-				b.attrs.observe(pos, r.day, keySign(r.k), bt.attrs[i*k:(i+1)*k])
+				b.attrs.observe(pos, r.day, r.k&keyPurchase == 0, bt.attrs[i*k:(i+1)*k])
 			}
 		}
 		if bt.err == io.EOF {
@@ -397,39 +397,42 @@ type rowParser struct {
 
 	currency     string // the first currency written in the amount column
 	currencyLine int    // its line
+
+	tracker *attrTracker // the Builder's, with attributes
+	cells   []string     // scratch: a row's attribute cells
 }
 
-// noAttrs appends the attribute cells of a row that has none (a bad
+// noAttrs appends the attribute codes of a row that has none (a bad
 // record) to attrs.
-func (p *rowParser) noAttrs(attrs []string) []string {
+func (p *rowParser) noAttrs(attrs []int32) []int32 {
 	for range p.cols.attrs {
-		attrs = append(attrs, "")
+		attrs = append(attrs, 0)
 	}
 	return attrs
 }
 
-// attrs appends the attribute cells of rec to attrs, and makes row bad
-// when one is missing or not valid UTF-8 (a good row only: a bad row's
-// first error stands).
-func (p *rowParser) attrs(attrs []string, row *parsedRow, rec []string, line int) []string {
+// attrs appends the attribute level codes of rec to attrs, interning its
+// values in the tracker (this goroutine is the only one that does while
+// the CSV is read), and makes row bad when a cell is missing or a new
+// value is not valid UTF-8. A bad or filtered row gets zeros.
+func (p *rowParser) attrs(attrs []int32, row *parsedRow, rec []string, line int) []int32 {
+	if row.bad != nil || row.filtered {
+		return p.noAttrs(attrs)
+	}
 	for _, c := range p.cols.attrs {
-		v := ""
-		if c.idx < len(rec) {
-			v = rec[c.idx]
-		}
-		attrs = append(attrs, v)
-		if row.bad != nil || row.filtered {
-			continue
-		}
 		if c.idx >= len(rec) {
 			*row = parsedRow{bad: &ParseError{Line: line, Customer: p.customerOf(rec), Field: c.field, Column: c.name, Kind: MissingField,
 				Err: fmt.Errorf("%w: %d, column %s needs %d", errFieldCount, len(rec), c.name, c.idx+1)}}
-			continue
+			return p.noAttrs(attrs)
 		}
-		if !utf8.ValidString(v) {
-			*row = parsedRow{bad: &ParseError{Line: line, Customer: p.customerOf(rec), Field: c.field, Column: c.name, Kind: BadValue,
-				Err: fmt.Errorf("attribute %s: value %s is not valid UTF-8 text (fix the file's encoding)", quote.Value(c.name), quote.Value(strings.ToValidUTF8(v, "\uFFFD")))}}
-		}
+		p.cells = append(p.cells, rec[c.idx])
+	}
+	n := len(attrs)
+	attrs, col, err := p.tracker.intern(attrs, p.cells)
+	p.cells = p.cells[:0]
+	if err != nil {
+		*row = parsedRow{bad: &ParseError{Line: line, Customer: p.customerOf(rec), Field: "attribute", Column: col, Kind: BadValue, Err: err}}
+		return p.noAttrs(attrs[:n])
 	}
 	return attrs
 }

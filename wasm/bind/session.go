@@ -253,6 +253,9 @@ func (st *Settings) options() (summary.Options, score.Options, error) {
 		return summary.Options{}, score.Options{}, fmt.Errorf("kind %q: the page reads transaction logs only (kind %q)", st.Input.Kind, settings.KindTransactions)
 	case st.Segmentation.Map == settings.MapPlugin:
 		return summary.Options{}, score.Options{}, errors.New("segmentation: map \"plugin\": the page runs plugins on the scored table instead; use map \"default\" or \"rules\"")
+	case len(st.Model.CovariatesTrans)+len(st.Model.CovariatesLife) > 0:
+		// Not silently ignored: the page reads no customer attributes yet.
+		return summary.Options{}, score.Options{}, errors.New("covariatesTrans, covariatesLife: the page does not fit models with covariates yet; use clv score with model.covariates_trans and covariates_life")
 	}
 	so, o, err := st.Settings.Options()
 	if err == nil {

@@ -509,7 +509,7 @@ function ensureWorker() {
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.type === 'progress') { showProgress(m.stage, m.done); return; }
-    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv', cohorts: 'cohorts', compared: 'compare', warmed: 'warm', attributes: 'attributes', groups: 'groups' }[m.type];
+    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv', cohorts: 'cohorts', compared: 'compare', attributes: 'attributes', groups: 'groups', warmed: 'warm' }[m.type];
     const p = pending[key];
     delete pending[key];
     if (!p) return;

@@ -3,10 +3,10 @@
 // freezes. Messages in: {type: 'init', module}, {type: 'load', buffer},
 // {type: 'dates', mapping, format}, {type: 'score', settings},
 // {type: 'csv', precision, labels}, {type: 'cohorts', settings},
-// {type: 'compare', settings, calibrationEnd}, {type: 'warm', rounds},
-// {type: 'attributes'}, {type: 'groups', settings}. Messages out: {type:
+// {type: 'compare', settings, calibrationEnd}, {type: 'attributes'},
+// {type: 'groups', settings}, {type: 'warm', rounds}. Messages out: {type:
 // 'ready' | 'loaded' | 'dates' | 'progress' | 'scored' | 'csv' | 'cohorts' |
-// 'compared' | 'warmed' | 'attributes' | 'groups' | 'error', ...}.
+// 'compared' | 'attributes' | 'groups' | 'warmed' | 'error', ...}.
 //
 // Started as worker.js?role=plugin it is a plugin worker instead
 // (plugin-worker.js): one bundle serves both, so build.mjs needs no entry.
