@@ -24,6 +24,7 @@ import (
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/atomicfile"
 	"github.com/clvkit/clvkit/host/internal/config"
+	"github.com/clvkit/clvkit/host/internal/pgio"
 	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
@@ -156,6 +157,11 @@ Examples:
 				if _, err := j.checkInput(e); err != nil {
 					return err
 				}
+				// An output table that exists under if_exists = "fail"
+				// stops the run before the data is read.
+				if err := j.checkOutputTable(ctx); err != nil {
+					return err
+				}
 				// CLV_SCORE_TIMING=1 prints where the time goes on stderr
 				// (for BenchmarkScoreBGNBD1M): read, score (the fits and
 				// every customer's columns), write.
@@ -164,7 +170,7 @@ Examples:
 				if err != nil {
 					return err
 				}
-				if err := run.write(e); err != nil {
+				if err := run.write(ctx, e); err != nil {
 					return err
 				}
 				lap.mark("write")
@@ -213,7 +219,9 @@ func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
 		}
 		return key
 	}
-	outputs = append(outputs, atomicfile.Named{What: what(o.out != "", "--out", "output.path"), Path: j.output.Path})
+	if j.output.Path != "" { // "": a database table (output.url)
+		outputs = append(outputs, atomicfile.Named{What: what(o.out != "", "--out", "output.path"), Path: j.output.Path})
+	}
 	if m := j.manifestPath(); m != "" {
 		outputs = append(outputs, atomicfile.Named{What: what(j.cfg.Output.Manifest != "", "output.manifest", "the manifest"), Path: m})
 	}
@@ -344,8 +352,10 @@ func loadConfig(e *env, path string, override func(*config.Config)) (*config.Con
 // command's other flags.
 func loadDataConfig(e *env, path string, set map[string]bool, input, observationEnd string, more func(*config.Config)) (*config.Config, error) {
 	cfg, err := loadConfig(e, path, func(c *config.Config) {
-		if set["input"] {
-			c.Input.Path = input
+		if set["input"] && pgio.IsURL(input) {
+			c.Input.URL, c.Input.Path = input, ""
+		} else if set["input"] {
+			c.Input.Path, c.Input.URL = input, ""
 		}
 		if set["observation-end"] {
 			c.Time.ObservationEnd = observationEnd
@@ -358,7 +368,7 @@ func loadDataConfig(e *env, path string, set map[string]bool, input, observation
 		return nil, err
 	}
 	// A flag's path is relative to the working directory, not the config.
-	if set["input"] {
+	if set["input"] && !pgio.IsURL(input) {
 		cfg.Input.Path = absPath(input)
 	}
 	return cfg, nil
@@ -409,7 +419,7 @@ func (j *job) run(ctx context.Context, e *env, p *progress, lap *lapTimer) (*sco
 	}
 	lap.mark("score")
 	run.result = res
-	if j.input.Path != "-" {
+	if j.input.Path != "-" && j.db == nil {
 		if run.inputSum, err = fileSHA256(j.input.Path); err != nil {
 			return nil, err
 		}
@@ -443,7 +453,7 @@ func (j *job) manifestPath() string {
 	if m := j.cfg.Output.Manifest; m != "" {
 		return j.cfg.Resolve(m)
 	}
-	if atomicfile.WritesInPlace(j.output.Path) {
+	if j.cfg.Output.URL != "" || atomicfile.WritesInPlace(j.output.Path) {
 		return ""
 	}
 	return j.output.Path + ".manifest.json"
@@ -452,15 +462,33 @@ func (j *job) manifestPath() string {
 // write writes the scores and the manifest together: both appear, or
 // neither does. A file output is encoded straight into its temporary file
 // and hashed on the way for the manifest: a million-customer output is not
-// held in memory first.
-func (r *scoring) write(e *env) error {
+// held in memory first. A table output is swapped in whole; the manifest
+// follows it.
+func (r *scoring) write(ctx context.Context, e *env) error {
 	mpath := r.job.manifestPath()
+	var table *tableRecord
 	manifest := func(sum string) ([]byte, error) {
-		man, err := json.MarshalIndent(r.manifest(mpath, sum), "", "  ")
+		m := r.manifest(mpath, sum)
+		m.OutputTable = table
+		man, err := json.MarshalIndent(m, "", "  ")
 		if err != nil {
 			return nil, &internalError{err}
 		}
 		return append(man, '\n'), nil
+	}
+	if r.job.cfg.Output.URL != "" {
+		t, sum, err := r.writeTable(ctx)
+		if err != nil {
+			return err
+		}
+		if table = t; mpath == "" {
+			return nil
+		}
+		man, err := manifest(sum)
+		if err != nil {
+			return err
+		}
+		return writeAtomic(e, mpath, func(w io.Writer) error { _, err := w.Write(man); return err })
 	}
 	if r.job.output.Path == "-" {
 		// Standard output gets nothing unless the whole result encodes.
@@ -548,12 +576,16 @@ func (w *errWriter) Write(p []byte) (int, error) {
 // top customers and total predicted value.
 func (r *scoring) report(w io.Writer) {
 	res := r.result
-	if r.summary != nil {
+	if rec := r.job.dbRecord; rec != nil && rec.SummaryInDatabase {
+		fmt.Fprintf(w, "%s: table %s summarized in the database: %d customers read\n", r.job.input.displayName(), rec.Table, rec.Rows)
+	} else if r.summary != nil {
 		reportSummary(w, r.job.input.displayName(), *r.summary, *r.job.formats)
 	}
 	reportAttributes(w, r.attributes)
 	fmt.Fprintf(w, "scored %d customers", len(res.IDs))
-	if r.job.output.Path != "-" {
+	if u := r.job.cfg.Output.URL; u != "" {
+		fmt.Fprintf(w, " → table %s of %s", r.job.cfg.Output.Table, pgio.DisplayURL(u))
+	} else if r.job.output.Path != "-" {
 		fmt.Fprintf(w, " → %s", r.job.output.Path)
 	}
 	fmt.Fprintln(w)

@@ -13,6 +13,7 @@ import (
 	"github.com/clvkit/clvkit/core/settings"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/config"
+	"github.com/clvkit/clvkit/host/internal/pgio"
 	"github.com/clvkit/clvkit/host/internal/table"
 	"github.com/clvkit/clvkit/internal/quote"
 )
@@ -29,6 +30,10 @@ type job struct {
 	plugins []*loadedPlugin // set by loadPlugins
 	models  []*modelFile    // model files read (model.load, model.load_spend)
 	formats *inputFormats   // set by customers for a transaction log
+	// db is the PostgreSQL input (input.url), nil for a file; dbRecord
+	// what was read from it, set by customers.
+	db       *dbInput
+	dbRecord *databaseRecord
 }
 
 // prepare turns a config into a job. Every mistake is reported here, before
@@ -41,6 +46,12 @@ func prepare(cfg *config.Config) (*job, error) {
 	j.input = source{Path: cfg.Resolve(in.Path), Format: in.Format, Delimiter: in.Delimiter,
 		NoHeader: in.NoHeader, DateFormat: in.DateFormat, AmountFormat: in.AmountFormat, SkipBadRows: in.SkipBadRows,
 		Rules: summary.RowRules{Where: in.Where, Amount: in.AmountExpr, IsReturn: in.IsReturn}}
+	if in.URL != "" {
+		// The rows arrive as CSV (COPY), named by the URL without its
+		// password.
+		j.db = &dbInput{URL: in.URL, Table: in.Table, Query: in.Query}
+		j.input.Path, j.input.Format, j.input.Name = "", "csv", pgio.DisplayURL(in.URL)
+	}
 	j.cols = transactionColumns{Customer: in.Columns.Customer, Date: in.Columns.Date, Amount: in.Columns.Amount}
 	st := cfg.Settings()
 	var err error
@@ -82,7 +93,9 @@ func prepare(cfg *config.Config) (*job, error) {
 		return nil, configErr(cfg, "", err)
 	}
 	j.output = sink{Path: cfg.Resolve(cfg.Output.Path), Format: cfg.Output.Format, Precision: cfg.Output.Precision, Guard: guard}
-	if _, err := j.output.format(); err != nil {
+	if cfg.Output.URL != "" {
+		j.output.Format = "csv" // the values the table is loaded with
+	} else if _, err := j.output.format(); err != nil {
 		return nil, configErr(cfg, "output.format", err)
 	}
 	return j, nil
@@ -105,6 +118,9 @@ func configErr(cfg *config.Config, key string, err error) error { return cfg.Key
 // transaction log through core/summary, or from a precomputed summary
 // (then lines[i] is the line, or Parquet row, customer i was read from).
 func (j *job) customers(ctx context.Context, e *env, p *progress) (_ []summary.Customer, _ *summary.Summary, lines []int, _ error) {
+	if j.db != nil {
+		return j.customersFromDB(ctx, e, p)
+	}
 	if j.cfg.Input.Kind == "transactions" {
 		s, formats, err := summarizeSource(ctx, e, inputFlags{src: j.input, cols: j.cols}, j.time, p)
 		if err != nil {
