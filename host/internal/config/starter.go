@@ -128,7 +128,6 @@ csv_formula_guard = "labels"
 # true adds historic_plus_clv after clv: margin to date (revenue so far after
 # returns × margin) + clv, the customer's value so far and to come.
 historic_value = false
-
 # A PostgreSQL table instead of path: written whole (COPY into a staging table,
 # swapped in one transaction). if_exists: fail (default) | replace.
 # url = "postgres://clv@localhost:5432/shop"
