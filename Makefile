@@ -7,7 +7,7 @@ LDFLAGS := -X main.version=$(VERSION)
 # FUZZTIME is how long `make fuzz` runs each fuzz target.
 FUZZTIME ?= 2m
 
-.PHONY: help build test deps tidy-check fuzz bench bench-all bench-page lint demo demo-plugins plugins wasm web clean
+.PHONY: help build test deps tidy-check fuzz bench bench-all bench-postgres bench-page lint demo demo-plugins plugins wasm web clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -40,14 +40,18 @@ test: deps tidy-check web ## install what the tests need (see deps), check go.mo
 	$(GO) test -count=1 -timeout 30m $(PKGS)
 
 # deps installs, when missing, what the tests need beyond Go: Chromium for
-# the browser tests and qemu-user for the arm64 determinism test (apt-get,
-# with sudo unless root; Node.js and npm too if absent), and the page's npm
-# packages from the lockfile. With everything present it does nothing.
-deps: ## install the test dependencies that are missing: chromium, qemu-user (apt-get), web/node_modules and the sqlgen DuckDB (npm ci)
+# the browser tests, qemu-user for the arm64 determinism test and
+# PostgreSQL's server binaries for the database tests (apt-get, with sudo
+# unless root; Node.js and npm too if absent), and the page's npm packages
+# from the lockfile. With everything present it does nothing. The database
+# tests start their own throwaway server (internal/pgtest), so the cluster
+# Debian's package may create and start is not used.
+deps: ## install the test dependencies that are missing: chromium, qemu-user, postgresql (apt-get), web/node_modules and the sqlgen DuckDB (npm ci)
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v qemu-aarch64 >/dev/null || command -v qemu-aarch64-static >/dev/null || missing="$$missing qemu-user"; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  echo "make deps: installing$$missing"; \
@@ -102,6 +106,14 @@ bench: $(if $(PAGE),build) ## issue 9's speed table: run its benchmarks with the
 
 bench-all: ## run every benchmark of every package once (figures are ratios against baselines in the same run)
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 30m $(PKGS)
+
+# bench-postgres is not part of bench or test: it starts its own
+# PostgreSQL (see make deps), generates CLV_BENCH_PG_ROWS transaction rows
+# (default 10M, 1M customers) and takes several minutes. See
+# docs/warehouse/postgres.md for its figures.
+CLV_BENCH_PG_ROWS ?= 10000000
+bench-postgres: ## PostgreSQL at scale: summary in the database vs COPY to CSV vs every raw row into clv (time, clv's peak memory)
+	CLV_BENCH_PG_ROWS=$(CLV_BENCH_PG_ROWS) $(GO) test -run '^$$' -bench '^BenchmarkPostgresScale$$' -benchtime 1x -timeout 2h -v ./host
 
 # bench-page is not part of bench or test: it needs Chromium and takes one
 # to a few minutes. See web/README.md for its figures.

@@ -230,6 +230,35 @@ type fitColumns struct {
 // may be missing (their slice is nil). A transaction log given where a
 // summary is wanted is an error that says to run clv summarize first.
 func readColumns(e *env, src source, required, optional []string) (map[string][]float64, error) {
+	var cols [][]float64
+	names, err := scanColumns(e, src, required, optional, func(_ []string, vals []float64) error {
+		if cols == nil {
+			cols = make([][]float64, len(vals))
+		}
+		// One slice per column, appended to directly: a map look-up per
+		// value cost more than parsing it on a million-row summary.
+		for k, v := range vals {
+			cols[k] = append(cols[k], v)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]float64, len(names))
+	for k, name := range names {
+		out[name] = cols[k]
+	}
+	return out, nil
+}
+
+// scanColumns reads the named numeric columns of a table row by row and
+// calls visit with each row's values: the required columns in order, then
+// those optional ones the table has, in order (names, which are also
+// returned). vals is reused between calls. Errors are readColumns': a missing column
+// (or a transaction log where a summary is wanted), a value that is not a
+// finite number, or no data rows.
+func scanColumns(e *env, src source, required, optional []string, visit func(names []string, vals []float64) error) ([]string, error) {
 	f, err := src.format()
 	if err != nil {
 		return nil, err
@@ -239,7 +268,9 @@ func readColumns(e *env, src source, required, optional []string) (map[string][]
 		return nil, err
 	}
 	defer closeFn()
-	tr, err := table.Open(r, src.displayName(), f, table.ReadOptions{})
+	// Every field is parsed before the next row is read, so the reader may
+	// reuse a row's memory.
+	tr, err := table.Open(r, src.displayName(), f, table.ReadOptions{ReuseRow: true})
 	if err != nil {
 		return nil, err
 	}
@@ -262,9 +293,8 @@ func readColumns(e *env, src source, required, optional []string) (map[string][]
 			names = append(names, o)
 		}
 	}
-	// One slice per column, appended to directly: a map look-up per value
-	// cost more than parsing it on a million-row summary.
-	cols := make([][]float64, len(idx))
+	vals := make([]float64, len(idx))
+	rows := 0
 	for {
 		row, err := tr.Next()
 		if errors.Is(err, io.EOF) {
@@ -274,21 +304,84 @@ func readColumns(e *env, src source, required, optional []string) (map[string][]
 			return nil, err
 		}
 		for k, i := range idx {
-			v, err := row.Float(i)
-			if err != nil {
+			if vals[k], err = row.Float(i); err != nil {
 				return nil, err
 			}
-			cols[k] = append(cols[k], v)
 		}
+		if err := visit(names, vals); err != nil {
+			return nil, err
+		}
+		rows++
 	}
-	if len(cols[0]) == 0 {
+	if rows == 0 {
 		return nil, fmt.Errorf("%s: no data rows", src.displayName())
 	}
-	out := make(map[string][]float64, len(names))
-	for k, name := range names {
-		out[name] = cols[k]
+	return names, nil
+}
+
+// readRFT reads the frequency, recency and age columns (and the weight
+// column, if any) of a summary for the purchase models and merges
+// identical rows as it goes (model.Compressor), so a million-customer
+// summary is never held row by row. Parsing and merging overlap: batches
+// of parsed rows go to a second goroutine that adds them in the order
+// read, so the result is what one goroutine would give. It returns the
+// distinct rows, in model.Compress's order, and whether the table has a
+// duration_holdout column. Rows are validated as model.ValidateRFT, the
+// error naming the row's line as rowLine does.
+func readRFT(e *env, src source, c fitColumns) (rows []model.RFT, holdout bool, err error) {
+	required := []string{c.freq, c.rec, c.age}
+	optional := []string{"weights", "duration_holdout"}
+	if c.weights != "" {
+		required = append(required, c.weights)
+		optional = optional[1:]
 	}
-	return out, nil
+	const batchLen = 4096
+	full := make(chan []model.RFT, 4)
+	free := make(chan []model.RFT, 6)
+	for range cap(free) {
+		free <- make([]model.RFT, 0, batchLen)
+	}
+	merged := make(chan []model.RFT)
+	go func() {
+		var comp model.Compressor
+		for b := range full {
+			for _, r := range b {
+				comp.Add(r)
+			}
+			free <- b[:0]
+		}
+		merged <- comp.Rows()
+	}()
+	batch := <-free
+	one := make([]model.RFT, 1)
+	n := 0
+	names, err := scanColumns(e, src, required, optional, func(names []string, v []float64) error {
+		one[0] = model.RFT{X: v[0], TX: v[1], T: v[2], Weight: 1}
+		if len(v) > 3 && (c.weights != "" || names[3] == "weights") {
+			one[0].Weight = v[3]
+		}
+		if err := model.ValidateRFT(one); err != nil {
+			var re *model.RowError
+			if errors.As(err, &re) {
+				re.Row = n
+			}
+			return fmt.Errorf("%s: %w", src.displayName(), rowLine(err))
+		}
+		batch = append(batch, one[0])
+		if len(batch) == batchLen {
+			full <- batch
+			batch = <-free
+		}
+		n++
+		return nil
+	})
+	full <- batch
+	close(full)
+	rows = <-merged
+	if err != nil {
+		return nil, false, err
+	}
+	return rows, slices.Contains(names, "duration_holdout"), nil
 }
 
 // transactionLog reports whether a table with these columns is a
@@ -365,26 +458,26 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 			lap = time.Now()
 		}
 	}
-	d, err := readColumns(e, src, required, optional)
-	if err != nil {
-		return nil, err
-	}
-	mark("read")
-	n := len(d[required[0]])
-	w := weightsOf(d, n)
-	rep := &fitReport{Model: name, holdout: d["duration_holdout"] != nil}
+	rep := &fitReport{Model: name}
+	var d map[string][]float64
+	var rows []model.RFT
+	var err error
 	switch name {
 	case "bgnbd", "paretonbd", "mbgnbd":
-		rows := make([]model.RFT, n)
-		xs, txs, ts := d[c.freq], d[c.rec], d[c.age]
-		for i := range rows {
-			rows[i] = model.RFT{X: xs[i], TX: txs[i], T: ts[i], Weight: w[i]}
+		// Read and compress in one pass: the distinct rows only.
+		if rows, rep.holdout, err = readRFT(e, src, c); err != nil {
+			return nil, err
 		}
-		if err := model.ValidateRFT(rows); err != nil {
-			return nil, fmt.Errorf("%s: %w", src.displayName(), rowLine(err))
+		mark("read+compress")
+	default:
+		if d, err = readColumns(e, src, required, optional); err != nil {
+			return nil, err
 		}
-		rows = model.Compress(rows)
-		mark("compress")
+		mark("read")
+		rep.holdout = d["duration_holdout"] != nil
+	}
+	switch name {
+	case "bgnbd", "paretonbd", "mbgnbd":
 		var m model.PurchaseModel
 		var fit model.Fit
 		switch name {
@@ -417,6 +510,8 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 			rep.Histogram = append(rep.Histogram, histogramBin{Purchases: label, Actual: b.Actual, Expected: b.Expected})
 		}
 	case "bgbb":
+		n := len(d[required[0]])
+		w := weightsOf(d, n)
 		rows := make([]model.BGBBRow, n)
 		for i := range rows {
 			rows[i] = model.BGBBRow{X: d[c.freq][i], TX: d[c.rec][i], N: d[c.periods][i], Weight: w[i]}
@@ -428,6 +523,8 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 		rep.setFit(fit, opt)
 		rep.rows = "rows, one per (frequency, recency, periods) pattern"
 	case "gammagamma":
+		n := len(d[required[0]])
+		w := weightsOf(d, n)
 		rows := make([]model.SpendRow, n)
 		for i := range rows {
 			rows[i] = model.SpendRow{Frequency: d[c.freq][i], MeanSpend: d[c.mon][i], Weight: w[i]}

@@ -23,6 +23,7 @@ import (
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/atomicfile"
 	"github.com/clvkit/clvkit/host/internal/config"
+	"github.com/clvkit/clvkit/host/internal/pgio"
 	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
 )
@@ -155,13 +156,23 @@ Examples:
 				if _, err := j.checkInput(e); err != nil {
 					return err
 				}
-				run, err := j.run(ctx, e, newProgress(e, o.quiet))
+				// An output table that exists under if_exists = "fail"
+				// stops the run before the data is read.
+				if err := j.checkOutputTable(ctx); err != nil {
+					return err
+				}
+				// CLV_SCORE_TIMING=1 prints where the time goes on stderr
+				// (for BenchmarkScoreBGNBD1M): read, score (the fits and
+				// every customer's columns), write.
+				lap := newLapTimer(e, os.Getenv("CLV_SCORE_TIMING") != "")
+				run, err := j.run(ctx, e, newProgress(e, o.quiet), lap)
 				if err != nil {
 					return err
 				}
-				if err := run.write(e); err != nil {
+				if err := run.write(ctx, e); err != nil {
 					return err
 				}
+				lap.mark("write")
 				if !o.quiet {
 					run.report(e.stderr)
 				}
@@ -207,7 +218,9 @@ func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
 		}
 		return key
 	}
-	outputs = append(outputs, atomicfile.Named{What: what(o.out != "", "--out", "output.path"), Path: j.output.Path})
+	if j.output.Path != "" { // "": a database table (output.url)
+		outputs = append(outputs, atomicfile.Named{What: what(o.out != "", "--out", "output.path"), Path: j.output.Path})
+	}
 	if m := j.manifestPath(); m != "" {
 		outputs = append(outputs, atomicfile.Named{What: what(j.cfg.Output.Manifest != "", "output.manifest", "the manifest"), Path: m})
 	}
@@ -337,8 +350,10 @@ func loadConfig(e *env, path string, override func(*config.Config)) (*config.Con
 // command's other flags.
 func loadDataConfig(e *env, path string, set map[string]bool, input, observationEnd string, more func(*config.Config)) (*config.Config, error) {
 	cfg, err := loadConfig(e, path, func(c *config.Config) {
-		if set["input"] {
-			c.Input.Path = input
+		if set["input"] && pgio.IsURL(input) {
+			c.Input.URL, c.Input.Path = input, ""
+		} else if set["input"] {
+			c.Input.Path, c.Input.URL = input, ""
 		}
 		if set["observation-end"] {
 			c.Time.ObservationEnd = observationEnd
@@ -351,7 +366,7 @@ func loadDataConfig(e *env, path string, set map[string]bool, input, observation
 		return nil, err
 	}
 	// A flag's path is relative to the working directory, not the config.
-	if set["input"] {
+	if set["input"] && !pgio.IsURL(input) {
 		cfg.Input.Path = absPath(input)
 	}
 	return cfg, nil
@@ -371,11 +386,12 @@ type scoring struct {
 	candidates []compare.Candidate
 }
 
-func (j *job) run(ctx context.Context, e *env, p *progress) (*scoring, error) {
+func (j *job) run(ctx context.Context, e *env, p *progress, lap *lapTimer) (*scoring, error) {
 	customers, s, lines, err := j.customers(ctx, e, p)
 	if err != nil {
 		return nil, err
 	}
+	lap.mark("read")
 	run := &scoring{job: j, summary: s}
 	if j.options.Purchase == compare.Auto {
 		if err := run.choose(customers, s); err != nil {
@@ -386,8 +402,9 @@ func (j *job) run(ctx context.Context, e *env, p *progress) (*scoring, error) {
 	if err != nil {
 		return nil, customerLine(j.input.displayName(), customers, lines, err)
 	}
+	lap.mark("score")
 	run.result = res
-	if j.input.Path != "-" {
+	if j.input.Path != "-" && j.db == nil {
 		if run.inputSum, err = fileSHA256(j.input.Path); err != nil {
 			return nil, err
 		}
@@ -421,34 +438,57 @@ func (j *job) manifestPath() string {
 	if m := j.cfg.Output.Manifest; m != "" {
 		return j.cfg.Resolve(m)
 	}
-	if atomicfile.WritesInPlace(j.output.Path) {
+	if j.cfg.Output.URL != "" || atomicfile.WritesInPlace(j.output.Path) {
 		return ""
 	}
 	return j.output.Path + ".manifest.json"
 }
 
 // write writes the scores and the manifest together: both appear, or
-// neither does.
-func (r *scoring) write(e *env) error {
-	var data bytes.Buffer
-	if err := encodeResult(&data, r.result, r.job.output); err != nil {
-		return err
-	}
+// neither does. A file output is encoded straight into its temporary file
+// and hashed on the way for the manifest: a million-customer output is not
+// held in memory first. A table output is swapped in whole; the manifest
+// follows it.
+func (r *scoring) write(ctx context.Context, e *env) error {
 	mpath := r.job.manifestPath()
-	var man []byte
-	if mpath != "" {
-		m := r.manifest(mpath, sha256Hex(data.Bytes()))
-		var err error
-		if man, err = json.MarshalIndent(m, "", "  "); err != nil {
-			return &internalError{err}
+	var table *tableRecord
+	manifest := func(sum string) ([]byte, error) {
+		m := r.manifest(mpath, sum)
+		m.OutputTable = table
+		man, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			return nil, &internalError{err}
 		}
-		man = append(man, '\n')
+		return append(man, '\n'), nil
+	}
+	if r.job.cfg.Output.URL != "" {
+		t, sum, err := r.writeTable(ctx)
+		if err != nil {
+			return err
+		}
+		if table = t; mpath == "" {
+			return nil
+		}
+		man, err := manifest(sum)
+		if err != nil {
+			return err
+		}
+		return writeAtomic(e, mpath, func(w io.Writer) error { _, err := w.Write(man); return err })
 	}
 	if r.job.output.Path == "-" {
+		// Standard output gets nothing unless the whole result encodes.
+		var data bytes.Buffer
+		if err := encodeResult(&data, r.result, r.job.output); err != nil {
+			return err
+		}
 		if _, err := e.stdout.Write(data.Bytes()); err != nil {
 			return err
 		}
 		if mpath != "" {
+			man, err := manifest(sha256Hex(data.Bytes()))
+			if err != nil {
+				return err
+			}
 			return writeAtomic(e, mpath, func(w io.Writer) error { _, err := w.Write(man); return err })
 		}
 		return nil
@@ -459,10 +499,19 @@ func (r *scoring) write(e *env) error {
 	if err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
-	if _, err := f.Write(data.Bytes()); err != nil {
-		return fmt.Errorf("write %s: %w", r.job.output.Path, err)
+	h := sha256.New()
+	ew := &errWriter{w: io.MultiWriter(f, h)}
+	if err := encodeResult(ew, r.result, r.job.output); err != nil {
+		if ew.err != nil {
+			return fmt.Errorf("write %s: %w", r.job.output.Path, ew.err)
+		}
+		return err
 	}
 	if mpath != "" {
+		man, err := manifest(hex.EncodeToString(h.Sum(nil)))
+		if err != nil {
+			return err
+		}
 		mf, err := g.Create(mpath, 0)
 		if err != nil {
 			return fmt.Errorf("manifest: %w", err)
@@ -474,15 +523,53 @@ func (r *scoring) write(e *env) error {
 	return g.Commit()
 }
 
+// lapTimer prints the time since its last mark on stderr, when on.
+type lapTimer struct {
+	e    *env
+	on   bool
+	last time.Time
+}
+
+func newLapTimer(e *env, on bool) *lapTimer { return &lapTimer{e: e, on: on, last: time.Now()} }
+
+// mark prints what took the time since the last mark (nothing when off or
+// nil).
+func (l *lapTimer) mark(what string) {
+	if l == nil || !l.on {
+		return
+	}
+	fmt.Fprintf(l.e.stderr, "timing: %-7s %7.3fs\n", what, time.Since(l.last).Seconds())
+	l.last = time.Now()
+}
+
+// errWriter remembers the first error of w, so that a failed write to the
+// output is reported as one rather than as whatever the encoder made of it.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (w *errWriter) Write(p []byte) (int, error) {
+	n, err := w.w.Write(p)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
+}
+
 // report prints a readable summary of the run: model fit, segment counts,
 // top customers and total predicted value.
 func (r *scoring) report(w io.Writer) {
 	res := r.result
-	if r.summary != nil {
+	if rec := r.job.dbRecord; rec != nil && rec.SummaryInDatabase {
+		fmt.Fprintf(w, "%s: table %s summarized in the database: %d customers read\n", r.job.input.displayName(), rec.Table, rec.Rows)
+	} else if r.summary != nil {
 		reportSummary(w, r.job.input.displayName(), *r.summary, *r.job.formats)
 	}
 	fmt.Fprintf(w, "scored %d customers", len(res.IDs))
-	if r.job.output.Path != "-" {
+	if u := r.job.cfg.Output.URL; u != "" {
+		fmt.Fprintf(w, " → table %s of %s", r.job.cfg.Output.Table, pgio.DisplayURL(u))
+	} else if r.job.output.Path != "-" {
 		fmt.Fprintf(w, " → %s", r.job.output.Path)
 	}
 	fmt.Fprintln(w)

@@ -189,7 +189,7 @@ func (f *sqlFlags) query(e *env) (string, error) {
 // accepted.
 func (f *sqlFlags) fromConfig(e *env, set map[string]bool) error {
 	cfg, err := loadConfig(e, f.config, func(c *config.Config) {
-		if c.Input.Path == "" {
+		if c.Input.Path == "" && c.Input.URL == "" {
 			c.Input.Path = "-" // not read: the data is in the database
 		}
 	})
@@ -205,6 +205,7 @@ func (f *sqlFlags) fromConfig(e *env, set map[string]bool) error {
 		dst  *string
 		val  string
 	}{
+		{"table", &f.table, in.Table},
 		{"customer", &f.customer, in.Columns.Customer},
 		{"date", &f.date, in.Columns.Date},
 		{"amount", &f.amount, in.Columns.Amount},

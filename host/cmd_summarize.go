@@ -13,6 +13,7 @@ import (
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/atomicfile"
+	"github.com/clvkit/clvkit/host/internal/pgio"
 	"github.com/clvkit/clvkit/host/internal/table"
 	"github.com/clvkit/clvkit/internal/quote"
 	"github.com/clvkit/clvkit/internal/textenc"
@@ -109,6 +110,12 @@ Examples:
       --missing-customer skip --unit week --observation-end 2011-12-09
 
 
+  # a PostgreSQL table, summarized in the database (only the summary's
+  # rows are read; the password from the URL, PGPASSWORD or ~/.pgpass)
+  clv summarize --input postgres://clv@localhost/shop --table orders \
+      --customer customer_id --date order_date --amount total \
+      --unit week --observation-end 2024-12-31 --out summary.csv
+
   # an export with dates like 12/1/2010 8:26 and amounts like "$1,234.50"
   clv summarize --input orders.csv --customer CustomerID --date InvoiceDate \
       --amount Total --date-format "M/D/YYYY H:mm" --amount-format auto \
@@ -128,12 +135,21 @@ Examples:
 			guard := fs.String("csv-formula-guard", textenc.GuardLabels.String(), "CSV cells starting with = + - @ tab or CR get a leading ': labels (none here), all_text (customer ids too) or off")
 			quiet := fs.Bool("quiet", false, "no progress bar or report on stderr")
 			lockWait := lockWaitFlag(fs)
+			tableName := fs.String("table", "", "with --input postgres://…: the transaction table (name or schema.name), summarized in the database")
+			timeZone := fs.String("time-zone", "", "with --input postgres://…: the zone in which a timestamp-with-zone date column's date is taken, e.g. Europe/Berlin")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
 					return fmt.Errorf("unexpected arguments %s", quote.List(args))
 				}
 				if in.src.Path == "" {
-					return fmt.Errorf("--input is required (a file, or - for stdin)")
+					return fmt.Errorf("--input is required (a file, - for stdin, or a postgres:// URL with --table)")
+				}
+				db := pgio.IsURL(in.src.Path)
+				switch {
+				case db && *tableName == "":
+					return fmt.Errorf("--table is required with --input %s: the transaction table to summarize in the database", pgio.DisplayURL(in.src.Path))
+				case !db && (*tableName != "" || *timeZone != ""):
+					return fmt.Errorf("--table and --time-zone are for a database (--input postgres://…)")
 				}
 				// A flag given empty is a mistake, not a request for its
 				// default (--amount "" is the same as no amount column).
@@ -174,7 +190,16 @@ Examples:
 					[]atomicfile.Named{{What: "--input", Path: in.src.Path}}); err != nil {
 					return err
 				}
-				s, formats, err := summarizeSource(ctx, e, in, o, newProgress(e, *quiet))
+				var s summary.Summary
+				var formats inputFormats
+				if db {
+					s, err = summarizeInDatabase(ctx, in, *tableName, *timeZone, o)
+					if err == nil && !*quiet {
+						fmt.Fprintf(e.stderr, "%s: table %s summarized in the database: %d customers\n", pgio.DisplayURL(in.src.Path), *tableName, len(s.Customers))
+					}
+				} else {
+					s, formats, err = summarizeSource(ctx, e, in, o, newProgress(e, *quiet))
+				}
 				if err != nil {
 					return err
 				}
@@ -182,7 +207,7 @@ Examples:
 				if err := writeAtomic(e, snk.Path, func(w io.Writer) error { return writeSummary(w, s, snk) }); err != nil {
 					return err
 				}
-				if !*quiet {
+				if !*quiet && !db {
 					reportSummary(e.stderr, in.src.displayName(), s, formats)
 				}
 				return nil

@@ -82,7 +82,9 @@ Examples:
 					}
 				}
 				rows := "not read (stdin)"
-				if j.input.Path != "-" {
+				if j.db != nil {
+					rows = "not read (a database)"
+				} else if j.input.Path != "-" {
 					n, err := j.checkRows(ctx, e, *maxRows)
 					if err != nil {
 						return err
@@ -108,7 +110,7 @@ const defaultValidateRows = 1000
 // delimited transaction log with an "auto" format it detects the formats
 // there, as clv score will, and returns them (nil otherwise).
 func (j *job) checkInput(e *env) (*inputFormats, error) {
-	if j.input.Path == "-" {
+	if j.input.Path == "-" || j.db != nil {
 		return nil, nil
 	}
 	f, err := j.input.format()

@@ -56,6 +56,12 @@ type manifest struct {
 	// Choice says which model purchase = "auto" chose and by how much;
 	// absent when the config names the model.
 	Choice *choiceRecord `json:"model_choice,omitempty"`
+	// Database is what the run read from a PostgreSQL database
+	// (input.url; inputs is then empty), OutputTable the table it wrote
+	// (output.url; output.sha256 is then the hash of the rows as CSV):
+	// clv verify re-runs files only.
+	Database    *databaseRecord `json:"database,omitempty"`
+	OutputTable *tableRecord    `json:"output_table,omitempty"`
 }
 
 // choiceRecord is the manifest's record of compare.Choice.
@@ -123,12 +129,20 @@ func (r *scoring) manifest(path, outputSum string) manifest {
 	m := manifest{
 		Version:         clvVersion(),
 		Config:          fileRecord{Path: relTo(dir, r.job.cfg.Name), SHA256: r.cfgSum},
-		Inputs:          []fileRecord{{Path: relTo(dir, r.job.input.Path), SHA256: r.inputSum}},
+		Inputs:          []fileRecord{},
 		Plugins:         []fileRecord{},
 		Models:          map[string]map[string]float64{},
 		Precision:       r.job.output.Precision,
 		CSVFormulaGuard: r.job.output.Guard.String(),
 		Output:          outputRecord{Path: relTo(dir, r.job.output.Path), Format: f.String(), Rows: len(res.IDs), SHA256: outputSum},
+	}
+	if r.job.db == nil {
+		m.Inputs = append(m.Inputs, fileRecord{Path: relTo(dir, r.job.input.Path), SHA256: r.inputSum})
+	} else {
+		m.Database = r.job.dbRecord
+	}
+	if r.job.cfg.Output.URL != "" {
+		m.Output.Path, m.Output.Format = "", "postgresql"
 	}
 	for _, lp := range r.job.plugins {
 		m.Plugins = append(m.Plugins, fileRecord{Name: lp.cfg.Name, Path: relTo(dir, lp.path), SHA256: lp.sha256})
@@ -226,6 +240,9 @@ func readManifest(path string) (manifest, error) {
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return m, fmt.Errorf("manifest %s: unexpected data after the manifest's JSON object", path)
+	}
+	if m.Database != nil || m.OutputTable != nil {
+		return m, fmt.Errorf("manifest %s: the run read or wrote a PostgreSQL database; clv verify re-runs runs on files only (the manifest's database and output_table record what was read and written)", path)
 	}
 	if len(m.Inputs) == 0 {
 		return m, fmt.Errorf("manifest %s: inputs is empty: a scoring reads one input, so the manifest must record it", path)
@@ -615,7 +632,7 @@ func verifyRerun(ctx context.Context, e *env, path string, m manifest, onDisk []
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
-	run, err := j.run(ctx, e, nil)
+	run, err := j.run(ctx, e, nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("verify: re-run: %w", err)
 	}

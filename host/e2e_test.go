@@ -53,6 +53,7 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(buildDir)
+	defer pgServer.Stop() // started by the first database test, if any
 	clvBin = filepath.Join(buildDir, "clv")
 	if err := goBuild(clvBin, ".", nil); err != nil {
 		fmt.Fprintln(os.Stderr, err)

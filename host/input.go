@@ -32,10 +32,18 @@ type source struct {
 	// (clv validate reads the first rows only).
 	MaxRows int
 	Rules   summary.RowRules // where, amount_expr, is_return
+	// Name, when set, is the name used in messages instead of Path, and
+	// reader the bytes read instead of opening Path: a database's rows
+	// as CSV (see postgres.go).
+	Name   string
+	reader io.Reader
 }
 
 // displayName is the name used in messages.
 func (s source) displayName() string {
+	if s.Name != "" {
+		return s.Name
+	}
 	if s.Path == "-" {
 		return "stdin"
 	}
@@ -98,9 +106,14 @@ func (s source) open(e *env, progress func(int)) (io.Reader, func() error, int64
 	var r io.Reader
 	closeFn := func() error { return nil }
 	size := int64(-1)
-	if s.Path == "-" {
+	switch {
+	case s.reader != nil:
+		r = s.reader
+	case s.Path == "":
+		return nil, nil, 0, fmt.Errorf("input: %s is read by clv score, clv fit and clv summarize; this command reads files (input.path)", s.displayName())
+	case s.Path == "-":
 		r = e.stdin
-	} else {
+	default:
 		f, err := os.Open(s.Path)
 		if err != nil {
 			return nil, nil, 0, fmt.Errorf("input: %w", err)

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -16,11 +17,10 @@ import (
 type rftIndex struct {
 	rows      []RFT
 	customers float64
-	xs, wx    []float64 // distinct x; total weight per x
-	times     []float64 // distinct values among TX and T
-	wT, xwT   []float64 // per distinct time: Σw and Σw·x over rows with that T
-	xi        []int32   // per row: index into xs
-	ti, txi   []int32   // per row: index into times of T and TX
+	xs, wx    []float64 // distinct x, ascending; total weight per x
+	ts        []float64 // distinct T, ascending
+	wT, xwT   []float64 // per distinct T: Σw and Σw·x over rows with that T
+	xi, ti    []int32   // per row: index into xs of x and into ts of T
 }
 
 // distinctXT returns the distinct frequencies and the distinct times (T
@@ -51,15 +51,54 @@ func distinctXT(rows []RFT) (xs, times []float64, xi, ti, txi []int32) {
 	return xs, times, xi, ti, txi
 }
 
+// distinctIndex returns the distinct values of v, ascending, and for each
+// element of v the position of its value in that list. A map finds the
+// distinct values and only those are sorted: x and T take a few hundred
+// values on a million rows, so this is far cheaper than sorting v.
+func distinctIndex(v []float64) (list []float64, pos []int32) {
+	seen := make(map[float64]int32)
+	pos = make([]int32, len(v))
+	for i, x := range v {
+		j, ok := seen[x]
+		if !ok {
+			j = int32(len(list))
+			seen[x] = j
+			list = append(list, x)
+		}
+		pos[i] = j
+	}
+	order := make([]int32, len(list))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(list[a], list[b]) })
+	rank := make([]int32, len(list))
+	sorted := make([]float64, len(list))
+	for n, o := range order {
+		rank[o] = int32(n)
+		sorted[n] = list[o]
+	}
+	for i, j := range pos {
+		pos[i] = rank[j]
+	}
+	return sorted, pos
+}
+
 func newRFTIndex(rows []RFT) *rftIndex {
 	ix := &rftIndex{rows: rows}
-	for _, r := range rows {
+	col := make([]float64, len(rows))
+	for i, r := range rows {
 		ix.customers += r.Weight
+		col[i] = r.X
 	}
-	ix.xs, ix.times, ix.xi, ix.ti, ix.txi = distinctXT(rows)
+	ix.xs, ix.xi = distinctIndex(col)
+	for i, r := range rows {
+		col[i] = r.T
+	}
+	ix.ts, ix.ti = distinctIndex(col)
 	ix.wx = make([]float64, len(ix.xs))
-	ix.wT = make([]float64, len(ix.times))
-	ix.xwT = make([]float64, len(ix.times))
+	ix.wT = make([]float64, len(ix.ts))
+	ix.xwT = make([]float64, len(ix.ts))
 	for i, r := range rows {
 		xi, ti := ix.xi[i], ix.ti[i]
 		ix.wx[xi] += r.Weight
@@ -82,16 +121,18 @@ func newRFTIndex(rows []RFT) *rftIndex {
 //
 // because B(a+1, b+x−1+m)/B(a, b+x+m) = a/(b+x−1+m). The first line is
 // summed per distinct x and the −(r+x) log(α+T) term per distinct T; only
-// log(1 + e^d) needs each row.
+// log(1 + e^d) needs each row, and log(α+t_x) with it (t_x is nearly
+// always distinct per row when times are real-valued, so a table of them
+// would cost a serial pass and random reads for nothing).
 func betaGeoLogLik(ix *rftIndex, r, alpha, a, b float64, modified bool, grad []float64) float64 {
 	m := 0.0
 	if modified {
 		m = 1
 	}
-	nt := len(ix.times)
+	nt := len(ix.ts)
 	logT := make([]float64, nt)
 	invT := make([]float64, nt)
-	for j, t := range ix.times {
+	for j, t := range ix.ts {
 		logT[j] = math.Log(alpha + t)
 		invT[j] = 1 / (alpha + t)
 	}
@@ -133,7 +174,7 @@ func betaGeoLogLik(ix *rftIndex, r, alpha, a, b float64, modified bool, grad []f
 	if grad != nil {
 		k = 5
 	}
-	rows, xi, ti, txi := ix.rows, ix.xi, ix.ti, ix.txi
+	rows, xi, ti := ix.rows, ix.xi, ix.ti
 	sums := sumRowsVec(len(rows), k, func(lo, hi int, acc []float64) {
 		var sll, sr, sal, sa, sb float64
 		for i := lo; i < hi; i++ {
@@ -142,8 +183,9 @@ func betaGeoLogLik(ix *rftIndex, r, alpha, a, b float64, modified bool, grad []f
 				continue
 			}
 			w := rows[i].Weight
-			xj, tj, txj := xi[i], ti[i], txi[i]
-			dl := logT[tj] - logT[txj]
+			xj, tj := xi[i], ti[i]
+			atx := alpha + rows[i].TX
+			dl := logT[tj] - math.Log(atx)
 			d := logC[xj] + (r+x)*dl
 			e := math.Exp(-math.Abs(d))
 			pos := 0.0 // max(d, 0), which is a runtime call under js/wasm; a NaN d gives a NaN sum either way
@@ -162,7 +204,7 @@ func betaGeoLogLik(ix *rftIndex, r, alpha, a, b float64, modified bool, grad []f
 			}
 			ws := w * sig
 			sr += ws * dl
-			sal += ws * (r + x) * (invT[tj] - invT[txj])
+			sal += ws * (r + x) * (invT[tj] - 1/atx)
 			sa += ws
 			sb += ws * invB[xj]
 		}

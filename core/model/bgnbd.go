@@ -45,6 +45,9 @@ func FitBGNBD(rows []RFT, opt FitOptions) (BGNBD, Fit, error) {
 		logLikGrad: func(th, g []float64) float64 {
 			return betaGeoLogLik(ix, th[0], th[1], th[2], th[3], false, g)
 		},
+		logLikHess: func(th, g, h []float64) float64 {
+			return betaGeoHessian(ix, th[0], th[1], th[2], th[3], false, g, h)
+		},
 		rows:      len(rows),
 		customers: s.customers,
 	}

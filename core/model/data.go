@@ -93,54 +93,145 @@ func Compress(rows []RFT) []RFT {
 // of its merged row in the output, so per-row results can be broadcast back
 // to customers: perCustomer[i] = perRow[index[i]].
 func CompressIndex(rows []RFT) (distinct []RFT, index []int) {
-	index = make([]int, len(rows))
-	// Open-addressing hash table of indices into distinct (stored +1, 0 is
-	// empty), linear probing; a built-in map with a 24-byte float key costs
-	// several times more per row.
-	slots := make([]int32, 1<<10)
-	mask := uint64(len(slots) - 1)
+	var c Compressor
+	first := make([]int32, len(rows))
 	for i, r := range rows {
-		h := hashRFT(r) & mask
-		for {
-			s := slots[h]
-			if s == 0 {
-				j := len(distinct)
-				distinct = append(distinct, RFT{X: r.X, TX: r.TX, T: r.T, Weight: r.Weight})
-				slots[h] = int32(j + 1)
-				index[i] = j
-				if 2*len(distinct) > len(slots) {
-					slots = rehashRFT(distinct, 2*len(slots))
-					mask = uint64(len(slots) - 1)
-				}
-				break
-			}
-			if d := &distinct[s-1]; d.X == r.X && d.TX == r.TX && d.T == r.T {
-				d.Weight += r.Weight
-				index[i] = int(s - 1)
-				break
-			}
-			h = (h + 1) & mask
-		}
+		first[i] = c.add(r)
 	}
-	// Sort the distinct rows and remap the index through the permutation.
-	type keyed struct {
-		r   RFT
-		old int32
-	}
-	ks := make([]keyed, len(distinct))
-	for i, d := range distinct {
-		ks[i] = keyed{d, int32(i)}
-	}
-	slices.SortFunc(ks, func(a, b keyed) int { return compareRFT(a.r, b.r) })
-	newPos := make([]int32, len(distinct))
-	for n, k := range ks {
-		distinct[n] = k.r
-		newPos[k.old] = int32(n)
-	}
-	for i, j := range index {
+	distinct, newPos := sortDistinct(c.distinct)
+	index = make([]int, len(rows))
+	for i, j := range first {
 		index[i] = int(newPos[j])
 	}
 	return distinct, index
+}
+
+// Compressor merges rows with identical (X, TX, T) as they are added, so a
+// caller reading a large summary need not hold every row: Add each row,
+// then Rows gives what Compress would have given for the rows in the order
+// added, bit for bit (weights are summed in that order). The zero value is
+// ready to use.
+type Compressor struct {
+	distinct []RFT
+	// slots is an open-addressing hash table of indices into distinct
+	// (stored +1, 0 is empty), linear probing; a built-in map with a
+	// 24-byte float key costs several times more per row.
+	slots []int32
+	mask  uint64
+}
+
+// Add merges r into the rows seen so far.
+func (c *Compressor) Add(r RFT) { c.add(r) }
+
+// Len returns the number of distinct rows so far.
+func (c *Compressor) Len() int { return len(c.distinct) }
+
+// Rows returns the distinct rows, with their weights summed, sorted by X,
+// then T, then TX, as Compress. The Compressor must not be used after.
+func (c *Compressor) Rows() []RFT {
+	out, _ := sortDistinct(c.distinct)
+	c.distinct, c.slots = nil, nil
+	return out
+}
+
+// add merges r and returns the index of its row in c.distinct.
+func (c *Compressor) add(r RFT) int32 {
+	if c.slots == nil {
+		c.slots = make([]int32, 1<<10)
+		c.mask = uint64(len(c.slots) - 1)
+	}
+	h := hashRFT(r) & c.mask
+	for {
+		s := c.slots[h]
+		if s == 0 {
+			j := int32(len(c.distinct))
+			c.distinct = append(c.distinct, RFT{X: r.X, TX: r.TX, T: r.T, Weight: r.Weight})
+			c.slots[h] = j + 1
+			if 2*len(c.distinct) > len(c.slots) {
+				c.slots = rehashRFT(c.distinct, 2*len(c.slots))
+				c.mask = uint64(len(c.slots) - 1)
+			}
+			return j
+		}
+		if d := &c.distinct[s-1]; d.X == r.X && d.TX == r.TX && d.T == r.T {
+			d.Weight += r.Weight
+			return s - 1
+		}
+		h = (h + 1) & c.mask
+	}
+}
+
+// sortDistinct returns distinct rows (no two with equal X, TX and T)
+// sorted by X, then T, then TX (compareRFT), with, for each row's old
+// position, its new one. X and T take few values even on a million rows
+// (whole numbers; ages on a day or week grid), so rows are bucketed by the
+// pair of ranks (X, T) with a counting sort and only each bucket is sorted
+// by TX: several times cheaper than comparison-sorting every row on all
+// three keys, with the same result (the order is total over distinct
+// rows). When T takes so many values that the (X, T) buckets would
+// outnumber the rows, the buckets are by X alone, sorted by T, then TX.
+func sortDistinct(distinct []RFT) ([]RFT, []int32) {
+	n := len(distinct)
+	col := make([]float64, n)
+	for i, d := range distinct {
+		col[i] = d.X
+	}
+	xs, xr := distinctIndex(col)
+	for i, d := range distinct {
+		col[i] = d.T
+	}
+	ts, tr := distinctIndex(col)
+	nt := len(ts)
+	if len(xs)*nt > 2*n+1024 {
+		nt = 1 // buckets by X; T is compared within them
+	}
+	bucketOf := func(i int) int {
+		if nt == 1 {
+			return int(xr[i])
+		}
+		return int(xr[i])*nt + int(tr[i])
+	}
+	nb := len(xs) * nt
+	start := make([]int32, nb+1)
+	for i := range distinct {
+		start[bucketOf(i)+1]++
+	}
+	for b := range nb {
+		start[b+1] += start[b]
+	}
+	type keyed struct {
+		t, tx float64
+		old   int32
+	}
+	ks := make([]keyed, n)
+	fill := append([]int32(nil), start[:nb]...)
+	for i, d := range distinct {
+		b := bucketOf(i)
+		ks[fill[b]] = keyed{d.T, d.TX, int32(i)}
+		fill[b]++
+	}
+	for b := range nb {
+		bucket := ks[start[b]:start[b+1]]
+		switch {
+		case len(bucket) < 2:
+		case nt > 1: // one T per bucket
+			slices.SortFunc(bucket, func(a, b keyed) int { return cmp.Compare(a.tx, b.tx) })
+		default:
+			slices.SortFunc(bucket, func(a, b keyed) int {
+				if c := cmp.Compare(a.t, b.t); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.tx, b.tx)
+			})
+		}
+	}
+	out := make([]RFT, n)
+	newPos := make([]int32, n)
+	for j, k := range ks {
+		out[j] = distinct[k.old]
+		newPos[k.old] = int32(j)
+	}
+	return out, newPos
 }
 
 // hashRFT mixes the bits of (X, TX, T); ±0 hash alike because 0 + 0 = +0.

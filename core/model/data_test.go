@@ -2,6 +2,9 @@ package model
 
 import (
 	"errors"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -64,5 +67,70 @@ func TestCompress(t *testing.T) {
 	m := cdnowModels[0].m
 	if a, b := m.LogLikelihood(raw), m.LogLikelihood(c); !near(a, b, 1e-12) {
 		t.Errorf("LL raw %v, compressed %v", a, b)
+	}
+}
+
+// referenceCompress is Compress as it was before sortDistinct: a map from
+// (X, TX, T) to the first row's position, weights summed in input order,
+// then a comparison sort on compareRFT.
+func referenceCompress(rows []RFT) []RFT {
+	type key struct{ x, tx, t float64 }
+	at := map[key]int{}
+	var out []RFT
+	for _, r := range rows {
+		k := key{r.X + 0, r.TX + 0, r.T + 0}
+		if j, ok := at[k]; ok {
+			out[j].Weight += r.Weight
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, r)
+	}
+	slices.SortFunc(out, compareRFT)
+	return out
+}
+
+// Compress, CompressIndex and Compressor agree bit for bit with a plain
+// comparison sort, whether T takes few values (rows bucketed by X and T)
+// or nearly as many as there are rows (bucketed by X alone), with ±0.
+func TestCompressMatchesComparisonSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 1))
+	for _, tGrid := range []float64{4, 1e6} {
+		var rows []RFT
+		for range 20000 {
+			x := float64(rng.IntN(12))
+			T := math.Round(rng.Float64()*tGrid) / tGrid * 52
+			tx := 0.0
+			if x > 0 {
+				tx = math.Round(rng.Float64()*T*7) / 7
+			}
+			if rng.IntN(50) == 0 {
+				tx = math.Copysign(0, -1)
+				if x == 0 {
+					tx = 0
+				}
+			}
+			rows = append(rows, RFT{X: x, TX: tx, T: T, Weight: float64(1 + rng.IntN(3))})
+		}
+		want := referenceCompress(rows)
+		got, index := CompressIndex(rows)
+		var c Compressor
+		for _, r := range rows {
+			c.Add(r)
+		}
+		streamed := c.Rows()
+		if len(got) != len(want) || len(streamed) != len(want) {
+			t.Fatalf("grid %v: %d and %d rows, want %d", tGrid, len(got), len(streamed), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] || streamed[i] != want[i] {
+				t.Fatalf("grid %v: row %d = %v (streamed %v), want %v", tGrid, i, got[i], streamed[i], want[i])
+			}
+		}
+		for i, r := range rows {
+			if d := got[index[i]]; d.X != r.X || d.TX != r.TX || d.T != r.T {
+				t.Fatalf("grid %v: index[%d] = %d: %v for %v", tGrid, i, index[i], d, r)
+			}
+		}
 	}
 }

@@ -38,6 +38,9 @@ func FitMBGNBD(rows []RFT, opt FitOptions) (MBGNBD, Fit, error) {
 		logLikGrad: func(th, g []float64) float64 {
 			return betaGeoLogLik(ix, th[0], th[1], th[2], th[3], true, g)
 		},
+		logLikHess: func(th, g, h []float64) float64 {
+			return betaGeoHessian(ix, th[0], th[1], th[2], th[3], true, g, h)
+		},
 		rows:      len(rows),
 		customers: s.customers,
 	}

@@ -4,7 +4,7 @@ import "strconv"
 
 // pow10 holds the powers of ten that are exact in a float64.
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
-	1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+	1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 // parseAmount parses a decimal amount exactly as strconv.ParseFloat(s, 64).
 //

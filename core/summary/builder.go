@@ -57,30 +57,53 @@ type Transaction struct {
 // MaxSkippedLines is how many line numbers of skipped rows a Report keeps.
 const MaxSkippedLines = 10
 
-// entry is one kept transaction: its day (days since 1970-01-01) and amount.
-type entry struct {
-	day    int32
-	amount float64
-}
-
-// logRow is a transaction waiting in the arrival log.
+// logRow is one entry of the Builder's log: a customer's rows of one day
+// and kind (purchases or returns), added up. v is their packed exact sum
+// and row count (see packAmount), or, for a raw entry (one row whose
+// amount has no short decimal), the amount's float64 bits.
 type logRow struct {
-	cust   int32
-	day    int32
-	amount float64
+	cust int32 // customer position
+	key  int32 // day<<2 | keyPurchase (not a return) | keyRaw
+	v    int64
 }
 
-// logChunk is the number of rows per arrival-log chunk (1 MiB).
-const logChunk = 1 << 16
+// Bits of logRow.key below the day.
+const (
+	keyRaw      = 1
+	keyPurchase = 2
+)
+
+// rowKey returns the log key of a row of day whose amount is a (a return
+// when its sign bit is set), and its packed amount.
+func rowKey(day int32, amount float64) (int32, int64) {
+	k := day << 2
+	if !isReturn(amount) {
+		k |= keyPurchase
+	}
+	v, ok := packAmount(amount)
+	if !ok {
+		return k | keyRaw, int64(math.Float64bits(amount))
+	}
+	return k, v
+}
+
+// The log is stored in chunks of logChunk entries (512 KiB), so that it
+// grows without copying and can be sorted in place.
+const (
+	logChunkBits = 15
+	logChunk     = 1 << logChunkBits
+)
 
 // Builder accumulates transactions, in any order, and produces the
 // per-customer Summary and the acquisition Cohorts. A Builder is not safe
 // for concurrent use.
 //
 // Memory: each customer costs its id, an index entry and a few words; each
-// kept transaction costs 16 bytes while it waits in an append-only arrival
-// log and 12 bytes once Summary or Cohorts has grouped it by customer. The
-// raw log is never held.
+// customer-day costs a 16-byte log entry (one for the day's purchases, one
+// for its returns): rows of one customer, day and kind add into one entry
+// as exact decimals (see packAmount), at once when they follow each other
+// in the input (the lines of an order) and when Summary, Cohorts or
+// Tracking group the log otherwise. The raw log is never held.
 type Builder struct {
 	opt     Options
 	obsDay  int32
@@ -111,21 +134,25 @@ type Builder struct {
 
 	// The customer of the previous row, looked up without the index when
 	// the next row has the same id (logs are often grouped by customer).
-	lastID  string
-	lastKey uint64
-	lastInt bool
-	last    int32 // -1: none
+	lastID  string // a long text id (see packID)
+	lastKey idKey
+	touched uint64 // see touch
+	last    int32  // -1: none
 
-	log [][]logRow // arrival log since the last grouping
+	// The log: entry j is log[j>>logChunkBits][j&(logChunk-1)], j < n.
+	// Rows are appended in arrival order, a row of the same customer, day
+	// and kind as the previous entry adding into it. group sorts the log
+	// in place by customer and merges each customer's entries of a day
+	// and kind.
+	log [][]logRow
+	n   int
 
-	// Grouped transactions, by customer in output order (see SortIDs):
-	// order[r] is the customer of rank r and its transactions are
-	// days[off[r]:off[r+1]] and amounts[off[r]:off[r+1]], sorted by (day,
-	// amount). Summary and Cohorts thus read them sequentially.
+	// Once grouped (and until the next row), the log is in output order:
+	// order[r] is the customer of rank r (see SortIDs) and its entries are
+	// off[r] to off[r+1], sorted by key.
+	grouped bool
 	order   []int32
 	off     []int32
-	days    []int32
-	amounts []float64
 
 	rows         int // transactions offered (CSV data rows or Add calls)
 	kept         int
@@ -157,7 +184,7 @@ func NewBuilder(opt Options) (*Builder, error) {
 		return nil, fmt.Errorf("summary: observation end: %w", err)
 	}
 	b := &Builder{opt: opt, obsDay: obs, calDay: obs,
-		intIndex: make(map[uint64]int32), last: -1}
+		intIndex: make(map[uint64]int32), strs: newIDTable(), last: -1}
 	if !opt.CalibrationEnd.IsZero() {
 		cal, err := dateDays(opt.CalibrationEnd)
 		if err != nil {
@@ -240,51 +267,76 @@ func (b *Builder) bad(e *ParseError) error {
 	return nil
 }
 
+// idKey is what looking a customer id up needs, computed by the CSV
+// reader's goroutine: the value of an integer id (see intKey), or a text
+// id's packing (packID) and hash (idTable.hash).
+type idKey struct {
+	intID bool
+	v     uint64 // the integer value, or packID's k0
+	k1    uint64 // packID's k1: 0 for a long text id or an integer id
+	h     uint64 // the hash of a text id
+}
+
+// keyOf returns id's idKey for a table of t's seed.
+func keyOf(id string, t *idTable) idKey {
+	if v, ok := intKey(id); ok {
+		return idKey{intID: true, v: v}
+	}
+	k0, k1, _ := packID(id)
+	return idKey{v: k0, k1: k1, h: t.hash(id)}
+}
+
 // add keeps one valid transaction. The id may share a buffer that is
 // reused after the call (the CSV reader's records): it is copied when
 // stored.
 func (b *Builder) add(id string, day int32, amount float64) {
-	key, intID := intKey(id)
-	b.addKeyed(id, key, intID, day, amount)
+	k, v := rowKey(day, amount)
+	b.addKeyed(id, keyOf(id, &b.strs), day, k, v)
 }
 
-// addKeyed is add with intKey(id) already computed. A negative amount,
-// including −0, is a return (see isReturn): callers pass returnAmount for
-// rows marked as returns and plain amounts otherwise.
-func (b *Builder) addKeyed(id string, key uint64, intID bool, day int32, amount float64) {
+// addKeyed is add with keyOf(id) and rowKey(day, amount) already
+// computed. A negative amount, including −0, is a return (see isReturn):
+// callers pass returnAmount for rows marked as returns and plain amounts
+// otherwise.
+func (b *Builder) addKeyed(id string, key idKey, day int32, k int32, v int64) {
 	if day > b.obsDay {
 		b.after++
 		return
 	}
 	b.kept++
+	b.grouped = false
 	i := b.last
-	if i < 0 || intID != b.lastInt || intID && key != b.lastKey || !intID && id != b.lastID {
-		i = b.customer(id, key, intID)
-		b.last, b.lastKey, b.lastInt = i, key, intID
-		if !intID {
-			// Integer ids are compared by key: reading the stored id
-			// would cost a cache miss per row on a shuffled log.
-			b.lastID = b.id(i)
+	if i < 0 || key != b.lastKey || !key.intID && key.k1 == 0 && id != b.lastID {
+		i = b.customer(id, key)
+		b.last, b.lastKey = i, key
+		if !key.intID && key.k1 == 0 {
+			b.lastID = b.id(i) // a long id, compared as a string
+		}
+	} else if k&keyRaw == 0 {
+		// The same customer as the previous row: add into its entry
+		// when the day and kind match and the sum fits.
+		if e := b.at(b.n - 1); e.key == k && e.cust == i {
+			if m, ok := mergePacked(e.v, v); ok {
+				e.v = m
+				return
+			}
 		}
 	}
-	n := len(b.log)
-	if n == 0 || len(b.log[n-1]) == cap(b.log[n-1]) {
-		// Chunks double from 4096 rows up to logChunk, so a small file
-		// does not pay for clearing a whole 1 MiB chunk.
-		size := logChunk
-		if n < 4 {
-			size = logChunk >> (4 - n)
-		}
-		b.log = append(b.log, make([]logRow, 0, size))
-		n++
+	if b.n&(logChunk-1) == 0 {
+		b.log = append(b.log, make([]logRow, logChunk))
 	}
-	b.log[n-1] = append(b.log[n-1], logRow{i, day, amount})
+	*b.at(b.n) = logRow{i, k, v}
+	b.n++
 }
 
-// customer returns the position of the customer id (with intKey(id) =
-// key, intID), adding it if new.
-func (b *Builder) customer(id string, key uint64, intID bool) int32 {
-	if intID {
+// at returns log entry j.
+func (b *Builder) at(j int) *logRow { return &b.log[j>>logChunkBits][j&(logChunk-1)] }
+
+// customer returns the position of the customer id (whose idKey is k),
+// adding it if new.
+func (b *Builder) customer(id string, k idKey) int32 {
+	if k.intID {
+		key := k.v
 		if key >= uint64(len(b.direct)) && key < b.directLimit() {
 			b.growDirect(key)
 		}
@@ -303,7 +355,24 @@ func (b *Builder) customer(id string, key uint64, intID bool) int32 {
 		}
 		return i
 	}
-	return b.strs.customer(b, id)
+	return b.strs.customer(b, id, k.h, k.v, k.k1)
+}
+
+// touch reads the index slot that looking up the id of key will read, so
+// that the memory is on its way into the cache by the time the row is
+// added: on a shuffled log of many customers each lookup otherwise waits
+// for a cache miss, one row after another. The value read goes to
+// b.touched, so the load is not dropped.
+func (b *Builder) touch(k idKey) {
+	if k.intID {
+		if k.v < uint64(len(b.direct)) {
+			b.touched += uint64(b.direct[k.v])
+		}
+		return
+	}
+	if t := b.strs.slots; len(t) > 0 {
+		b.touched += t[k.h&uint64(len(t)-1)].meta
+	}
 }
 
 // directLimit is the largest size the direct id table may grow to: 4 slots
@@ -374,157 +443,216 @@ func intKey(id string) (uint64, bool) {
 	return v, true
 }
 
-// group moves the arrival log into the grouped arrays, customers in output
-// order, sorting each customer's transactions by (day, amount): the
-// canonical order in which amounts are added, so results do not depend on
-// the input's row order.
+// group puts the log in output order: customers by rank (see SortIDs),
+// each customer's entries sorted by key, entries of the same customer and
+// key merged where their packed sum fits. Sums are exact, so the result
+// does not depend on the order of the input rows nor on how the work is
+// split.
 //
-// It is a counting sort split across the cores: each worker owns a
-// contiguous run of log chunks. While the customers are sorted, the workers
-// count their rows per customer; each customer then gets, in output order,
-// its previously grouped entries followed by one stretch per worker, and
-// the workers scatter their rows into their stretches, dropping each chunk
-// once it is copied so that the collector can reclaim the log as the
-// grouped arrays fill. The layout is that of a sequential pass (arrival
-// order within a customer), whatever the number of workers.
+// It sorts in place, so that grouping costs no second copy of the log: a
+// counting pass gives each customer its stretch, an in-place permutation
+// (American flag sort) moves every entry into its customer's stretch,
+// then, on all cores, each customer's entries are sorted and merged within
+// its stretch, and a last pass closes up the gaps merging left and frees
+// the chunks no longer used.
 func (b *Builder) group() {
-	if len(b.log) == 0 && len(b.off) == b.numIDs()+1 {
+	if b.grouped {
 		return
 	}
 	n := b.numIDs()
-	rows := 0
-	for _, c := range b.log {
-		rows += len(c)
-	}
-	workers := 1
-	if rows >= parallelRows {
-		workers = min(runtime.GOMAXPROCS(0), 8, len(b.log))
-	}
-	// chunks returns worker w's run of log chunks.
-	chunks := func(w int) (int, int) { return len(b.log) * w / workers, len(b.log) * (w + 1) / workers }
-
-	// Sort the customers while the workers count their rows: cur[w][i] is
-	// the number of worker w's rows of customer i, then where the next one
-	// goes.
-	var order []int32
-	cur := make([][]int32, workers)
-	var wg sync.WaitGroup
-	wg.Go(func() { order = b.sortedCustomers() })
-	for w := range workers {
-		wg.Go(func() {
-			cnt := make([]int32, n)
-			c0, c1 := chunks(w)
-			for _, c := range b.log[c0:c1] {
-				for _, row := range c {
-					cnt[row.cust]++
-				}
-			}
-			cur[w] = cnt
-		})
-	}
-	wg.Wait()
-
-	// Offsets in output order; the previous grouping's entries come first.
-	prev := make([]int32, n) // customer → its entries in the previous grouping
-	for r := 0; r+1 < len(b.off); r++ {
-		prev[b.order[r]] = b.off[r+1] - b.off[r]
-	}
-	off := make([]int32, n+1)
-	pos := int32(0)
+	order := b.sortedCustomers()
+	rank := make([]int32, n)
 	for r, i := range order {
-		off[r] = pos
-		pos += prev[i]
-		for _, cnt := range cur {
-			k := cnt[i]
-			cnt[i] = pos
-			pos += k
+		rank[i] = int32(r)
+	}
+	// While grouping, an entry's cust field holds its customer's rank.
+	start := make([]int32, n+1) // rank r's stretch: start[r] to start[r+1]
+	for j := 0; j < b.n; j += logChunk {
+		c := b.log[j>>logChunkBits][:min(logChunk, b.n-j)]
+		for k := range c {
+			c[k].cust = rank[c[k].cust]
+			start[c[k].cust+1]++
 		}
 	}
-	off[n] = pos
-	prev = nil
-	days := make([]int32, pos)
-	amounts := make([]float64, pos)
-	if len(b.off) > 0 {
-		rank := make([]int32, n) // customer → new rank
-		for r, i := range order {
-			rank[i] = int32(r)
-		}
-		for r := 0; r+1 < len(b.off); r++ {
-			lo, hi := b.off[r], b.off[r+1]
-			j := off[rank[b.order[r]]]
-			copy(days[j:], b.days[lo:hi])
-			copy(amounts[j:], b.amounts[lo:hi])
-		}
-		b.days, b.amounts = nil, nil
+	rank = nil
+	for r := range n {
+		start[r+1] += start[r]
+	}
+	// Two passes of in-place permutation: first into 256 runs of ranks by
+	// their high bits (256 write positions, which the caches follow), then
+	// each run, small enough to be cached, by rank, runs in parallel.
+	shift := 0
+	for n>>shift > 256 {
+		shift++
+	}
+	runs := (n-1)>>shift + 1
+	bounds := make([]int32, runs+1)
+	for r := range runs {
+		bounds[r] = start[r<<shift]
+	}
+	bounds[runs] = start[n]
+	b.permute(bounds, func(rank int32) int32 { return rank >> shift })
+	var wg sync.WaitGroup
+	workers := 1
+	if b.n >= parallelRows {
+		workers = min(runtime.GOMAXPROCS(0), 8)
 	}
 	for w := range workers {
 		wg.Go(func() {
-			next := cur[w]
-			c0, c1 := chunks(w)
-			for ci := c0; ci < c1; ci++ {
-				for _, row := range b.log[ci] {
-					j := next[row.cust]
-					days[j], amounts[j] = row.day, row.amount
-					next[row.cust] = j + 1
+			for run := w; run < runs; run += workers {
+				lo, hi := run<<shift, min(n, (run+1)<<shift)
+				if bounds[run+1]-bounds[run] > 1 {
+					b.permute(start[lo:hi+1], func(rank int32) int32 { return rank - int32(lo) })
 				}
-				b.log[ci] = nil // let the collector have it
 			}
 		})
 	}
 	wg.Wait()
-	b.log, cur = nil, nil
-	if rows >= parallelRows {
-		// The arrival log (16 bytes a row) is now garbage. Collect it at
-		// once rather than at the next automatic cycle: the summary's
-		// output is then allocated in its memory, which keeps the peak
-		// heap near the log plus the grouped arrays, and reuses pages
-		// already mapped instead of faulting in fresh ones.
-		runtime.GC()
-	}
-	// Customers are independent: sort them in parallel parts.
+	// Sort and merge each customer's entries within its stretch; count[r]
+	// is how many are left.
+	count := make([]int32, n)
 	parts := 1
-	if n >= parallelCustomers {
+	if b.n >= parallelRows || n >= parallelCustomers {
 		parts = min(runtime.GOMAXPROCS(0), 8)
 	}
 	for p := range parts {
-		wg.Go(func() { sortEntries(off[n*p/parts:n*(p+1)/parts+1], days, amounts) })
+		wg.Go(func() {
+			var buf []logRow
+			for r := n * p / parts; r < n*(p+1)/parts; r++ {
+				if start[r+1]-start[r] <= 1 {
+					count[r] = start[r+1] - start[r]
+					continue
+				}
+				buf = b.mergeStretch(int(start[r]), int(start[r+1]), buf)
+				count[r] = int32(len(buf))
+			}
+		})
 	}
 	wg.Wait()
-	b.order, b.off, b.days, b.amounts = order, off, days, amounts
+	off := start // reused: closing up only moves entries left
+	w := 0
+	for r := range n {
+		lo, c := int(start[r]), int(count[r])
+		off[r] = int32(w)
+		i := order[r]
+		for j := range c {
+			e := *b.at(lo + j)
+			e.cust = i
+			*b.at(w + j) = e
+		}
+		w += c
+	}
+	off[n] = int32(w)
+	b.n = w
+	chunks := (w + logChunk - 1) >> logChunkBits
+	clear(b.log[chunks:])
+	b.log = b.log[:chunks]
+	b.order, b.off, b.grouped = order, off, true
 }
 
-// sortEntries sorts the transactions of each customer by (day, amount):
-// for each r, days[off[r]:off[r+1]] and amounts[off[r]:off[r+1]].
-func sortEntries(off []int32, days []int32, amounts []float64) {
-	var buf []entry
-	for r := 0; r+1 < len(off); r++ {
-		lo, hi := off[r], off[r+1]
-		sorted := true
-		for j := lo + 1; j < hi; j++ {
-			if lessEntry(entry{days[j], amounts[j]}, entry{days[j-1], amounts[j-1]}) {
-				sorted = false
-				break
+// permute moves the log entries bounds[0] to bounds[len(bounds)−1] in
+// place so that those whose cust field gives bucket(cust) = d lie from
+// bounds[d] on (American flag sort). bounds must hold the bucket sizes'
+// prefix sums.
+func (b *Builder) permute(bounds []int32, bucket func(int32) int32) {
+	nb := len(bounds) - 1
+	next := slices.Clone(bounds[:nb])
+	for d := range nb {
+		end := bounds[d+1]
+		for next[d] < end {
+			j := next[d]
+			p := b.at(int(j))
+			e := *p
+			for t := bucket(e.cust); t != int32(d); t = bucket(e.cust) {
+				q := b.at(int(next[t]))
+				next[t]++
+				e, *q = *q, e
+			}
+			*p = e
+			next[d]++
+		}
+	}
+}
+
+// mergeStretch sorts log entries lo to hi (one customer's) by key, merges
+// those of equal key whose packed sum fits, and writes the result from lo
+// on. It returns the merged entries, in buf's storage.
+func (b *Builder) mergeStretch(lo, hi int, buf []logRow) []logRow {
+	buf = buf[:0]
+	for j := lo; j < hi; j++ {
+		buf = append(buf, *b.at(j))
+	}
+	sorted := true
+	for j := 1; j < len(buf); j++ {
+		if buf[j].key < buf[j-1].key {
+			sorted = false
+			break
+		}
+	}
+	if !sorted {
+		slices.SortFunc(buf, func(x, y logRow) int { return cmp.Compare(x.key, y.key) })
+	}
+	out := buf[:0]
+	for _, e := range buf {
+		if n := len(out); n > 0 && out[n-1].key == e.key && e.key&keyRaw == 0 {
+			if m, ok := mergePacked(out[n-1].v, e.v); ok {
+				out[n-1].v = m
+				continue
 			}
 		}
-		if sorted {
-			continue
-		}
-		buf = buf[:0]
-		for j := lo; j < hi; j++ {
-			buf = append(buf, entry{days[j], amounts[j]})
-		}
-		slices.SortFunc(buf, cmpEntry)
-		for j, e := range buf {
-			days[lo+int32(j)], amounts[lo+int32(j)] = e.day, e.amount
-		}
+		out = append(out, e)
 	}
+	for j, e := range out {
+		*b.at(lo + j) = e
+	}
+	return out
 }
 
-func cmpEntry(x, y entry) int {
-	if c := cmp.Compare(x.day, y.day); c != 0 {
-		return c
-	}
-	return cmp.Compare(x.amount, y.amount)
+// dayRow is a customer's rows of one day and kind: purchases, or returns.
+type dayRow struct {
+	day    int32
+	ret    bool    // returns
+	rows   int     // rows added up
+	amount float64 // their exact sum, rounded to float64; −|sum| for returns (−0 included)
 }
 
-func lessEntry(x, y entry) bool { return cmpEntry(x, y) < 0 }
+// days returns the day rows of the customer of rank r (the log grouped),
+// by day, a day's returns before its purchases, in rows' storage.
+func (b *Builder) days(r int, rows []dayRow) []dayRow {
+	rows = rows[:0]
+	lo, hi := int(b.off[r]), int(b.off[r+1])
+	for j := lo; j < hi; {
+		e := b.at(j)
+		k := e.key &^ keyRaw
+		row := dayRow{day: e.key >> 2, ret: e.key&keyPurchase == 0}
+		if j+1 == hi || b.at(j+1).key&^keyRaw != k {
+			// One entry: its amount needs no accumulator.
+			j++
+			if e.key&keyRaw != 0 {
+				row.rows, row.amount = 1, math.Float64frombits(uint64(e.v))
+			} else {
+				m, s, c := unpack(e.v)
+				row.rows, row.amount = int(c), float64(m)/pow10[s]
+			}
+		} else {
+			var sum exactSum
+			for ; j < hi && b.at(j).key&^keyRaw == k; j++ {
+				e := b.at(j)
+				if e.key&keyRaw != 0 {
+					row.rows++
+					sum.addFloat(math.Float64frombits(uint64(e.v)))
+				} else {
+					_, _, c := unpack(e.v)
+					row.rows += int(c)
+					sum.addPacked(e.v)
+				}
+			}
+			row.amount = sum.float()
+		}
+		if row.ret {
+			row.amount = returnAmount(row.amount)
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}

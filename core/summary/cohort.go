@@ -176,14 +176,15 @@ func (b *Builder) Cohorts(opt CohortOptions) ([]Cohort, error) {
 	endStart := floorDiv(endM, span) * span
 	var byAge []*acc
 	var buf []period
+	var rows []dayRow
 	var st returnStats
 	for r := range b.order {
-		lo, hi := b.off[r], b.off[r+1]
-		if lo == hi {
+		rows = b.days(r, rows)
+		if len(rows) == 0 {
 			continue
 		}
 		var ps []period
-		ps, buf = b.cohortPeriods(buf, b.days[lo:hi], b.amounts[lo:hi], &st)
+		ps, buf = b.cohortPeriods(buf, rows, &st)
 		if ps == nil {
 			return nil, fmt.Errorf("cohorts: the amounts of customer %s add up past the float64 range (±1.8e308)", quote.Value(b.id(b.order[r])))
 		}
@@ -273,10 +274,10 @@ func (b *Builder) Cohorts(opt CohortOptions) ([]Cohort, error) {
 // sorted by (day, amount)) under the returns rule, over the whole window,
 // in time order, and buf's storage for reuse. It returns nil periods when
 // the amounts add up past the float64 range.
-func (b *Builder) cohortPeriods(buf []period, days []int32, amounts []float64, st *returnStats) ([]period, []period) {
+func (b *Builder) cohortPeriods(buf []period, rows []dayRow, st *returnStats) ([]period, []period) {
 	g := b.opt.Grain
 	if b.opt.Returns != ReturnsPurchase {
-		ps, unmatched := periods(buf, g, days, amounts, b.opt.Returns, st)
+		ps, unmatched := periods(buf, g, rows, b.opt.Returns, st)
 		if !isFinite(unmatched) {
 			return nil, ps[:0]
 		}
@@ -284,15 +285,15 @@ func (b *Builder) cohortPeriods(buf []period, days []int32, amounts []float64, s
 	}
 	// ReturnsPurchase: every row is an ordinary row of its period.
 	ps := buf[:0]
-	for k, day := range days {
-		p := g.period(day)
+	for _, row := range rows {
+		p := g.period(row.day)
 		if n := len(ps); n == 0 || ps[n-1].p != p {
-			ps = append(ps, period{p: p, first: day})
+			ps = append(ps, period{p: p, first: row.day})
 		}
 		q := &ps[len(ps)-1]
-		q.value += amounts[k]
-		q.last = day
-		q.orders++
+		q.value += row.amount
+		q.last = row.day
+		q.orders += row.rows
 	}
 	for _, q := range ps {
 		if !isFinite(q.value) {

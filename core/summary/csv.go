@@ -145,7 +145,7 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 			return fmt.Errorf("read csv: %w", err)
 		}
 	}
-	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header)}, b)
+	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header), ids: &idTable{seed: b.strs.seed}}, b)
 }
 
 // duplicateColumn returns an error naming both positions of the first
@@ -183,13 +183,13 @@ func skipBOM(r io.Reader) io.Reader {
 // parsedRow is a row parsed by the reader goroutine: a transaction, or the
 // reason it is bad. id may point into its batch's chunk buffer.
 type parsedRow struct {
-	id     string
-	key    uint64 // intKey(id), when intID
-	intID  bool
-	day    int32
-	amount float64
-	bad    *ParseError
-	fatal  bool // bad, and never skipped
+	id    string
+	key   idKey
+	day   int32
+	k     int32 // rowKey(day, amount)
+	v     int64
+	bad   *ParseError
+	fatal bool // bad, and never skipped
 	// filtered: the where rule left the row out
 	filtered bool
 }
@@ -207,23 +207,38 @@ type batch struct {
 // key, date, amount) into batches, the caller's looks the customers up and
 // logs the transactions in the Builder. Batches go back to the reader for
 // reuse (with their chunk buffer, which their ids point into) once
-// consumed, so the reading allocates nothing per row. Rows are applied in
+// consumed, at most maxBatches of them, so the reading allocates nothing
+// per row and makes no garbage. Rows are applied in
 // input order: the result, errors and line numbers are those of a
 // sequential read.
 func pipeline(src recordSource, p *rowParser, b *Builder) error {
-	full := make(chan *batch, 4)
-	free := make(chan *batch, 4)
+	full := make(chan *batch, maxBatches)
+	free := make(chan *batch, maxBatches)
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
 		defer close(full)
+		made := 0
 		for {
 			var bt *batch
 			select {
 			case bt = <-free:
 				bt.rows = bt.rows[:0]
 			default:
-				bt = &batch{rows: make([]parsedRow, 0, batchRows)}
+				if made < maxBatches {
+					bt = &batch{rows: make([]parsedRow, 0, batchRows)}
+					made++
+					break
+				}
+				// All batches are in flight: wait for one, rather
+				// than make garbage of one more (the collector would
+				// let it pile up to the size of the log).
+				select {
+				case bt = <-free:
+					bt.rows = bt.rows[:0]
+				case <-done:
+					return
+				}
 			}
 			bt.buf = src.load(bt.buf)
 			for {
@@ -257,6 +272,9 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 	}()
 	for bt := range full {
 		for i := range bt.rows {
+			if j := i + lookAhead; j < len(bt.rows) {
+				b.touch(bt.rows[j].key)
+			}
 			r := &bt.rows[i]
 			b.rows++
 			if r.filtered {
@@ -272,7 +290,7 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 				}
 				continue
 			}
-			b.addKeyed(r.id, r.key, r.intID, r.day, r.amount)
+			b.addKeyed(r.id, r.key, r.day, r.k, r.v)
 		}
 		if bt.err == io.EOF {
 			return nil
@@ -280,13 +298,17 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 		if bt.err != nil {
 			return bt.err
 		}
-		select {
-		case free <- bt:
-		default:
-		}
+		free <- bt // never blocks: at most maxBatches exist
 	}
 	return nil
 }
+
+// maxBatches is the number of batches the pipeline recycles.
+const maxBatches = 6
+
+// lookAhead is how many rows ahead of the one being added pipeline
+// touches the id index (Builder.touch).
+const lookAhead = 16
 
 // column is one mapped field: its role, its name as mapped and its index.
 type column struct {
@@ -348,7 +370,8 @@ type rowParser struct {
 	cols  columnSet
 	df    DateFormat
 	af    AmountFormat
-	width int // fields of the header; 0 without one
+	width int      // fields of the header; 0 without one
+	ids   *idTable // empty, with the seed of the Builder's (keyOf)
 
 	currency     string // the first currency written in the amount column
 	currencyLine int    // its line
@@ -410,8 +433,8 @@ func (p *rowParser) parseRow(rec []string, line int) parsedRow {
 	if id == "" {
 		return parsedRow{bad: &ParseError{Line: line, Field: "customer", Column: s.customer.name, Kind: EmptyCustomer, Err: errEmptyID}}
 	}
-	key, intID := intKey(id)
-	if !intID && !utf8.ValidString(id) {
+	key := keyOf(id, p.ids)
+	if !key.intID && !utf8.ValidString(id) {
 		return parsedRow{bad: badID(line, s.customer.name, id)}
 	}
 	ds := trimSpace(rec[s.date.idx])
@@ -445,7 +468,8 @@ func (p *rowParser) parseRow(rec []string, line int) parsedRow {
 			return row
 		}
 	}
-	return parsedRow{id: id, key: key, intID: intID, day: day, amount: amount}
+	k, v := rowKey(day, amount)
+	return parsedRow{id: id, key: key, day: day, k: k, v: v}
 }
 
 // badAmount describes an amount that does not parse. When it is a number

@@ -78,10 +78,10 @@ type ReturnsReport struct {
 // value as −0, so that a log row needs no flag (see Builder.addKeyed).
 func isReturn(amount float64) bool { return math.Signbit(amount) }
 
-// hasReturn tells whether any of amounts is a return.
-func hasReturn(amounts []float64) bool {
-	for _, a := range amounts {
-		if isReturn(a) {
+// hasReturn tells whether any of rows holds returns.
+func hasReturn(rows []dayRow) bool {
+	for _, r := range rows {
+		if r.ret {
 			return true
 		}
 	}
@@ -118,18 +118,18 @@ type returnStats struct {
 // absorb is unmatched. A period a return touched and whose value is then
 // ≤ 0 is refunded; a period of zero value that no return touched (a free
 // order) stays a purchase period.
-func periods(buf []period, g Grain, days []int32, amounts []float64, rule Returns, st *returnStats) ([]period, float64) {
+func periods(buf []period, g Grain, rows []dayRow, rule Returns, st *returnStats) ([]period, float64) {
 	ps := buf[:0]
-	for k := range days {
-		a := amounts[k]
-		ret := isReturn(a)
+	for _, row := range rows {
+		a := row.amount
+		ret := row.ret
 		if ret {
-			st.returns++
+			st.returns += row.rows
 			if rule == ReturnsDrop {
 				continue
 			}
 		}
-		p := g.period(days[k])
+		p := g.period(row.day)
 		if n := len(ps); n == 0 || ps[n-1].p != p {
 			ps = append(ps, period{p: p, first: -1})
 		}
@@ -140,10 +140,10 @@ func periods(buf []period, g Grain, days []int32, amounts []float64, rule Return
 			continue
 		}
 		if q.orders == 0 {
-			q.first = days[k]
+			q.first = row.day
 		}
-		q.last = days[k]
-		q.orders++
+		q.last = row.day
+		q.orders += row.rows
 	}
 	unmatched := 0.0
 	for _, q := range ps {
@@ -195,20 +195,20 @@ func periods(buf []period, g Grain, days []int32, amounts []float64, rule Return
 //
 // A customer whose amounts add up past the float64 range gives an
 // *OverflowError.
-func (b *Builder) summarizeReturns(c *Customer, i int32, days []int32, amounts []float64, endDay, endPeriod int32,
+func (b *Builder) summarizeReturns(c *Customer, i int32, rows []dayRow, endDay, endPeriod int32,
 	dist func(int32) float64, buf []period, st *returnStats) (bool, float64, []period, error) {
 	g := b.opt.Grain
 	k := 0
-	for k < len(days) && days[k] <= endDay {
+	for k < len(rows) && rows[k].day <= endDay {
 		k++
 	}
-	cal, unmatched := periods(buf, g, days[:k], amounts[:k], b.opt.Returns, st)
+	cal, unmatched := periods(buf, g, rows[:k], b.opt.Returns, st)
 	if !isFinite(unmatched) {
 		return false, 0, cal[:0], &OverflowError{Customer: b.id(i)}
 	}
 	if len(cal) == 0 {
 		// Count the holdout window's returns all the same.
-		_, u := periods(cal, g, days[k:], amounts[k:], b.opt.Returns, st)
+		_, u := periods(cal, g, rows[k:], b.opt.Returns, st)
 		if !isFinite(u) {
 			return false, 0, cal[:0], &OverflowError{Customer: b.id(i)}
 		}
@@ -235,7 +235,7 @@ func (b *Builder) summarizeReturns(c *Customer, i int32, days []int32, amounts [
 		c.Monetary = repeat / float64(c.Frequency)
 	}
 	// The holdout window nets on its own.
-	hold, u := periods(cal[len(cal):], g, days[k:], amounts[k:], b.opt.Returns, st)
+	hold, u := periods(cal[len(cal):], g, rows[k:], b.opt.Returns, st)
 	if !isFinite(u) {
 		return false, 0, cal[:0], &OverflowError{Customer: c.ID}
 	}
@@ -253,9 +253,16 @@ func (b *Builder) summarizeReturns(c *Customer, i int32, days []int32, amounts [
 // returns counts the return rows grouped so far.
 func (b *Builder) returns() int {
 	n := 0
-	for _, a := range b.amounts {
-		if isReturn(a) {
+	for j := range b.n {
+		e := b.at(j)
+		if e.key&keyPurchase != 0 {
+			continue
+		}
+		if e.key&keyRaw != 0 {
 			n++
+		} else {
+			_, _, c := unpack(e.v)
+			n += int(c)
 		}
 	}
 	return n

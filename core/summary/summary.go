@@ -119,8 +119,9 @@ type Summary struct {
 // 1.7e308) gives an *OverflowError naming the customer, never an infinite
 // or NaN monetary value.
 //
-// Each customer's transactions are first sorted by (date, amount) so that
-// sums, and hence the result, do not depend on the input's row order.
+// A customer's rows of one day add exactly (purchases apart from returns,
+// see dayRow), and these day sums then add in time order, so that sums,
+// and hence the result, do not depend on the input's row order.
 func (b *Builder) Summary() (Summary, error) {
 	g := b.opt.Grain
 	// A difference of p periods lasts p × nominalDays days, expressed in
@@ -156,14 +157,14 @@ func (b *Builder) Summary() (Summary, error) {
 	summarize := func(r0, r1 int, out []Customer, st *returnStats, unmatched []float64) (int, error) {
 		n := 0
 		var buf []period
+		var rows []dayRow
 		for r := r0; r < r1; r++ {
-			lo, hi := b.off[r], b.off[r+1]
-			days, amounts := b.days[lo:hi], b.amounts[lo:hi]
-			if b.opt.Returns != ReturnsPurchase && hasReturn(amounts) {
+			rows = b.days(r, rows)
+			if b.opt.Returns != ReturnsPurchase && hasReturn(rows) {
 				var ok bool
 				var u float64
 				var err error
-				ok, u, buf, err = b.summarizeReturns(&out[n], b.order[r], days, amounts, endDay, endPeriod, dist, buf, st)
+				ok, u, buf, err = b.summarizeReturns(&out[n], b.order[r], rows, endDay, endPeriod, dist, buf, st)
 				if err != nil {
 					out[n] = Customer{}
 					return n, err
@@ -180,7 +181,7 @@ func (b *Builder) Summary() (Summary, error) {
 				}
 				continue
 			}
-			if days[0] > endDay {
+			if rows[0].day > endDay {
 				continue // new in the holdout window
 			}
 			// Fields are set one by one: out is freshly zeroed, and
@@ -189,26 +190,26 @@ func (b *Builder) Summary() (Summary, error) {
 			c := &out[n]
 			n++
 			c.ID = b.id(b.order[r])
-			c.First = dayTime(days[0])
+			c.First = dayTime(rows[0].day)
 			var (
-				firstP   = g.period(days[0])
+				firstP   = g.period(rows[0].day)
 				curP     = firstP
 				curSum   float64
 				repeat   float64
 				periods  int
 				lastP    = firstP
-				lastDay  = days[0]
+				lastDay  = rows[0].day
 				k        int
 				holdP    int32
 				holdSum  float64
 				holdN    int
 				holdMean float64
 			)
-			for k = 0; k < len(days) && days[k] <= endDay; k++ {
-				c.Orders++
-				c.Revenue += amounts[k]
-				lastDay = days[k]
-				p := g.period(days[k])
+			for k = 0; k < len(rows) && rows[k].day <= endDay; k++ {
+				c.Orders += rows[k].rows
+				c.Revenue += rows[k].amount
+				lastDay = rows[k].day
+				p := g.period(rows[k].day)
 				if p != curP {
 					if periods > 0 {
 						repeat += curSum
@@ -216,7 +217,7 @@ func (b *Builder) Summary() (Summary, error) {
 					periods++
 					curP, curSum = p, 0
 				}
-				curSum += amounts[k]
+				curSum += rows[k].amount
 				lastP = p
 			}
 			if periods > 0 {
@@ -229,9 +230,9 @@ func (b *Builder) Summary() (Summary, error) {
 			if periods > 0 {
 				c.Monetary = repeat / float64(periods)
 			}
-			// Holdout window: the remaining entries (day > calibration end).
-			for ; k < len(days); k++ {
-				p := g.period(days[k])
+			// Holdout window: the remaining rows (day > calibration end).
+			for ; k < len(rows); k++ {
+				p := g.period(rows[k].day)
 				if holdN == 0 || p != holdP {
 					if holdN > 0 {
 						holdMean += holdSum
@@ -239,7 +240,7 @@ func (b *Builder) Summary() (Summary, error) {
 					holdN++
 					holdP, holdSum = p, 0
 				}
-				holdSum += amounts[k]
+				holdSum += rows[k].amount
 			}
 			if holdN > 0 {
 				holdMean += holdSum

@@ -58,17 +58,17 @@ func (b *Builder) Tracking(periodDays int) (Tracking, error) {
 		births  []int32
 		repeats []int32
 		buf     []period
+		rows    []dayRow
 		st      returnStats
 	)
 	for r := range b.order {
-		lo, hi := b.off[r], b.off[r+1]
-		days, amounts := b.days[lo:hi], b.amounts[lo:hi]
+		rows = b.days(r, rows)
 		k := 0
-		for k < len(days) && days[k] <= endDay {
+		for k < len(rows) && rows[k].day <= endDay {
 			k++
 		}
-		if b.opt.Returns != ReturnsPurchase && hasReturn(amounts) {
-			cal, _ := periods(buf, g, days[:k], amounts[:k], b.opt.Returns, &st)
+		if b.opt.Returns != ReturnsPurchase && hasReturn(rows) {
+			cal, _ := periods(buf, g, rows[:k], b.opt.Returns, &st)
 			if len(cal) == 0 {
 				buf = cal[:0]
 				continue
@@ -77,7 +77,7 @@ func (b *Builder) Tracking(periodDays int) (Tracking, error) {
 			for _, q := range cal[1:] {
 				repeats = append(repeats, q.first)
 			}
-			hold, _ := periods(cal[len(cal):], g, days[k:], amounts[k:], b.opt.Returns, &st)
+			hold, _ := periods(cal[len(cal):], g, rows[k:], b.opt.Returns, &st)
 			for _, q := range hold {
 				repeats = append(repeats, q.first)
 			}
@@ -87,20 +87,20 @@ func (b *Builder) Tracking(periodDays int) (Tracking, error) {
 		if k == 0 {
 			continue // new in the holdout window
 		}
-		births = append(births, days[0])
+		births = append(births, rows[0].day)
 		// Calibration and holdout periods are grouped apart, as Summary
 		// does: a grain period cut by the calibration end counts once on
 		// each side.
-		last := g.period(days[0])
-		for _, d := range days[1:k] {
-			if p := g.period(d); p != last {
-				repeats = append(repeats, d)
+		last := g.period(rows[0].day)
+		for _, row := range rows[1:k] {
+			if p := g.period(row.day); p != last {
+				repeats = append(repeats, row.day)
 				last = p
 			}
 		}
-		for j, d := range days[k:] {
-			if p := g.period(d); j == 0 || p != last {
-				repeats = append(repeats, d)
+		for j, row := range rows[k:] {
+			if p := g.period(row.day); j == 0 || p != last {
+				repeats = append(repeats, row.day)
 				last = p
 			}
 		}

@@ -103,6 +103,15 @@ type Input struct {
 	Format    string `toml:"format"`    // csv | jsonl | parquet; default from the file name
 	Delimiter string `toml:"delimiter"` // "," (default), ";", "\t", "|" or "whitespace"
 	NoHeader  bool   `toml:"no_header"` // columns are then 1-based positions
+	// URL, instead of Path, reads a PostgreSQL database
+	// (postgres://user@host:port/database; the password from the URL, the
+	// PG* environment or ~/.pgpass). Table names the table (kind =
+	// "transactions": the summary is computed in the database and only
+	// its rows are read; kind = "summary": the summary's rows), or Query
+	// is a read-only query whose result is read as the file would be.
+	URL   string `toml:"url"`
+	Table string `toml:"table"`
+	Query string `toml:"query"`
 
 	// TimeZone is the zone (IANA name, such as "Europe/Berlin") in which
 	// a database's timestamp-with-zone date column gives its calendar
@@ -145,7 +154,16 @@ type Output struct {
 	Path     string `toml:"path"`     // file, or "-" for stdout
 	Format   string `toml:"format"`   // csv | jsonl | parquet; default from the file name
 	Manifest string `toml:"manifest"` // manifest path; default: output path + ".manifest.json"
+	// URL, instead of Path, writes the scores into a PostgreSQL table,
+	// Table (default "clv_scores"), swapped in whole; IfExists is "fail"
+	// (default) or "replace" when the table exists.
+	URL      string `toml:"url"`
+	Table    string `toml:"table"`
+	IfExists string `toml:"if_exists"`
 }
+
+// DefaultOutputTable is output.table when output.url is given without it.
+const DefaultOutputTable = "clv_scores"
 
 // Error is a configuration mistake, with the file and line when known.
 type Error struct {
@@ -443,6 +461,12 @@ func (c *Config) complete(set givenFunc) error {
 		{"output.manifest", c.Output.Manifest, "omit the key for the default, the output path + \".manifest.json\""},
 		{"model.load", c.Model.Load, "omit the key to fit the purchase model"},
 		{"model.load_spend", c.Model.LoadSpend, "omit the key to fit the spend model"},
+		{"input.url", c.Input.URL, "omit the key to read input.path"},
+		{"input.table", c.Input.Table, "give the table to read, or omit the key and give input.query"},
+		{"input.query", c.Input.Query, "give the query to read, or omit the key and give input.table"},
+		{"output.url", c.Output.URL, "omit the key to write output.path"},
+		{"output.table", c.Output.Table, `omit the key for the default, "clv_scores"`},
+		{"output.if_exists", c.Output.IfExists, `omit the key for the default, "fail"`},
 	}
 	for i, p := range c.Plugins {
 		keys = append(keys, str{fmt.Sprintf("plugins[%d].timeout", i), p.Timeout, `omit the key for the default, "10s"`})
@@ -452,8 +476,14 @@ func (c *Config) complete(set givenFunc) error {
 			return &Error{Key: k.key, Msg: "empty: " + k.hint}
 		}
 	}
-	if !set("output", "path") {
+	if !set("output", "path") && !set("output", "url") {
 		c.Output.Path = "-"
+	}
+	if set("output", "url") && !set("output", "table") {
+		c.Output.Table = DefaultOutputTable
+	}
+	if set("output", "url") && !set("output", "if_exists") {
+		c.Output.IfExists = "fail"
 	}
 	for i := range c.Plugins {
 		p, n := &c.Plugins[i], strconv.Itoa(i)
@@ -526,8 +556,11 @@ func (c *Config) Validate() error {
 			return err
 		}
 	}
-	if c.Input.Path == "" {
-		return &Error{Key: "input.path", Msg: "missing: the transactions (or summary) file to score, or \"-\" for stdin"}
+	if err := c.validateDatabase(); err != nil {
+		return err
+	}
+	if c.Input.Path == "" && c.Input.URL == "" {
+		return &Error{Key: "input.path", Msg: "missing: the transactions (or summary) file to score, or \"-\" for stdin (or input.url, a PostgreSQL database)"}
 	}
 	if c.Model.LoadSpend != "" && c.Model.Spend != score.SpendGammaGamma {
 		return &Error{Key: "model.load_spend", Msg: fmt.Sprintf("a Gamma-Gamma model file needs model.spend = %q (it is %q)", score.SpendGammaGamma, c.Model.Spend)}
@@ -562,4 +595,50 @@ func (c *Config) Validate() error {
 		return &Error{Key: "segmentation.plugin", Msg: fmt.Sprintf("%s is not a configured plugin", quote.Value(c.Segmentation.Plugin))}
 	}
 	return nil
+}
+
+// isDatabaseURL reports whether s is a postgres:// or postgresql:// URL.
+func isDatabaseURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "postgres://") || strings.HasPrefix(l, "postgresql://")
+}
+
+// validateDatabase checks the PostgreSQL keys of [input] and [output]:
+// a URL instead of a path, and with it a table or a query. Messages never
+// quote a URL, which may hold a password.
+func (c *Config) validateDatabase() error {
+	in, out := c.Input, c.Output
+	switch {
+	case in.URL != "" && in.Path != "":
+		return &Error{Key: "input.url", Msg: "give input.path (a file) or input.url (a database), not both"}
+	case in.URL != "" && !isDatabaseURL(in.URL):
+		return &Error{Key: "input.url", Msg: "not a PostgreSQL URL: want postgres://user@host:port/database"}
+	case in.URL == "" && in.Table != "":
+		return &Error{Key: "input.table", Msg: "a table is read from a database: give input.url too"}
+	case in.URL == "" && in.Query != "":
+		return &Error{Key: "input.query", Msg: "a query is run in a database: give input.url too"}
+	case in.URL != "" && in.Table != "" && in.Query != "":
+		return &Error{Key: "input.query", Msg: "give input.table or input.query, not both"}
+	case in.URL != "" && in.Table == "" && in.Query == "":
+		return &Error{Key: "input.table", Msg: "missing: the table to read from input.url (or input.query, a read-only query)"}
+	case in.URL != "" && (in.Format != "" || in.Delimiter != "" || in.NoHeader):
+		return &Error{Key: "input.url", Msg: "input.format, input.delimiter and input.no_header are for files, not a database"}
+	}
+	if out.URL == "" {
+		for _, k := range []struct{ key, v string }{{"output.table", out.Table}, {"output.if_exists", out.IfExists}} {
+			if k.v != "" {
+				return &Error{Key: k.key, Msg: "a table is written to a database: give output.url too"}
+			}
+		}
+		return nil
+	}
+	switch {
+	case !isDatabaseURL(out.URL):
+		return &Error{Key: "output.url", Msg: "not a PostgreSQL URL: want postgres://user@host:port/database"}
+	case out.Path != "":
+		return &Error{Key: "output.url", Msg: "give output.path (a file) or output.url (a database table), not both"}
+	case out.Format != "":
+		return &Error{Key: "output.format", Msg: "output.format is for files; a database table has its own column types"}
+	}
+	return oneOf("output.if_exists", out.IfExists, "fail", "replace")
 }

@@ -46,6 +46,13 @@ missing_customer = "error"
 # Databases (clv sql): the zone in which a timestamp-with-zone column's date is taken.
 # Files keep the date as written in its own offset.
 # time_zone = "Europe/Berlin"
+# A PostgreSQL database instead of path: url (password from the URL, PGPASSWORD or
+# ~/.pgpass; "postgres://" alone takes everything from the PG* variables) and a
+# table (kind = "transactions": summarized in the database, one row per customer
+# read) or a read-only query (its rows read as a file's would be).
+# url = "postgres://clv@localhost:5432/shop"
+# table = "orders"
+# query = "SELECT customer_id, ordered_at, total FROM orders WHERE total <> 0"
 
 [input.columns]
 customer = "customer_id"
@@ -121,4 +128,9 @@ csv_formula_guard = "labels"
 # true adds historic_plus_clv after clv: margin to date (revenue so far after
 # returns × margin) + clv, the customer's value so far and to come.
 historic_value = false
+# A PostgreSQL table instead of path: written whole (COPY into a staging table,
+# swapped in one transaction). if_exists: fail (default) | replace.
+# url = "postgres://clv@localhost:5432/shop"
+# table = "clv_scores"
+# if_exists = "replace"
 `

@@ -40,6 +40,12 @@ type Options struct {
 	// "Europe/Berlin", or "UTC") in which a timestamp-with-zone date
 	// column's calendar date is taken. Leave it empty for a DATE column.
 	TimeZone string
+	// Revenue adds the column revenue to Summary's result: the customer's
+	// value over the calibration window, the first purchase period
+	// included, after the returns rule (core/summary's Customer.Revenue,
+	// which clv score's RFM monetary score and historic value use). clv
+	// summarize does not write it.
+	Revenue bool
 	// Inline writes values (dates, the unit, the zone, the rules' numbers
 	// and strings) as literals quoted by the dialect's rules instead of
 	// bind parameters, for a query printed to be run as it is; Query.Args
@@ -69,6 +75,7 @@ const (
 	ColFrequencyHold   = "frequency_holdout"
 	ColMonetaryHold    = "monetary_value_holdout"
 	ColDurationHoldout = "duration_holdout"
+	ColRevenue         = "revenue"
 	ColKind            = "kind"
 	ColCustomers       = "customers"
 )
@@ -365,7 +372,11 @@ func (g *gen) customers() (string, error) {
 	w("),\n")
 	w("calibration_window AS (\n")
 	w("  SELECT customer_id, COUNT(*) - 1 AS frequency, MIN(period_index) AS first_period, MAX(period_index) AS last_period,\n")
-	w("    SUM(CASE WHEN period_rank > 1 THEN period_value ELSE %s END) AS repeat_value\n", zero)
+	w("    SUM(CASE WHEN period_rank > 1 THEN period_value ELSE %s END) AS repeat_value", zero)
+	if o.Revenue {
+		w(",\n    SUM(period_value) AS revenue_value")
+	}
+	w("\n")
 	w("  FROM ranked\n")
 	w("  WHERE in_holdout = 0\n")
 	w("  GROUP BY customer_id\n")
@@ -384,8 +395,12 @@ func (g *gen) customers() (string, error) {
 	w("    CASE WHEN c.frequency > 0 THEN %s / %s ELSE %s END AS monetary_value,\n",
 		dbl("c.repeat_value"), dbl("c.frequency"), dbl("0"))
 	w("    COALESCE(h.frequency_holdout, 0) AS frequency_holdout,\n")
-	w("    CASE WHEN COALESCE(h.frequency_holdout, 0) > 0 THEN %s / %s ELSE %s END AS monetary_value_holdout\n",
+	w("    CASE WHEN COALESCE(h.frequency_holdout, 0) > 0 THEN %s / %s ELSE %s END AS monetary_value_holdout",
 		dbl("h.holdout_value"), dbl("h.frequency_holdout"), dbl("0"))
+	if o.Revenue {
+		w(",\n    %s AS revenue", dbl("c.revenue_value"))
+	}
+	w("\n")
 	w("  FROM calibration_window AS c\n")
 	w("  LEFT JOIN holdout_window AS h ON h.customer_id = c.customer_id\n")
 	w(")")
@@ -411,6 +426,10 @@ func Summary(o Options) (Query, error) {
 	if !o.CalibrationEnd.IsZero() {
 		cols = append(cols, ColFrequencyHold, ColMonetaryHold, ColDurationHoldout)
 		exprs = append(exprs, "frequency_holdout", "monetary_value_holdout", g.durationHoldout)
+	}
+	if o.Revenue {
+		cols = append(cols, ColRevenue)
+		exprs = append(exprs, "revenue")
 	}
 	var b strings.Builder
 	b.WriteString(body)

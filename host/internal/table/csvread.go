@@ -23,6 +23,7 @@ func openCSV(r io.Reader, name string, opts ReadOptions) (*Reader, error) {
 		cr.Comma = opts.Comma
 	}
 	cr.FieldsPerRecord = -1 // checked here, with a better message
+	cr.ReuseRecord = opts.ReuseRow
 	rec, err := cr.Read()
 	if err == io.EOF {
 		return nil, &Error{Name: name, Line: 1, Err: errors.New("empty input: no header row")}
@@ -30,6 +31,7 @@ func openCSV(r io.Reader, name string, opts ReadOptions) (*Reader, error) {
 	if err != nil {
 		return nil, csvError(name, err)
 	}
+	rec = append([]string(nil), rec...) // the header outlives a reused record
 	rec[0] = strings.TrimPrefix(rec[0], bom)
 	h, err := newHeader(name, rec)
 	if err != nil {

@@ -19,6 +19,11 @@ import (
 type ReadOptions struct {
 	// Comma is the CSV field separator; 0 means ','.
 	Comma rune
+	// ReuseRow lets the reader reuse a row's memory for the next one
+	// (CSV: encoding/csv's ReuseRecord), for a caller that is done with
+	// each row before it reads the next: a Row then stays valid only until
+	// the next call to Next, unlike the default.
+	ReuseRow bool
 }
 
 // Reader reads a table row by row. Create one with Open.
@@ -131,7 +136,8 @@ func (r *Reader) Require(columns ...string) ([]int, error) {
 
 // Next returns the next row, or io.EOF after the last one. Errors are
 // *Error values carrying the position. Each Row is independent of the
-// others and stays valid after later calls.
+// others and stays valid after later calls, unless ReadOptions.ReuseRow
+// was set.
 func (r *Reader) Next() (Row, error) {
 	row := Row{hdr: r.hdr}
 	if err := r.src.next(&row); err != nil {
