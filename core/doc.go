@@ -8,6 +8,8 @@
 //     MBG/NBD, BG/BB, shifted-beta-geometric, Gamma-Gamma), fitted by
 //     maximum likelihood, with their predictions.
 //   - segment: RFM scores, named segment maps and value tiers.
+//   - group: scored customers by attribute (acquisition channel, country),
+//     with acquisition cost per group: CAC, LTV:CAC and payback.
 //
 // The core does no I/O beyond io.Reader and io.Writer and uses no cgo, so it
 // compiles for GOOS=js and GOOS=wasip1 as well as for native targets.

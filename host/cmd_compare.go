@@ -91,6 +91,11 @@ Examples:
 				if cfg.Time.CalibrationEnd == "" {
 					return fmt.Errorf("%s: clv compare needs time.calibration_end: set it to the last day of the calibration period (for example calibration_end = \"1997-09-30\" with observation_end = \"1998-06-30\"); the transactions after it are the holdout the models are checked on", cfg.Name)
 				}
+				if !j.options.CovariateNames.IsZero() {
+					// Said, not silently dropped: the comparison's tables are of
+					// one model per row of data.
+					fmt.Fprintln(e.stderr, "note: clv compare compares the models without covariates (model.covariates_trans, covariates_life are not used here); clv fit --config reports the covariates' likelihood-ratio test")
+				}
 				rep, err := j.compare(ctx, e)
 				if err != nil {
 					return err

@@ -53,6 +53,8 @@ type fitReport struct {
 	// Choice is what --model auto chose, candidates every model's standing.
 	Choice     *choiceRecord `json:"model_choice,omitempty"`
 	candidates []compare.Candidate
+	// Covariates is set for a purchase model with covariates.
+	Covariates *covariateReport `json:"covariates,omitempty"`
 }
 
 type histogramBin struct {
@@ -144,6 +146,8 @@ Examples:
 			spendOut := fs.String("spend-out", "", "with --config: write the Gamma-Gamma model to this JSON file, for clv score --spend-model-file")
 			unit := fs.String("unit", "", "with --input and --out: the summary's time unit (day, week, month or Nd), recorded in the model file")
 			grain := fs.String("grain", "", "with --input and --out: the summary's grain (day, week or month), recorded in the model file (default: unknown)")
+			covariates := fs.String("covariates", "", "bgnbd, paretonbd: comma-separated customer attributes that both the transaction and the lifetime process depend on: columns of the summary (--input), or of the transaction log (--config, over model.covariates_trans and covariates_life)")
+			covPenalty := fs.Float64("covariate-penalty", 0, "with --input and --covariates: L2 penalty on the covariates' coefficients γ")
 			lockWait := lockWaitFlag(fs)
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) > 0 {
@@ -151,18 +155,41 @@ Examples:
 				}
 				set := map[string]bool{}
 				fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+				var covNames []string
+				if set["covariates"] {
+					for _, n := range strings.Split(*covariates, ",") {
+						if n = strings.TrimSpace(n); n == "" {
+							return fmt.Errorf("--covariates %s: an empty attribute name", quote.Value(*covariates))
+						}
+						covNames = append(covNames, n)
+					}
+				}
 				for _, f := range []struct{ name, v string }{{"config", *cfgPath}, {"input", *path}, {"out", *out}, {"spend-out", *spendOut}, {"unit", *unit}, {"grain", *grain}} {
 					if set[f.name] && f.v == "" {
 						return fmt.Errorf("--%s is empty: give a value, or leave the flag out", f.name)
 					}
 				}
 				if *cfgPath != "" {
-					for _, f := range []string{"model", "format", "frequency", "recency", "T", "monetary", "weights", "periods", "alive", "calibration-periods", "penalty", "unit", "grain"} {
+					for _, f := range []string{"model", "format", "frequency", "recency", "T", "monetary", "weights", "periods", "alive", "calibration-periods", "penalty", "unit", "grain", "covariate-penalty"} {
 						if set[f] {
 							return fmt.Errorf("--%s is for fitting a summary file (--input without --config); with --config, clv.toml says it (model.purchase, model.penalty, time.unit, ...)", f)
 						}
 					}
-					return configFit{config: *cfgPath, input: *path, out: *out, spendOut: *spendOut, asJSON: *asJSON, lockWait: *lockWait}.run(ctx, e)
+					cf := configFit{config: *cfgPath, input: *path, out: *out, spendOut: *spendOut, asJSON: *asJSON, lockWait: *lockWait, covariates: covNames}
+					return cf.run(ctx, e)
+				}
+				if set["covariate-penalty"] && covNames == nil {
+					return errors.New("--covariate-penalty goes with --covariates")
+				}
+				if covNames != nil {
+					switch {
+					case *name != "bgnbd" && *name != "paretonbd":
+						return fmt.Errorf("--covariates: --model %s has no covariate form (use bgnbd or paretonbd)", quote.Value(*name))
+					case *out != "":
+						return errors.New("--out: a model file holds a model without covariates; leave out --out or --covariates")
+					case *path == "-":
+						return errors.New("--covariates reads the summary twice (numbers, then the attribute columns): give a file, not - for stdin")
+					}
 				}
 				if *spendOut != "" {
 					return errors.New("--spend-out goes with --config; to write a Gamma-Gamma model fitted to a summary, use --model gammagamma --out FILE")
@@ -178,7 +205,7 @@ Examples:
 				if calSet && *calPeriods < 1 {
 					return fmt.Errorf("--calibration-periods %d: want at least 1 (leave the flag out to fit on all periods)", *calPeriods)
 				}
-				cols := fitColumns{freq: *freq, rec: *rec, age: *age, mon: *mon, weights: *weights, periods: *periods, alive: *alive, calPeriods: *calPeriods}
+				cols := fitColumns{freq: *freq, rec: *rec, age: *age, mon: *mon, weights: *weights, periods: *periods, alive: *alive, calPeriods: *calPeriods, covariates: covNames}
 				src := source{Path: *path, Format: *format}
 				if *out != "" {
 					// Check before fitting: the output may not be the input.
@@ -196,7 +223,7 @@ Examples:
 				if *name == compare.Auto {
 					fit = fitAuto
 				}
-				rep, err := fit(e, *name, src, cols, model.FitOptions{Penalty: *penalty})
+				rep, err := fit(e, *name, src, cols, model.FitOptions{Penalty: *penalty, CovariatePenalty: *covPenalty})
 				if err != nil {
 					return err
 				}
@@ -224,6 +251,8 @@ Examples:
 type fitColumns struct {
 	freq, rec, age, mon, weights, periods, alive string
 	calPeriods                                   int
+	// covariates are --covariates: attribute columns of the summary.
+	covariates []string
 }
 
 // readColumns reads the named numeric columns of a table; optional names
@@ -464,6 +493,22 @@ func fitModel(e *env, name string, src source, c fitColumns, opt model.FitOption
 	var err error
 	switch name {
 	case "bgnbd", "paretonbd", "mbgnbd":
+		if len(c.covariates) > 0 {
+			// One row per customer, in file order, to go with the
+			// attribute columns.
+			if d, err = readColumns(e, src, required, optional); err != nil {
+				return nil, err
+			}
+			w := weightsOf(d, len(d[required[0]]))
+			rows = make([]model.RFT, len(w))
+			for i := range rows {
+				rows[i] = model.RFT{X: d[c.freq][i], TX: d[c.rec][i], T: d[c.age][i], Weight: w[i]}
+			}
+			if err := model.ValidateRFT(rows); err != nil {
+				return nil, fmt.Errorf("%s: %w", src.displayName(), rowLine(err))
+			}
+			return fitSummaryCovariates(e, name, src, rows, c.covariates, opt)
+		}
 		// Read and compress in one pass: the distinct rows only.
 		if rows, rep.holdout, err = readRFT(e, src, c); err != nil {
 			return nil, err
@@ -644,6 +689,9 @@ func printFit(w io.Writer, r *fitReport) {
 	}
 	if r.Warning != "" {
 		fmt.Fprintf(w, "warning: %s\n", r.Warning)
+	}
+	if r.Covariates != nil {
+		printCovariates(w, r.Covariates)
 	}
 	if len(r.Histogram) > 0 {
 		period := ""

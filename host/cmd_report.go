@@ -123,6 +123,7 @@ func (o *reportFlags) run(ctx context.Context, e *env, set map[string]bool, lock
 		for i, p := range cfg.Plugins {
 			inputs = append(inputs, atomicfile.Named{What: fmt.Sprintf("plugins[%d].path (plugin %s)", i, p.Name), Path: cfg.Resolve(p.Path)})
 		}
+		inputs = append(inputs, j.attributeFiles()...)
 		if err := guardOutputs(ctx, e, lockWait, []atomicfile.Named{{What: "--out", Path: out}}, inputs); err != nil {
 			return err
 		}
@@ -139,6 +140,11 @@ func (o *reportFlags) run(ctx context.Context, e *env, set map[string]bool, lock
 	if err != nil {
 		return err
 	}
+	attrs, costs, err := j.customerAttributes(e, customers, s)
+	if err != nil {
+		return err
+	}
+	j.options.Attributes = attrs
 	// purchase = "auto" chooses as clv score does, so the scores are the
 	// same.
 	var choice *compare.Choice
@@ -154,6 +160,9 @@ func (o *reportFlags) run(ctx context.Context, e *env, set map[string]bool, lock
 		return customerLine(j.input.displayName(), customers, lines, err)
 	}
 	in := reportInput{job: j, result: res, summary: s, choice: choice, top: o.top, title: o.title}
+	if attrs != nil {
+		in.groups = &scoring{job: j, result: res, summary: s, customers: customers, attributes: attrs, costs: costs}
+	}
 	if s != nil && s.HasHoldout {
 		in.holdout, err = compare.Compare(compare.Input{Summary: *s, Tracking: tracking, Fit: j.options.Fit, Spend: j.options.Spend})
 		if err != nil {
@@ -182,6 +191,9 @@ type reportInput struct {
 	choice *compare.Choice
 	top    int
 	title  string
+	// groups is the scoring with the customers' attributes, for the
+	// groups sections (nil without attributes).
+	groups *scoring
 }
 
 // purchaseModelNames are the purchase models' names as the report writes
@@ -249,6 +261,13 @@ func buildReport(in reportInput) (*report.Report, error) {
 		r.Sections = append(r.Sections, holdoutSections(in.holdout, purchase, j.cfg.Time.CalibrationEnd, obsEnd)...)
 	}
 	r.Sections = append(r.Sections, valueSection(value, order, total, valueName))
+	if in.groups != nil {
+		gs, err := groupSections(in.groups)
+		if err != nil {
+			return nil, err
+		}
+		r.Sections = append(r.Sections, gs...)
+	}
 	if seg, ok := res.Column("segment"); ok {
 		r.Sections = append(r.Sections, segmentSection(res, seg.Labels, value, total, valueName))
 	}

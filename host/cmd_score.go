@@ -18,6 +18,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/clvkit/clvkit/core/attr"
 	"github.com/clvkit/clvkit/core/compare"
 	"github.com/clvkit/clvkit/core/score"
 	"github.com/clvkit/clvkit/core/summary"
@@ -230,6 +231,7 @@ func (o *scoreFlags) files(j *job) (outputs, inputs []atomicfile.Named) {
 	for i, p := range j.cfg.Plugins {
 		inputs = append(inputs, atomicfile.Named{What: fmt.Sprintf("plugins[%d].path (plugin %s)", i, p.Name), Path: j.cfg.Resolve(p.Path)})
 	}
+	inputs = append(inputs, j.attributeFiles()...)
 	for _, m := range j.models {
 		if m.role == rolePurchase {
 			inputs = append(inputs, atomicfile.Named{What: what(o.modelFile != "", "--model-file", "model.load"), Path: m.path})
@@ -384,6 +386,12 @@ type scoring struct {
 	// the model); candidates every model's standing.
 	choice     *compare.Choice
 	candidates []compare.Candidate
+	// With attributes: the customers as scored (summaries, in input
+	// order), their attributes and acquisition costs (NaN: unknown;
+	// nil without acquisition.cost_column), aligned with customers.
+	customers  []summary.Customer
+	attributes *attr.Set
+	costs      []float64
 }
 
 func (j *job) run(ctx context.Context, e *env, p *progress, lap *lapTimer) (*scoring, error) {
@@ -393,6 +401,13 @@ func (j *job) run(ctx context.Context, e *env, p *progress, lap *lapTimer) (*sco
 	}
 	lap.mark("read")
 	run := &scoring{job: j, summary: s}
+	if run.attributes, run.costs, err = j.customerAttributes(e, customers, s); err != nil {
+		return nil, err
+	}
+	if run.attributes != nil {
+		j.options.Attributes = run.attributes
+		run.customers = customers
+	}
 	if j.options.Purchase == compare.Auto {
 		if err := run.choose(customers, s); err != nil {
 			return nil, customerLine(j.input.displayName(), customers, lines, err)
@@ -566,6 +581,7 @@ func (r *scoring) report(w io.Writer) {
 	} else if r.summary != nil {
 		reportSummary(w, r.job.input.displayName(), *r.summary, *r.job.formats)
 	}
+	reportAttributes(w, r.attributes)
 	fmt.Fprintf(w, "scored %d customers", len(res.IDs))
 	if u := r.job.cfg.Output.URL; u != "" {
 		fmt.Fprintf(w, " → table %s of %s", r.job.cfg.Output.Table, pgio.DisplayURL(u))
@@ -585,6 +601,9 @@ func (r *scoring) report(w io.Writer) {
 		fmt.Fprintf(w, " (loaded from %s, not refitted; log-likelihood of these data %.2f)\n", p, res.PurchaseFit.LogLikelihood)
 	} else {
 		fmt.Fprintf(w, " (log-likelihood %.2f)\n", res.PurchaseFit.LogLikelihood)
+	}
+	if cf := res.CovariateFit; cf != nil {
+		fmt.Fprintf(w, "covariates: every customer scored at their own; against the model without them (log-likelihood %.2f) %v\n", cf.Base.LogLikelihood, cf.LRT)
 	}
 	if r.job.options.Spend {
 		est := res.SpendEstimate
@@ -617,6 +636,17 @@ func (r *scoring) report(w io.Writer) {
 			total += v
 		}
 		fmt.Fprintf(w, "total predicted value (clv, %d months): %.2f\n", r.job.options.CLV.Months, total)
+	}
+	if r.attributes != nil && r.job.options.Spend {
+		for _, name := range r.attributes.Names {
+			rep, err := r.groups([]string{name})
+			if err != nil {
+				fmt.Fprintf(w, "groups by %s: %v\n", name, err)
+				continue
+			}
+			fmt.Fprintln(w)
+			writeGroupsText(w, rep, r.groupSettings())
+		}
 	}
 	if seg, ok := res.Column("segment"); ok {
 		counts := map[string]int{}

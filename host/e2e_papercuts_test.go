@@ -132,6 +132,12 @@ func exampleFixtures(t *testing.T, cmd, dir string) {
 		writeFile(t, filepath.Join(dir, "orders.csv"), string(readFile(t, filepath.Join(repoRoot, "examples/cdnow/transactions.csv"))))
 		return
 	}
+	if cmd == "groups" { // the channels example
+		for _, f := range []string{"orders.csv", "cac.csv", "clv.toml"} {
+			writeFile(t, filepath.Join(dir, f), string(readFile(t, filepath.Join(repoRoot, "examples/channels", f))))
+		}
+		return
+	}
 	copyCDNOW(t, dir)
 	writeFile(t, filepath.Join(dir, "clv-holdout.toml"), string(readFile(t, filepath.Join(repoRoot, "examples/cdnow/clv-holdout.toml"))))
 	tx := string(readFile(t, filepath.Join(dir, "transactions.csv")))

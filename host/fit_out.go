@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,12 +65,19 @@ type configFit struct {
 	config, input, out, spendOut string
 	asJSON                       bool
 	lockWait                     time.Duration
+	// covariates, when not nil, are --covariates: the attributes both
+	// processes depend on, over the config's.
+	covariates []string
 }
 
 func (c configFit) run(ctx context.Context, e *env) error {
 	cfg, err := loadConfig(e, c.config, func(cf *config.Config) {
 		if c.input != "" {
 			cf.Input.Path = c.input
+		}
+		if c.covariates != nil {
+			cf.Model.CovariatesTrans = slices.Clone(c.covariates)
+			cf.Model.CovariatesLife = slices.Clone(c.covariates)
 		}
 	})
 	if err != nil {
@@ -84,6 +92,9 @@ func (c configFit) run(ctx context.Context, e *env) error {
 	j, err := prepare(cfg)
 	if err != nil {
 		return err
+	}
+	if !j.options.CovariateNames.IsZero() && c.out != "" {
+		return errors.New("--out: the purchase model has covariates (model.covariates_trans, covariates_life); a model file holds a model without them. Leave out --out (clv score refits with the covariates) or the covariates")
 	}
 	if c.spendOut != "" && !j.options.Spend {
 		return fmt.Errorf("--spend-out %s: %s has model.spend = %q: there is no Gamma-Gamma model to write", c.spendOut, cfg.Name, cfg.Model.Spend)
@@ -138,11 +149,18 @@ func (c configFit) run(ctx context.Context, e *env) error {
 		}
 	}
 	version := clvVersion()
-	purchase, err := score.NewFrozenModel(o.Purchase, res.PurchaseFit, data, version)
-	if err != nil {
-		return &internalError{err}
+	var purchase *score.FrozenModel
+	if res.CovariateFit == nil {
+		if purchase, err = score.NewFrozenModel(o.Purchase, res.PurchaseFit, data, version); err != nil {
+			return &internalError{err}
+		}
 	}
 	reports := []*fitReport{purchaseReport(o.Purchase, res, customers, o.Fit)}
+	if res.CovariateFit != nil {
+		reports[0].Histogram = nil // of the model at covariates 0, not of these customers
+		reports[0].Covariates = newCovariateReport(*res.CovariateFit, j.covColumns)
+		reports[0].rows = "distinct (frequency, recency, T, covariates) patterns"
+	}
 	var spend *score.FrozenModel
 	if o.Spend {
 		rep := &fitReport{Model: score.SpendGammaGamma, rows: "rows with repeat purchases"}

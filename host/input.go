@@ -206,6 +206,11 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 	if err != nil {
 		return formats, err
 	}
+	attrNames := b.AttributeNames()
+	attrIdx, err := tr.Require(attrNames...)
+	if err != nil {
+		return formats, err
+	}
 	next := tr.Next
 	// With an "auto" format, the first rows are read ahead and detected on.
 	if s.needsDetection() {
@@ -324,6 +329,12 @@ func readTransactions(ctx context.Context, e *env, s source, cols transactionCol
 			return formats, row.WrapFor(idx[1], id, err)
 		}
 		t := summary.Transaction{Customer: id, Time: when, Amount: ruleAmount, Return: ret}
+		if len(attrIdx) > 0 {
+			t.Attributes = make([]string, len(attrIdx))
+			for k, i := range attrIdx {
+				t.Attributes[k] = row.Field(i)
+			}
+		}
 		if cols.Amount != "" {
 			if af.Plain() {
 				t.Amount, err = row.Float(idx[2])

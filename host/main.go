@@ -64,6 +64,7 @@ func commands() []command {
 		cohortsCommand(),
 		fitCommand(),
 		scoreCommand(),
+		groupsCommand(),
 		compareCommand(),
 		reportCommand(),
 		verifyCommand(),

@@ -6,13 +6,17 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 
+	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/core/segment"
 	"github.com/clvkit/clvkit/core/settings"
 	"github.com/clvkit/clvkit/core/summary"
 	"github.com/clvkit/clvkit/host/internal/config"
 	"github.com/clvkit/clvkit/host/internal/pgio"
 	"github.com/clvkit/clvkit/host/internal/table"
+	"github.com/clvkit/clvkit/internal/quote"
 )
 
 // job is a scoring run prepared from a config: where the data is and the
@@ -27,6 +31,9 @@ type job struct {
 	plugins []*loadedPlugin // set by loadPlugins
 	models  []*modelFile    // model files read (model.load, model.load_spend)
 	formats *inputFormats   // set by customers for a transaction log
+	// covColumns are the covariate columns encoded from the attributes
+	// (model.covariates_trans, covariates_life), set by customers.
+	covColumns []model.EncodedColumn
 	// db is the PostgreSQL input (input.url), nil for a file; dbRecord
 	// what was read from it, set by customers.
 	db       *dbInput
@@ -55,6 +62,22 @@ func prepare(cfg *config.Config) (*job, error) {
 	if j.time, j.options, err = st.Options(); err != nil {
 		return nil, configErr(cfg, "", err)
 	}
+	if cfg.Input.Kind == "transactions" {
+		var cols []string
+		if j.attributesFromLog() {
+			cols = j.attributeColumns()
+		}
+		if cfg.Attributes.Path == "" {
+			// Covariates are attributes too: read from the log unless a
+			// customer table ([attributes] path) gives them.
+			for _, n := range j.options.CovariateNames.Attributes() {
+				if !slices.Contains(cols, n) {
+					cols = append(cols, n)
+				}
+			}
+		}
+		j.time.Attributes = cols
+	}
 	if err := j.loadModels(cfg); err != nil {
 		return nil, err
 	}
@@ -66,6 +89,20 @@ func prepare(cfg *config.Config) (*job, error) {
 	if len(cfg.Plugins) == 0 {
 		if err := settings.CheckColumns(j.options); err != nil {
 			return nil, configErr(cfg, "formulas", err)
+		}
+	}
+	if m := j.options.Segments; m != nil && len(m.TextColumns()) > 0 {
+		// Name the first rule that compares a non-attribute with text.
+		for i, r := range cfg.Segmentation.Rules {
+			one, err := segment.NewMap([]segment.Rule{{Segment: r.Segment, When: r.When}}, "")
+			if err != nil {
+				continue
+			}
+			for _, name := range one.TextColumns() {
+				if !slices.Contains(cfg.Attributes.Columns, name) {
+					return nil, configErr(cfg, fmt.Sprintf("segmentation.rules[%d].when", i), fmt.Errorf("the rule compares %s with text, and it is not a customer attribute (attributes.columns: %s)", quote.Value(name), quote.List(cfg.Attributes.Columns)))
+				}
+			}
 		}
 	}
 	guard, err := st.Guard()
@@ -112,6 +149,19 @@ func (j *job) customers(ctx context.Context, e *env, p *progress) (_ []summary.C
 		// garbage once scored.
 		customers := s.Customers
 		s.Customers = nil
+		if !j.options.CovariateNames.IsZero() {
+			set := s.Attributes
+			if j.cfg.Attributes.Path != "" {
+				if set, _, err = j.customerAttributes(e, customers, &s); err != nil {
+					return nil, nil, nil, err
+				}
+			}
+			cov, cols, err := j.options.CovariateNames.Encode(set)
+			if err != nil {
+				return nil, nil, nil, configErr(j.cfg, "model.covariates_trans", err)
+			}
+			j.options.Covariates, j.covColumns = cov, cols
+		}
 		// Summarizing peaks at several times the customers' size, and the
 		// collector paces the next cycle on the heap it last saw live: start
 		// scoring from a heap holding only the customers, so that scoring

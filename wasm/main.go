@@ -87,6 +87,17 @@ func main() {
 			v, err := s.Cohorts(cs)
 			return jsonOut(v, err)
 		}),
+		"attributes": js.FuncOf(func(js.Value, []js.Value) any {
+			return jsonOut(s.AttributeColumns())
+		}),
+		"groups": js.FuncOf(func(_ js.Value, a []js.Value) any {
+			var gs bind.GroupSettings
+			if err := jsonInStrict(a, 0, &gs); err != nil {
+				return jsonOut(nil, err)
+			}
+			v, err := s.Groups(gs)
+			return jsonOut(v, err)
+		}),
 		"ids": js.FuncOf(func(js.Value, []js.Value) any {
 			return jsonOut(s.IDs(), nil)
 		}),

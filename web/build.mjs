@@ -45,7 +45,14 @@ const dist = join(here, 'dist');
 // 4 KB), need 1.69 MB. Since 1.5 MB, issue 10 took about 73 KB (one
 // settings type 34, cohorts 18, breakages 17, numbers 4) and issue 12
 // about 47 KB, each within the 100 KB its issue allows.
-const budget = 1_690_000;
+// Issue 14 raised it to 1.74 MB: main was 1,680,390 bytes, issue 14's
+// work 1,731,568 (+51 KB): customer attributes in core/summary (core/attr,
+// the first purchase's value) and segment rules on text columns, about
+// 22 KB, and the page's channel view about 29 KB (clv.attributes 4 KB:
+// core/detect.Attributes; clv.groups 25 KB: core/group's exact sums, costs
+// and ratios, and their JSON). Measured with go build -ldflags "-s -w" and
+// gzip -9 on each branch.
+const budget = 1_740_000;
 const args = process.argv.slice(2);
 const embed = args.includes('--embed') ? resolve(args[args.indexOf('--embed') + 1]) : '';
 

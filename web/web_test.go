@@ -119,6 +119,7 @@ precision = 6
 	exp["cohorts"] = cohortsExpected(t, clv, cfg, cdnow, tmp)
 	exp["pagefix"] = pagefixExpected(t, tmp, cdnow) // pagefix_test.go
 	exp["pageux"] = pageuxExpected(t, root, tmp)    // pageux_test.go
+	exp["groups"] = groupsExpected(t, tmp)          // groups_test.go
 	if os.Getenv("CLV_E2E_BIG") != "0" {
 		exp["big"] = bigExpected(t, filepath.Join(tmp, "big.csv"))
 	}

@@ -22,6 +22,12 @@ type FitOptions struct {
 	Start []float64
 	// MaxIterations bounds the optimiser's major iterations (default 2000).
 	MaxIterations int
+	// CovariatePenalty is the L2 penalty coefficient on the covariate
+	// coefficients γ of the covariate models (FitParetoNBDCov,
+	// FitBGNBDCov): the optimiser minimises −LL/N + CovariatePenalty·Σγ²
+	// (plus Penalty·Σθ² on the other parameters). It shrinks γ towards 0,
+	// the no-covariate model. Other fits ignore it.
+	CovariatePenalty float64
 }
 
 // Fit is the outcome of a maximum-likelihood fit.
@@ -92,6 +98,52 @@ type problem struct {
 	gradTol   float64
 	rows      int
 	customers float64
+	// linear marks parameters that are optimised on their own scale, any
+	// real value, and penalised by FitOptions.CovariatePenalty: the
+	// covariate coefficients γ. The others are positive and optimised as
+	// logarithms. nil: all positive.
+	linear []bool
+}
+
+// isLinear reports whether parameter i is optimised on its own scale.
+func (p problem) isLinear(i int) bool { return p.linear != nil && p.linear[i] }
+
+// natural returns parameter i on its natural scale from its optimisation
+// coordinate φᵢ, and dθᵢ/dφᵢ.
+func (p problem) natural(i int, phi float64) (theta, jac float64) {
+	if p.isLinear(i) {
+		return phi, 1
+	}
+	t := math.Exp(phi)
+	return t, t
+}
+
+// penalty returns the penalty term of the per-customer objective at θ, its
+// first and second derivatives in φᵢ being penaltyGrad and penaltyCurv.
+func (p problem) penalty(opt FitOptions, theta []float64) float64 {
+	pen, cov := 0.0, 0.0
+	for i, t := range theta {
+		if p.isLinear(i) {
+			cov += t * t
+		} else {
+			pen += t * t
+		}
+	}
+	return opt.Penalty*pen + opt.CovariatePenalty*cov
+}
+
+func (p problem) penaltyGrad(opt FitOptions, i int, theta float64) float64 {
+	if p.isLinear(i) {
+		return 2 * opt.CovariatePenalty * theta
+	}
+	return 2 * opt.Penalty * theta * theta // d/dφ of θ² = 2θ² for θ = e^φ
+}
+
+func (p problem) penaltyCurv(opt FitOptions, i int, theta float64) float64 {
+	if p.isLinear(i) {
+		return 2 * opt.CovariatePenalty
+	}
+	return 4 * opt.Penalty * theta * theta
 }
 
 // maximize fits p by minimising the (penalized, per-customer) negative
@@ -117,8 +169,18 @@ func maximize(p problem, opt FitOptions) (Fit, error) {
 	if opt.Penalty < 0 || math.IsNaN(opt.Penalty) {
 		return Fit{}, fmt.Errorf("penalty %v: must be zero or positive", opt.Penalty)
 	}
+	if opt.CovariatePenalty < 0 || math.IsNaN(opt.CovariatePenalty) || math.IsInf(opt.CovariatePenalty, 1) {
+		return Fit{}, fmt.Errorf("covariate penalty %v: must be zero or positive and finite", opt.CovariatePenalty)
+	}
 	x0 := make([]float64, k)
 	for i, v := range start {
+		if p.isLinear(i) {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return Fit{}, fmt.Errorf("start value %s = %v: must be finite", p.names[i], v)
+			}
+			x0[i] = v
+			continue
+		}
 		if !(v > 0) || math.IsInf(v, 1) {
 			return Fit{}, fmt.Errorf("start value %s = %v: must be positive and finite", p.names[i], v)
 		}
@@ -133,19 +195,17 @@ func maximize(p problem, opt FitOptions) (Fit, error) {
 	evals := 0
 	objective := func(phi []float64) float64 {
 		evals++
-		pen := 0.0
 		for i, v := range phi {
 			if v > 700 || v < -700 {
 				return math.Inf(1)
 			}
-			theta[i] = math.Exp(v)
-			pen += theta[i] * theta[i]
+			theta[i], _ = p.natural(i, v)
 		}
 		ll := p.logLik(theta)
 		if math.IsNaN(ll) || math.IsInf(ll, 0) {
 			return math.Inf(1)
 		}
-		return -ll/p.customers + opt.Penalty*pen
+		return -ll/p.customers + p.penalty(opt, theta)
 	}
 
 	var best []float64
@@ -167,15 +227,13 @@ func maximize(p problem, opt FitOptions) (Fit, error) {
 		Customers: p.customers,
 		Converged: converged,
 	}
-	pen := 0.0
 	for i, v := range best {
-		fit.Params[i] = math.Exp(v)
-		pen += fit.Params[i] * fit.Params[i]
+		fit.Params[i], _ = p.natural(i, v)
 	}
 	fit.LogLikelihood = p.logLik(fit.Params)
-	fit.PenalizedLogLikelihood = fit.LogLikelihood - p.customers*opt.Penalty*pen
+	fit.PenalizedLogLikelihood = fit.LogLikelihood - p.customers*p.penalty(opt, fit.Params)
 	for i, v := range fit.Params {
-		if math.IsNaN(v) || math.IsInf(v, 0) || v == 0 {
+		if math.IsNaN(v) || math.IsInf(v, 0) || (v == 0 && !p.isLinear(i)) {
 			return fit, fmt.Errorf("%w: parameter %s went to %v; the data may not identify the model", ErrNotConverged, p.names[i], v)
 		}
 	}
@@ -183,14 +241,14 @@ func maximize(p problem, opt FitOptions) (Fit, error) {
 		return fit, fmt.Errorf("%w: log-likelihood is %v at the optimum", ErrNotConverged, fit.LogLikelihood)
 	}
 	if hess != nil {
-		fit.StdErrors = seFromHessian(hess, best)
+		fit.StdErrors = seFromHessian(p, hess, best)
 	} else if p.logLikGrad != nil {
-		fit.StdErrors = standardErrorsGrad(p.logLikGrad, best)
+		fit.StdErrors = standardErrorsGrad(p, best)
 	} else {
-		fit.StdErrors = standardErrors(func(phi []float64) float64 {
+		fit.StdErrors = standardErrors(p, func(phi []float64) float64 {
 			t := make([]float64, k)
 			for i, v := range phi {
-				t[i] = math.Exp(v)
+				t[i], _ = p.natural(i, v)
 			}
 			return -p.logLik(t)
 		}, best)
@@ -248,6 +306,7 @@ func searchNelderMead(objective func([]float64) float64, x0 []float64, maxIter i
 func searchGrad(p problem, opt FitOptions, x0 []float64, maxIter int, evals *int) ([]float64, bool, *mat.SymDense) {
 	k := len(x0)
 	theta := make([]float64, k)
+	jac := make([]float64, k) // dθ/dφ
 	gTheta := make([]float64, k)
 	// Func and Grad are usually asked at the same point in turn; evaluate
 	// both at once and cache the last point.
@@ -260,7 +319,6 @@ func searchGrad(p problem, opt FitOptions, x0 []float64, maxIter int, evals *int
 		}
 		copy(lastX, phi)
 		*evals++
-		pen := 0.0
 		for i, v := range phi {
 			if v > 700 || v < -700 {
 				lastF = math.Inf(1)
@@ -269,8 +327,7 @@ func searchGrad(p problem, opt FitOptions, x0 []float64, maxIter int, evals *int
 				}
 				return
 			}
-			theta[i] = math.Exp(v)
-			pen += theta[i] * theta[i]
+			theta[i], jac[i] = p.natural(i, v)
 		}
 		ll := p.logLikGrad(theta, gTheta)
 		if math.IsNaN(ll) || math.IsInf(ll, 0) {
@@ -280,10 +337,10 @@ func searchGrad(p problem, opt FitOptions, x0 []float64, maxIter int, evals *int
 			}
 			return
 		}
-		lastF = -ll/p.customers + opt.Penalty*pen
+		lastF = -ll/p.customers + p.penalty(opt, theta)
 		for i := range lastG {
-			// d/dφ = θ d/dθ.
-			lastG[i] = -theta[i]*gTheta[i]/p.customers + 2*opt.Penalty*theta[i]*theta[i]
+			// d/dφ = dθ/dφ · d/dθ (θ d/dθ for a log parameter).
+			lastG[i] = -jac[i]*gTheta[i]/p.customers + p.penaltyGrad(opt, i, theta[i])
 		}
 	}
 	prob := optimize.Problem{
@@ -314,15 +371,16 @@ func searchGrad(p problem, opt FitOptions, x0 []float64, maxIter int, evals *int
 	if h != nil {
 		// h is the Hessian of the objective −LL/N + Penalty·Σθ² in φ at
 		// res.X; the standard errors want that of −LL alone. The penalty's
-		// second derivative in φᵢ is 4·Penalty·θᵢ², on the diagonal only.
-		// h was taken within ~1e-8 (relative) of x, the final point, which
-		// moves the standard errors by about as much.
+		// second derivative in φᵢ is 4·Penalty·θᵢ² (2·CovariatePenalty for
+		// a γ), on the diagonal only. h was taken within ~1e-8 (relative)
+		// of x, the final point, which moves the standard errors by about
+		// as much.
 		for i := range k {
-			th := math.Exp(res.X[i])
+			th, _ := p.natural(i, res.X[i])
 			for j := i; j < k; j++ {
 				v := h.At(i, j)
 				if i == j {
-					v -= 4 * opt.Penalty * th * th
+					v -= p.penaltyCurv(opt, i, th)
 				}
 				h.SetSym(i, j, v*p.customers)
 			}
@@ -469,20 +527,22 @@ func slicesEqual(a, b []float64) bool {
 // parameters taken as central differences of the analytic gradient
 // (2k gradient evaluations instead of O(k²) function evaluations), then
 // symmetrised.
-func standardErrorsGrad(llGrad func(params, grad []float64) float64, phi []float64) []float64 {
+func standardErrorsGrad(p problem, phi []float64) []float64 {
+	llGrad := p.logLikGrad
 	k := len(phi)
 	const step = 1e-5
 	h := mat.NewSymDense(k, nil)
 	cols := make([][]float64, k)
 	theta := make([]float64, k)
+	jac := make([]float64, k)
 	g := make([]float64, k)
 	gradPhi := func(at []float64, dst []float64) {
 		for i, v := range at {
-			theta[i] = math.Exp(v)
+			theta[i], jac[i] = p.natural(i, v)
 		}
 		llGrad(theta, g)
 		for i := range dst {
-			dst[i] = -theta[i] * g[i] // gradient of −LL in φ
+			dst[i] = -jac[i] * g[i] // gradient of −LL in φ
 		}
 	}
 	plus, minus := make([]float64, k), make([]float64, k)
@@ -503,21 +563,22 @@ func standardErrorsGrad(llGrad func(params, grad []float64) float64, phi []float
 			h.SetSym(i, j, (cols[j][i]+cols[i][j])/2)
 		}
 	}
-	return seFromHessian(h, phi)
+	return seFromHessian(p, h, phi)
 }
 
 // standardErrors returns θ·SE(log θ): the Hessian of the total negative
 // log-likelihood in log-parameters φ is inverted, and at the optimum the
 // delta method gives SE(θᵢ) = θᵢ·SE(φᵢ). NaN where the Hessian is singular.
-func standardErrors(negLL func([]float64) float64, phi []float64) []float64 {
+func standardErrors(p problem, negLL func([]float64) float64, phi []float64) []float64 {
 	h := mat.NewSymDense(len(phi), nil)
 	fd.Hessian(h, negLL, phi, &fd.Settings{Formula: fd.Central, Step: 1e-4})
-	return seFromHessian(h, phi)
+	return seFromHessian(p, h, phi)
 }
 
 // seFromHessian inverts the Hessian h of −LL in log parameters phi and
-// returns θᵢ·sqrt((h⁻¹)ᵢᵢ); NaN everywhere if h is not positive definite.
-func seFromHessian(h *mat.SymDense, phi []float64) []float64 {
+// returns θᵢ·sqrt((h⁻¹)ᵢᵢ) (sqrt((h⁻¹)ᵢᵢ) for a parameter p optimises on
+// its own scale, a γ); NaN everywhere if h is not positive definite.
+func seFromHessian(p problem, h *mat.SymDense, phi []float64) []float64 {
 	k := len(phi)
 	se := make([]float64, k)
 	var chol mat.Cholesky
@@ -535,7 +596,8 @@ func seFromHessian(h *mat.SymDense, phi []float64) []float64 {
 		return se
 	}
 	for i := range se {
-		se[i] = math.Exp(phi[i]) * math.Sqrt(inv.At(i, i))
+		_, jac := p.natural(i, phi[i])
+		se[i] = jac * math.Sqrt(inv.At(i, i))
 	}
 	return se
 }

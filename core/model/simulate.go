@@ -136,6 +136,15 @@ type Simulation struct {
 // All randomness comes from one PCG generator seeded with o.Seed, consumed in
 // customer order: results are reproducible bit for bit.
 func Simulate(m PurchaseProcess, o SimOptions) (Simulation, error) {
+	return SimulateEach(func(int) PurchaseProcess { return m }, o)
+}
+
+// SimulateEach is Simulate with a model per customer: customer i's
+// purchases come from model(i), as for a covariate model's customers
+// (ParetoNBDCov.For, BGNBDCov.For). The random draws are the same as
+// Simulate's, in the same order, so a constant model gives Simulate's
+// customers bit for bit.
+func SimulateEach(model func(i int) PurchaseProcess, o SimOptions) (Simulation, error) {
 	switch {
 	case o.Customers < 0:
 		return Simulation{}, fmt.Errorf("simulate: %d customers", o.Customers)
@@ -164,7 +173,7 @@ func Simulate(m PurchaseProcess, o SimOptions) (Simulation, error) {
 		birth := rng.IntN(o.BirthWindowDays)
 		offset := rng.Float64() // moment within the birth day
 		horizon := (float64(o.ObservationDays-birth) - offset) / o.DaysPerUnit
-		times = m.PurchaseTimes(src, horizon, times[:0])
+		times = model(i).PurchaseTimes(src, horizon, times[:0])
 		x, prevDay := 0, birth
 		for _, t := range times {
 			day := birth + int(math.Floor(offset+t*o.DaysPerUnit))

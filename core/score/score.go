@@ -12,6 +12,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/clvkit/clvkit/core/attr"
 	"github.com/clvkit/clvkit/core/model"
 	"github.com/clvkit/clvkit/core/segment"
 	"github.com/clvkit/clvkit/core/summary"
@@ -86,9 +87,26 @@ type Options struct {
 	// set. It needs Spend (the clv column) and a transaction log (a
 	// summary input has no revenue to date).
 	HistoricValue bool
+	// Covariates, when set, are static covariates of the purchase model
+	// (BGNBD or ParetoNBD only), one row per customer in the order of the
+	// customers passed to Score: the model is then fitted with them
+	// (model.FitBGNBDCov, model.FitParetoNBDCov) and every customer's
+	// predictions and CLV come from the model at that customer's own
+	// covariates. Not with a frozen model.
+	Covariates *model.Covariates
+	// CovariateNames names the attributes the covariates come from (from
+	// the settings); a front end that reads attributes fills Covariates
+	// from them with CovariateNames.Encode. Score itself reads Covariates
+	// only.
+	CovariateNames CovariateSpec
 	// OnStage, when set, is called as each stage of Score begins, so a
 	// front end can show which step a long run is in (nil: not called).
 	OnStage func(Stage)
+	// Attributes, when set, are the customers' attribute values (core/attr),
+	// aligned with the customers given to Score. Each becomes a label
+	// column, named as the attribute, right after the id (before
+	// frequency), and Result.Attributes holds them in the result's order.
+	Attributes *attr.Set
 }
 
 // Stage names a step of Score for OnStage.
@@ -177,6 +195,11 @@ type Result struct {
 	// PurchaseFit is the purchase model's fit; Purchase the fitted model.
 	PurchaseFit model.Fit
 	Purchase    model.PurchaseModel
+	// CovariateFit and CovariateModel are set with Options.Covariates: the
+	// covariate model's fit (its Fit is also PurchaseFit, and Purchase is
+	// the model of a customer whose covariates are all 0) and the model.
+	CovariateFit   *model.CovFit
+	CovariateModel model.CovariateModel
 	// SpendFit is the Gamma-Gamma fit (zero without Options.Spend; its
 	// counts, correlation and warning are set even when the fit failed).
 	// Spend is the fitted model, zero unless SpendEstimate.Method is
@@ -197,6 +220,9 @@ type Result struct {
 	// asked for a reason that is no problem of the data (RFM's M on a
 	// summary input).
 	Notes []string
+	// Attributes are Options.Attributes in the result's order (IDs), nil
+	// without them.
+	Attributes *attr.Set
 }
 
 // Column returns the named column and whether it exists.
@@ -273,6 +299,19 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	}
 	n := len(order)
 	res := &Result{IDs: make([]string, n)}
+	if a := o.Attributes; a != nil {
+		if err := checkAttributes(a, len(customers), o.Columns); err != nil {
+			return nil, err
+		}
+		res.Attributes = a.Permute(order)
+		for k, name := range a.Names {
+			labels := make([]string, n)
+			for i := range labels {
+				labels[i] = res.Attributes.Value(k, i)
+			}
+			res.add(Column{Name: name, Labels: labels})
+		}
+	}
 	rows := make([]model.RFT, n)
 	freq, rec, age, mon, rev := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
 	for i, k := range order {
@@ -292,38 +331,54 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 	res.add(Column{Name: "T", Floats: age})
 	res.add(Column{Name: "monetary_value", Floats: mon})
 
-	// Purchase model: fitted and evaluated on the distinct rows only.
-	distinct, index := model.CompressIndex(rows)
+	// Purchase model: fitted and evaluated on the distinct rows only (per
+	// covariate group with covariates).
 	o.stage(StageFitPurchase)
-	var pm model.PurchaseModel
-	var fit model.Fit
+	var pred predictor
 	var err error
-	if o.Frozen != nil {
-		pm, fit, err = o.Frozen.purchase(distinct)
+	if o.Covariates != nil {
+		pred, err = res.fitCovariates(rows, order, o)
+		if err != nil {
+			return nil, err
+		}
 	} else {
-		pm, fit, err = fitPurchase(distinct, o)
+		distinct, index := model.CompressIndex(rows)
+		var pm model.PurchaseModel
+		var fit model.Fit
+		if o.Frozen != nil {
+			pm, fit, err = o.Frozen.purchase(distinct)
+		} else {
+			pm, fit, err = fitPurchase(distinct, o)
+		}
+		if err != nil {
+			return nil, res.rowError(err, index)
+		}
+		res.Purchase, res.PurchaseFit = pm, fit
+		pred = predictor{pm: pm, distinct: distinct, index: index}
 	}
-	if err != nil {
-		return nil, res.rowError(err, index)
-	}
-	res.Purchase, res.PurchaseFit = pm, fit
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	horizon := float64(o.CLV.Months) * o.CLV.MonthLength()
-	alive := model.ProbabilityAliveRows(pm, distinct, nil)
-	expected := model.ConditionalExpectedPurchasesRows(pm, horizon, distinct, nil)
-	res.add(Column{Name: "p_alive", Floats: broadcast(alive, index)})
-	res.add(Column{Name: "expected_purchases", Floats: broadcast(expected, index)})
+	alive, _ := pred.perCustomer(func(pm model.PurchaseModel, rows []model.RFT) ([]float64, error) {
+		return model.ProbabilityAliveRows(pm, rows, nil), nil
+	})
+	expected, _ := pred.perCustomer(func(pm model.PurchaseModel, rows []model.RFT) ([]float64, error) {
+		return model.ConditionalExpectedPurchasesRows(pm, horizon, rows, nil), nil
+	})
+	res.add(Column{Name: "p_alive", Floats: alive})
+	res.add(Column{Name: "expected_purchases", Floats: expected})
 	if !o.PurchaseHorizon.IsZero() {
 		t := o.PurchaseHorizon.Days() / o.CLV.DaysPerUnit
-		e := model.ConditionalExpectedPurchasesRows(pm, t, distinct, nil)
-		res.add(Column{Name: PurchaseHorizonColumn(o.PurchaseHorizon), Floats: broadcast(e, index)})
+		e, _ := pred.perCustomer(func(pm model.PurchaseModel, rows []model.RFT) ([]float64, error) {
+			return model.ConditionalExpectedPurchasesRows(pm, t, rows, nil), nil
+		})
+		res.add(Column{Name: PurchaseHorizonColumn(o.PurchaseHorizon), Floats: e})
 	}
 
 	if o.Spend {
 		o.stage(StageFitSpend)
-		if err := res.scoreSpend(distinct, index, freq, mon, o); err != nil {
+		if err := res.scoreSpend(pred, freq, mon, o); err != nil {
 			return nil, err
 		}
 	}
@@ -399,6 +454,28 @@ func Score(ctx context.Context, customers []summary.Customer, o Options) (*Resul
 		return nil, err
 	}
 	return res, nil
+}
+
+// checkAttributes checks that the attributes describe the n customers and
+// that their names are free: not a built-in column or an extra column.
+func checkAttributes(a *attr.Set, n int, extra []Columner) error {
+	if len(a.Codes) != len(a.Names) || len(a.Levels) != len(a.Names) {
+		return fmt.Errorf("attributes: %d names, %d code columns, %d level lists", len(a.Names), len(a.Codes), len(a.Levels))
+	}
+	for k, name := range a.Names {
+		if len(a.Codes[k]) != n {
+			return fmt.Errorf("attribute %s: %d values for %d customers", quote.Value(name), len(a.Codes[k]), n)
+		}
+		if err := CheckColumnName(name); err != nil {
+			return fmt.Errorf("attribute %s: %w", quote.Value(name), err)
+		}
+		for _, c := range extra {
+			if slices.Contains(c.Outputs(), name) {
+				return fmt.Errorf("attribute %s is also an extra column's name; rename one", quote.Value(name))
+			}
+		}
+	}
+	return nil
 }
 
 // checkFinite returns an error naming the first customer (in output order)
@@ -571,6 +648,19 @@ func (r *Result) segment(ctx context.Context, codes []segment.Code, o Options) e
 				return fmt.Errorf("segment rules: %w", err)
 			}
 			columns[name] = v
+		}
+		for _, name := range m.TextColumns() {
+			c, ok := r.Column(name)
+			if !ok || c.Labels == nil {
+				var have []string
+				for _, c := range r.Columns {
+					if c.Labels != nil {
+						have = append(have, c.Name)
+					}
+				}
+				return fmt.Errorf("segment rules compare %s with text, and it is not a text column (have %s; customer attributes come from [attributes])", quote.Value(name), quote.List(have))
+			}
+			columns[name] = m.TextCodes(name, c.Labels)
 		}
 		var err error
 		if labels, err = m.Assign(codes, columns); err != nil {

@@ -90,7 +90,7 @@ type SpendEstimate struct {
 // model's results stand either way. CLV is linear in spend, so the
 // discounted expected purchases are computed once per distinct
 // (x, t_x, T) row and scaled by each customer's spend.
-func (r *Result) scoreSpend(distinct []model.RFT, index []int, freq, mon []float64, o Options) error {
+func (r *Result) scoreSpend(pred predictor, freq, mon []float64, o Options) error {
 	n := len(freq)
 	spendRows := make([]model.SpendRow, n)
 	for i := range freq {
@@ -194,15 +194,17 @@ func (r *Result) scoreSpend(distinct []model.RFT, index []int, freq, mon []float
 	}
 	r.SpendEstimate = est
 
-	unit, err := model.CLVRows(r.Purchase, distinct, nil, o.CLV, nil)
+	unit, err := pred.perCustomer(func(pm model.PurchaseModel, rows []model.RFT) ([]float64, error) {
+		return model.CLVRows(pm, rows, nil, o.CLV, nil)
+	})
 	if err != nil {
 		return err
 	}
 	clv := make([]float64, n)
-	for i, j := range index {
+	for i := range clv {
 		// unit already includes the margin; float64() keeps the product
 		// from being fused with anything on arm64.
-		clv[i] = float64(unit[j] * spend[i])
+		clv[i] = float64(unit[i] * spend[i])
 	}
 	r.add(Column{Name: "expected_spend", Floats: spend})
 	r.add(Column{Name: "clv", Floats: clv})

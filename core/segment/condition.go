@@ -13,12 +13,18 @@ import (
 //	comparison = name op number
 //	           | name "in" number ".." number          (inclusive range)
 //	           | name "in" "{" number { "," number } "}" (list)
-//	op         = "<" | "<=" | ">" | ">=" | "=="
+//	           | name ("==" | "!=") text               (a text column)
+//	           | name "in" "{" text { "," text } "}"   (a text column)
+//	op         = "<" | "<=" | ">" | ">=" | "==" | "!="
 //	name       = letter or "_", then letters, digits or "_"
 //	number     = ["-"|"+"] digits ["." digits] [("e"|"E") ["-"|"+"] digits]
+//	text       = '"' any characters but '"' '"'
 //
 // Every comparison therefore selects a union of intervals of one column,
-// which is what lets Lint reason exactly.
+// which is what lets Lint reason exactly. A text column (a customer
+// attribute such as channel) is compared with == != and in only; NewMap
+// numbers the texts the rules name for it 1..k in sorted order and any
+// other value 0, so text comparisons are intervals of those codes too.
 
 // scoreColumn identifies the columns derived from the RFM code.
 type scoreColumn uint8
@@ -97,9 +103,10 @@ func (iv interval) contains(v float64) bool {
 type comparison struct {
 	column string      // as written
 	score  scoreColumn // namedColumn for caller-supplied columns
-	op     string      // "<", "<=", ">", ">=", "==", "in..", "in{}"
+	op     string      // "<", "<=", ">", ">=", "==", "!=", "in..", "in{}"
 	args   []float64   // one number; two for a range; the list
-	set    []interval  // what the comparison accepts
+	text   []string    // a text comparison's texts (then args is empty)
+	set    []interval  // what the comparison accepts (text: set by NewMap)
 }
 
 func (c comparison) accepts(v float64) bool {
@@ -114,6 +121,16 @@ func (c comparison) accepts(v float64) bool {
 // String returns the canonical form of the comparison.
 func (c comparison) String() string {
 	num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	if c.text != nil {
+		if c.op == "in{}" {
+			parts := make([]string, len(c.text))
+			for i, t := range c.text {
+				parts[i] = `"` + t + `"`
+			}
+			return c.column + " in {" + strings.Join(parts, ", ") + "}"
+		}
+		return c.column + " " + c.op + " " + `"` + c.text[0] + `"`
+	}
 	switch c.op {
 	case "in..":
 		return c.column + " in " + num(c.args[0]) + ".." + num(c.args[1])
@@ -194,6 +211,7 @@ const (
 	tokLBrace
 	tokRBrace
 	tokComma
+	tokText // "..."
 	tokBad
 )
 
@@ -247,7 +265,7 @@ func (p *parser) next() {
 	case two == "..":
 		p.off += 2
 		p.tok = token{kind: tokRange, pos: start, text: two}
-	case two == "<=" || two == ">=" || two == "==":
+	case two == "<=" || two == ">=" || two == "==" || two == "!=":
 		p.off += 2
 		p.tok = token{kind: tokOp, pos: start, text: two}
 	case s[start] == '<' || s[start] == '>':
@@ -262,6 +280,16 @@ func (p *parser) next() {
 	case s[start] == ',':
 		p.off++
 		p.tok = token{kind: tokComma, pos: start, text: ","}
+	case s[start] == '"':
+		end := strings.IndexByte(s[start+1:], '"')
+		if end < 0 {
+			p.off = len(s)
+			p.tok = token{kind: tokBad, pos: start, text: s[start:]}
+			p.err = &syntaxError{pos: start, msg: "text without its closing '\"'"}
+			return
+		}
+		p.off = start + 1 + end + 1
+		p.tok = token{kind: tokText, pos: start, text: s[start+1 : start+1+end]}
 	case isLetter(s[start]):
 		for p.off < len(s) && (isLetter(s[p.off]) || isDigit(s[p.off])) {
 			p.off++
@@ -340,6 +368,17 @@ func (p *parser) comparison() (comparison, error) {
 	case p.tok.kind == tokOp:
 		c.op = p.tok.text
 		p.next()
+		if p.tok.kind == tokText {
+			if c.op != "==" && c.op != "!=" {
+				return comparison{}, p.errorf(p.tok.pos, "text compares with == or != (or in {...}), not %s", c.op)
+			}
+			if c.score != namedColumn {
+				return comparison{}, p.errorf(p.tok.pos, "%s is a score, compared with numbers, not text", c.column)
+			}
+			c.text = []string{p.tok.text}
+			p.next()
+			return c, nil
+		}
 		v, err := p.expectNumber(strconv.Quote(c.op))
 		if err != nil {
 			return comparison{}, err
@@ -357,12 +396,17 @@ func (p *parser) comparison() (comparison, error) {
 			c.set = []interval{{lo: v, hi: inf}}
 		case "==":
 			c.set = []interval{{lo: v, hi: v}}
+		case "!=":
+			c.set = notEqual(v)
 		}
 		return c, nil
 	case p.tok.kind == tokName && p.tok.text == "in":
 		p.next()
 		if p.tok.kind == tokLBrace {
 			p.next()
+			if p.tok.kind == tokText {
+				return p.textList(c)
+			}
 			for {
 				v, err := p.expectNumber(`"{" or ","`)
 				if err != nil {
@@ -402,6 +446,39 @@ func (p *parser) comparison() (comparison, error) {
 		c.set = []interval{{lo: lo, hi: hi}}
 		return c, nil
 	}
-	return comparison{}, p.errorf(p.tok.pos, "expected a comparison (<, <=, >, >=, ==) or \"in\" after column %q at position %d, found %s",
+	return comparison{}, p.errorf(p.tok.pos, "expected a comparison (<, <=, >, >=, ==, !=) or \"in\" after column %q at position %d, found %s",
 		c.column, namePos+1, p.tok)
+}
+
+// notEqual is every number but v.
+func notEqual(v float64) []interval {
+	inf := math.Inf(1)
+	return []interval{{lo: -inf, hi: v, hiOpen: true}, {lo: v, hi: inf, loOpen: true}}
+}
+
+// textList parses the rest of `name in {"a", "b"}` after "{".
+func (p *parser) textList(c comparison) (comparison, error) {
+	if c.score != namedColumn {
+		return comparison{}, p.errorf(p.tok.pos, "%s is a score, compared with numbers, not text", c.column)
+	}
+	c.op = "in{}"
+	c.text = []string{}
+	for {
+		if p.tok.kind != tokText {
+			if p.err != nil && p.tok.kind == tokBad && p.tok.pos == p.err.pos {
+				return comparison{}, p.err
+			}
+			return comparison{}, p.errorf(p.tok.pos, "expected a text in \"...\" in the list, found %s", p.tok)
+		}
+		c.text = append(c.text, p.tok.text)
+		p.next()
+		if p.tok.kind == tokRBrace {
+			p.next()
+			return c, nil
+		}
+		if p.tok.kind != tokComma {
+			return comparison{}, p.errorf(p.tok.pos, "expected \",\" or \"}\" in the list, found %s", p.tok)
+		}
+		p.next()
+	}
 }

@@ -48,7 +48,7 @@ var parseErrorTests = []struct {
 	{"r >=", 5, `expected a number after ">="`},
 	{"r >= x", 6, `expected a number`},
 	{"r => 4", 3, `expected a comparison`},
-	{"r != 4", 3, `expected a comparison`},
+	{"r < \"4\"", 5, `text compares with == or !=`},
 	{"r >= 4 &&", 10, "expected a column name"},
 	{"r >= 4 and f >= 2", 8, `expected "&&"`},
 	{"r >= 4 || f >= 2", 8, `expected "&&"`},

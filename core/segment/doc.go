@@ -35,7 +35,9 @@
 // such as "r >= 4 && f in 3..5", "code in {555, 554}" or
 // "clv > 1000 && p_alive < 0.3". The derived columns r, f, m, fm = (f+m)/2
 // and code = 100r + 10f + m come from the RFM code; any other name is a
-// numeric column the caller supplies (Map.Columns lists them).
+// numeric column the caller supplies (Map.Columns lists them), or a text
+// column compared with == != or in against texts, such as a customer
+// attribute: `channel == "email" && clv > 100` (Map.TextColumns).
 //
 // DefaultMap is an explicit lookup list of the 125 codes in eleven segments
 // (Champions, Loyal, Potential Loyalists, New, Promising, Need Attention,

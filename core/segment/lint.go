@@ -140,6 +140,9 @@ type region struct {
 type lintColumn struct {
 	name    string
 	regions []region
+	// text, for a text column, are the texts the rules name: region 0 is
+	// every other value, region k the text text[k-1].
+	text []string
 }
 
 // codeSet is a set of RFM codes by Code.Index, comparable so that it can
@@ -343,6 +346,9 @@ func mergeAlong(boxes []box, d int) ([]box, int) {
 // interval describes the union of regions i..j (adjacent, so one
 // interval) as a condition on the column.
 func (c lintColumn) interval(i, j int) string {
+	if c.text != nil {
+		return c.textRegions(i, j)
+	}
 	lo, hi := c.regions[i], c.regions[j]
 	num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	op := func(open bool) string {
@@ -360,6 +366,27 @@ func (c lintColumn) interval(i, j int) string {
 		return c.name + " " + strings.NewReplacer("<", ">").Replace(op(lo.loOpen)) + " " + num(lo.lo)
 	}
 	return num(lo.lo) + " " + op(lo.loOpen) + " " + c.name + " " + op(hi.hiOpen) + " " + num(hi.hi)
+}
+
+// textRegions describes regions i..j of a text column.
+func (c lintColumn) textRegions(i, j int) string {
+	quoted := func(ts []string) string {
+		parts := make([]string, len(ts))
+		for k, t := range ts {
+			parts[k] = `"` + t + `"`
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	if i == 0 && j == 0 {
+		return c.name + " not in " + quoted(c.text)
+	}
+	if i == j {
+		return c.name + " == " + `"` + c.text[i-1] + `"`
+	}
+	if i == 0 {
+		return c.name + " not in " + quoted(c.text[j:])
+	}
+	return c.name + " in " + quoted(c.text[i-1:j])
 }
 
 // Lint checks the map's rules exactly and returns what it finds, rules in
@@ -385,6 +412,18 @@ func (m *Map) Lint() []Finding {
 	points := NumCodes
 	for ci, name := range m.columns {
 		colIndex[name] = ci
+		if lits, ok := m.text[name]; ok {
+			// Every other value, then each text the rules name.
+			c := &cols[ci]
+			c.name, c.text = name, lits
+			for k := range len(lits) + 1 {
+				c.regions = append(c.regions, region{rep: float64(k), lo: float64(k), hi: float64(k)})
+			}
+			if points <= maxLintPoints {
+				points *= len(c.regions)
+			}
+			continue
+		}
 		var bps []float64
 		for _, cond := range m.conds {
 			for _, cmp := range cond {

@@ -15,6 +15,9 @@ type Map struct {
 	conds    []condition
 	fallback string
 	columns  []string // named columns the rules read, sorted
+	// text holds, per text column, the texts the rules name, sorted: a
+	// value's code is its index + 1, any other value's 0.
+	text map[string][]string
 	// byCode is the winning rule per code index (-1 for none) when no rule
 	// reads a named column, so that Assign is a table lookup.
 	byCode []int
@@ -40,6 +43,9 @@ func NewMap(rules []Rule, defaultLabel string) (*Map, error) {
 		}
 	}
 	slices.Sort(m.columns)
+	if err := m.compileText(); err != nil {
+		return nil, err
+	}
 	if len(m.columns) == 0 {
 		m.byCode = make([]int, NumCodes)
 		for _, c := range AllCodes() {
@@ -55,9 +61,95 @@ func (m *Map) Rules() []Rule { return slices.Clone(m.rules) }
 // Default returns the label of customers no rule matches.
 func (m *Map) Default() string { return m.fallback }
 
-// Columns returns the named (caller-supplied) columns the rules read, sorted;
-// empty when the rules only test RFM scores.
-func (m *Map) Columns() []string { return slices.Clone(m.columns) }
+// Columns returns the named (caller-supplied) numeric columns the rules
+// read, sorted; empty when the rules only test RFM scores and text.
+func (m *Map) Columns() []string {
+	var out []string
+	for _, c := range m.columns {
+		if _, text := m.text[c]; !text {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// TextColumns returns the text columns the rules read (compared with
+// "..."), sorted. A caller gives Assign and Match their values as
+// TextCodes.
+func (m *Map) TextColumns() []string {
+	var out []string
+	for _, c := range m.columns {
+		if _, text := m.text[c]; text {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// TextCodes turns the values of the text column name into the numbers
+// Assign and Match compare: the position + 1 of each value among the texts
+// the rules name, 0 for any other value.
+func (m *Map) TextCodes(name string, values []string) []float64 {
+	lits := m.text[name]
+	out := make([]float64, len(values))
+	for i, v := range values {
+		if k, ok := slices.BinarySearch(lits, v); ok {
+			out[i] = float64(k + 1)
+		}
+	}
+	return out
+}
+
+// compileText numbers the texts of each text column and turns the text
+// comparisons into intervals of those numbers. A column compared with
+// both text and numbers is an error naming the rules.
+func (m *Map) compileText() error {
+	numeric := map[string]int{}
+	for i, cond := range m.conds {
+		for _, cmp := range cond {
+			if cmp.score != namedColumn {
+				continue
+			}
+			if cmp.text == nil {
+				if _, ok := numeric[cmp.column]; !ok {
+					numeric[cmp.column] = i
+				}
+				continue
+			}
+			if m.text == nil {
+				m.text = map[string][]string{}
+			}
+			m.text[cmp.column] = append(m.text[cmp.column], cmp.text...)
+		}
+	}
+	for name, lits := range m.text {
+		slices.Sort(lits)
+		m.text[name] = slices.Compact(lits)
+		if i, ok := numeric[name]; ok {
+			return &ParseError{Rule: i, Segment: m.rules[i].Segment, When: m.rules[i].When, Pos: 1,
+				Msg: fmt.Sprintf("column %q is compared with a number here and with text in another rule", name)}
+		}
+	}
+	for _, cond := range m.conds {
+		for k := range cond {
+			cmp := &cond[k]
+			if cmp.text == nil {
+				continue
+			}
+			codes := m.TextCodes(cmp.column, cmp.text)
+			cmp.set = nil
+			switch cmp.op {
+			case "!=":
+				cmp.set = notEqual(codes[0])
+			default: // == and in{}
+				for _, c := range codes {
+					cmp.set = append(cmp.set, interval{lo: c, hi: c})
+				}
+			}
+		}
+	}
+	return nil
+}
 
 // match returns the first rule matching code c, whose named columns are
 // read through value, or -1. value is only called for named columns.

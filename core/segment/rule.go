@@ -19,11 +19,16 @@ import (
 //	r >= 4            <, <=, >, >= or == against a number
 //	f in 3..5         an inclusive range
 //	code in {555, 554} a list of values
+//	clv != 0          != against a number
+//	channel == "email" == or != against a text (a text column)
+//	channel in {"email", "referral"} a list of texts
 //
 // The columns r, f, m (the scores 1–5), fm = (f + m) / 2 and code
 // (100·r + 10·f + m, so 545 for R=5 F=4 M=5) come from the RFM code and are
 // case-insensitive. Any other name (clv, p_alive, ...) is a numeric column
-// the caller supplies; those names are case-sensitive. There is no "or":
+// the caller supplies, or, compared with "...", a text column such as a
+// customer attribute (Map.TextColumns, Map.TextCodes); those names are
+// case-sensitive. There is no "or":
 // write two rules with the same Segment instead.
 type Rule struct {
 	// Segment is the label given to customers the rule matches.

@@ -76,7 +76,7 @@ func (s *Settings) Options() (summary.Options, score.Options, error) {
 	o := score.Options{
 		Purchase: s.Model.Purchase,
 		Spend:    spend,
-		Fit:      model.FitOptions{Penalty: s.Model.Penalty},
+		Fit:      model.FitOptions{Penalty: s.Model.Penalty, CovariatePenalty: s.Model.CovariatePenalty},
 		CLV: model.CLVOptions{Months: s.Model.HorizonMonths, AnnualDiscountRate: s.Model.AnnualDiscountRate,
 			Margin: s.Model.Margin, DaysPerUnit: so.Unit.Days},
 		TierColumn:    s.Tiers.Column,
@@ -87,6 +87,12 @@ func (s *Settings) Options() (summary.Options, score.Options, error) {
 	}
 	if err := o.CLV.Validate(); err != nil {
 		return so, o, keyErr("model", err)
+	}
+	o.CovariateNames = score.CovariateSpec{Trans: s.Model.CovariatesTrans, Life: s.Model.CovariatesLife}
+	for _, n := range o.CovariateNames.Attributes() {
+		if !slices.Contains(so.Attributes, n) {
+			so.Attributes = append(so.Attributes, n)
+		}
 	}
 	if h := s.Model.PurchaseHorizon; h != "" {
 		if o.PurchaseHorizon, err = score.ParsePurchaseHorizon(h); err != nil {

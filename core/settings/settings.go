@@ -137,6 +137,15 @@ type Model struct {
 	// any unit, "[count] unit" such as "39 week", "90 day" or "6 month"
 	// (score.ParsePurchaseHorizon); none when empty (the default).
 	PurchaseHorizon string `toml:"purchase_horizon" json:"purchaseHorizon"`
+	// CovariatesTrans and CovariatesLife name customer attributes
+	// (columns of the transaction log, read at each customer's first
+	// purchase) that the purchase model's transaction and lifetime
+	// processes depend on (model.BGNBDCov, model.ParetoNBDCov; bgnbd and
+	// paretonbd only); none by default. CovariatePenalty is the L2
+	// penalty on their coefficients γ, ≥ 0 (default 0).
+	CovariatesTrans  []string `toml:"covariates_trans" json:"covariatesTrans"`
+	CovariatesLife   []string `toml:"covariates_life" json:"covariatesLife"`
+	CovariatePenalty float64  `toml:"covariate_penalty" json:"covariatePenalty"`
 }
 
 // RFM tunes the RFM scores.

@@ -283,7 +283,7 @@ func TestMessages(t *testing.T) {
 	for _, tc := range []struct{ name, want string }{
 		{"Margin", "unknown key: did you mean margin? (keys are case-sensitive)"},
 		{"margn", "unknown key: did you mean margin?"},
-		{"colour", "unknown key: check its spelling and section (known here: purchase, spend, penalty, horizon_months, annual_discount_rate, margin, purchase_horizon)"},
+		{"colour", "unknown key: check its spelling and section (known here: purchase, spend, penalty, horizon_months, annual_discount_rate, margin, purchase_horizon, covariates_trans, covariates_life, covariate_penalty)"},
 	} {
 		if got := UnknownKey("model."+tc.name, tc.name, known); got.Key != "model."+tc.name || got.Msg != tc.want {
 			t.Errorf("UnknownKey(%s) = %q, want %q", tc.name, got, tc.want)

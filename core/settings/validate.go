@@ -2,6 +2,7 @@ package settings
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/clvkit/clvkit/core/score"
@@ -68,6 +69,8 @@ func (s *Settings) Validate() error {
 		keyErr("model.purchase_horizon", s.checkPurchaseHorizon()),
 		keyErr("model.annual_discount_rate", score.CheckAnnualDiscountRate(s.Model.AnnualDiscountRate)),
 		keyErr("model.penalty", score.CheckPenalty(s.Model.Penalty)),
+		keyErr("model.covariate_penalty", score.CheckPenalty(s.Model.CovariatePenalty)),
+		s.checkCovariates(),
 		keyErr("model.margin", score.CheckMargin(s.Model.Margin)),
 		keyErr("output.precision", score.CheckPrecision(s.Output.Precision)),
 		seg,
@@ -107,6 +110,37 @@ func (s *Settings) validateFormulas() error {
 				return &KeyError{Key: key + ".inputs." + k, Msg: fmt.Sprintf("formula %s: an input is a number or a column name, not %T", quote.Value(f.Name), v)}
 			}
 		}
+	}
+	return nil
+}
+
+// checkCovariates checks model.covariates_trans and covariates_life: names
+// given once each, a purchase model with a covariate form, attributes of a
+// transaction log.
+func (s *Settings) checkCovariates() error {
+	lists := []struct {
+		key   string
+		names []string
+	}{{"model.covariates_trans", s.Model.CovariatesTrans}, {"model.covariates_life", s.Model.CovariatesLife}}
+	any := false
+	for _, l := range lists {
+		for i, n := range l.names {
+			switch {
+			case strings.TrimSpace(n) == "":
+				return &KeyError{Key: l.key, Msg: "an empty attribute name"}
+			case slices.Contains(l.names[:i], n):
+				return &KeyError{Key: l.key, Msg: fmt.Sprintf("%s is listed twice", quote.Value(n))}
+			}
+			any = true
+		}
+	}
+	switch {
+	case !any:
+		return nil
+	case s.Model.Purchase != score.BGNBD && s.Model.Purchase != score.ParetoNBD:
+		return &KeyError{Key: "model.purchase", Msg: fmt.Sprintf("%s has no covariate form: covariates_trans and covariates_life need bgnbd or paretonbd", quote.Value(s.Model.Purchase))}
+	case s.Input.Kind == KindSummary:
+		return &KeyError{Key: "model.covariates_trans", Msg: "covariates are attributes of a transaction log (each customer's value at the first purchase); a summary input has none"}
 	}
 	return nil
 }

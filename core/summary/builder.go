@@ -41,6 +41,11 @@ type Options struct {
 	// checkouts) out, counted in Report.MissingCustomer, instead of
 	// treating them as bad rows.
 	SkipMissingCustomer bool
+	// Attributes names customer attributes read from the transaction log
+	// (columns of a CSV log; Transaction.Attributes for Add): each
+	// customer gets the values written on their first purchase, see
+	// core/attr. The summary's Attributes holds them. Empty: none.
+	Attributes []string
 }
 
 // Transaction is one purchase or return. The calendar date of Time in
@@ -52,6 +57,9 @@ type Transaction struct {
 	Time     time.Time // when; only its date matters
 	Amount   float64   // monetary value; 0 when the log has no amounts
 	Return   bool      // a return whatever the sign of Amount
+	// Attributes are the row's values of Options.Attributes, in that
+	// order (nil when there are none).
+	Attributes []string
 }
 
 // MaxSkippedLines is how many line numbers of skipped rows a Report keeps.
@@ -161,6 +169,8 @@ type Builder struct {
 	missing      int // rows without a customer id left out
 	skipped      map[Kind]int
 	skippedLines []int
+
+	attrs *attrTracker // nil without Options.Attributes
 }
 
 // NewBuilder returns a Builder for opt. It fails when ObservationEnd is zero,
@@ -196,6 +206,22 @@ func NewBuilder(opt Options) (*Builder, error) {
 		}
 		b.calDay, b.holdout = cal, true
 	}
+	for i, name := range opt.Attributes {
+		if strings.TrimSpace(name) == "" {
+			return nil, fmt.Errorf("summary: attribute %d has no name", i+1)
+		}
+		for _, prev := range opt.Attributes[:i] {
+			if prev == name {
+				return nil, fmt.Errorf("summary: attribute %s is listed twice", quote.Value(name))
+			}
+		}
+	}
+	if len(opt.Attributes) > maxAttributes {
+		return nil, fmt.Errorf("summary: %d attributes: at most %d", len(opt.Attributes), maxAttributes)
+	}
+	if len(opt.Attributes) > 0 {
+		b.attrs = newAttrTracker(slices.Clone(opt.Attributes))
+	}
 	return b, nil
 }
 
@@ -219,6 +245,19 @@ func (b *Builder) Add(t Transaction) error {
 	if err != nil {
 		return b.bad(&ParseError{Line: b.rows, Customer: strings.Clone(quote.Prefix(t.Customer)), Field: "date", Value: t.Time.String(), Kind: BadDate, Err: err})
 	}
+	var codes []int32
+	if b.attrs != nil {
+		if len(t.Attributes) != len(b.attrs.names) {
+			return b.bad(&ParseError{Line: b.rows, Customer: strings.Clone(quote.Prefix(t.Customer)), Field: "attributes", Kind: MissingField,
+				Err: fmt.Errorf("%d attribute values, want %d (%s)", len(t.Attributes), len(b.attrs.names), strings.Join(b.attrs.names, ", "))})
+		}
+		var col string
+		var err error
+		if codes, col, err = b.attrs.intern(b.attrs.scratch[:0], t.Attributes); err != nil {
+			return b.bad(&ParseError{Line: b.rows, Customer: strings.Clone(quote.Prefix(t.Customer)), Field: "attribute", Column: col, Kind: BadValue, Err: err})
+		}
+		b.attrs.scratch = codes
+	}
 	amount := t.Amount
 	switch {
 	case t.Return:
@@ -226,8 +265,19 @@ func (b *Builder) Add(t Transaction) error {
 	case amount == 0:
 		amount = 0 // −0 is no return
 	}
-	b.add(t.Customer, d, amount)
+	if i := b.add(t.Customer, d, amount); i >= 0 && b.attrs != nil {
+		b.attrs.observe(i, d, isReturn(amount), codes)
+	}
 	return nil
+}
+
+// AttributeNames returns Options.Attributes: the attribute values each
+// Transaction carries, in order.
+func (b *Builder) AttributeNames() []string {
+	if b.attrs == nil {
+		return nil
+	}
+	return slices.Clone(b.attrs.names)
 }
 
 // Rows returns the number of transactions offered so far (CSV data rows
@@ -286,22 +336,24 @@ func keyOf(id string, t *idTable) idKey {
 	return idKey{v: k0, k1: k1, h: t.hash(id)}
 }
 
-// add keeps one valid transaction. The id may share a buffer that is
+// add keeps one valid transaction and returns the customer's position
+// (-1: after the observation end). The id may share a buffer that is
 // reused after the call (the CSV reader's records): it is copied when
 // stored.
-func (b *Builder) add(id string, day int32, amount float64) {
+func (b *Builder) add(id string, day int32, amount float64) int32 {
 	k, v := rowKey(day, amount)
-	b.addKeyed(id, keyOf(id, &b.strs), day, k, v)
+	return b.addKeyed(id, keyOf(id, &b.strs), day, k, v)
 }
 
 // addKeyed is add with keyOf(id) and rowKey(day, amount) already
 // computed. A negative amount, including −0, is a return (see isReturn):
 // callers pass returnAmount for rows marked as returns and plain amounts
-// otherwise.
-func (b *Builder) addKeyed(id string, key idKey, day int32, k int32, v int64) {
+// otherwise. It returns the customer's position, or -1 when the row is
+// after the observation end.
+func (b *Builder) addKeyed(id string, key idKey, day int32, k int32, v int64) int32 {
 	if day > b.obsDay {
 		b.after++
-		return
+		return -1
 	}
 	b.kept++
 	b.grouped = false
@@ -318,7 +370,7 @@ func (b *Builder) addKeyed(id string, key idKey, day int32, k int32, v int64) {
 		if e := b.at(b.n - 1); e.key == k && e.cust == i {
 			if m, ok := mergePacked(e.v, v); ok {
 				e.v = m
-				return
+				return i
 			}
 		}
 	}
@@ -327,6 +379,7 @@ func (b *Builder) addKeyed(id string, key idKey, day int32, k int32, v int64) {
 	}
 	*b.at(b.n) = logRow{i, k, v}
 	b.n++
+	return i
 }
 
 // at returns log entry j.

@@ -140,12 +140,21 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 	if err != nil {
 		return fmt.Errorf("read csv: %w", err)
 	}
+	if b.attrs != nil {
+		for _, name := range b.attrs.names {
+			c, err := resolveColumn("attribute", name, header, opt.Header)
+			if err != nil {
+				return fmt.Errorf("read csv: %w", err)
+			}
+			cols.attrs = append(cols.attrs, c)
+		}
+	}
 	if !opt.Rules.IsZero() {
 		if cols.rules, err = CompileRules(opt.Rules, header, sample); err != nil {
 			return fmt.Errorf("read csv: %w", err)
 		}
 	}
-	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header), ids: &idTable{seed: b.strs.seed}}, b)
+	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header), ids: &idTable{seed: b.strs.seed}, tracker: b.attrs}, b)
 }
 
 // duplicateColumn returns an error naming both positions of the first
@@ -200,6 +209,9 @@ type batch struct {
 	rows []parsedRow
 	buf  []byte
 	err  error // io.EOF at the end
+	// attrs holds the attribute level codes of the rows, len(attributes)
+	// per row in row order (nil without attributes; 0 for a bad row).
+	attrs []int32
 }
 
 // pipeline splits the work between two goroutines so that both cores work
@@ -224,6 +236,7 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 			select {
 			case bt = <-free:
 				bt.rows = bt.rows[:0]
+				bt.attrs = bt.attrs[:0]
 			default:
 				if made < maxBatches {
 					bt = &batch{rows: make([]parsedRow, 0, batchRows)}
@@ -250,6 +263,7 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 					var pe *csv.ParseError
 					if errors.As(err, &pe) {
 						bt.rows = append(bt.rows, parsedRow{bad: &ParseError{Line: line, Field: "record", Kind: BadRecord, Err: pe.Err}})
+						bt.attrs = p.noAttrs(bt.attrs)
 						continue
 					}
 					if err != io.EOF {
@@ -259,6 +273,9 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 					break
 				}
 				bt.rows = append(bt.rows, p.parse(rec, line))
+				if len(p.cols.attrs) > 0 {
+					bt.attrs = p.attrs(bt.attrs, &bt.rows[len(bt.rows)-1], rec, line)
+				}
 			}
 			select {
 			case full <- bt:
@@ -270,6 +287,7 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 			}
 		}
 	}()
+	k := len(p.cols.attrs)
 	for bt := range full {
 		for i := range bt.rows {
 			if j := i + lookAhead; j < len(bt.rows) {
@@ -290,7 +308,10 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 				}
 				continue
 			}
-			b.addKeyed(r.id, r.key, r.day, r.k, r.v)
+			pos := b.addKeyed(r.id, r.key, r.day, r.k, r.v)
+			if k > 0 && pos >= 0 {
+				b.attrs.observe(pos, r.day, r.k&keyPurchase == 0, bt.attrs[i*k:(i+1)*k])
+			}
 		}
 		if bt.err == io.EOF {
 			return nil
@@ -318,7 +339,8 @@ type column struct {
 
 type columnSet struct {
 	customer, date, amount column
-	rules                  *Rules // row rules, or nil
+	rules                  *Rules   // row rules, or nil
+	attrs                  []column // attribute columns (Options.Attributes)
 }
 
 // resolveColumns turns the mapping into indices.
@@ -375,6 +397,44 @@ type rowParser struct {
 
 	currency     string // the first currency written in the amount column
 	currencyLine int    // its line
+
+	tracker *attrTracker // the Builder's, with attributes
+	cells   []string     // scratch: a row's attribute cells
+}
+
+// noAttrs appends the attribute codes of a row that has none (a bad
+// record) to attrs.
+func (p *rowParser) noAttrs(attrs []int32) []int32 {
+	for range p.cols.attrs {
+		attrs = append(attrs, 0)
+	}
+	return attrs
+}
+
+// attrs appends the attribute level codes of rec to attrs, interning its
+// values in the tracker (this goroutine is the only one that does while
+// the CSV is read), and makes row bad when a cell is missing or a new
+// value is not valid UTF-8. A bad or filtered row gets zeros.
+func (p *rowParser) attrs(attrs []int32, row *parsedRow, rec []string, line int) []int32 {
+	if row.bad != nil || row.filtered {
+		return p.noAttrs(attrs)
+	}
+	for _, c := range p.cols.attrs {
+		if c.idx >= len(rec) {
+			*row = parsedRow{bad: &ParseError{Line: line, Customer: p.customerOf(rec), Field: c.field, Column: c.name, Kind: MissingField,
+				Err: fmt.Errorf("%w: %d, column %s needs %d", errFieldCount, len(rec), c.name, c.idx+1)}}
+			return p.noAttrs(attrs)
+		}
+		p.cells = append(p.cells, rec[c.idx])
+	}
+	n := len(attrs)
+	attrs, col, err := p.tracker.intern(attrs, p.cells)
+	p.cells = p.cells[:0]
+	if err != nil {
+		*row = parsedRow{bad: &ParseError{Line: line, Customer: p.customerOf(rec), Field: "attribute", Column: col, Kind: BadValue, Err: err}}
+		return p.noAttrs(attrs[:n])
+	}
+	return attrs
 }
 
 // parse parses one record, or describes why it is bad.

@@ -107,6 +107,19 @@
 // but add up past the float64 range give an *OverflowError naming the
 // customer. Errors quote at most 200 bytes of a value.
 //
+// # Attributes
+//
+// Options.Attributes names columns of the log (acquisition channel,
+// country) whose value at each customer's first purchase the summary
+// keeps: Summary.Attributes, a core/attr Set aligned with Customers. The
+// first purchase is the customer's earliest kept row that is not a return
+// (a return only when there is nothing else), ties by file order (Add
+// order); rows the where rule filters out, skipped bad rows and rows after
+// the observation end do not count. Later values are ignored, but
+// customers whose rows hold more than one value are counted
+// (attr.Report.Changed). Each kept row costs one look at its customer's
+// slot (2 + k int32 for k attributes); BenchmarkAttributes measures it.
+//
 // # Conventions (those of lifetimes)
 //
 // Two settings are kept apart, as lifetimes keeps freq and

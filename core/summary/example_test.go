@@ -125,3 +125,38 @@ func ExampleBuilder_Cohorts() {
 	// 2024-01 2 0 1 75 true
 	// 2024-01 2 1 0.5 125.5 false
 }
+
+// Read each customer's acquisition channel from the log: the value on
+// their first purchase. Customer 1's later "email" order does not change
+// their channel, but is counted.
+func ExampleOptions_attributes() {
+	log := `customer,date,amount,channel
+1,2024-01-05,30.00,paid_search
+2,2024-01-09,12.50,email
+1,2024-02-11,25.00,email
+`
+	b, err := summary.NewBuilder(summary.Options{
+		ObservationEnd: time.Date(2024, 3, 31, 0, 0, 0, 0, time.UTC),
+		Attributes:     []string{"channel"},
+	})
+	if err != nil {
+		panic(err)
+	}
+	err = summary.ReadCSV(strings.NewReader(log), summary.CSVOptions{
+		Header:  true,
+		Columns: summary.Columns{Customer: "customer", Date: "date", Amount: "amount"},
+	}, b)
+	if err != nil {
+		panic(err)
+	}
+	s, _ := b.Summary()
+	channel, _ := s.Attributes.Column("channel")
+	for i, c := range s.Customers {
+		fmt.Println(c.ID, channel[i])
+	}
+	fmt.Println("changed later:", s.Attributes.Report.Changed[0])
+	// Output:
+	// 1 paid_search
+	// 2 email
+	// changed later: 1
+}

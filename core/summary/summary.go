@@ -2,6 +2,8 @@ package summary
 
 import (
 	"cmp"
+
+	"github.com/clvkit/clvkit/core/attr"
 	"maps"
 	"runtime"
 	"slices"
@@ -108,6 +110,9 @@ type Summary struct {
 	DurationHoldout float64
 	// Report says how the input was used.
 	Report Report
+	// Attributes holds the customers' attribute values, aligned with
+	// Customers (nil without Options.Attributes): see core/attr.
+	Attributes *attr.Set
 }
 
 // Summary computes the summary of the transactions added so far. It does
@@ -323,6 +328,9 @@ func (b *Builder) Summary() (Summary, error) {
 		NewInHoldout:        newInHoldout,
 		Skipped:             maps.Clone(b.skipped),
 		SkippedLines:        slices.Clone(b.skippedLines),
+	}
+	if b.attrs != nil {
+		s.Attributes = b.attributes(s.Customers)
 	}
 	return s, nil
 }

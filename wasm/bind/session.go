@@ -34,11 +34,13 @@ type Session struct {
 	// The last scoring's transactions and observation end, for Cohorts.
 	builder *summary.Builder
 	obsEnd  time.Time
+	// settings is the last scoring's, for Groups to read the file again.
+	settings *Settings
 }
 
 // Load keeps data (the whole file) and inspects it.
 func (s *Session) Load(data []byte) Inspection {
-	s.data, s.result, s.builder = data, nil, nil
+	s.data, s.result, s.builder, s.settings = data, nil, nil, nil
 	s.ins = Inspect(data)
 	return s.ins
 }
@@ -251,6 +253,9 @@ func (st *Settings) options() (summary.Options, score.Options, error) {
 		return summary.Options{}, score.Options{}, fmt.Errorf("kind %q: the page reads transaction logs only (kind %q)", st.Input.Kind, settings.KindTransactions)
 	case st.Segmentation.Map == settings.MapPlugin:
 		return summary.Options{}, score.Options{}, errors.New("segmentation: map \"plugin\": the page runs plugins on the scored table instead; use map \"default\" or \"rules\"")
+	case len(st.Model.CovariatesTrans)+len(st.Model.CovariatesLife) > 0:
+		// Not silently ignored: the page reads no customer attributes yet.
+		return summary.Options{}, score.Options{}, errors.New("covariatesTrans, covariatesLife: the page does not fit models with covariates yet; use clv score with model.covariates_trans and covariates_life")
 	}
 	so, o, err := st.Settings.Options()
 	if err == nil {
@@ -331,6 +336,8 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 		onProgress("diagnostics", 1)
 	}
 	s.result, s.builder, s.obsEnd = res, b, so.ObservationEnd
+	last := st
+	s.settings = &last
 	s.guard, _ = st.Guard() // checked by options
 	s.precision = st.Output.Precision
 	out := &Scored{Customers: len(res.IDs), Settings: st, Warnings: res.Warnings, Notes: res.Notes}

@@ -388,6 +388,7 @@ try {
   if (expected.compare) await compare({ newPage, check, url, expected, out, figures });
   if (expected.pagefix) await pagefixChecks({ newPage, check, url, expected }); // e2e/pagefix.mjs
   if (expected.pageux) await pageuxChecks({ newPage, check, url, expected, out }); // pageux.mjs
+  if (expected.groups) await (await import('./groups.mjs')).groupsChecks({ newPage, check, url, expected, out }); // groups.mjs
   await warmupChecks({ newPage, check, url, expected, figures }); // warmup.mjs
 } catch (err) {
   check('no exception in the test', false, err.stack || String(err));

@@ -7,6 +7,7 @@ import { barChart, lineChart, tornadoChart } from './charts.js';
 import { Plugin, csvField, formatF, paramError } from './plugin-host.js';
 import { badRowsText, fileNotice, parseHash, registerOffline, scrollToSection, setFieldError, setNote, short, showNotices, wireInPageLinks } from './robust.js';
 import { cohortView } from './cohorts.js';
+import { channelView } from './channels.js';
 import { initCompare } from './compare.js';
 
 const $ = (id) => document.getElementById(id);
@@ -455,6 +456,7 @@ let workerReady;
 let inspection;
 let scored;
 let cohorts; // the cohort view (cohorts.js), built on the first scoring
+let channels; // the channel view (channels.js), built on the first scoring
 const pending = {};
 function ask(msg, transfer = []) {
   return new Promise((resolve, reject) => {
@@ -507,7 +509,7 @@ function ensureWorker() {
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.type === 'progress') { showProgress(m.stage, m.done); return; }
-    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv', cohorts: 'cohorts', compared: 'compare', warmed: 'warm' }[m.type];
+    const key = m.type === 'error' ? m.request : { ready: 'init', loaded: 'load', dates: 'dates', scored: 'score', csv: 'csv', cohorts: 'cohorts', compared: 'compare', attributes: 'attributes', groups: 'groups', warmed: 'warm' }[m.type];
     const p = pending[key];
     delete pending[key];
     if (!p) return;
@@ -733,6 +735,7 @@ async function runScore() {
     resetPluginColumns();
     renderScored(m, performance.now() - tStart);
     (cohorts ||= cohortView(ask, moneyFmt)).show();
+    (channels ||= channelView(ask, moneyFmt, fmtNum)).show();
     showTimeTaken(tStart);
   } catch (err) {
     if (!err.cancelled) {

@@ -3,9 +3,10 @@
 // freezes. Messages in: {type: 'init', module}, {type: 'load', buffer},
 // {type: 'dates', mapping, format}, {type: 'score', settings},
 // {type: 'csv', precision, labels}, {type: 'cohorts', settings},
-// {type: 'compare', settings, calibrationEnd}, {type: 'warm', rounds}.
-// Messages out: {type: 'ready' | 'loaded' | 'dates' | 'progress' | 'scored' |
-// 'csv' | 'cohorts' | 'compared' | 'warmed' | 'error', ...}.
+// {type: 'compare', settings, calibrationEnd}, {type: 'attributes'},
+// {type: 'groups', settings}, {type: 'warm', rounds}. Messages out: {type:
+// 'ready' | 'loaded' | 'dates' | 'progress' | 'scored' | 'csv' | 'cohorts' |
+// 'compared' | 'attributes' | 'groups' | 'warmed' | 'error', ...}.
 //
 // Started as worker.js?role=plugin it is a plugin worker instead
 // (plugin-worker.js): one bundle serves both, so build.mjs needs no entry.
@@ -74,6 +75,12 @@ async function dataMessage(e) {
         break;
       case 'cohorts':
         self.postMessage({ type: 'cohorts', view: call('cohorts', JSON.stringify(m.settings)) });
+        break;
+      case 'attributes':
+        self.postMessage({ type: 'attributes', columns: call('attributes') });
+        break;
+      case 'groups':
+        self.postMessage({ type: 'groups', view: call('groups', JSON.stringify(m.settings)) });
         break;
       case 'csv': {
         // -1: the precision of the scoring settings (default 6).

@@ -7,9 +7,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +45,8 @@ type Config struct {
 	Tiers        settings.Tiers        `toml:"tiers"`
 	Plugins      []Plugin              `toml:"plugins"`
 	Output       Output                `toml:"output"`
+	Attributes   Attributes            `toml:"attributes"`
+	Acquisition  Acquisition           `toml:"acquisition"`
 
 	// Name is the config file's name, as given to Parse; Dir its folder,
 	// against which relative paths are resolved (empty for stdin).
@@ -160,6 +164,48 @@ type Output struct {
 	URL      string `toml:"url"`
 	Table    string `toml:"table"`
 	IfExists string `toml:"if_exists"`
+}
+
+// Attributes are customer attributes (acquisition channel, country...):
+// columns of the transaction log, each customer's value taken at their
+// first purchase, or, with Path, columns of a customer table keyed by
+// customer id (see core/attr). They are carried into the scored output
+// after customer_id, can be named in segment rules, and are what clv
+// groups groups by. Binary-only: the page picks its attribute column on
+// the page.
+type Attributes struct {
+	// Columns names the attribute columns; empty: no attributes.
+	Columns []string `toml:"columns"`
+	// Path is a customer table (CSV, relative to the config's folder);
+	// empty: the columns are read from the transaction log.
+	Path string `toml:"path"`
+	// ID is the customer table's id column (default: the name of
+	// input.columns.customer).
+	ID string `toml:"id"`
+	// Delimiter separates the customer table's fields: "," (default),
+	// ";", "\t" or "|".
+	Delimiter string `toml:"delimiter"`
+}
+
+// Acquisition is what acquiring customers cost, for clv groups: a table of
+// spend and new customers (or a CAC) per group, or a per-customer cost
+// column, and the targets the groups are judged against. Margin is
+// model.margin; the horizon model.horizon_months.
+type Acquisition struct {
+	// Path is the acquisition table (CSV, relative to the config's
+	// folder): a group column (or one column per attribute grouped by),
+	// spend and new_customers, or cac, and optionally period.
+	Path string `toml:"path"`
+	// CostColumn is a per-customer acquisition cost column, read like an
+	// attribute (the customer table's column, or the transaction log's at
+	// the first purchase); a blank cell is an unknown cost. Not with Path.
+	CostColumn string `toml:"cost_column"`
+	// TargetLTVCAC is the LTV:CAC a group should keep (default 3): the
+	// largest CAC that keeps it is mean CLV / target.
+	TargetLTVCAC float64 `toml:"target_ltv_cac"`
+	// MinCustomers flags groups with fewer customers as too small to
+	// trust (default 30; 0: no flag).
+	MinCustomers int `toml:"min_customers"`
 }
 
 // DefaultOutputTable is output.table when output.url is given without it.
@@ -479,6 +525,29 @@ func (c *Config) complete(set givenFunc) error {
 	if !set("output", "path") && !set("output", "url") {
 		c.Output.Path = "-"
 	}
+	for _, k := range []str{
+		{"attributes.path", c.Attributes.Path, "omit the key to read the attributes from the transaction log"},
+		{"attributes.id", c.Attributes.ID, "omit the key for the default, the customer column's name"},
+		{"attributes.delimiter", c.Attributes.Delimiter, `omit the key for the default, ","`},
+		{"acquisition.path", c.Acquisition.Path, "omit the key when there is no acquisition table"},
+		{"acquisition.cost_column", c.Acquisition.CostColumn, "omit the key when there is no cost column"},
+	} {
+		if k.v == "" && set(keyPath(k.key)...) {
+			return &Error{Key: k.key, Msg: "empty: " + k.hint}
+		}
+	}
+	if !set("attributes", "id") {
+		c.Attributes.ID = c.Input.Columns.Customer
+	}
+	if !set("attributes", "delimiter") {
+		c.Attributes.Delimiter = ","
+	}
+	if !set("acquisition", "target_ltv_cac") {
+		c.Acquisition.TargetLTVCAC = DefaultTargetLTVCAC
+	}
+	if !set("acquisition", "min_customers") {
+		c.Acquisition.MinCustomers = DefaultMinCustomers
+	}
 	if set("output", "url") && !set("output", "table") {
 		c.Output.Table = DefaultOutputTable
 	}
@@ -499,6 +568,12 @@ func (c *Config) complete(set givenFunc) error {
 	}
 	return nil
 }
+
+// The defaults of the acquisition targets.
+const (
+	DefaultTargetLTVCAC = 3
+	DefaultMinCustomers = 30
+)
 
 // keyPath splits a dotted key with array indices ("plugins[1].timeout")
 // into the path givenFunc takes ("plugins", "1", "timeout").
@@ -591,10 +666,73 @@ func (c *Config) Validate() error {
 		}
 		plugins[p.Name] = true
 	}
+	if err := c.validateAttributes(); err != nil {
+		return err
+	}
 	if c.Segmentation.Map == "plugin" && !plugins[c.Segmentation.Plugin] {
 		return &Error{Key: "segmentation.plugin", Msg: fmt.Sprintf("%s is not a configured plugin", quote.Value(c.Segmentation.Plugin))}
 	}
 	return nil
+}
+
+// validateAttributes checks [attributes] and [acquisition].
+func (c *Config) validateAttributes() error {
+	a, q := c.Attributes, c.Acquisition
+	seen := map[string]bool{}
+	for i, name := range a.Columns {
+		key := "attributes.columns"
+		switch {
+		case strings.TrimSpace(name) == "":
+			return &Error{Key: key, Msg: fmt.Sprintf("column %d is empty", i+1)}
+		case seen[name]:
+			return &Error{Key: key, Msg: fmt.Sprintf("%s is listed twice", quote.Value(name))}
+		case slices.Contains(score.ReservedColumns(), name):
+			return &Error{Key: key, Msg: fmt.Sprintf("%s is the name of a scored column; rename the column in the data (attributes keep their column names in the output)", quote.Value(name))}
+		case name == q.CostColumn:
+			return &Error{Key: key, Msg: fmt.Sprintf("%s is also acquisition.cost_column", quote.Value(name))}
+		}
+		for _, f := range c.Formulas {
+			if f.Name == name {
+				return &Error{Key: key, Msg: fmt.Sprintf("%s is also the name of a [[formulas]] column", quote.Value(name))}
+			}
+		}
+		seen[name] = true
+	}
+	if len(a.Columns) == 0 && a.Path != "" {
+		return &Error{Key: "attributes.path", Msg: "a customer table needs attributes.columns, its attribute columns, such as [\"channel\"]"}
+	}
+	if a.Path == "" && c.Input.Kind == "summary" && len(a.Columns) > 0 {
+		return &Error{Key: "attributes.path", Msg: "missing: a per-customer summary input has no first purchase to read attributes from; give a customer table"}
+	}
+	if err := oneOf("attributes.delimiter", a.Delimiter, ",", ";", "\t", "tab", "|"); err != nil {
+		return err
+	}
+	if q.Path != "" && q.CostColumn != "" {
+		return &Error{Key: "acquisition.cost_column", Msg: "give an acquisition table (acquisition.path) or a cost column, not both"}
+	}
+	if (q.Path != "" || q.CostColumn != "") && len(a.Columns) == 0 {
+		return &Error{Key: "attributes.columns", Msg: "missing: acquisition costs are per group of an attribute, and no attribute is configured"}
+	}
+	if !(q.TargetLTVCAC > 0) || math.IsInf(q.TargetLTVCAC, 0) {
+		return &Error{Key: "acquisition.target_ltv_cac", Msg: fmt.Sprintf("%v: want a ratio above 0, such as 3", q.TargetLTVCAC)}
+	}
+	if q.MinCustomers < 0 {
+		return &Error{Key: "acquisition.min_customers", Msg: fmt.Sprintf("%d: want 0 (no flag) or more customers", q.MinCustomers)}
+	}
+	return nil
+}
+
+// AttributeDelimiter returns attributes.delimiter as a rune.
+func (c *Config) AttributeDelimiter() rune {
+	switch c.Attributes.Delimiter {
+	case ";":
+		return ';'
+	case "\t", "tab":
+		return '\t'
+	case "|":
+		return '|'
+	}
+	return ','
 }
 
 // isDatabaseURL reports whether s is a postgres:// or postgresql:// URL.

@@ -128,9 +128,25 @@ csv_formula_guard = "labels"
 # true adds historic_plus_clv after clv: margin to date (revenue so far after
 # returns × margin) + clv, the customer's value so far and to come.
 historic_value = false
+
 # A PostgreSQL table instead of path: written whole (COPY into a staging table,
 # swapped in one transaction). if_exists: fail (default) | replace.
 # url = "postgres://clv@localhost:5432/shop"
 # table = "clv_scores"
 # if_exists = "replace"
+
+# Customer attributes (acquisition channel, country...): written after customer_id in
+# the scores, usable in segment rules, and what 'clv groups --by channel' groups by.
+# [attributes]
+# columns = ["channel"]       # columns of the transaction log: the value at each customer's first purchase
+# path = "customers.csv"      # or a customer table, one row per customer (missing customers: "unknown")
+# id = "customer_id"          # the table's id column (default: input.columns.customer)
+
+# What acquiring a customer costs, per group, for clv groups (needs [attributes]):
+# [acquisition]
+# path = "cac.csv"            # columns: group (or the attribute's name), spend, new_customers
+#                             # (or cac), optionally period
+# cost_column = "acq_cost"    # or a per-customer cost column, read like an attribute
+# target_ltv_cac = 3          # the LTV:CAC to keep: max CAC = mean CLV / 3
+# min_customers = 30          # groups with fewer customers are flagged as too small to trust
 `
