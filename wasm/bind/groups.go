@@ -155,44 +155,12 @@ func (s *Session) Groups(gs GroupSettings) (*GroupView, error) {
 		return nil, fmt.Errorf("targetRatio %v: want a number above 0 (3 for 3 : 1)", target)
 	}
 	st := *s.settings
-	so, _, err := st.options()
+	gc, err := s.groupedBy(gs.Column)
 	if err != nil {
 		return nil, err
 	}
-	so.Attributes = []string{gs.Column}
-	copt, err := s.csvOptions(&st)
-	if err != nil {
-		return nil, err
-	}
-	b, err := summary.NewBuilder(so)
-	if err != nil {
-		return nil, err
-	}
-	if err := summary.ReadCSV(bytes.NewReader(s.data), copt, b); err != nil {
-		return nil, err
-	}
-	sum, err := b.Summary()
-	if err != nil {
-		return nil, err
-	}
-	vals, err := sum.Attributes.Column(gs.Column)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string][]string, len(vals))
-	for i, c := range sum.Customers {
-		byID[c.ID] = vals[i : i+1 : i+1]
-	}
-	customers, err := group.FromScores(s.result, sum.Customers, byID, 1)
-	if err != nil {
-		return nil, err
-	}
-
 	v := &GroupView{Column: gs.Column, Precision: s.precision, HorizonMonths: st.HorizonMonths, Margin: Num(st.Margin),
-		TargetRatio: Num(target), MinCustomers: minCustomers, CostErrors: []CostError{}}
-	if r := sum.Attributes.Report; len(r.Changed) == 1 {
-		v.Changed, v.Blank = r.Changed[0], r.Blank[0]
-	}
+		TargetRatio: Num(target), MinCustomers: minCustomers, Changed: gc.changed, Blank: gc.blank, CostErrors: []CostError{}}
 	var acq *group.Acquisition
 	for _, c := range gs.Costs {
 		if strings.TrimSpace(c.Spend) == "" && strings.TrimSpace(c.NewCustomers) == "" {
@@ -223,7 +191,7 @@ func (s *Session) Groups(gs GroupSettings) (*GroupView, error) {
 		}
 		acq.Rows = append(acq.Rows, row)
 	}
-	rep, err := group.Compute(customers, group.Options{By: []string{gs.Column}, Precision: s.precision, MinCustomers: minCustomers,
+	rep, err := group.Compute(gc.customers, group.Options{By: []string{gs.Column}, Precision: s.precision, MinCustomers: minCustomers,
 		HorizonMonths: st.HorizonMonths, Margin: st.Margin, TargetRatio: target, Acquisition: acq})
 	if err != nil {
 		return nil, err
@@ -233,6 +201,62 @@ func (s *Session) Groups(gs GroupSettings) (*GroupView, error) {
 	}
 	v.Total = groupRow(rep.Total)
 	return v, nil
+}
+
+// groupedColumn is the scored customers with their value of one column.
+type groupedColumn struct {
+	column         string
+	customers      []group.Customer
+	changed, blank int
+}
+
+// groupedBy gives the last scoring's customers with their value of
+// column on their first purchase: the file is read again with the
+// scoring's settings and the column as an attribute, once per column and
+// scoring (typing a cost only groups again).
+func (s *Session) groupedBy(column string) (*groupedColumn, error) {
+	if s.grouped != nil && s.grouped.column == column {
+		return s.grouped, nil
+	}
+	st := *s.settings
+	so, _, err := st.options()
+	if err != nil {
+		return nil, err
+	}
+	so.Attributes = []string{column}
+	copt, err := s.csvOptions(&st)
+	if err != nil {
+		return nil, err
+	}
+	b, err := summary.NewBuilder(so)
+	if err != nil {
+		return nil, err
+	}
+	if err := summary.ReadCSV(bytes.NewReader(s.data), copt, b); err != nil {
+		return nil, err
+	}
+	sum, err := b.Summary()
+	if err != nil {
+		return nil, err
+	}
+	vals, err := sum.Attributes.Column(column)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string][]string, len(vals))
+	for i, c := range sum.Customers {
+		byID[c.ID] = vals[i : i+1 : i+1]
+	}
+	customers, err := group.FromScores(s.result, sum.Customers, byID, 1)
+	if err != nil {
+		return nil, err
+	}
+	gc := &groupedColumn{column: column, customers: customers}
+	if r := sum.Attributes.Report; len(r.Changed) == 1 {
+		gc.changed, gc.blank = r.Changed[0], r.Blank[0]
+	}
+	s.grouped = gc
+	return gc, nil
 }
 
 func groupRow(g group.Group) GroupRow {

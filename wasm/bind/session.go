@@ -36,11 +36,14 @@ type Session struct {
 	obsEnd  time.Time
 	// settings is the last scoring's, for Groups to read the file again.
 	settings *Settings
+	// grouped is the last scoring's customers with one column's values
+	// (Groups), kept while only the typed costs change.
+	grouped *groupedColumn
 }
 
 // Load keeps data (the whole file) and inspects it.
 func (s *Session) Load(data []byte) Inspection {
-	s.data, s.result, s.builder, s.settings = data, nil, nil, nil
+	s.data, s.result, s.builder, s.settings, s.grouped = data, nil, nil, nil, nil
 	s.ins = Inspect(data)
 	return s.ins
 }
@@ -335,7 +338,7 @@ func (s *Session) Score(ctx context.Context, st Settings, onProgress Progress) (
 	if onProgress != nil {
 		onProgress("diagnostics", 1)
 	}
-	s.result, s.builder, s.obsEnd = res, b, so.ObservationEnd
+	s.result, s.builder, s.obsEnd, s.grouped = res, b, so.ObservationEnd, nil
 	last := st
 	s.settings = &last
 	s.guard, _ = st.Guard() // checked by options
