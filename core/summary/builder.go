@@ -333,7 +333,7 @@ func keyOf(id string, t *idTable) idKey {
 		return idKey{intID: true, v: v}
 	}
 	k0, k1, _ := packID(id)
-	return idKey{v: k0, k1: k1, h: t.hash(id)}
+	return idKey{v: k0, k1: k1, h: t.hash(id, k0, k1)}
 }
 
 // add keeps one valid transaction and returns the customer's position
@@ -424,7 +424,9 @@ func (b *Builder) touch(k idKey) {
 		return
 	}
 	if t := b.strs.slots; len(t) > 0 {
-		b.touched += t[k.h&uint64(len(t)-1)].meta
+		// A slot may straddle two cache lines: touch both ends.
+		s := &t[k.h&uint64(len(t)-1)]
+		b.touched += s.k0 + s.meta
 	}
 }
 

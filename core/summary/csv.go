@@ -154,7 +154,7 @@ func ReadCSV(r io.Reader, opt CSVOptions, b *Builder) error {
 			return fmt.Errorf("read csv: %w", err)
 		}
 	}
-	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header), ids: &idTable{seed: b.strs.seed}, tracker: b.attrs}, b)
+	return pipeline(src, &rowParser{cols: cols, df: df, af: af, width: len(header), ids: b.strs.hasher(), tracker: b.attrs}, b)
 }
 
 // duplicateColumn returns an error naming both positions of the first
@@ -289,9 +289,18 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 	}()
 	k := len(p.cols.attrs)
 	for bt := range full {
-		for i := range bt.rows {
-			if j := i + lookAhead; j < len(bt.rows) {
-				b.touch(bt.rows[j].key)
+		rows := bt.rows
+		for j := range min(lookAhead, len(rows)) {
+			b.touch(rows[j].key)
+		}
+		for i := range rows {
+			if i&(touchBlock-1) == 0 {
+				// The next block of rows lookAhead ahead, in one
+				// tight loop: their cache misses are all in flight
+				// at once, while rows i… are added.
+				for j := i + lookAhead; j < min(i+lookAhead+touchBlock, len(rows)); j++ {
+					b.touch(rows[j].key)
+				}
 			}
 			r := &bt.rows[i]
 			b.rows++
@@ -327,9 +336,16 @@ func pipeline(src recordSource, p *rowParser, b *Builder) error {
 // maxBatches is the number of batches the pipeline recycles.
 const maxBatches = 6
 
-// lookAhead is how many rows ahead of the one being added pipeline
-// touches the id index (Builder.touch).
-const lookAhead = 16
+// The pipeline touches the id index (Builder.touch) for touchBlock rows
+// at a time, lookAhead rows ahead of the one being added. Touching one
+// row at a time, interleaved with the adding, leaves only two or three
+// cache misses in flight (a load that misses holds up every instruction
+// after it once the processor's reorder window is full); a block of
+// loads issued together overlaps them all.
+const (
+	lookAhead  = 32
+	touchBlock = 16
+)
 
 // column is one mapped field: its role, its name as mapped and its index.
 type column struct {
@@ -506,6 +522,14 @@ func (p *rowParser) parseRow(rec []string, line int) parsedRow {
 	amount := 0.0
 	if s.amount.idx >= 0 {
 		as := trimSpace(rec[s.amount.idx])
+		if p.af.Plain() && s.rules == nil {
+			// The common case: a plain decimal goes straight to its
+			// packed form.
+			if m, frac, neg, ok := parseDecimal(as); ok {
+				k, v := decimalKey(day, m, frac, neg)
+				return parsedRow{id: id, key: key, day: day, k: k, v: v}
+			}
+		}
 		var cur string
 		amount, cur, err = p.af.Parse(as)
 		if err != nil || math.IsNaN(amount) || math.IsInf(amount, 0) {

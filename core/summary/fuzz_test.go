@@ -150,6 +150,34 @@ func FuzzParseAmount(f *testing.F) {
 	})
 }
 
+// FuzzDecimalKey checks the CSV reader's fast path for plain amounts:
+// decimalKey on parseDecimal's reading gives the log key and packed
+// amount that rowKey gives for the parsed float64 (−0 read as 0).
+func FuzzDecimalKey(f *testing.F) {
+	for _, s := range []string{"29.33", "-0", "-0.00", "+1.", ".5", "12.50", "-12.500", "123456789012345", "140737488355327", "140737488355328", "-1407374883553.280", "0.000000000000001", "100", "-7"} {
+		f.Add(s, int32(18000))
+	}
+	f.Fuzz(func(t *testing.T, s string, day int32) {
+		day %= 1 << 20
+		m, frac, neg, ok := parseDecimal(s)
+		if !ok {
+			return
+		}
+		a, err := parseAmount(s)
+		if err != nil {
+			t.Fatalf("%q: fast path, but parseAmount: %v", s, err)
+		}
+		if a == 0 {
+			a = 0
+		}
+		gk, gv := decimalKey(day, m, frac, neg)
+		wk, wv := rowKey(day, a)
+		if gk != wk || gv != wv {
+			t.Fatalf("%q day %d: decimalKey %d %#x, rowKey %d %#x", s, day, gk, gv, wk, wv)
+		}
+	})
+}
+
 // FuzzAmountFormat parses arbitrary text in every amount format: never a
 // panic, never NaN or an infinity from a grouped format, and a grouped
 // value written back in its format (groups, currency, parentheses) reads

@@ -3,6 +3,7 @@ package summary
 import (
 	"encoding/binary"
 	"hash/maphash"
+	"math/bits"
 )
 
 // idTable maps the customer ids that are not keyed by integer value (see
@@ -19,6 +20,7 @@ import (
 // output.
 type idTable struct {
 	seed  maphash.Seed
+	mix   [3]uint64 // the short ids' hash seeds (see hash), from seed
 	slots []idSlot
 	n     int // ids in the table
 }
@@ -34,10 +36,35 @@ type idSlot struct {
 const idTableMin = 1 << 12
 
 // newIDTable returns an empty table with a fresh random seed.
-func newIDTable() idTable { return idTable{seed: maphash.MakeSeed()} }
+func newIDTable() idTable {
+	t := idTable{seed: maphash.MakeSeed()}
+	for i := range t.mix {
+		t.mix[i] = maphash.String(t.seed, string(rune('a'+i)))
+	}
+	return t
+}
 
-// hash returns the hash of id under the table's seed.
-func (t *idTable) hash(id string) uint64 { return maphash.String(t.seed, id) }
+// hasher returns an empty table with t's seeds, whose hash is t's: the
+// CSV reader's goroutine hashes with it.
+func (t *idTable) hasher() *idTable { return &idTable{seed: t.seed, mix: t.mix} }
+
+// hash returns the hash of id, whose packing is k0, k1 (packID; zeros for
+// a long id), under the table's seed. A short id is hashed from its two
+// packed words by two rounds of multiply-and-fold with the table's random
+// seeds (wyhash's mixing, as the Go runtime hashes without AES), which
+// costs a few nanoseconds; a long id by hash/maphash.
+func (t *idTable) hash(id string, k0, k1 uint64) uint64 {
+	if k1 == 0 {
+		return maphash.String(t.seed, id)
+	}
+	return mum(mum(k0^t.mix[0], k1^t.mix[1])^t.mix[2], 0x9e3779b97f4a7c15)
+}
+
+// mum returns the xor of the two halves of x × y's 128-bit product.
+func mum(x, y uint64) uint64 {
+	hi, lo := bits.Mul64(x, y)
+	return hi ^ lo
+}
 
 // packID returns the bytes of an id of 1 to 15 bytes packed into two words
 // (bytes 0-7 in k0, 8-14 in k1, the length in k1's top byte) and true, or
@@ -80,22 +107,40 @@ func (t *idTable) customer(b *Builder, id string, h, k0, k1 uint64) int32 {
 	}
 }
 
-// grow doubles the table (or creates it) and reinserts b's ids that
-// belong in it.
+// grow doubles the table (or creates it) and moves the ids of the old
+// slots into it. A short id is rehashed from its slot, a long one from the
+// arena. The slots are moved a block at a time, the block's new slots
+// touched first so that their cache misses overlap (see touchBlock).
 func (t *idTable) grow(b *Builder) {
-	t.slots = make([]idSlot, max(idTableMin, 2*len(t.slots)))
+	old := t.slots
+	t.slots = make([]idSlot, max(idTableMin, 2*len(old)))
 	mask := uint64(len(t.slots) - 1)
-	for i := range b.numIDs() {
-		id := b.id(int32(i))
-		if _, intID := intKey(id); intID {
-			continue
+	var hs [touchBlock]uint64
+	var touched uint64
+	for lo := 0; lo < len(old); lo += touchBlock {
+		block := old[lo:min(lo+touchBlock, len(old))]
+		for j, s := range block {
+			if s.meta == 0 {
+				continue
+			}
+			id := ""
+			if s.k1 == 0 {
+				id = b.id(int32(uint32(s.meta)) - 1)
+			}
+			hs[j] = t.hash(id, s.k0, s.k1)
+			touched += t.slots[hs[j]&mask].meta
 		}
-		h := t.hash(id)
-		k0, k1, _ := packID(id)
-		j := h & mask
-		for t.slots[j].meta != 0 {
-			j = (j + 1) & mask
+		for j, s := range block {
+			if s.meta == 0 {
+				continue
+			}
+			h := hs[j]
+			i := h & mask
+			for t.slots[i].meta != 0 {
+				i = (i + 1) & mask
+			}
+			t.slots[i] = idSlot{s.k0, s.k1, h>>32<<32 | s.meta&(1<<32-1)}
 		}
-		t.slots[j] = idSlot{k0, k1, h>>32<<32 | uint64(i+1)}
 	}
+	b.touched += touched
 }
