@@ -160,3 +160,25 @@ func ExampleOptions_attributes() {
 	// 2 email
 	// changed later: 1
 }
+
+// Write a summary as it is made, without holding every customer's
+// (EachCustomer; for logs of millions of customers).
+func ExampleBuilder_EachCustomer() {
+	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	b, _ := summary.NewBuilder(summary.Options{ObservationEnd: day("2024-03-31")})
+	b.Add(summary.Transaction{Customer: "bob", Time: day("2024-02-10"), Amount: 5})
+	b.Add(summary.Transaction{Customer: "ann", Time: day("2024-01-02"), Amount: 10})
+	b.Add(summary.Transaction{Customer: "ann", Time: day("2024-01-20"), Amount: 20})
+	s, err := b.EachCustomer(func(_ *summary.Summary, c *summary.Customer) error {
+		_, err := fmt.Printf("%s,%d,%g,%g,%g\n", c.ID, c.Frequency, c.Recency, c.T, c.Monetary)
+		return err
+	})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(s.Report.Customers, "customers from", s.Report.Rows, "rows")
+	// Output:
+	// ann,1,18,89,20
+	// bob,0,0,50,0
+	// 2 customers from 3 rows
+}

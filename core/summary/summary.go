@@ -16,6 +16,7 @@ import (
 var (
 	parallelCustomers = 1 << 16 // customers to sort or summarize
 	parallelRows      = 1 << 20 // log rows to group
+	eachBlock         = 1 << 16 // customers EachCustomer summarizes at a time
 )
 
 // Customer is one customer's summary in the BTYD convention of lifetimes.
@@ -128,6 +129,83 @@ type Summary struct {
 // see dayRow), and these day sums then add in time order, so that sums,
 // and hence the result, do not depend on the input's row order.
 func (b *Builder) Summary() (Summary, error) {
+	s, run := b.startSummary()
+	// Customers are independent: on several cores, parts of the rank range
+	// are summarized in parallel into their own stretch of the output,
+	// then closed up.
+	nc := len(b.order)
+	all := make([]Customer, nc)
+	kept, err := run.ranks(0, nc, all)
+	if err != nil {
+		return Summary{}, err
+	}
+	clear(all[kept:])
+	s.Customers = all[:kept:kept]
+	run.finish(&s, nc, kept)
+	if b.attrs != nil {
+		s.Attributes = b.attributes(s.Customers)
+	}
+	return s, nil
+}
+
+// EachCustomer is Summary without holding every customer's summary: it
+// calls fn with each customer of the summary in turn, in the order of
+// Summary.Customers, and returns the Summary without Customers. fn also
+// gets the Summary's settings (Grain, Unit, ObservationEnd, HasHoldout,
+// DurationHoldout; Report and Customers are not set yet), so that it can
+// write each customer's row as it comes. The values are those of Summary,
+// bit for bit; only the memory differs: customers are summarized 65,536
+// at a time (on all cores) into a buffer that is reused, so fn must not
+// keep the pointers. A summary of a million customers thus needs a few
+// megabytes rather than a hundred and more.
+//
+// An error of fn stops the walk and is returned; so is the OverflowError
+// that Summary would return, after fn may have been called for some of
+// the customers before it (the caller discards what it wrote). With
+// Options.Attributes, which need every customer, it calls Summary and
+// walks its Customers.
+func (b *Builder) EachCustomer(fn func(s *Summary, c *Customer) error) (Summary, error) {
+	if b.attrs != nil {
+		s, err := b.Summary()
+		if err != nil {
+			return Summary{}, err
+		}
+		head := s
+		head.Customers, head.Report = nil, Report{}
+		for i := range s.Customers {
+			if err := fn(&head, &s.Customers[i]); err != nil {
+				return Summary{}, err
+			}
+		}
+		s.Customers = nil
+		return s, nil
+	}
+	s, run := b.startSummary()
+	head := s
+	nc := len(b.order)
+	buf := make([]Customer, min(nc, eachBlock))
+	kept := 0
+	for r0 := 0; r0 < nc; r0 += len(buf) {
+		r1 := min(nc, r0+len(buf))
+		n, err := run.ranks(r0, r1, buf[:r1-r0])
+		if err != nil {
+			return Summary{}, err
+		}
+		for i := range n {
+			if err := fn(&head, &buf[i]); err != nil {
+				return Summary{}, err
+			}
+		}
+		kept += n
+		clear(buf)
+	}
+	run.finish(&s, nc, kept)
+	return s, nil
+}
+
+// startSummary groups the log and returns the Summary's settings (no
+// customers, no Report yet) and the run that summarizes customers.
+func (b *Builder) startSummary() (Summary, *summaryRun) {
 	g := b.opt.Grain
 	// A difference of p periods lasts p × nominalDays days, expressed in
 	// the unit. Multiplying before dividing keeps days/7 correctly rounded
@@ -158,7 +236,7 @@ func (b *Builder) Summary() (Summary, error) {
 	// out, in order, and returns how many it wrote, or the first customer
 	// whose amounts do not add up to a finite number. A customer with
 	// returns goes through summarizeReturns, which counts into st and
-	// writes the unmatched return value to unmatched[rank].
+	// writes the unmatched return value to unmatched[rank−r0].
 	summarize := func(r0, r1 int, out []Customer, st *returnStats, unmatched []float64) (int, error) {
 		n := 0
 		var buf []period
@@ -175,7 +253,7 @@ func (b *Builder) Summary() (Summary, error) {
 					return n, err
 				}
 				if unmatched != nil {
-					unmatched[r] = u
+					unmatched[r-r0] = u
 				}
 				if ok {
 					c := &out[n]
@@ -263,76 +341,99 @@ func (b *Builder) Summary() (Summary, error) {
 		return n, nil
 	}
 
-	// Customers are independent: on several cores, parts of the rank range
-	// are summarized in parallel into their own stretch of the output,
-	// then closed up.
-	nc := len(b.order)
+	return s, &summaryRun{b: b, summarize: summarize}
+}
+
+// summaryRun summarizes ranges of customer ranks, in rank order, and
+// adds up what the Report needs from them.
+type summaryRun struct {
+	b         *Builder
+	summarize func(r0, r1 int, out []Customer, st *returnStats, unmatched []float64) (int, error)
+	stats     returnStats
+	// unmatched is the total unmatched return value, added customer by
+	// customer in rank order, so that it does not depend on how the
+	// work was split (scratch: their values for one range).
+	unmatched float64
+	scratch   []float64
+}
+
+// ranks summarizes the customers of ranks [r0, r1) into out (r1−r0
+// long, zeroed) and returns how many it wrote at the start of out, or
+// the first error in id order.
+func (run *summaryRun) ranks(r0, r1 int, out []Customer) (int, error) {
+	b, nc := run.b, r1-r0
 	parts := 1
 	if nc >= parallelCustomers {
 		parts = min(runtime.GOMAXPROCS(0), 8)
 	}
-	all := make([]Customer, nc)
 	counts := make([]int, parts)
 	stats := make([]returnStats, parts)
-	// Unmatched return values by customer rank, added in rank order below,
-	// so that the total does not depend on how the work was split.
 	var unmatched []float64
 	if b.opt.Returns == ReturnsNet {
-		unmatched = make([]float64, nc)
+		if cap(run.scratch) < nc {
+			run.scratch = make([]float64, nc)
+		}
+		unmatched = run.scratch[:nc]
+		clear(unmatched)
 	}
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
-		r0, r1 := nc*p/parts, nc*(p+1)/parts
-		wg.Go(func() { counts[p], errs[p] = summarize(r0, r1, all[r0:r1], &stats[p], unmatched) })
+		lo, hi := nc*p/parts, nc*(p+1)/parts
+		var u []float64
+		if unmatched != nil {
+			u = unmatched[lo:hi]
+		}
+		wg.Go(func() { counts[p], errs[p] = run.summarize(r0+lo, r0+hi, out[lo:hi], &stats[p], u) })
 	}
 	wg.Wait()
 	// The first error in id order, whatever the number of parts.
 	for _, err := range errs {
 		if err != nil {
-			return Summary{}, err
+			return 0, err
 		}
 	}
 	kept := 0
 	for p := range parts {
-		r0 := nc * p / parts
-		if r0 == kept { // nothing to close up (no customer new in the holdout)
+		lo := nc * p / parts
+		if lo == kept { // nothing to close up (no customer left out)
 			kept += counts[p]
 			continue
 		}
-		kept += copy(all[kept:], all[r0:r0+counts[p]])
+		kept += copy(out[kept:], out[lo:lo+counts[p]])
 	}
-	clear(all[kept:])
-	s.Customers = all[:kept:kept]
-	rr := ReturnsReport{Rule: b.opt.Returns}
 	for _, st := range stats {
-		rr.Returns += st.returns
-		rr.RefundedPeriods += st.refunded
-		rr.CustomersRemoved += st.removed
+		run.stats.returns += st.returns
+		run.stats.refunded += st.refunded
+		run.stats.removed += st.removed
 	}
 	for _, u := range unmatched {
-		rr.UnmatchedValue += u
+		run.unmatched += u
 	}
+	return kept, nil
+}
+
+// finish sets s.Report once the nc customers are summarized, kept of them
+// in the summary.
+func (run *summaryRun) finish(s *Summary, nc, kept int) {
+	b := run.b
+	rr := ReturnsReport{Rule: b.opt.Returns, Returns: run.stats.returns, RefundedPeriods: run.stats.refunded,
+		CustomersRemoved: run.stats.removed, UnmatchedValue: run.unmatched}
 	if b.opt.Returns == ReturnsPurchase {
 		rr.Returns = b.returns()
 	}
-	newInHoldout := nc - kept - rr.CustomersRemoved
 	s.Report = Report{
 		Returns:             rr,
 		Rows:                b.rows,
 		Filtered:            b.filtered,
 		MissingCustomer:     b.missing,
 		Transactions:        b.kept,
-		Customers:           len(s.Customers),
+		Customers:           kept,
 		AfterObservationEnd: b.after,
-		NewInHoldout:        newInHoldout,
+		NewInHoldout:        nc - kept - rr.CustomersRemoved,
 		Skipped:             maps.Clone(b.skipped),
 		SkippedLines:        slices.Clone(b.skippedLines),
 	}
-	if b.attrs != nil {
-		s.Attributes = b.attributes(s.Customers)
-	}
-	return s, nil
 }
 
 // sortedCustomers returns customer positions ordered by id (see SortIDs).
