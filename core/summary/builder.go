@@ -155,10 +155,20 @@ type Builder struct {
 	log [][]logRow
 	n   int
 
-	// Once grouped (and until the next row), the log is in output order:
-	// order[r] is the customer of rank r (see SortIDs) and its entries are
-	// off[r] to off[r+1], sorted by key.
+	// scattered: some customer's entries do not follow each other in
+	// the log, or not in the order of positions. A log read from a file
+	// grouped by customer (each customer's rows together, in any order
+	// of customers) is not scattered: positions are handed out in order
+	// of first appearance, so the entries are already in position order.
+	scattered bool
+
+	// Once grouped (and until the next row), each customer's entries are
+	// together, sorted by key: order[r] is the customer of rank r (see
+	// SortIDs), and its entries are off[r] to off[r+1] (the log moved
+	// into rank order), or, with byPos (a log that was not scattered,
+	// left in position order), off[order[r]] to off[order[r]+1].
 	grouped bool
+	byPos   bool
 	order   []int32
 	off     []int32
 
@@ -377,6 +387,13 @@ func (b *Builder) addKeyed(id string, key idKey, day int32, k int32, v int64) in
 	if b.n&(logChunk-1) == 0 {
 		b.log = append(b.log, make([]logRow, logChunk))
 	}
+	if b.n > 0 && !b.scattered {
+		// A customer other than the previous entry's must be the one
+		// just added for the log to stay in position order.
+		if c := b.at(b.n - 1).cust; c != i && int(i) != len(b.idEnd)-1 {
+			b.scattered = true
+		}
+	}
 	*b.at(b.n) = logRow{i, k, v}
 	b.n++
 	return i
@@ -526,6 +543,10 @@ func (b *Builder) group() {
 	}
 	n := b.numIDs()
 	order := b.sortedCustomers()
+	if !b.scattered {
+		b.groupByPosition(order)
+		return
+	}
 	rank := make([]int32, n)
 	for r, i := range order {
 		rank[i] = int32(r)
@@ -575,25 +596,7 @@ func (b *Builder) group() {
 	wg.Wait()
 	// Sort and merge each customer's entries within its stretch; count[r]
 	// is how many are left.
-	count := make([]int32, n)
-	parts := 1
-	if b.n >= parallelRows || n >= parallelCustomers {
-		parts = min(runtime.GOMAXPROCS(0), 8)
-	}
-	for p := range parts {
-		wg.Go(func() {
-			var buf []logRow
-			for r := n * p / parts; r < n*(p+1)/parts; r++ {
-				if start[r+1]-start[r] <= 1 {
-					count[r] = start[r+1] - start[r]
-					continue
-				}
-				buf = b.mergeStretch(int(start[r]), int(start[r+1]), buf)
-				count[r] = int32(len(buf))
-			}
-		})
-	}
-	wg.Wait()
+	count := b.mergeStretches(start, n)
 	off := start // reused: closing up only moves entries left
 	w := 0
 	for r := range n {
@@ -608,11 +611,84 @@ func (b *Builder) group() {
 		w += c
 	}
 	off[n] = int32(w)
+	b.truncate(w)
+	// The log is now in rank order: rows added later cannot keep it in
+	// position order.
+	b.scattered = true
+	b.order, b.off, b.grouped, b.byPos = order, off, true, false
+}
+
+// groupByPosition is group for a log that is not scattered: each
+// customer's entries already follow each other, in position order, so
+// nothing moves between customers. Each customer's entries are sorted
+// and merged within its stretch, on all cores, the gaps merging left are
+// closed, and the stretches are found by position (byPos) rather than
+// moved into rank order: on a log exported grouped by customer this
+// saves the two permutation passes over the whole log.
+func (b *Builder) groupByPosition(order []int32) {
+	n := b.numIDs()
+	start := make([]int32, n+1) // position p's stretch: start[p] to start[p+1]
+	for j := 0; j < b.n; j += logChunk {
+		c := b.log[j>>logChunkBits][:min(logChunk, b.n-j)]
+		for k := range c {
+			start[c[k].cust+1]++
+		}
+	}
+	for p := range n {
+		start[p+1] += start[p]
+	}
+	count := b.mergeStretches(start, n)
+	off := start // reused: closing up only moves entries left
+	w := 0
+	for p := range n {
+		lo, c := int(start[p]), int(count[p])
+		off[p] = int32(w)
+		if lo != w {
+			for j := range c {
+				*b.at(w + j) = *b.at(lo + j)
+			}
+		}
+		w += c
+	}
+	off[n] = int32(w)
+	b.truncate(w)
+	b.order, b.off, b.grouped, b.byPos = order, off, true, true
+}
+
+// mergeStretches sorts and merges (mergeStretch) the entries of each of
+// the n stretches start[i] to start[i+1], on all cores, and returns how
+// many entries each has left, at its start.
+func (b *Builder) mergeStretches(start []int32, n int) []int32 {
+	count := make([]int32, n)
+	parts := 1
+	if b.n >= parallelRows || n >= parallelCustomers {
+		parts = min(runtime.GOMAXPROCS(0), 8)
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() {
+			var buf []logRow
+			for r := n * p / parts; r < n*(p+1)/parts; r++ {
+				if start[r+1]-start[r] <= 1 {
+					count[r] = start[r+1] - start[r]
+					continue
+				}
+				buf = b.mergeStretch(int(start[r]), int(start[r+1]), buf)
+				count[r] = int32(len(buf))
+			}
+		})
+	}
+	wg.Wait()
+	return count
+}
+
+// truncate keeps the first w entries of the log and frees the chunks no
+// longer used.
+func (b *Builder) truncate(w int) {
 	b.n = w
 	chunks := (w + logChunk - 1) >> logChunkBits
 	clear(b.log[chunks:])
 	b.log = b.log[:chunks]
-	b.order, b.off, b.grouped = order, off, true
 }
 
 // permute moves the log entries bounds[0] to bounds[len(bounds)−1] in
@@ -685,6 +761,9 @@ type dayRow struct {
 // by day, a day's returns before its purchases, in rows' storage.
 func (b *Builder) days(r int, rows []dayRow) []dayRow {
 	rows = rows[:0]
+	if b.byPos {
+		r = int(b.order[r])
+	}
 	lo, hi := int(b.off[r]), int(b.off[r+1])
 	for j := lo; j < hi; {
 		e := b.at(j)

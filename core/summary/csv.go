@@ -416,6 +416,44 @@ type rowParser struct {
 
 	tracker *attrTracker // the Builder's, with attributes
 	cells   []string     // scratch: a row's attribute cells
+
+	dates *dateCache // day numbers of recent date cells (nil: none yet)
+}
+
+// dateCache holds the day numbers of date cells already parsed, keyed by
+// the cell's bytes packed as packID packs ids (cells of at most 15
+// bytes), in dateCacheSize slots indexed by a hash of the packing; a
+// slot is overwritten by the next cell that hashes to it. A log has a few
+// thousand distinct dates at most, so most rows find theirs: a look-up
+// costs a few nanoseconds, parsing and calendar arithmetic some twenty.
+// Only cells that parsed are kept, and a cell's day depends on nothing
+// else, so the cache changes no result.
+type dateCache [dateCacheSize]struct {
+	k0, k1 uint64
+	day    int32
+}
+
+const dateCacheBits = 12
+const dateCacheSize = 1 << dateCacheBits
+
+// day returns the day number of the date cell ds (see DateFormat.days).
+func (p *rowParser) day(ds string) (int32, error) {
+	k0, k1, short := packID(ds)
+	if !short {
+		return p.df.days(ds)
+	}
+	if p.dates == nil {
+		p.dates = new(dateCache)
+	}
+	slot := &p.dates[(k0^k1*0x9e3779b97f4a7c15)*0xbf58476d1ce4e5b9>>(64-dateCacheBits)]
+	if slot.k0 == k0 && slot.k1 == k1 { // k1 ≠ 0: an empty slot never matches
+		return slot.day, nil
+	}
+	d, err := p.df.days(ds)
+	if err == nil {
+		slot.k0, slot.k1, slot.day = k0, k1, d
+	}
+	return d, err
 }
 
 // noAttrs appends the attribute codes of a row that has none (a bad
@@ -510,11 +548,12 @@ func (p *rowParser) parseRow(rec []string, line int) parsedRow {
 		return parsedRow{bad: &ParseError{Line: line, Field: "customer", Column: s.customer.name, Kind: EmptyCustomer, Err: errEmptyID}}
 	}
 	key := keyOf(id, p.ids)
-	if !key.intID && !utf8.ValidString(id) {
+	if !key.intID && (key.k1 == 0 || (key.v|key.k1)&0x8080808080808080 != 0) && !utf8.ValidString(id) {
+		// (A short id whose packed bytes are all below 0x80 is ASCII.)
 		return parsedRow{bad: badID(line, s.customer.name, id)}
 	}
 	ds := trimSpace(rec[s.date.idx])
-	day, err := p.df.days(ds)
+	day, err := p.day(ds)
 	if err != nil {
 		return parsedRow{bad: &ParseError{Line: line, Field: "date", Column: s.date.name, Value: strings.Clone(quote.Prefix(ds)), Kind: BadDate,
 			Err: fmt.Errorf("parsing %s as %s: %w", quote.Value(ds), p.df, err)}}
