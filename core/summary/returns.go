@@ -261,7 +261,7 @@ func (b *Builder) returns() int {
 		if e.key&keyRaw != 0 {
 			n++
 		} else {
-			_, _, c := unpack(e.v)
+			_, _, c := unpack(e.val())
 			n += int(c)
 		}
 	}
