@@ -1,6 +1,7 @@
 package summary
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -132,6 +133,22 @@ func TestDateCache(t *testing.T) {
 			if got != want || (gerr == nil) != (werr == nil) {
 				t.Fatalf("%s %q: day %d, %v; want %d, %v", format, cell, got, gerr, want, werr)
 			}
+		}
+	}
+}
+
+// TestPackID checks packID against its definition: the id's bytes padded
+// with zeros to 15 bytes and its length in a 16th, read as two
+// little-endian words.
+func TestPackID(t *testing.T) {
+	for _, id := range []string{"a", "0a1b2c3d", "1234567", "12345678", "123456789", "abcdefghijklmno", "abcdefghijklmnop", "", "é", "\x00\x00", "2024-01-31"} {
+		k0, k1, short := packID(id)
+		var b [16]byte
+		copy(b[:], id)
+		b[15] = byte(len(id))
+		w0, w1 := binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])
+		if wantShort := len(id) >= 1 && len(id) <= 15; short != wantShort || short && (k0 != w0 || k1 != w1) {
+			t.Errorf("packID(%q) = %#x %#x %v, want %#x %#x %v", id, k0, k1, short, w0, w1, wantShort)
 		}
 	}
 }

@@ -101,6 +101,7 @@ type period struct {
 // returnStats is what netting one part of the customers counted.
 type returnStats struct {
 	returns, refunded, removed int
+	touched                    uint64 // what touchCustomers read (so that its loads are kept)
 }
 
 // periods groups one side of a customer's transactions (sorted by (day,

@@ -241,7 +241,12 @@ func (b *Builder) startSummary() (Summary, *summaryRun) {
 		n := 0
 		var buf []period
 		var rows []dayRow
+		var touched uint64
+		defer func() { st.touched += touched }()
 		for r := r0; r < r1; r++ {
+			if (r-r0)&(touchBlock-1) == 0 {
+				touched += b.touchCustomers(min(r+lookAhead, r1), min(r+lookAhead+touchBlock, r1))
+			}
 			rows = b.days(r, rows)
 			if b.opt.Returns != ReturnsPurchase && hasReturn(rows) {
 				var ok bool
@@ -342,6 +347,26 @@ func (b *Builder) startSummary() (Summary, *summaryRun) {
 	}
 
 	return s, &summaryRun{b: b, summarize: summarize}
+}
+
+// touchCustomers reads the first log entry and the id of the customers of
+// ranks r0 to r1 and returns the sum of what it read: customers are
+// summarized in rank order, and, in a log grouped by position (byPos) or
+// an arena of ids in position order, each is a cache miss away from the
+// previous one; touching a block of them ahead overlaps the misses (see
+// touchBlock).
+func (b *Builder) touchCustomers(r0, r1 int) uint64 {
+	var t uint64
+	for r := r0; r < r1; r++ {
+		p := b.order[r]
+		if b.byPos {
+			t += uint64(b.at(int(b.off[p])).key)
+		}
+		if end := b.idEnd[p]; end > 0 {
+			t += uint64(b.idData[end-1])
+		}
+	}
+	return t
 }
 
 // summaryRun summarizes ranges of customer ranks, in rank order, and
