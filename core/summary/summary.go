@@ -16,7 +16,7 @@ import (
 var (
 	parallelCustomers = 1 << 16 // customers to sort or summarize
 	parallelRows      = 1 << 20 // log rows to group
-	eachBlock         = 1 << 16 // customers EachCustomer summarizes at a time
+	eachBlock         = 1 << 12 // customers EachCustomer summarizes at a time
 )
 
 // Customer is one customer's summary in the BTYD convention of lifetimes.
@@ -154,10 +154,11 @@ func (b *Builder) Summary() (Summary, error) {
 // gets the Summary's settings (Grain, Unit, ObservationEnd, HasHoldout,
 // DurationHoldout; Report and Customers are not set yet), so that it can
 // write each customer's row as it comes. The values are those of Summary,
-// bit for bit; only the memory differs: customers are summarized 65,536
-// at a time (on all cores) into a buffer that is reused, so fn must not
-// keep the pointers. A summary of a million customers thus needs a few
-// megabytes rather than a hundred and more.
+// bit for bit; only the memory differs: customers are summarized 4,096 at
+// a time (on all cores), into two buffers that are reused, one filled
+// while fn walks the other, so fn must not keep the pointers. A summary
+// of a million customers thus needs about a megabyte rather than a
+// hundred and more, and fn's work overlaps the summarizing.
 //
 // An error of fn stops the walk and is returned; so is the OverflowError
 // that Summary would return, after fn may have been called for some of
@@ -183,22 +184,67 @@ func (b *Builder) EachCustomer(fn func(s *Summary, c *Customer) error) (Summary,
 	s, run := b.startSummary()
 	head := s
 	nc := len(b.order)
-	buf := make([]Customer, min(nc, eachBlock))
-	kept := 0
-	for r0 := 0; r0 < nc; r0 += len(buf) {
-		r1 := min(nc, r0+len(buf))
-		n, err := run.ranks(r0, r1, buf[:r1-r0])
-		if err != nil {
-			return Summary{}, err
+	run.parallel = nc >= parallelCustomers
+	// Two buffers: a goroutine summarizes a block into one while fn
+	// walks the other, so that the caller's work on each customer (its
+	// output row) overlaps the summarizing.
+	type block struct {
+		buf []Customer
+		n   int
+		err error
+	}
+	size := min(nc, eachBlock)
+	free := make(chan *block, 2)
+	for range 2 {
+		free <- &block{buf: make([]Customer, size)}
+	}
+	blocks := make(chan *block, 1)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer close(blocks)
+		for r0 := 0; r0 < nc; r0 += size {
+			var bl *block
+			select {
+			case bl = <-free:
+			case <-done:
+				return
+			}
+			r1 := min(nc, r0+size)
+			bl.n, bl.err = run.ranks(r0, r1, bl.buf[:r1-r0])
+			select {
+			case blocks <- bl:
+			case <-done:
+				return
+			}
+			if bl.err != nil {
+				return
+			}
 		}
-		for i := range n {
-			if err := fn(&head, &buf[i]); err != nil {
+	})
+	// stop ends the walk early; the Builder is not touched once it
+	// returns.
+	stop := func() {
+		close(done)
+		wg.Wait()
+	}
+	kept := 0
+	for bl := range blocks {
+		if bl.err != nil {
+			stop()
+			return Summary{}, bl.err
+		}
+		for i := range bl.n {
+			if err := fn(&head, &bl.buf[i]); err != nil {
+				stop()
 				return Summary{}, err
 			}
 		}
-		kept += n
-		clear(buf)
+		kept += bl.n
+		clear(bl.buf)
+		free <- bl // never blocks: there are two
 	}
+	wg.Wait()
 	run.finish(&s, nc, kept)
 	return s, nil
 }
@@ -373,6 +419,7 @@ func (b *Builder) touchCustomers(r0, r1 int) uint64 {
 // adds up what the Report needs from them.
 type summaryRun struct {
 	b         *Builder
+	parallel  bool // a range of a large summary: split it even when short
 	summarize func(r0, r1 int, out []Customer, st *returnStats, unmatched []float64) (int, error)
 	stats     returnStats
 	// unmatched is the total unmatched return value, added customer by
@@ -388,7 +435,7 @@ type summaryRun struct {
 func (run *summaryRun) ranks(r0, r1 int, out []Customer) (int, error) {
 	b, nc := run.b, r1-r0
 	parts := 1
-	if nc >= parallelCustomers {
+	if nc >= parallelCustomers || run.parallel && nc >= parallelCustomers/64 {
 		parts = min(runtime.GOMAXPROCS(0), 8)
 	}
 	counts := make([]int, parts)
