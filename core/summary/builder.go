@@ -588,7 +588,7 @@ func (b *Builder) group() {
 		bounds[r] = start[r<<shift]
 	}
 	bounds[runs] = start[n]
-	b.permute(bounds, func(rank int32) int32 { return rank >> shift })
+	b.permute(bounds, 0, shift)
 	var wg sync.WaitGroup
 	workers := 1
 	if b.n >= parallelRows {
@@ -599,7 +599,7 @@ func (b *Builder) group() {
 			for run := w; run < runs; run += workers {
 				lo, hi := run<<shift, min(n, (run+1)<<shift)
 				if bounds[run+1]-bounds[run] > 1 {
-					b.permute(start[lo:hi+1], func(rank int32) int32 { return rank - int32(lo) })
+					b.permute(start[lo:hi+1], int32(lo), 0)
 				}
 			}
 		})
@@ -703,10 +703,10 @@ func (b *Builder) truncate(w int) {
 }
 
 // permute moves the log entries bounds[0] to bounds[len(bounds)−1] in
-// place so that those whose cust field gives bucket(cust) = d lie from
-// bounds[d] on (American flag sort). bounds must hold the bucket sizes'
-// prefix sums.
-func (b *Builder) permute(bounds []int32, bucket func(int32) int32) {
+// place so that those whose cust field c gives bucket (c−base)>>shift = d
+// lie from bounds[d] on (American flag sort). bounds must hold the bucket
+// sizes' prefix sums.
+func (b *Builder) permute(bounds []int32, base int32, shift int) {
 	nb := len(bounds) - 1
 	next := slices.Clone(bounds[:nb])
 	for d := range nb {
@@ -715,7 +715,7 @@ func (b *Builder) permute(bounds []int32, bucket func(int32) int32) {
 			j := next[d]
 			p := b.at(int(j))
 			e := *p
-			for t := bucket(e.cust); t != int32(d); t = bucket(e.cust) {
+			for t := (e.cust - base) >> shift; t != int32(d); t = (e.cust - base) >> shift {
 				q := b.at(int(next[t]))
 				next[t]++
 				e, *q = *q, e
@@ -742,7 +742,20 @@ func (b *Builder) mergeStretch(lo, hi int, buf []logRow) []logRow {
 		}
 	}
 	if !sorted {
-		slices.SortFunc(buf, func(x, y logRow) int { return cmp.Compare(x.key, y.key) })
+		if len(buf) <= 16 {
+			// Insertion sort, the comparison inlined: most customers
+			// have a few entries.
+			for j := 1; j < len(buf); j++ {
+				e := buf[j]
+				i := j
+				for ; i > 0 && buf[i-1].key > e.key; i-- {
+					buf[i] = buf[i-1]
+				}
+				buf[i] = e
+			}
+		} else {
+			slices.SortFunc(buf, func(x, y logRow) int { return cmp.Compare(x.key, y.key) })
+		}
 	}
 	out := buf[:0]
 	for _, e := range buf {
