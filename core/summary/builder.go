@@ -589,25 +589,28 @@ func (b *Builder) group() {
 	}
 	bounds[runs] = start[n]
 	b.permute(bounds, 0, shift)
+	// Then, per run while it is in the cache, each customer's entries
+	// are sorted and merged within its stretch; count[r] is how many are
+	// left.
+	count := make([]int32, n)
 	var wg sync.WaitGroup
 	workers := 1
-	if b.n >= parallelRows {
+	if b.n >= parallelRows || n >= parallelCustomers {
 		workers = min(runtime.GOMAXPROCS(0), 8)
 	}
 	for w := range workers {
 		wg.Go(func() {
+			var buf []logRow
 			for run := w; run < runs; run += workers {
 				lo, hi := run<<shift, min(n, (run+1)<<shift)
 				if bounds[run+1]-bounds[run] > 1 {
 					b.permute(start[lo:hi+1], int32(lo), 0)
 				}
+				buf = b.mergeRange(start, count, lo, hi, buf)
 			}
 		})
 	}
 	wg.Wait()
-	// Sort and merge each customer's entries within its stretch; count[r]
-	// is how many are left.
-	count := b.mergeStretches(start, n)
 	off := start // reused: closing up only moves entries left
 	w := 0
 	for r := range n {
@@ -677,20 +680,24 @@ func (b *Builder) mergeStretches(start []int32, n int) []int32 {
 	}
 	var wg sync.WaitGroup
 	for p := range parts {
-		wg.Go(func() {
-			var buf []logRow
-			for r := n * p / parts; r < n*(p+1)/parts; r++ {
-				if start[r+1]-start[r] <= 1 {
-					count[r] = start[r+1] - start[r]
-					continue
-				}
-				buf = b.mergeStretch(int(start[r]), int(start[r+1]), buf)
-				count[r] = int32(len(buf))
-			}
-		})
+		wg.Go(func() { b.mergeRange(start, count, n*p/parts, n*(p+1)/parts, nil) })
 	}
 	wg.Wait()
 	return count
+}
+
+// mergeRange sorts and merges the stretches lo to hi (see mergeStretches)
+// and sets their counts, using buf as scratch; it returns buf.
+func (b *Builder) mergeRange(start, count []int32, lo, hi int, buf []logRow) []logRow {
+	for r := lo; r < hi; r++ {
+		if start[r+1]-start[r] <= 1 {
+			count[r] = start[r+1] - start[r]
+			continue
+		}
+		buf = b.mergeStretch(int(start[r]), int(start[r+1]), buf)
+		count[r] = int32(len(buf))
+	}
+	return buf
 }
 
 // truncate keeps the first w entries of the log and frees the chunks no
