@@ -161,6 +161,7 @@ func (j *job) customers(ctx context.Context, e *env, p *progress) (_ []summary.C
 				return nil, nil, nil, configErr(j.cfg, "model.covariates_trans", err)
 			}
 			j.options.Covariates, j.covColumns = cov, cols
+			j.options.FitCovariates = score.FitCovariateModel
 		}
 		// Summarizing peaks at several times the customers' size, and the
 		// collector paces the next cycle on the heap it last saw live: start
