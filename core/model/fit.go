@@ -612,7 +612,11 @@ func newtonPolish(fg func(phi, g []float64) float64, hessAt func(phi []float64) 
 		return x, gn, h
 	}
 	var d mat.VecDense
-	for iter := 0; iter < 5 && gn > 0; iter++ {
+	// A gradient below ~1e-15 of the objective is rounding: the steps
+	// after the one that lands there only chase it (each costing an
+	// evaluation), so the polish stops.
+	floor := 1e-15 * max(1, math.Abs(f))
+	for iter := 0; iter < 5 && gn > floor; iter++ {
 		if err := chol.SolveVecTo(&d, mat.NewVecDense(k, append([]float64(nil), g...))); err != nil {
 			break
 		}
