@@ -49,21 +49,7 @@ func TestDistinctXT(t *testing.T) {
 // evaluations of the full data, and the result is the same bits on 1 and
 // 2 threads.
 func TestBetaGeoSampleStartMatchesBFGS(t *testing.T) {
-	m := BGNBD{R: 0.2426, Alpha: 4.4136, A: 0.7929, B: 2.4259}
-	src := rand.NewPCG(5, 17)
-	rng := rand.New(src)
-	var raw []RFT
-	var times []float64
-	for range 200_000 {
-		T := 10 + 68*rng.Float64()
-		times = m.PurchaseTimes(src, T, times[:0])
-		r := RFT{X: float64(len(times)), T: T, Weight: 1}
-		if len(times) > 0 {
-			r.TX = times[len(times)-1]
-		}
-		raw = append(raw, r)
-	}
-	rows := Compress(raw)
+	rows := Compress(cdnowLikeRows(rand.NewPCG(5, 17), 200_000, 10, 78))
 	if len(rows) <= sampleStartRows {
 		t.Fatalf("%d distinct rows: want more than %d", len(rows), sampleStartRows)
 	}
