@@ -92,9 +92,11 @@ func TestModelsCrossPlatform(t *testing.T) {
 	native := run(t, []string{"CGO_ENABLED=0"}, func(bin string) []string { return []string{bin} })
 	// Each section's line count: 2,357 CDNOW customers and a header per
 	// CDNOW section, 22 donation patterns and a header, 12 years, a
-	// header and the lifetimes line per sBG cohort.
+	// header and the lifetimes line per sBG cohort; a header, the
+	// log-likelihood and 64 frequencies per large section.
 	wantLines := map[string]int{"bgnbd": 2358, "paretonbd": 2358, "mbgnbd": 2358, "bgbb": 2358,
-		"gammagamma": 2358, "bgbb-donations": 23, "sbg-regular": 14, "sbg-highend": 14}
+		"gammagamma": 2358, "bgbb-donations": 23, "sbg-regular": 14, "sbg-highend": 14,
+		"bgnbd-large": 66, "mbgnbd-large": 66}
 	if len(native.sections) != len(wantLines) {
 		t.Fatalf("native run: sections %v, want %d", native.sections, len(wantLines))
 	}

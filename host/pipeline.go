@@ -161,6 +161,7 @@ func (j *job) customers(ctx context.Context, e *env, p *progress) (_ []summary.C
 				return nil, nil, nil, configErr(j.cfg, "model.covariates_trans", err)
 			}
 			j.options.Covariates, j.covColumns = cov, cols
+			j.options.FitCovariates = score.FitCovariateModel
 		}
 		// Summarizing peaks at several times the customers' size, and the
 		// collector paces the next cycle on the heap it last saw live: start
@@ -219,12 +220,18 @@ func readSummary(e *env, src source, c config.Columns) ([]summary.Customer, []in
 		return nil, nil, err
 	}
 	mi := tr.Index(c.Monetary)
-	// Customers are gathered in blocks and copied once into a slice of the
-	// final size: appending a 128-byte struct a million times spent more
-	// time growing and copying the slice than reading the file.
-	var out blocks[summary.Customer]
-	var lines blocks[int]
-	for src.MaxRows <= 0 || out.n < src.MaxRows {
+	// The slices are made with room for every line of the file: growing
+	// a slice of 128-byte structs a million times (or gathering them in
+	// blocks and copying them into one, with the garbage collector's
+	// write barriers on every copied pointer) cost more than reading the
+	// file.
+	n := src.lineCountHint()
+	if src.MaxRows > 0 {
+		n = min(n, src.MaxRows)
+	}
+	out := make([]summary.Customer, 0, n)
+	lines := make([]int, 0, n)
+	for src.MaxRows <= 0 || len(out) < src.MaxRows {
 		row, err := tr.Next()
 		if errors.Is(err, io.EOF) {
 			break
@@ -259,43 +266,13 @@ func readSummary(e *env, src source, c config.Columns) ([]summary.Customer, []in
 				return nil, nil, err
 			}
 		}
-		out.add(cu)
-		lines.add(row.Line())
+		out = append(out, cu)
+		lines = append(lines, row.Line())
 	}
-	return out.all(), lines.all(), nil
-}
-
-// blocks collects values in fixed-size blocks, so that collecting n costs
-// no copying until all returns them in one slice.
-type blocks[T any] struct {
-	full [][]T
-	cur  []T
-	n    int
-}
-
-const blockLen = 1 << 14
-
-func (b *blocks[T]) add(v T) {
-	if len(b.cur) == cap(b.cur) {
-		if b.cur != nil {
-			b.full = append(b.full, b.cur)
-		}
-		b.cur = make([]T, 0, blockLen)
+	if len(out) == 0 {
+		return nil, nil, nil
 	}
-	b.cur = append(b.cur, v)
-	b.n++
-}
-
-// all returns the values in the order added (nil for none).
-func (b *blocks[T]) all() []T {
-	if b.n == 0 {
-		return nil
-	}
-	out := make([]T, 0, b.n)
-	for _, f := range b.full {
-		out = append(out, f...)
-	}
-	return append(out, b.cur...)
+	return out, lines, nil
 }
 
 // customerLine names the input file, and for a summary input the line of

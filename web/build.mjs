@@ -56,7 +56,12 @@ const dist = join(here, 'dist');
 // Main with the covariates work (merge c36de05) is 1,846,184 bytes: the
 // covariate models core/score links add 46.6 KB; 1.85 MB holds it, and
 // is the lead's to cut or keep.
-const budget = 1_850_000;
+// Issue 9 cut it: core/score reaches the covariate models only through
+// Options.FitCovariates, which the host sets and the page does not, so
+// the module no longer links them: 1,818,481 bytes with the cut, from
+// 1,850,235 (measured as above, dirty tree at commit 9771b61, whose Newton
+// fit path had just pushed it over 1.85 MB), and 1.83 MB is the budget.
+const budget = 1_830_000;
 const args = process.argv.slice(2);
 const embed = args.includes('--embed') ? resolve(args[args.indexOf('--embed') + 1]) : '';
 

@@ -1,8 +1,6 @@
 package model
 
 import (
-	"math"
-
 	"gonum.org/v1/gonum/mathext"
 )
 
@@ -33,7 +31,7 @@ func trigamma(x float64) float64 { return mathext.Zeta(2, x) }
 // The row sums are added in betaGeoLogLik's fixed chunk order, so the
 // result does not depend on the number of threads.
 func betaGeoHessian(ix *rftIndex, r, alpha, a, b float64, modified bool, grad, hess []float64) float64 {
-	ll := betaGeoLogLik(ix, r, alpha, a, b, modified, grad)
+	tb := newBetaGeoTerms(ix, r, alpha, a, b, modified, true)
 	m := 0.0
 	if modified {
 		m = 1
@@ -43,14 +41,7 @@ func betaGeoHessian(ix *rftIndex, r, alpha, a, b float64, modified bool, grad, h
 	t1r := trigamma(r)
 	t1ab := trigamma(a + b)
 	t1b := trigamma(b)
-	nx := len(ix.xs)
-	logC := make([]float64, nx) // log(a/(b+x−1+m)), as betaGeoLogLik
-	invB := make([]float64, nx) // 1/(b+x−1+m)
 	for i, x := range ix.xs {
-		if x > 0 || modified {
-			logC[i] = math.Log(a) - math.Log(b+x-1+m)
-			invB[i] = 1 / (b + x - 1 + m)
-		}
 		w := ix.wx[i]
 		t1abx := trigamma(a + b + x + m)
 		h[rr] += w * (trigamma(r+x) - t1r)
@@ -60,63 +51,24 @@ func betaGeoHessian(ix *rftIndex, r, alpha, a, b float64, modified bool, grad, h
 		h[ab] += w * (t1ab - t1abx)
 		h[bb] += w * (trigamma(b+x+m) - t1abx - t1b + t1ab)
 	}
-	nt := len(ix.ts)
-	invT := make([]float64, nt)
-	logT := make([]float64, nt)
-	for j, t := range ix.ts {
-		invT[j] = 1 / (alpha + t)
-		logT[j] = math.Log(alpha + t)
-		h[ral] -= ix.wT[j] * invT[j]
-		h[alal] += (r*ix.wT[j] + ix.xwT[j]) * invT[j] * invT[j]
+	for j := range ix.ts {
+		h[ral] -= ix.wT[j] * tb.invT[j]
+		h[alal] += (r*ix.wT[j] + ix.xwT[j]) * tb.invT[j] * tb.invT[j]
 	}
-	rows, xi, ti := ix.rows, ix.xi, ix.ti
-	// Row sums: the ten products of σ(1−σ)·∂ᵢd·∂ⱼd (i ≤ j) and the four
+	// One pass over the rows gives the log-likelihood's and gradient's row
+	// sums (betaGeoLogLik's, in the same order, so the same bits) and the
+	// Hessian's: the ten products of σ(1−σ)·∂ᵢd·∂ⱼd (i ≤ j) and the four
 	// σ-weighted second derivatives of d.
-	const k = 14
-	sums := sumRowsVec(len(rows), k, func(lo, hi int, acc []float64) {
-		var s [k]float64
-		for i := lo; i < hi; i++ {
-			x := rows[i].X
-			if x == 0 && !modified {
-				continue
-			}
-			w := rows[i].Weight
-			xj, tj := xi[i], ti[i]
-			atx := alpha + rows[i].TX
-			itx := 1 / atx
-			cb := invB[xj]
-			dl := logT[tj] - math.Log(atx)
-			d := logC[xj] + (r+x)*dl
-			e := math.Exp(-math.Abs(d))
-			var sig float64
-			if d >= 0 {
-				sig = 1 / (1 + e)
-			} else {
-				sig = e / (1 + e)
-			}
-			v := w * sig * (1 - sig)
-			di := invT[tj] - itx
-			dr, dal, da, db := dl, (r+x)*di, 1/a, -cb
-			s[0] += v * dr * dr
-			s[1] += v * dr * dal
-			s[2] += v * dr * da
-			s[3] += v * dr * db
-			s[4] += v * dal * dal
-			s[5] += v * dal * da
-			s[6] += v * dal * db
-			s[7] += v * da * da
-			s[8] += v * da * db
-			s[9] += v * db * db
-			ws := w * sig
-			s[10] += ws * di
-			s[11] += ws * (r + x) * (itx*itx - invT[tj]*invT[tj])
-			s[12] += ws
-			s[13] += ws * cb * cb
-		}
-		for j := range k {
-			acc[j] += s[j]
+	const k = 5 + 14
+	all := sumRowsVec(len(ix.rows), k, func(lo, hi int, acc []float64) {
+		var s [14]float64
+		tb.rowSums(lo, hi, acc[:5], &s)
+		for j := range s {
+			acc[5+j] += s[j]
 		}
 	})
+	ll := tb.finish(all[:5], grad)
+	sums := all[5:]
 	set := func(i, j int, v float64) { hess[i*4+j], hess[j*4+i] = v, v }
 	set(0, 0, h[rr]+sums[0])
 	set(0, 1, h[ral]+sums[1]+sums[10])

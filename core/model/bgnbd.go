@@ -31,27 +31,7 @@ var bgnbdNames = []string{"r", "alpha", "a", "b"}
 // Compress the rows first for speed; the result does not depend on it
 // beyond rounding.
 func FitBGNBD(rows []RFT, opt FitOptions) (BGNBD, Fit, error) {
-	s, err := checkIdentifiable("BG/NBD", rows)
-	if err != nil {
-		return BGNBD{}, Fit{}, err
-	}
-	ix := newRFTIndex(rows)
-	p := problem{
-		names: bgnbdNames,
-		start: betaGeoStart(s),
-		logLik: func(th []float64) float64 {
-			return betaGeoLogLik(ix, th[0], th[1], th[2], th[3], false, nil)
-		},
-		logLikGrad: func(th, g []float64) float64 {
-			return betaGeoLogLik(ix, th[0], th[1], th[2], th[3], false, g)
-		},
-		logLikHess: func(th, g, h []float64) float64 {
-			return betaGeoHessian(ix, th[0], th[1], th[2], th[3], false, g, h)
-		},
-		rows:      len(rows),
-		customers: s.customers,
-	}
-	fit, err := maximize(p, opt)
+	fit, err := fitBetaGeo("BG/NBD", rows, opt, false)
 	m := BGNBD{}
 	if len(fit.Params) == 4 {
 		m = BGNBD{R: fit.Params[0], Alpha: fit.Params[1], A: fit.Params[2], B: fit.Params[3]}

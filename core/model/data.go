@@ -98,7 +98,7 @@ func CompressIndex(rows []RFT) (distinct []RFT, index []int) {
 	for i, r := range rows {
 		first[i] = c.add(r)
 	}
-	distinct, newPos := sortDistinct(c.distinct)
+	distinct, newPos := c.sorted(true)
 	index = make([]int, len(rows))
 	for i, j := range first {
 		index[i] = int(newPos[j])
@@ -112,29 +112,45 @@ func CompressIndex(rows []RFT) (distinct []RFT, index []int) {
 // added, bit for bit (weights are summed in that order). The zero value is
 // ready to use.
 type Compressor struct {
-	distinct []RFT
-	// slots is an open-addressing hash table of indices into distinct
+	// blocks hold the distinct rows in order of first appearance,
+	// compressorBlock rows each: a single growing slice would copy every
+	// row about five times over (append grows large slices by 1.25×), and
+	// fresh memory is most of the cost of merging a million rows.
+	blocks [][]RFT
+	n      int
+	// slots is an open-addressing hash table of indices into the rows
 	// (stored +1, 0 is empty), linear probing; a built-in map with a
 	// 24-byte float key costs several times more per row.
 	slots []int32
 	mask  uint64
 }
 
+const (
+	compressorShift = 12
+	compressorBlock = 1 << compressorShift
+)
+
 // Add merges r into the rows seen so far.
 func (c *Compressor) Add(r RFT) { c.add(r) }
 
 // Len returns the number of distinct rows so far.
-func (c *Compressor) Len() int { return len(c.distinct) }
+func (c *Compressor) Len() int { return c.n }
 
 // Rows returns the distinct rows, with their weights summed, sorted by X,
 // then T, then TX, as Compress. The Compressor must not be used after.
 func (c *Compressor) Rows() []RFT {
-	out, _ := sortDistinct(c.distinct)
-	c.distinct, c.slots = nil, nil
+	out, _ := c.sorted(false)
+	c.blocks, c.slots, c.n = nil, nil, 0
 	return out
 }
 
-// add merges r and returns the index of its row in c.distinct.
+// row returns the j-th distinct row.
+func (c *Compressor) row(j int32) *RFT {
+	return &c.blocks[j>>compressorShift][j&(compressorBlock-1)]
+}
+
+// add merges r and returns the index of its row in order of first
+// appearance.
 func (c *Compressor) add(r RFT) int32 {
 	if c.slots == nil {
 		c.slots = make([]int32, 1<<10)
@@ -144,16 +160,26 @@ func (c *Compressor) add(r RFT) int32 {
 	for {
 		s := c.slots[h]
 		if s == 0 {
-			j := int32(len(c.distinct))
-			c.distinct = append(c.distinct, RFT{X: r.X, TX: r.TX, T: r.T, Weight: r.Weight})
+			j := int32(c.n)
+			if c.n&(compressorBlock-1) == 0 {
+				// The first block grows as needed, so that small inputs
+				// stay small; later ones are allocated whole.
+				if c.n == 0 {
+					c.blocks = append(c.blocks, make([]RFT, 0, 64))
+				} else {
+					c.blocks = append(c.blocks, make([]RFT, 0, compressorBlock))
+				}
+			}
+			last := &c.blocks[len(c.blocks)-1]
+			*last = append(*last, RFT{X: r.X, TX: r.TX, T: r.T, Weight: r.Weight})
+			c.n++
 			c.slots[h] = j + 1
-			if 2*len(c.distinct) > len(c.slots) {
-				c.slots = rehashRFT(c.distinct, 2*len(c.slots))
-				c.mask = uint64(len(c.slots) - 1)
+			if 2*c.n > len(c.slots) {
+				c.rehash(2 * len(c.slots))
 			}
 			return j
 		}
-		if d := &c.distinct[s-1]; d.X == r.X && d.TX == r.TX && d.T == r.T {
+		if d := c.row(s - 1); d.X == r.X && d.TX == r.TX && d.T == r.T {
 			d.Weight += r.Weight
 			return s - 1
 		}
@@ -161,75 +187,101 @@ func (c *Compressor) add(r RFT) int32 {
 	}
 }
 
-// sortDistinct returns distinct rows (no two with equal X, TX and T)
-// sorted by X, then T, then TX (compareRFT), with, for each row's old
-// position, its new one. X and T take few values even on a million rows
+// rehash rebuilds the hash table with size slots.
+func (c *Compressor) rehash(size int) {
+	slots := make([]int32, size)
+	mask := uint64(size - 1)
+	for bi, b := range c.blocks {
+		for k, d := range b {
+			h := hashRFT(d) & mask
+			for slots[h] != 0 {
+				h = (h + 1) & mask
+			}
+			slots[h] = int32(bi<<compressorShift+k) + 1
+		}
+	}
+	c.slots, c.mask = slots, mask
+}
+
+// sorted returns the distinct rows sorted by X, then T, then TX
+// (compareRFT) and, if withPos, for each row's index in order of first
+// appearance, its new one. X and T take few values even on a million rows
 // (whole numbers; ages on a day or week grid), so rows are bucketed by the
 // pair of ranks (X, T) with a counting sort and only each bucket is sorted
 // by TX: several times cheaper than comparison-sorting every row on all
 // three keys, with the same result (the order is total over distinct
 // rows). When T takes so many values that the (X, T) buckets would
 // outnumber the rows, the buckets are by X alone, sorted by T, then TX.
-func sortDistinct(distinct []RFT) ([]RFT, []int32) {
-	n := len(distinct)
+func (c *Compressor) sorted(withPos bool) ([]RFT, []int32) {
+	n := c.n
 	col := make([]float64, n)
-	for i, d := range distinct {
-		col[i] = d.X
+	fillCol := func(get func(r *RFT) float64) {
+		i := 0
+		for _, b := range c.blocks {
+			for k := range b {
+				col[i] = get(&b[k])
+				i++
+			}
+		}
 	}
-	xs, xr := distinctIndex(col)
-	for i, d := range distinct {
-		col[i] = d.T
-	}
+	fillCol(func(r *RFT) float64 { return r.X })
+	xs, bucket := distinctIndex(col)
+	fillCol(func(r *RFT) float64 { return r.T })
 	ts, tr := distinctIndex(col)
+	col = nil
 	nt := len(ts)
 	if len(xs)*nt > 2*n+1024 {
 		nt = 1 // buckets by X; T is compared within them
 	}
-	bucketOf := func(i int) int {
-		if nt == 1 {
-			return int(xr[i])
+	if nt > 1 {
+		for i, t := range tr {
+			bucket[i] = bucket[i]*int32(nt) + t
 		}
-		return int(xr[i])*nt + int(tr[i])
 	}
+	tr = nil
 	nb := len(xs) * nt
 	start := make([]int32, nb+1)
-	for i := range distinct {
-		start[bucketOf(i)+1]++
+	for _, b := range bucket {
+		start[b+1]++
 	}
 	for b := range nb {
 		start[b+1] += start[b]
 	}
-	type keyed struct {
-		t, tx float64
-		old   int32
-	}
-	ks := make([]keyed, n)
 	fill := append([]int32(nil), start[:nb]...)
-	for i, d := range distinct {
-		b := bucketOf(i)
-		ks[fill[b]] = keyed{d.T, d.TX, int32(i)}
-		fill[b]++
-	}
-	for b := range nb {
-		bucket := ks[start[b]:start[b+1]]
-		switch {
-		case len(bucket) < 2:
-		case nt > 1: // one T per bucket
-			slices.SortFunc(bucket, func(a, b keyed) int { return cmp.Compare(a.tx, b.tx) })
-		default:
-			slices.SortFunc(bucket, func(a, b keyed) int {
-				if c := cmp.Compare(a.t, b.t); c != 0 {
-					return c
-				}
-				return cmp.Compare(a.tx, b.tx)
-			})
+	out := make([]RFT, n)
+	i := 0
+	for _, blk := range c.blocks {
+		for _, d := range blk {
+			b := bucket[i]
+			out[fill[b]] = d
+			fill[b]++
+			i++
 		}
 	}
-	out := make([]RFT, n)
+	cmpRows := func(a, b RFT) int { return cmp.Compare(a.TX, b.TX) } // one T per bucket
+	if nt == 1 {
+		cmpRows = func(a, b RFT) int {
+			if c := cmp.Compare(a.T, b.T); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.TX, b.TX)
+		}
+	}
+	for b := range nb {
+		if seg := out[start[b]:start[b+1]]; len(seg) > 1 {
+			slices.SortFunc(seg, cmpRows)
+		}
+	}
+	if !withPos {
+		return out, nil
+	}
+	// Rows are distinct, so each one's new place is found by binary
+	// search in its sorted bucket.
 	newPos := make([]int32, n)
-	for j, k := range ks {
-		out[j] = distinct[k.old]
-		newPos[k.old] = int32(j)
+	for i := range newPos {
+		b := bucket[i]
+		j, _ := slices.BinarySearchFunc(out[start[b]:start[b+1]], *c.row(int32(i)), cmpRows)
+		newPos[i] = start[b] + int32(j)
 	}
 	return out, newPos
 }
@@ -241,19 +293,6 @@ func hashRFT(r RFT) uint64 {
 	h *= 0xbf58476d1ce4e5b9
 	h ^= h >> 32
 	return h
-}
-
-func rehashRFT(distinct []RFT, size int) []int32 {
-	slots := make([]int32, size)
-	mask := uint64(size - 1)
-	for j, d := range distinct {
-		h := hashRFT(d) & mask
-		for slots[h] != 0 {
-			h = (h + 1) & mask
-		}
-		slots[h] = int32(j + 1)
-	}
-	return slots
 }
 
 // summary holds the weighted counts that decide whether a purchase model is

@@ -95,7 +95,11 @@ type problem struct {
 	// Pareto/NBD's, through its ₂F₁ terms) sets a larger one, so that BFGS
 	// does not spend its last iterations in line searches on rounding
 	// noise; the Newton steps then land on the optimum as before.
-	gradTol   float64
+	gradTol float64
+	// nearStart marks a start near the optimum (sampleStart): with
+	// logLikHess, maximize then runs Newton's method (searchNewton)
+	// instead of BFGS.
+	nearStart bool
 	rows      int
 	customers float64
 	// linear marks parameters that are optimised on their own scale, any
@@ -211,7 +215,10 @@ func maximize(p problem, opt FitOptions) (Fit, error) {
 	var best []float64
 	var hess *mat.SymDense // Hessian of the total −LL in φ near best, if the search has one
 	converged := false
-	if p.logLikGrad != nil {
+	if p.nearStart && p.logLikHess != nil {
+		best, converged, hess = searchNewton(p, opt, x0, maxIter, &evals)
+	}
+	if !converged && p.logLikGrad != nil {
 		best, converged, hess = searchGrad(p, opt, x0, maxIter, &evals)
 	}
 	if !converged {
@@ -297,6 +304,74 @@ func searchNelderMead(objective func([]float64) float64, x0 []float64, maxIter i
 	return best, converged
 }
 
+// gradObjective evaluates the objective −LL/N + Penalty·Σθ² and its
+// gradient in log parameters φ from the problem's analytic gradient, and
+// keeps the last point: BFGS asks Func and Grad at the same point in turn.
+type gradObjective struct {
+	p                  problem
+	opt                FitOptions
+	evals              *int
+	theta, jac, gTheta []float64
+	lastX, lastG       []float64
+	lastF              float64
+}
+
+func newGradObjective(p problem, opt FitOptions, evals *int) *gradObjective {
+	k := len(p.names)
+	return &gradObjective{p: p, opt: opt, evals: evals,
+		theta: make([]float64, k), jac: make([]float64, k), gTheta: make([]float64, k),
+		lastX: make([]float64, k), lastG: make([]float64, k), lastF: math.NaN()}
+}
+
+// eval sets lastF and lastG to the objective and its gradient at phi
+// (+Inf and zeros where the log-likelihood is not finite).
+func (o *gradObjective) eval(phi []float64) {
+	if !math.IsNaN(o.lastF) && slicesEqual(phi, o.lastX) {
+		return
+	}
+	p := o.p
+	copy(o.lastX, phi)
+	*o.evals++
+	for i, v := range phi {
+		if v > 700 || v < -700 {
+			o.setInf()
+			return
+		}
+		o.theta[i], o.jac[i] = p.natural(i, v)
+	}
+	ll := p.logLikGrad(o.theta, o.gTheta)
+	if math.IsNaN(ll) || math.IsInf(ll, 0) {
+		o.setInf()
+		return
+	}
+	o.lastF = -ll/p.customers + p.penalty(o.opt, o.theta)
+	for i := range o.lastG {
+		// d/dφ = dθ/dφ · d/dθ (θ d/dθ for a log parameter).
+		o.lastG[i] = -o.jac[i]*o.gTheta[i]/p.customers + p.penaltyGrad(o.opt, i, o.theta[i])
+	}
+}
+
+func (o *gradObjective) setInf() {
+	o.lastF = math.Inf(1)
+	for j := range o.lastG {
+		o.lastG[j] = 0
+	}
+}
+
+// fg returns the objective at phi and stores its gradient in g.
+func (o *gradObjective) fg(phi, g []float64) float64 {
+	o.eval(phi)
+	copy(g, o.lastG)
+	return o.lastF
+}
+
+// remember makes (f, g) the cached value at phi, computed elsewhere.
+func (o *gradObjective) remember(phi []float64, f float64, g []float64) {
+	copy(o.lastX, phi)
+	copy(o.lastG, g)
+	o.lastF = f
+}
+
 // searchGrad runs BFGS with the problem's analytic gradient from x0 (log
 // parameters). It returns the minimiser, whether BFGS converged with a
 // small gradient, and the Hessian of the total −LL (no penalty) in log
@@ -304,48 +379,10 @@ func searchNelderMead(objective func([]float64) float64, x0 []float64, maxIter i
 // the polish could not take one); on failure the caller falls back to
 // searchNelderMead.
 func searchGrad(p problem, opt FitOptions, x0 []float64, maxIter int, evals *int) ([]float64, bool, *mat.SymDense) {
-	k := len(x0)
-	theta := make([]float64, k)
-	jac := make([]float64, k) // dθ/dφ
-	gTheta := make([]float64, k)
-	// Func and Grad are usually asked at the same point in turn; evaluate
-	// both at once and cache the last point.
-	lastX := make([]float64, k)
-	lastG := make([]float64, k)
-	lastF := math.NaN()
-	eval := func(phi []float64) {
-		if !math.IsNaN(lastF) && slicesEqual(phi, lastX) {
-			return
-		}
-		copy(lastX, phi)
-		*evals++
-		for i, v := range phi {
-			if v > 700 || v < -700 {
-				lastF = math.Inf(1)
-				for j := range lastG {
-					lastG[j] = 0
-				}
-				return
-			}
-			theta[i], jac[i] = p.natural(i, v)
-		}
-		ll := p.logLikGrad(theta, gTheta)
-		if math.IsNaN(ll) || math.IsInf(ll, 0) {
-			lastF = math.Inf(1)
-			for j := range lastG {
-				lastG[j] = 0
-			}
-			return
-		}
-		lastF = -ll/p.customers + p.penalty(opt, theta)
-		for i := range lastG {
-			// d/dφ = dθ/dφ · d/dθ (θ d/dθ for a log parameter).
-			lastG[i] = -jac[i]*gTheta[i]/p.customers + p.penaltyGrad(opt, i, theta[i])
-		}
-	}
+	obj := newGradObjective(p, opt, evals)
 	prob := optimize.Problem{
-		Func: func(phi []float64) float64 { eval(phi); return lastF },
-		Grad: func(g, phi []float64) { eval(phi); copy(g, lastG) },
+		Func: func(phi []float64) float64 { obj.eval(phi); return obj.lastF },
+		Grad: func(g, phi []float64) { obj.fg(phi, g) },
 	}
 	gradTol := p.gradTol
 	if gradTol == 0 {
@@ -363,43 +400,124 @@ func searchGrad(p problem, opt FitOptions, x0 []float64, maxIter int, evals *int
 	var hessAt func(phi []float64) *mat.SymDense
 	if p.logLikHess != nil {
 		hessAt = func(phi []float64) *mat.SymDense {
-			return objectiveHessian(p, opt, phi, evals)
+			_, _, h := objectiveDerivs(p, opt, phi, evals)
+			return h
 		}
 	}
-	x, h := newtonPolish(func(phi, g []float64) float64 { eval(phi); copy(g, lastG); return lastF }, hessAt, res.X)
-	eval(x)
-	if h != nil {
-		// h is the Hessian of the objective −LL/N + Penalty·Σθ² in φ at
-		// res.X; the standard errors want that of −LL alone. The penalty's
-		// second derivative in φᵢ is 4·Penalty·θᵢ² (2·CovariatePenalty for
-		// a γ), on the diagonal only. h was taken within ~1e-8 (relative)
-		// of x, the final point, which moves the standard errors by about
-		// as much.
-		for i := range k {
-			th, _ := p.natural(i, res.X[i])
-			for j := i; j < k; j++ {
-				v := h.At(i, j)
-				if i == j {
-					v -= p.penaltyCurv(opt, i, th)
-				}
-				h.SetSym(i, j, v*p.customers)
-			}
-		}
-	}
-	return x, infNorm(lastG) < 1e-6, h
+	x, gn, h := newtonPolish(obj.fg, hessAt, res.X)
+	return x, gn < 1e-6, logLikHessian(p, opt, h, res.X)
 }
 
-// objectiveHessian returns the Hessian of the objective −LL/N + Penalty·Σθ²
-// in log parameters φ, from the problem's analytic Hessian: with θ = e^φ,
-// ∂²/∂φᵢ∂φⱼ = θᵢθⱼ·∂²/∂θᵢ∂θⱼ + [i = j]·θᵢ·∂/∂θᵢ, and the penalty adds
-// 4·Penalty·θᵢ² on the diagonal. Nil when the log-likelihood or a
-// derivative is not finite there.
-func objectiveHessian(p problem, opt FitOptions, phi []float64, evals *int) *mat.SymDense {
+// newtonHandover is the size of the objective's gradient (largest
+// component, in log parameters) below which searchNewton hands over to
+// the Newton polish, as BFGS does at gradTol.
+const newtonHandover = 1e-9
+
+// searchNewton minimises the objective by Newton's method on the analytic
+// Hessian (problem.logLikHess) from x0, a point near the optimum (the fit
+// to a sample of the rows, see sampleStart). Each step solves H·d = −g
+// with a fresh Hessian and halves it until the objective falls enough
+// (Armijo); from there Newton converges quadratically, so a handful of
+// evaluations replace BFGS's thirty. Below newtonHandover it finishes
+// with newtonPolish, as searchGrad does, and returns the same things. It
+// reports false, and the caller falls back to searchGrad, when a Hessian is
+// not positive definite or no step lowers the objective: x0 was not near
+// enough.
+func searchNewton(p problem, opt FitOptions, x0 []float64, maxIter int, evals *int) ([]float64, bool, *mat.SymDense) {
+	k := len(x0)
+	x := append([]float64(nil), x0...)
+	f, g, h := objectiveDerivs(p, opt, x, evals)
+	if h == nil {
+		return x0, false, nil
+	}
+	y := make([]float64, k)
+	var chol mat.Cholesky
+	var d mat.VecDense
+	for iter := 0; infNorm(g) >= newtonHandover; iter++ {
+		if iter == maxIter || !chol.Factorize(h) {
+			return x0, false, nil
+		}
+		if err := chol.SolveVecTo(&d, mat.NewVecDense(k, append([]float64(nil), g...))); err != nil {
+			return x0, false, nil
+		}
+		slope := 0.0 // g·d > 0: −d descends
+		for i := range k {
+			slope += g[i] * d.AtVec(i)
+		}
+		accepted := false
+		for t := 1.0; t > 1e-6 && !accepted; t /= 2 {
+			for i := range k {
+				y[i] = x[i] - t*d.AtVec(i)
+			}
+			fy, gy, hy := objectiveDerivs(p, opt, y, evals)
+			// Armijo's sufficient decrease; or, once the decrease Newton
+			// predicts is below the objective's rounding, newtonPolish's
+			// test: the gradient shrinks and the objective does not rise.
+			armijo := fy <= f-1e-4*t*slope
+			polish := t == 1 && infNorm(gy) < infNorm(g) && fy <= f+1e-12*math.Abs(f)
+			if hy != nil && (armijo || polish) {
+				copy(x, y)
+				f, g, h = fy, gy, hy
+				accepted = true
+			}
+		}
+		if !accepted {
+			if infNorm(g) < 1e-6 {
+				break // as near as the gradient's rounding allows: polish from here
+			}
+			return x0, false, nil
+		}
+	}
+	obj := newGradObjective(p, opt, evals)
+	obj.remember(x, f, g)
+	at := append([]float64(nil), x...)
+	hessAt := func(phi []float64) *mat.SymDense {
+		if slicesEqual(phi, at) {
+			return h
+		}
+		_, _, hp := objectiveDerivs(p, opt, phi, evals)
+		return hp
+	}
+	xp, gn, hp := newtonPolish(obj.fg, hessAt, x)
+	return xp, gn < 1e-6, logLikHessian(p, opt, hp, at)
+}
+
+// logLikHessian turns h, the Hessian of the objective −LL/N + penalty in
+// log parameters at phi, into that of −LL alone, for the standard errors
+// (nil stays nil). The penalty's second derivative in φᵢ is
+// 4·Penalty·θᵢ² (2·CovariatePenalty for a γ), on the diagonal only. h is
+// taken within ~1e-8 (relative) of the final point, which moves the
+// standard errors by about as much.
+func logLikHessian(p problem, opt FitOptions, h *mat.SymDense, phi []float64) *mat.SymDense {
+	if h == nil {
+		return nil
+	}
+	k, _ := h.Dims()
+	for i := range k {
+		th, _ := p.natural(i, phi[i])
+		for j := i; j < k; j++ {
+			v := h.At(i, j)
+			if i == j {
+				v -= p.penaltyCurv(opt, i, th)
+			}
+			h.SetSym(i, j, v*p.customers)
+		}
+	}
+	return h
+}
+
+// objectiveDerivs returns the objective −LL/N + Penalty·Σθ², its gradient
+// and its Hessian in log parameters φ, from the problem's analytic
+// Hessian: with θ = e^φ, ∂/∂φᵢ = θᵢ·∂/∂θᵢ and ∂²/∂φᵢ∂φⱼ =
+// θᵢθⱼ·∂²/∂θᵢ∂θⱼ + [i = j]·θᵢ·∂/∂θᵢ; the penalty adds 2·Penalty·θᵢ² to
+// the gradient and 4·Penalty·θᵢ² to the Hessian's diagonal. The Hessian is
+// nil when the log-likelihood or a derivative is not finite there.
+func objectiveDerivs(p problem, opt FitOptions, phi []float64, evals *int) (float64, []float64, *mat.SymDense) {
 	k := len(phi)
 	theta := make([]float64, k)
 	for i, v := range phi {
 		if v > 700 || v < -700 {
-			return nil
+			return math.Inf(1), nil, nil
 		}
 		theta[i] = math.Exp(v)
 	}
@@ -408,7 +526,12 @@ func objectiveHessian(p problem, opt FitOptions, phi []float64, evals *int) *mat
 	*evals++
 	ll := p.logLikHess(theta, g, hth)
 	if math.IsNaN(ll) || math.IsInf(ll, 0) {
-		return nil
+		return math.Inf(1), nil, nil
+	}
+	f := -ll/p.customers + p.penalty(opt, theta)
+	gphi := make([]float64, k)
+	for i := range k {
+		gphi[i] = -theta[i]*g[i]/p.customers + p.penaltyGrad(opt, i, theta[i])
 	}
 	h := mat.NewSymDense(k, nil)
 	for i := range k {
@@ -422,12 +545,12 @@ func objectiveHessian(p problem, opt FitOptions, phi []float64, evals *int) *mat
 				v += 4 * opt.Penalty * theta[i] * theta[i]
 			}
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil
+				return f, gphi, nil
 			}
 			h.SetSym(i, j, v)
 		}
 	}
-	return h
+	return f, gphi, h
 }
 
 // newtonPolish refines a minimiser x0 found by BFGS with Newton steps on
@@ -444,16 +567,18 @@ func objectiveHessian(p problem, opt FitOptions, phi []float64, evals *int) *mat
 // lands the first step on the optimum to rounding; later steps only chase
 // rounding. A step is kept only while it lowers the gradient's largest
 // component and does not raise the objective; the first that fails ends the
-// polish. It returns the polished point and the (symmetrised) Hessian at x0,
-// or nil for the Hessian when the objective at x0 is not finite.
-func newtonPolish(fg func(phi, g []float64) float64, hessAt func(phi []float64) *mat.SymDense, x0 []float64) ([]float64, *mat.SymDense) {
+// polish. It returns the polished point, the largest component of the
+// gradient there (+Inf when the objective at x0 is not finite) and the
+// (symmetrised) Hessian at x0, or nil for the Hessian when the objective at
+// x0 is not finite.
+func newtonPolish(fg func(phi, g []float64) float64, hessAt func(phi []float64) *mat.SymDense, x0 []float64) ([]float64, float64, *mat.SymDense) {
 	const step = 1e-5
 	k := len(x0)
 	x := append([]float64(nil), x0...)
 	g := make([]float64, k)
 	f := fg(x, g)
 	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return x, nil
+		return x, math.Inf(1), nil
 	}
 	gn := infNorm(g)
 	y, gy := make([]float64, k), make([]float64, k)
@@ -484,10 +609,14 @@ func newtonPolish(fg func(phi, g []float64) float64, hessAt func(phi []float64) 
 	}
 	var chol mat.Cholesky
 	if !chol.Factorize(h) {
-		return x, h
+		return x, gn, h
 	}
 	var d mat.VecDense
-	for iter := 0; iter < 5 && gn > 0; iter++ {
+	// A gradient below ~1e-15 of the objective is rounding: the steps
+	// after the one that lands there only chase it (each costing an
+	// evaluation), so the polish stops.
+	floor := 1e-15 * max(1, math.Abs(f))
+	for iter := 0; iter < 5 && gn > floor; iter++ {
 		if err := chol.SolveVecTo(&d, mat.NewVecDense(k, append([]float64(nil), g...))); err != nil {
 			break
 		}
@@ -503,7 +632,7 @@ func newtonPolish(fg func(phi, g []float64) float64, hessAt func(phi []float64) 
 		copy(g, gy)
 		f, gn = fy, gny
 	}
-	return x, h
+	return x, gn, h
 }
 
 func infNorm(v []float64) float64 {

@@ -24,27 +24,7 @@ type MBGNBD struct {
 // FitMBGNBD fits an MBG/NBD model to rows by maximum likelihood, with the
 // same validation, defaults and determinism as FitBGNBD.
 func FitMBGNBD(rows []RFT, opt FitOptions) (MBGNBD, Fit, error) {
-	s, err := checkIdentifiable("MBG/NBD", rows)
-	if err != nil {
-		return MBGNBD{}, Fit{}, err
-	}
-	ix := newRFTIndex(rows)
-	p := problem{
-		names: bgnbdNames,
-		start: betaGeoStart(s),
-		logLik: func(th []float64) float64 {
-			return betaGeoLogLik(ix, th[0], th[1], th[2], th[3], true, nil)
-		},
-		logLikGrad: func(th, g []float64) float64 {
-			return betaGeoLogLik(ix, th[0], th[1], th[2], th[3], true, g)
-		},
-		logLikHess: func(th, g, h []float64) float64 {
-			return betaGeoHessian(ix, th[0], th[1], th[2], th[3], true, g, h)
-		},
-		rows:      len(rows),
-		customers: s.customers,
-	}
-	fit, err := maximize(p, opt)
+	fit, err := fitBetaGeo("MBG/NBD", rows, opt, true)
 	m := MBGNBD{}
 	if len(fit.Params) == 4 {
 		m = MBGNBD{R: fit.Params[0], Alpha: fit.Params[1], A: fit.Params[2], B: fit.Params[3]}

@@ -7,19 +7,16 @@ import (
 	"testing"
 )
 
-// The BG/NBD and MBG/NBD fits, standard errors included, give the same
-// bits whatever the number of threads: the row sums are split into fixed
-// chunks (chunkRows) and the chunk sums added in order. 30,000 customers
-// drawn at the CDNOW parameters with real-valued times compress to more
-// than 10,000 distinct rows, so the sums span several chunks.
-func TestBetaGeoFitsSameBitsAnyThreads(t *testing.T) {
+// cdnowLikeRows draws n customers from the BG/NBD at the CDNOW parameters
+// (FHL 2005), each with T uniform on [tMin, tMax) weeks and real-valued
+// purchase times, so that nearly every repeat buyer's row is distinct.
+func cdnowLikeRows(src *rand.PCG, n int, tMin, tMax float64) []RFT {
 	m := BGNBD{R: 0.2426, Alpha: 4.4136, A: 0.7929, B: 2.4259}
-	src := rand.NewPCG(9, 9)
 	rng := rand.New(src)
-	var raw []RFT
+	raw := make([]RFT, 0, n)
 	var times []float64
-	for range 30000 {
-		T := 20 + 20*rng.Float64()
+	for range n {
+		T := tMin + (tMax-tMin)*rng.Float64()
 		times = m.PurchaseTimes(src, T, times[:0])
 		r := RFT{X: float64(len(times)), T: T, Weight: 1}
 		if len(times) > 0 {
@@ -27,7 +24,16 @@ func TestBetaGeoFitsSameBitsAnyThreads(t *testing.T) {
 		}
 		raw = append(raw, r)
 	}
-	rows := Compress(raw)
+	return raw
+}
+
+// The BG/NBD and MBG/NBD fits, standard errors included, give the same
+// bits whatever the number of threads: the row sums are split into fixed
+// chunks (chunkRows) and the chunk sums added in order. 30,000 customers
+// drawn at the CDNOW parameters with real-valued times compress to more
+// than 10,000 distinct rows, so the sums span several chunks.
+func TestBetaGeoFitsSameBitsAnyThreads(t *testing.T) {
+	rows := Compress(cdnowLikeRows(rand.NewPCG(9, 9), 30000, 20, 40))
 	if len(rows) < 3*chunkRows {
 		t.Fatalf("%d distinct rows: want several chunks of %d", len(rows), chunkRows)
 	}

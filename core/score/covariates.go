@@ -137,21 +137,11 @@ func (r *Result) fitCovariates(rows []model.RFT, order []int32, o Options) (pred
 		cov.Trans = append(cov.Trans, c.TransRow(int(k))...)
 		cov.Life = append(cov.Life, c.LifeRow(int(k))...)
 	}
-	var cm model.CovariateModel
-	var cf model.CovFit
-	var err error
-	switch o.Purchase {
-	case BGNBD, "":
-		var m model.BGNBDCov
-		m, cf, err = model.FitBGNBDCov(rows, cov, o.Fit)
-		cm, r.Purchase = m, m.BGNBD
-	case ParetoNBD:
-		var m model.ParetoNBDCov
-		m, cf, err = model.FitParetoNBDCov(rows, cov, o.Fit)
-		cm, r.Purchase = m, m.ParetoNBD
-	default:
-		return predictor{}, fmt.Errorf("covariates: the %s model has no covariate form (use bgnbd or paretonbd)", o.Purchase)
+	if o.FitCovariates == nil {
+		return predictor{}, errors.New("covariates: Options.FitCovariates is not set (score.FitCovariateModel fits the BG/NBD and Pareto/NBD with covariates)")
 	}
+	cm, pm, cf, err := o.FitCovariates(o.Purchase, rows, cov, o.Fit)
+	r.Purchase = pm
 	if err != nil {
 		return predictor{}, r.rowError(err, nil)
 	}
@@ -161,6 +151,28 @@ func (r *Result) fitCovariates(rows []model.RFT, order []int32, o Options) (pred
 		return predictor{}, err
 	}
 	return predictor{cm: cm, groups: groups, gindex: gindex}, nil
+}
+
+// CovariateFitter fits the purchase model named by purchase (a Score
+// model name; "" is BGNBD) with static covariates to rows, returning the
+// covariate model, the plain model at the reference levels and the fit.
+type CovariateFitter func(purchase string, rows []model.RFT, cov model.Covariates, opt model.FitOptions) (model.CovariateModel, model.PurchaseModel, model.CovFit, error)
+
+// FitCovariateModel is the CovariateFitter of the models with a
+// covariate form: BGNBD (model.FitBGNBDCov) and ParetoNBD
+// (model.FitParetoNBDCov). Score reaches it only through
+// Options.FitCovariates, so a program that never fits covariates (the
+// calculator page) does not link the covariate models.
+func FitCovariateModel(purchase string, rows []model.RFT, cov model.Covariates, opt model.FitOptions) (model.CovariateModel, model.PurchaseModel, model.CovFit, error) {
+	switch purchase {
+	case BGNBD, "":
+		m, cf, err := model.FitBGNBDCov(rows, cov, opt)
+		return m, m.BGNBD, cf, err
+	case ParetoNBD:
+		m, cf, err := model.FitParetoNBDCov(rows, cov, opt)
+		return m, m.ParetoNBD, cf, err
+	}
+	return nil, nil, model.CovFit{}, fmt.Errorf("covariates: the %s model has no covariate form (use bgnbd or paretonbd)", purchase)
 }
 
 // covariateError names the customer of a *model.CovariateError (whose row

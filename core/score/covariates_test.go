@@ -34,7 +34,7 @@ func TestScoreCovariates(t *testing.T) {
 		t.Run(purchase, func(t *testing.T) {
 			o := cdnowOptions()
 			o.Purchase = purchase
-			o.Covariates = &cov
+			o.Covariates, o.FitCovariates = &cov, FitCovariateModel
 			res, err := Score(context.Background(), cs, o)
 			if err != nil {
 				t.Fatal(err)
@@ -87,17 +87,19 @@ func TestScoreCovariatesErrors(t *testing.T) {
 		name     string
 		purchase string
 		cov      model.Covariates
+		fitter   CovariateFitter
 		want     string
 	}{
-		{"model without a covariate form", MBGNBD, ok, "no covariate form"},
-		{"infinite value names the customer", BGNBD, bad, "customer " + `"` + cs[7].ID + `"`},
-		{"wrong length", BGNBD, model.Covariates{TransNames: []string{"a"}, Trans: []float64{1}}, "1 values for 200 customers"},
+		{"model without a covariate form", MBGNBD, ok, FitCovariateModel, "no covariate form"},
+		{"no fitter", BGNBD, ok, nil, "Options.FitCovariates is not set"},
+		{"infinite value names the customer", BGNBD, bad, FitCovariateModel, "customer " + `"` + cs[7].ID + `"`},
+		{"wrong length", BGNBD, model.Covariates{TransNames: []string{"a"}, Trans: []float64{1}}, FitCovariateModel, "1 values for 200 customers"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			o := cdnowOptions()
 			o.Purchase = c.purchase
-			o.Covariates = &c.cov
+			o.Covariates, o.FitCovariates = &c.cov, c.fitter
 			_, err := Score(context.Background(), cs, o)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("error %v, want %q", err, c.want)

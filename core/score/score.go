@@ -90,10 +90,15 @@ type Options struct {
 	// Covariates, when set, are static covariates of the purchase model
 	// (BGNBD or ParetoNBD only), one row per customer in the order of the
 	// customers passed to Score: the model is then fitted with them
-	// (model.FitBGNBDCov, model.FitParetoNBDCov) and every customer's
-	// predictions and CLV come from the model at that customer's own
-	// covariates. Not with a frozen model.
+	// (by FitCovariates) and every customer's predictions and CLV come
+	// from the model at that customer's own covariates. Not with a frozen
+	// model.
 	Covariates *model.Covariates
+	// FitCovariates fits the model when Covariates is set: normally
+	// FitCovariateModel. It is a field, not a call Score makes itself, so
+	// that a program without covariates does not link the covariate
+	// models (about 47 KB of the page's compressed module).
+	FitCovariates CovariateFitter
 	// CovariateNames names the attributes the covariates come from (from
 	// the settings); a front end that reads attributes fills Covariates
 	// from them with CovariateNames.Encode. Score itself reads Covariates

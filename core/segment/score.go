@@ -3,6 +3,7 @@ package segment
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Boundaries describes how Score split one column into the scores 1–5, so
@@ -58,25 +59,45 @@ func Score(values []float64, higherIsBetter bool) ([]int, Boundaries, error) {
 			return nil, b, fmt.Errorf("score: row %d: value %v is not a finite number", i, v)
 		}
 	}
+	// The score of v counts the quintile cut points c_j = ceil(j·n/5),
+	// j = 1..4, that k reaches, and k ≥ c exactly when the c-th worst value
+	// is strictly worse than v. So one sorted copy of the column and four
+	// comparisons per value give every score: several times cheaper on a
+	// million customers than ranking (value, row) pairs.
+	sorted := slices.Clone(values)
+	slices.Sort(sorted)
+	var cut [4]float64 // the c_j-th worst value
+	for j := range cut {
+		c := (int64(j+1)*int64(n) + 4) / 5
+		if higherIsBetter {
+			cut[j] = sorted[c-1]
+		} else {
+			cut[j] = sorted[int64(n)-c]
+		}
+	}
+	score := func(v float64) int {
+		s := 1
+		for _, c := range cut {
+			if higherIsBetter && c < v || !higherIsBetter && c > v {
+				s++
+			}
+		}
+		return s
+	}
 	scores := make([]int, n)
-	forEachTieGroup(values, func(v float64, below int, rows []ranked) {
-		k := below // values strictly less than v
-		if !higherIsBetter {
-			k = n - below - len(rows) // values strictly greater than v
+	for i, v := range values {
+		scores[i] = score(v)
+	}
+	// Scores rise with the value (fall, lower being better), so each
+	// score's values are a run of the sorted column.
+	for _, v := range sorted {
+		j := score(v) - 1
+		if b.Count[j] == 0 {
+			b.Min[j], b.Max[j] = v, v
 		}
-		s := 1 + int(int64(5)*int64(k)/int64(n))
-		for _, r := range rows {
-			scores[r.row] = s
-		}
-		j := s - 1
-		if b.Count[j] == 0 || v < b.Min[j] {
-			b.Min[j] = v
-		}
-		if b.Count[j] == 0 || v > b.Max[j] {
-			b.Max[j] = v
-		}
-		b.Count[j] += len(rows)
-	})
+		b.Min[j], b.Max[j] = min(b.Min[j], v), max(b.Max[j], v)
+		b.Count[j]++
+	}
 	return scores, b, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -197,6 +198,75 @@ func TestRecencyGap(t *testing.T) {
 	} {
 		if _, err := RecencyGap(bad[0], bad[1]); err == nil {
 			t.Errorf("RecencyGap(%v, %v): want an error", bad[0], bad[1])
+		}
+	}
+}
+
+// referenceScore is Score's rule computed literally: rank (value, row)
+// pairs, then score each tie group by the number of values strictly worse
+// than it.
+func referenceScore(values []float64, higherIsBetter bool) ([]int, Boundaries) {
+	n := len(values)
+	b := Boundaries{HigherIsBetter: higherIsBetter}
+	for s := range b.Min {
+		b.Min[s], b.Max[s] = math.NaN(), math.NaN()
+	}
+	scores := make([]int, n)
+	forEachTieGroup(values, func(v float64, below int, rows []ranked) {
+		k := below
+		if !higherIsBetter {
+			k = n - below - len(rows)
+		}
+		s := 1 + int(int64(5)*int64(k)/int64(n))
+		for _, r := range rows {
+			scores[r.row] = s
+		}
+		j := s - 1
+		if b.Count[j] == 0 || v < b.Min[j] {
+			b.Min[j] = v
+		}
+		if b.Count[j] == 0 || v > b.Max[j] {
+			b.Max[j] = v
+		}
+		b.Count[j] += len(rows)
+	})
+	return scores, b
+}
+
+// Score's cut points give the scores and boundaries of the rule itself
+// (referenceScore) on random columns of every size up to 60 and a few
+// large ones, with few distinct values (heavy ties) and with many.
+func TestScoreMatchesRankRule(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	sizes := []int{}
+	for n := 1; n <= 60; n++ {
+		sizes = append(sizes, n)
+	}
+	sizes = append(sizes, 999, 1000, 1001, 12345)
+	for _, n := range sizes {
+		for _, distinct := range []int{1, 2, 3, 7, 1 << 30} {
+			values := make([]float64, n)
+			for i := range values {
+				values[i] = float64(rng.IntN(distinct)) / 4
+			}
+			for _, hib := range []bool{true, false} {
+				got, gb, err := Score(values, hib)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, wb := referenceScore(values, hib)
+				if !slices.Equal(got, want) {
+					t.Fatalf("n=%d distinct=%d higherIsBetter=%v: scores %v, rule gives %v (values %v)", n, distinct, hib, got, want, values)
+				}
+				same := gb.Count == wb.Count && gb.HigherIsBetter == wb.HigherIsBetter
+				for j := range gb.Min {
+					same = same && (gb.Min[j] == wb.Min[j] || math.IsNaN(gb.Min[j]) && math.IsNaN(wb.Min[j])) &&
+						(gb.Max[j] == wb.Max[j] || math.IsNaN(gb.Max[j]) && math.IsNaN(wb.Max[j]))
+				}
+				if !same {
+					t.Fatalf("n=%d distinct=%d higherIsBetter=%v: boundaries %+v, rule gives %+v", n, distinct, hib, gb, wb)
+				}
+			}
 		}
 	}
 }

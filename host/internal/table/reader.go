@@ -31,6 +31,9 @@ type Reader struct {
 	hdr  *header
 	src  source
 	line int
+	// row is filled by src.next: a Row passed to the interface method
+	// from Next's stack would escape and cost an allocation per row.
+	row Row
 }
 
 // header is what every Row of a Reader shares: enough to build errors.
@@ -139,8 +142,8 @@ func (r *Reader) Require(columns ...string) ([]int, error) {
 // others and stays valid after later calls, unless ReadOptions.ReuseRow
 // was set.
 func (r *Reader) Next() (Row, error) {
-	row := Row{hdr: r.hdr}
-	if err := r.src.next(&row); err != nil {
+	r.row = Row{hdr: r.hdr}
+	if err := r.src.next(&r.row); err != nil {
 		if err != io.EOF {
 			var te *Error
 			if !errors.As(err, &te) {
@@ -149,8 +152,8 @@ func (r *Reader) Next() (Row, error) {
 		}
 		return Row{}, err
 	}
-	r.line = row.line
-	return row, nil
+	r.line = r.row.line
+	return r.row, nil
 }
 
 // Line returns the position of the row last returned by Next: the 1-based

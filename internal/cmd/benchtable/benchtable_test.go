@@ -178,7 +178,7 @@ func TestWriteTable(t *testing.T) {
 func TestIssueRows(t *testing.T) {
 	pageMetrics := map[string]bool{}
 	for _, n := range []string{"1", "2"} {
-		for _, m := range []string{"fit", "native", "ratio", "cpu", "nativecpu", "cpuratio"} {
+		for _, m := range []string{"fit", "native", "ratio", "cpu", "nativecpu", "cpuratio", "native1t", "ratio1t"} {
 			if strings.HasPrefix(m, "ratio") || strings.HasPrefix(m, "cpuratio") {
 				pageMetrics[m+n] = true
 			} else {

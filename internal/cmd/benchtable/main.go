@@ -213,12 +213,16 @@ type pageFigures struct {
 		WorkerCPUMs     float64 `json:"workerCpuMs"`
 		NativeCallCPUMs float64 `json:"nativeCallCpuMs"`
 		CPURatio        float64 `json:"cpuRatio"`
+		// NativeOneThreadMs is native on one thread (GOMAXPROCS=1), as
+		// the page's worker has; RatioOneThread the page's time over it.
+		NativeOneThreadMs float64 `json:"nativeOneThreadMs"`
+		RatioOneThread    float64 `json:"ratioOneThread"`
 	} `json:"page"`
 }
 
 // pageBench runs web/bench/pageperf.mjs with the clv binary clv and turns
 // its first two fits into metrics: fitN-ms, nativeN-ms, ratioN, cpuN-ms,
-// nativecpuN-ms, cpuratioN for N = 1, 2.
+// nativecpuN-ms, cpuratioN, native1tN-ms, ratio1tN for N = 1, 2.
 func pageBench(clv string, log io.Writer) (Outcome, error) {
 	if clv == "" {
 		return Outcome{}, errors.New("run with -page bin/clv (make bench PAGE=1; needs Chromium, make deps)")
@@ -266,6 +270,9 @@ func pageBench(clv string, log io.Writer) (Outcome, error) {
 		n := fmt.Sprint(i + 1)
 		m["fit"+n+"-ms"], m["native"+n+"-ms"], m["ratio"+n] = p.FitMs, p.NativeBesideMs, p.Ratio
 		m["cpu"+n+"-ms"], m["nativecpu"+n+"-ms"], m["cpuratio"+n] = p.WorkerCPUMs, p.NativeCallCPUMs, p.CPURatio
+		if p.NativeOneThreadMs > 0 {
+			m["native1t"+n+"-ms"], m["ratio1t"+n] = p.NativeOneThreadMs, p.RatioOneThread
+		}
 	}
 	return Outcome{Metrics: m}, nil
 }

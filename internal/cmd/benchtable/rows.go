@@ -125,6 +125,11 @@ var issueRows = []Row{
 		Goal: &Goal{AtMost: true, Value: 3, Text: "≤ 3×"},
 	},
 	{
+		Name: "↳ same run: second fit vs native on one thread", Source: "page",
+		CLV: Figure{"fit2-ms", 1e-3, "s"}, Base: Figure{"native1t2-ms", 1e-3, "s"}, BaseName: "native, GOMAXPROCS=1",
+		Ratio: "ratio1t2", RatioName: "page/native",
+	},
+	{
 		Name: "↳ same run: second fit, CPU time", Source: "page",
 		CLV: Figure{"cpu2-ms", 1e-3, "s"}, Base: Figure{"nativecpu2-ms", 1e-3, "s"}, BaseName: "native CPU",
 		Ratio: "cpuratio2", RatioName: "page/native",
