@@ -100,3 +100,30 @@ func TestEachCustomerErrors(t *testing.T) {
 		t.Errorf("customers walked before the overflow: %q, want [0]", ids)
 	}
 }
+
+// TestEachCustomerAttributes checks the walk of a Builder with
+// attributes (it goes through Summary): the same customers and
+// attributes.
+func TestEachCustomerAttributes(t *testing.T) {
+	b, err := NewBuilder(Options{ObservationEnd: date("2024-12-31"), Attributes: []string{"channel"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ch := range []string{"web", "shop", "web", "app"} {
+		if err := b.Add(Transaction{Customer: strconv.Itoa(3 - i%3), Time: date("2024-01-01").AddDate(0, 0, i), Amount: float64(i + 1), Attributes: []string{ch}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := b.Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Customer
+	s, err := b.EachCustomer(func(_ *Summary, c *Customer) error { got = append(got, *c); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want.Customers) || s.Customers != nil || !reflect.DeepEqual(s.Attributes, want.Attributes) || !reflect.DeepEqual(s.Report, want.Report) {
+		t.Fatalf("EachCustomer with attributes: %v %+v, want %v %+v", got, s, want.Customers, want)
+	}
+}
