@@ -281,9 +281,9 @@ func (b *Builder) startSummary() (Summary, *summaryRun) {
 	// summarize writes the summaries of the customers of ranks [r0, r1) to
 	// out, in order, and returns how many it wrote, or the first customer
 	// whose amounts do not add up to a finite number. A customer with
-	// returns goes through summarizeReturns, which counts into st and
-	// writes the unmatched return value to unmatched[rank−r0].
-	summarize := func(r0, r1 int, out []Customer, st *returnStats, unmatched []float64) (int, error) {
+	// returns goes through summarizeReturns, which counts into st; under
+	// ReturnsNet its unmatched return value is appended to *unmatched.
+	summarize := func(r0, r1 int, out []Customer, st *returnStats, unmatched *[]float64) (int, error) {
 		n := 0
 		var buf []period
 		var rows []dayRow
@@ -303,8 +303,8 @@ func (b *Builder) startSummary() (Summary, *summaryRun) {
 					out[n] = Customer{}
 					return n, err
 				}
-				if unmatched != nil {
-					unmatched[r-r0] = u
+				if b.opt.Returns == ReturnsNet {
+					*unmatched = append(*unmatched, u)
 				}
 				if ok {
 					c := &out[n]
@@ -420,43 +420,37 @@ func (b *Builder) touchCustomers(r0, r1 int) uint64 {
 type summaryRun struct {
 	b         *Builder
 	parallel  bool // a range of a large summary: split it even when short
-	summarize func(r0, r1 int, out []Customer, st *returnStats, unmatched []float64) (int, error)
+	summarize func(r0, r1 int, out []Customer, st *returnStats, unmatched *[]float64) (int, error)
 	stats     returnStats
 	// unmatched is the total unmatched return value, added customer by
-	// customer in rank order, so that it does not depend on how the
-	// work was split (scratch: their values for one range).
+	// customer in rank order (the customers with returns: the others
+	// would add +0), so that it does not depend on how the work was
+	// split (scratch: the parts' values for one range).
 	unmatched float64
-	scratch   []float64
+	scratch   [][]float64
 }
 
 // ranks summarizes the customers of ranks [r0, r1) into out (r1−r0
 // long, zeroed) and returns how many it wrote at the start of out, or
 // the first error in id order.
 func (run *summaryRun) ranks(r0, r1 int, out []Customer) (int, error) {
-	b, nc := run.b, r1-r0
+	nc := r1 - r0
 	parts := 1
 	if nc >= parallelCustomers || run.parallel && nc >= parallelCustomers/64 {
 		parts = min(runtime.GOMAXPROCS(0), 8)
 	}
 	counts := make([]int, parts)
 	stats := make([]returnStats, parts)
-	var unmatched []float64
-	if b.opt.Returns == ReturnsNet {
-		if cap(run.scratch) < nc {
-			run.scratch = make([]float64, nc)
-		}
-		unmatched = run.scratch[:nc]
-		clear(unmatched)
+	for len(run.scratch) < parts {
+		run.scratch = append(run.scratch, nil)
 	}
+	unmatched := run.scratch[:parts]
 	errs := make([]error, parts)
 	var wg sync.WaitGroup
 	for p := range parts {
 		lo, hi := nc*p/parts, nc*(p+1)/parts
-		var u []float64
-		if unmatched != nil {
-			u = unmatched[lo:hi]
-		}
-		wg.Go(func() { counts[p], errs[p] = run.summarize(r0+lo, r0+hi, out[lo:hi], &stats[p], u) })
+		unmatched[p] = unmatched[p][:0]
+		wg.Go(func() { counts[p], errs[p] = run.summarize(r0+lo, r0+hi, out[lo:hi], &stats[p], &unmatched[p]) })
 	}
 	wg.Wait()
 	// The first error in id order, whatever the number of parts.
@@ -479,8 +473,10 @@ func (run *summaryRun) ranks(r0, r1 int, out []Customer) (int, error) {
 		run.stats.refunded += st.refunded
 		run.stats.removed += st.removed
 	}
-	for _, u := range unmatched {
-		run.unmatched += u
+	for _, us := range unmatched { // parts in rank order
+		for _, u := range us {
+			run.unmatched += u
+		}
 	}
 	return kept, nil
 }
@@ -587,40 +583,19 @@ func (b *Builder) sortKeyed(ks []keyedID, order []int32) []int32 {
 		wg.Go(func() { slices.SortFunc(ks[bounds[p]:bounds[p+1]], cmpKeyed) })
 	}
 	wg.Wait()
-	// Merge sorted runs pairwise until one is left.
-	tmp := make([]keyedID, len(ks))
-	for len(bounds) > 2 {
-		var nb []int
-		for p := 0; p+1 < len(bounds); p += 2 {
-			nb = append(nb, bounds[p])
-			if p+2 < len(bounds) {
-				lo, mid, hi := bounds[p], bounds[p+1], bounds[p+2]
-				wg.Go(func() { mergeKeyed(tmp[lo:hi], ks[lo:mid], ks[mid:hi], cmpKeyed) })
-			} else {
-				copy(tmp[bounds[p]:], ks[bounds[p]:bounds[p+1]])
+	// Merge the sorted parts straight into order (ids are distinct: no
+	// ties between parts).
+	heads := slices.Clone(bounds[:parts])
+	for j := range order {
+		best := -1
+		for p, h := range heads {
+			if h < bounds[p+1] && (best < 0 || cmpKeyed(ks[h], ks[heads[best]]) < 0) {
+				best = p
 			}
 		}
-		wg.Wait()
-		bounds = append(nb, len(ks))
-		ks, tmp = tmp, ks
-	}
-	for j, k := range ks {
-		order[j] = k.i
+		order[j] = ks[heads[best]].i
+		heads[best]++
 	}
 	return order
 }
 
-// mergeKeyed merges the sorted runs x and y into dst.
-func mergeKeyed(dst, x, y []keyedID, cmp func(x, y keyedID) int) {
-	k := 0
-	for len(x) > 0 && len(y) > 0 {
-		if cmp(y[0], x[0]) < 0 {
-			dst[k], y = y[0], y[1:]
-		} else {
-			dst[k], x = x[0], x[1:]
-		}
-		k++
-	}
-	k += copy(dst[k:], x)
-	copy(dst[k:], y)
-}
