@@ -598,4 +598,3 @@ func (b *Builder) sortKeyed(ks []keyedID, order []int32) []int32 {
 	}
 	return order
 }
-
