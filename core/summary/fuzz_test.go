@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -235,4 +236,38 @@ func renderAmount(v float64, name, cur string) string {
 		out = "(" + out + ")"
 	}
 	return out
+}
+
+// FuzzParseCommon checks the CSV reader's path for common rows against
+// the general one: whenever parseCommon takes a record, parseRow gives
+// the same row (with the date cache warm or not).
+func FuzzParseCommon(f *testing.F) {
+	for _, s := range [][3]string{{"0a1b2c3d", "2024-02-29", "12.50"}, {"0001", "2024-02-30", "-5"}, {"42", " 2024-01-01 ", "-0.00"},
+		{"é", "2024-01-01", "1"}, {"a", "20240101", "1e5"}, {"abcdefghijklmnopq", "2024-01-01", "140737488355328"}} {
+		f.Add(s[0], s[1], s[2], uint8(0))
+	}
+	ids := newIDTable()
+	parsers := map[uint8]*rowParser{}
+	f.Fuzz(func(t *testing.T, id, day, amount string, mode uint8) {
+		mode %= 3
+		p := parsers[mode]
+		if p == nil {
+			df, err := ParseDateFormat([]string{"YYYY-MM-DD", "YYYYMMDD", "DD/MM/YYYY"}[mode])
+			if err != nil {
+				t.Fatal(err)
+			}
+			p = &rowParser{cols: columnSet{customer: column{idx: 0}, date: column{idx: 1}, amount: column{idx: 2}}, df: df, width: 3, ids: ids.hasher()}
+			parsers[mode] = p
+		}
+		rec := []string{id, day, amount}
+		for range 2 { // the second time, the date from the cache
+			var got parsedRow
+			if !p.parseCommon(&got, rec) {
+				return
+			}
+			if want := p.parseRow(rec, 1); !reflect.DeepEqual(got, want) {
+				t.Fatalf("%q: parseCommon %+v, parseRow %+v", rec, got, want)
+			}
+		}
+	})
 }
