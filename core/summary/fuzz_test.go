@@ -3,8 +3,8 @@ package summary
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
