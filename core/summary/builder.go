@@ -694,8 +694,9 @@ func (b *Builder) mergeRange(start, count []int32, lo, hi int, buf []logRow) []l
 			count[r] = start[r+1] - start[r]
 			continue
 		}
-		buf = b.mergeStretch(int(start[r]), int(start[r+1]), buf)
-		count[r] = int32(len(buf))
+		var c int
+		c, buf = b.mergeStretch(int(start[r]), int(start[r+1]), buf)
+		count[r] = int32(c)
 	}
 	return buf
 }
@@ -735,12 +736,33 @@ func (b *Builder) permute(bounds []int32, base int32, shift int) {
 
 // mergeStretch sorts log entries lo to hi (one customer's) by key, merges
 // those of equal key whose packed sum fits, and writes the result from lo
-// on. It returns the merged entries, in buf's storage.
-func (b *Builder) mergeStretch(lo, hi int, buf []logRow) []logRow {
-	buf = buf[:0]
-	for j := lo; j < hi; j++ {
-		buf = append(buf, *b.at(j))
+// on. It returns how many entries are left, and buf, the scratch it uses
+// when the stretch spans two chunks (else it works in place).
+func (b *Builder) mergeStretch(lo, hi int, buf []logRow) (int, []logRow) {
+	var es []logRow
+	inPlace := lo>>logChunkBits == (hi-1)>>logChunkBits
+	if inPlace {
+		o := lo & (logChunk - 1)
+		es = b.log[lo>>logChunkBits][o : o+hi-lo]
+	} else {
+		buf = buf[:0]
+		for j := lo; j < hi; j++ {
+			buf = append(buf, *b.at(j))
+		}
+		es = buf
 	}
+	n := mergeEntries(es)
+	if !inPlace {
+		for j, e := range es[:n] {
+			*b.at(lo + j) = e
+		}
+	}
+	return n, buf
+}
+
+// mergeEntries sorts buf by key, merges entries of equal key whose packed
+// sum fits, and returns how many are left, at the start of buf.
+func mergeEntries(buf []logRow) int {
 	sorted := true
 	for j := 1; j < len(buf); j++ {
 		if buf[j].key < buf[j-1].key {
@@ -764,7 +786,7 @@ func (b *Builder) mergeStretch(lo, hi int, buf []logRow) []logRow {
 			slices.SortFunc(buf, func(x, y logRow) int { return cmp.Compare(x.key, y.key) })
 		}
 	}
-	out := buf[:0]
+	out := buf[:0] // written behind the entry read
 	for _, e := range buf {
 		if n := len(out); n > 0 && out[n-1].key == e.key && e.key&keyRaw == 0 {
 			if m, ok := mergePacked(out[n-1].val(), e.val()); ok {
@@ -774,10 +796,7 @@ func (b *Builder) mergeStretch(lo, hi int, buf []logRow) []logRow {
 		}
 		out = append(out, e)
 	}
-	for j, e := range out {
-		*b.at(lo + j) = e
-	}
-	return out
+	return len(out)
 }
 
 // dayRow is a customer's rows of one day and kind: purchases, or returns.
