@@ -600,9 +600,14 @@ func (b *Builder) group() {
 	}
 	for w := range workers {
 		wg.Go(func() {
-			var buf []logRow
+			var buf, scratch []logRow
+			var pos []int32
 			for run := w; run < runs; run += workers {
 				lo, hi := run<<shift, min(n, (run+1)<<shift)
+				if m := int(bounds[run+1] - bounds[run]); m <= maxScatter {
+					scratch, pos = b.scatterRun(start, count, lo, hi, scratch, pos)
+					continue
+				}
 				if bounds[run+1]-bounds[run] > 1 {
 					b.permute(start[lo:hi+1], int32(lo), 0)
 				}
@@ -708,6 +713,43 @@ func (b *Builder) truncate(w int) {
 	chunks := (w + logChunk - 1) >> logChunkBits
 	clear(b.log[chunks:])
 	b.log = b.log[:chunks]
+}
+
+// maxScatter is the largest run (in entries, 12 MiB) that the second
+// pass of group sorts through a scratch copy (scatterRun) rather than in
+// place (a variable for tests).
+var maxScatter = 1 << 20
+
+// scatterRun does the second pass of group for the run of ranks lo to hi
+// (their entries start[lo] to start[hi], in any order): a counting sort
+// into scratch by rank (each entry written to its customer's next place,
+// independent writes that overlap, where the in-place cycles of permute
+// wait on one load after another), then each customer's entries sorted
+// and merged there (mergeEntries) and written back from its start; it
+// sets their counts. It returns the scratch arrays for reuse.
+func (b *Builder) scatterRun(start, count []int32, lo, hi int, scratch []logRow, pos []int32) ([]logRow, []int32) {
+	base := start[lo]
+	m := int(start[hi] - base)
+	scratch = slices.Grow(scratch[:0], m)[:m]
+	pos = append(pos[:0], start[lo:hi]...)
+	for j := int(base); j < int(start[hi]); j++ {
+		e := *b.at(j)
+		k := e.cust - int32(lo)
+		scratch[pos[k]-base] = e
+		pos[k]++
+	}
+	for r := lo; r < hi; r++ {
+		s := scratch[start[r]-base : start[r+1]-base]
+		c := len(s)
+		if c > 1 {
+			c = mergeEntries(s)
+		}
+		count[r] = int32(c)
+		for j, e := range s[:c] {
+			*b.at(int(start[r]) + j) = e
+		}
+	}
+	return scratch, pos
 }
 
 // permute moves the log entries bounds[0] to bounds[len(bounds)−1] in

@@ -226,11 +226,13 @@
 // bit-identical to strconv.ParseFloat), and a run of rows of one customer
 // skips the id lookup. Summary, Cohorts and Tracking group the log in
 // place, without a second copy: customers are sorted (on all cores), a
-// counting pass sizes each customer's stretch, two in-place permutation
-// passes (American flag sort: 256 runs by the high bits of the rank, then
-// each run, on all cores) move the entries, each customer's entries are
-// sorted by day and merged while its run is in the cache, and the gaps
-// are closed. A log whose rows come grouped by customer (an export ordered
+// counting pass sizes each customer's stretch, an in-place permutation
+// pass (American flag sort) moves the entries into 256 runs by the high
+// bits of the rank, then each run, on all cores, is sorted by rank
+// through a scratch copy of its own size (a counting sort, whose writes
+// overlap where the in-place cycles wait on one load after another) and
+// each customer's entries are sorted by day and merged while the run is
+// in the cache, and the gaps are closed. A log whose rows come grouped by customer (an export ordered
 // by customer, in any order of customers) is already in the order of
 // customer positions: nothing moves, each customer's stretch is sorted and
 // merged where it is and found by position. Customers are then summarized

@@ -152,3 +152,45 @@ func TestPackID(t *testing.T) {
 		}
 	}
 }
+
+// TestScatterRuns checks group's second pass through a scratch copy
+// (scatterRun) against the in-place one (permute, used for runs above
+// maxScatter entries) on a shuffled log, at 1 and 3 workers.
+func TestScatterRuns(t *testing.T) {
+	defer func(c, r, m int) { parallelCustomers, parallelRows, maxScatter = c, r, m }(parallelCustomers, parallelRows, maxScatter)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	parallelCustomers, parallelRows = 100, 1000
+	r := rand.New(rand.NewPCG(13, 14))
+	var txs []Transaction
+	for range 3 * logChunk {
+		c := r.IntN(4000)
+		id := fmt.Sprint(c)
+		if c%2 == 0 {
+			id = fmt.Sprintf("%08x", c*2654435761)
+		}
+		txs = append(txs, Transaction{Customer: id, Time: date("2024-01-01").AddDate(0, 0, r.IntN(60)), Amount: math.Round(r.Float64()*20000)/100 - 20})
+	}
+	opt := Options{Unit: Weeks, ObservationEnd: date("2024-03-31")}
+	summarize := func() Summary {
+		b, _ := NewBuilder(opt)
+		for _, x := range txs {
+			if err := b.Add(x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s, err := b.Summary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for _, procs := range []int{1, 3} {
+		runtime.GOMAXPROCS(procs)
+		maxScatter = 1 << 20
+		want := summarize()
+		maxScatter = 50 // most runs (of 16 customers) in place
+		if got := summarize(); !reflect.DeepEqual(got, want) {
+			t.Fatalf("GOMAXPROCS %d: the in-place second pass gives another summary", procs)
+		}
+	}
+}
