@@ -91,41 +91,23 @@ func BenchmarkFitBGNBD1M(b *testing.B) {
 	}
 	st, _ := os.Stat(in)
 	b.Logf("generated 1M customers, %.0f MB in %.1fs", float64(st.Size())/1e6, time.Since(begin).Seconds())
-	baseline := filepath.Join(buildDir, "csvbaseline")
-	if _, err := os.Stat(baseline); err != nil {
-		if err := goBuild(baseline, "./internal/csvbaseline", nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	steps := []struct {
-		name string
-		inv  invocation
-	}{
+	baseline := csvBaseline(b)
+	steps := []benchStep{
 		{"baseline", invocation{bin: baseline, args: []string{in}}},
 		{"fit", invocation{args: []string{"fit", "--model", "bgnbd", "--input", in, "--json"}, env: []string{"CLV_FIT_TIMING=1"}}},
 	}
-	best := map[string]time.Duration{}
-	b.ResetTimer()
-	for range b.N {
-		for round := 0; round < 3; round++ {
-			for _, s := range steps {
-				r := s.inv.exec(b)
-				if r.code != 0 {
-					b.Fatalf("%s: exit code %d\n%s", s.name, r.code, r.stderr)
-				}
-				if d, ok := best[s.name]; !ok || r.elapsed < d {
-					best[s.name] = r.elapsed
-				}
-				b.Logf("round %d %-8s %6.3fs %s", round+1, s.name, r.elapsed.Seconds(), r.stderr)
-			}
-		}
-	}
-	b.StopTimer()
-	base, fit := best["baseline"].Seconds(), best["fit"].Seconds()
+	runs := interleaveRounds(b, steps, timingLine)
+	base, fit := runs["baseline"].best.Seconds(), runs["fit"].best.Seconds()
 	b.ReportMetric(fit/base, "fit/baseline")
 	b.ReportMetric(lifetimesBGNBD1MSeconds/fit, "lifetimes/clv")
 	b.ReportMetric(base, "baseline-s")
 	b.ReportMetric(fit, "fit-s")
 	fmt.Fprintf(os.Stderr, "BenchmarkFitBGNBD1M: baseline %.3fs, clv fit %.3fs (%.2f× baseline; lifetimes %.1fs: %.1f×)\n",
 		base, fit, fit/base, lifetimesBGNBD1MSeconds, lifetimesBGNBD1MSeconds/fit)
+}
+
+// timingLine is a round's log line with what the step printed on stderr
+// (the CLV_FIT_TIMING and CLV_SCORE_TIMING splits).
+func timingLine(round int, s benchStep, r result) string {
+	return fmt.Sprintf("round %d %-8s %6.3fs %s", round, s.name, r.elapsed.Seconds(), r.stderr)
 }

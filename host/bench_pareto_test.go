@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/clvkit/clvkit/core/model"
 )
@@ -63,29 +62,14 @@ func BenchmarkFitParetoNBDProcess(b *testing.B) {
 	if err := writeParetoSummary(sim, 23_570); err != nil {
 		b.Fatal(err)
 	}
-	type step struct{ name, model, input string }
-	steps := []step{
-		{"cdnow-pareto", "paretonbd", cdnow}, {"cdnow-bgnbd", "bgnbd", cdnow},
-		{"sim23570-pareto", "paretonbd", sim}, {"sim23570-bgnbd", "bgnbd", sim},
+	fit := func(name, model, input string) benchStep {
+		return benchStep{name, invocation{args: []string{"fit", "--model", model, "--json", "--input", input}}}
 	}
-	best := map[string]time.Duration{}
-	b.ResetTimer()
-	for range b.N {
-		for round := 0; round < 3; round++ {
-			for _, s := range steps {
-				r := invocation{args: []string{"fit", "--model", s.model, "--json", "--input", s.input}}.exec(b)
-				if r.code != 0 {
-					b.Fatalf("%s: exit code %d\n%s", s.name, r.code, r.stderr)
-				}
-				if d, ok := best[s.name]; !ok || r.elapsed < d {
-					best[s.name] = r.elapsed
-				}
-				b.Logf("round %d %-16s %6.3fs", round+1, s.name, r.elapsed.Seconds())
-			}
-		}
-	}
-	b.StopTimer()
-	sec := func(n string) float64 { return best[n].Seconds() }
+	runs := interleaveRounds(b, []benchStep{
+		fit("cdnow-pareto", "paretonbd", cdnow), fit("cdnow-bgnbd", "bgnbd", cdnow),
+		fit("sim23570-pareto", "paretonbd", sim), fit("sim23570-bgnbd", "bgnbd", sim),
+	}, nil)
+	sec := func(n string) float64 { return runs[n].best.Seconds() }
 	b.ReportMetric(lifetimesCDNOWProcessSeconds/sec("cdnow-pareto"), "cdnow-lifetimes/clv")
 	b.ReportMetric(lifetimesFit23570Seconds/sec("sim23570-pareto"), "sim23570-lifetimes/clv")
 	b.ReportMetric(sec("cdnow-pareto")/sec("cdnow-bgnbd"), "cdnow-pareto/bgnbd")

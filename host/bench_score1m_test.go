@@ -114,39 +114,15 @@ func BenchmarkScoreBGNBD1M(b *testing.B) {
 	}
 	st, _ := os.Stat(in)
 	b.Logf("generated 1M customers with spend, %.0f MB in %.1fs", float64(st.Size())/1e6, time.Since(begin).Seconds())
-	baseline := filepath.Join(buildDir, "csvbaseline")
-	if _, err := os.Stat(baseline); err != nil {
-		if err := goBuild(baseline, "./internal/csvbaseline", nil); err != nil {
-			b.Fatal(err)
-		}
-	}
+	baseline := csvBaseline(b)
 	cfg := filepath.Join(tmp, "clv.toml")
 	out := filepath.Join(tmp, "scores.csv")
 	writeFile(b, cfg, scoreSummaryConfig(in, out))
-	steps := []struct {
-		name string
-		inv  invocation
-	}{
+	steps := []benchStep{
 		{"baseline", invocation{bin: baseline, args: []string{in}}},
 		{"score", invocation{args: []string{"score", "--config", cfg, "--quiet"}, env: []string{"CLV_SCORE_TIMING=1"}}},
 	}
-	best := map[string]time.Duration{}
-	b.ResetTimer()
-	for range b.N {
-		for round := 0; round < 3; round++ {
-			for _, s := range steps {
-				r := s.inv.exec(b)
-				if r.code != 0 {
-					b.Fatalf("%s: exit code %d\n%s", s.name, r.code, r.stderr)
-				}
-				if d, ok := best[s.name]; !ok || r.elapsed < d {
-					best[s.name] = r.elapsed
-				}
-				b.Logf("round %d %-8s %6.3fs %s", round+1, s.name, r.elapsed.Seconds(), r.stderr)
-			}
-		}
-	}
-	b.StopTimer()
+	runs := interleaveRounds(b, steps, timingLine)
 	f, err := os.Open(out)
 	if err != nil {
 		b.Fatal(err)
@@ -159,7 +135,7 @@ func BenchmarkScoreBGNBD1M(b *testing.B) {
 	if lines != 1_000_001 {
 		b.Fatalf("scores.csv has %d lines, want 1,000,001 (header + one per customer)", lines)
 	}
-	base, score := best["baseline"].Seconds(), best["score"].Seconds()
+	base, score := runs["baseline"].best.Seconds(), runs["score"].best.Seconds()
 	b.ReportMetric(score/base, "score/baseline")
 	b.ReportMetric(base, "baseline-s")
 	b.ReportMetric(score, "score-s")

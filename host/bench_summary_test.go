@@ -37,42 +37,15 @@ func BenchmarkSummarize10MProcess(b *testing.B) {
 	}
 	st, _ := os.Stat(in)
 	b.Logf("generated %d rows, %d customers, %.0f MB in %.1fs", l.Rows, l.Customers, float64(st.Size())/1e6, time.Since(begin).Seconds())
-	baseline := filepath.Join(buildDir, "csvbaseline")
-	if _, err := os.Stat(baseline); err != nil {
-		if err := goBuild(baseline, "./internal/csvbaseline", nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	steps := []struct {
-		name string
-		inv  invocation
-	}{
+	baseline := csvBaseline(b)
+	steps := []benchStep{
 		{"baseline", invocation{bin: baseline, args: []string{in}}},
 		{"summarize", invocation{args: []string{"summarize", "--input", in, "--amount", "amount", "--unit", "week",
 			"--observation-end", l.ObservationEnd, "--out", filepath.Join(tmp, "summary.csv"), "--quiet"}}},
 	}
-	best := map[string]time.Duration{}
-	var rssKB int64
-	b.ResetTimer()
-	for range b.N {
-		for round := 0; round < 3; round++ {
-			for _, s := range steps {
-				r := s.inv.exec(b)
-				if r.code != 0 {
-					b.Fatalf("%s: exit code %d\n%s", s.name, r.code, r.stderr)
-				}
-				if d, ok := best[s.name]; !ok || r.elapsed < d {
-					best[s.name] = r.elapsed
-				}
-				if s.name == "summarize" {
-					rssKB = max(rssKB, r.maxRSSKB)
-				}
-				b.Logf("round %d %-9s %6.2fs  peak RSS %5d MB", round+1, s.name, r.elapsed.Seconds(), r.maxRSSKB/1024)
-			}
-		}
-	}
-	b.StopTimer()
-	base, sum := best["baseline"].Seconds(), best["summarize"].Seconds()
+	runs := interleaveRounds(b, steps, rssLine)
+	rssKB := runs["summarize"].peakRSS
+	base, sum := runs["baseline"].best.Seconds(), runs["summarize"].best.Seconds()
 	b.ReportMetric(sum/base, "summarize/baseline")
 	b.ReportMetric(lifetimesSummary10MSeconds/sum, "lifetimes/clv")
 	b.ReportMetric(base, "baseline-s")

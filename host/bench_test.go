@@ -46,45 +46,18 @@ func BenchmarkEndToEnd(b *testing.B) {
 	}
 	st, _ := os.Stat(in)
 	b.Logf("generated %d rows, %d customers, %.0f MB in %.1fs", l.Rows, l.Customers, float64(st.Size())/1e6, time.Since(begin).Seconds())
-	baseline := filepath.Join(buildDir, "csvbaseline")
-	if _, err := os.Stat(baseline); err != nil {
-		if err := goBuild(baseline, "./internal/csvbaseline", nil); err != nil {
-			b.Fatal(err)
-		}
-	}
+	baseline := csvBaseline(b)
 	cfg := filepath.Join(tmp, "clv.toml")
 	writeFile(b, cfg, synthConfig(in, filepath.Join(tmp, "scores.csv"), l))
-	steps := []struct {
-		name string
-		inv  invocation
-	}{
+	steps := []benchStep{
 		{"baseline", invocation{bin: baseline, args: []string{in}}},
 		{"summarize", invocation{args: []string{"summarize", "--input", in, "--amount", "amount", "--unit", "week",
 			"--observation-end", l.ObservationEnd, "--out", filepath.Join(tmp, "summary.csv"), "--quiet"}}},
 		{"score", invocation{args: []string{"score", "--config", cfg, "--quiet"}}},
 	}
-	best := map[string]time.Duration{}
-	var rssKB int64
-	b.ResetTimer()
-	for range b.N {
-		for round := 0; round < 3; round++ {
-			for _, s := range steps {
-				r := s.inv.exec(b)
-				if r.code != 0 {
-					b.Fatalf("%s: exit code %d\n%s", s.name, r.code, r.stderr)
-				}
-				if d, ok := best[s.name]; !ok || r.elapsed < d {
-					best[s.name] = r.elapsed
-				}
-				if s.name == "score" {
-					rssKB = max(rssKB, r.maxRSSKB)
-				}
-				b.Logf("round %d %-9s %6.2fs  peak RSS %5d MB", round+1, s.name, r.elapsed.Seconds(), r.maxRSSKB/1024)
-			}
-		}
-	}
-	b.StopTimer()
-	base, sum, score := best["baseline"].Seconds(), best["summarize"].Seconds(), best["score"].Seconds()
+	runs := interleaveRounds(b, steps, rssLine)
+	rssKB := runs["score"].peakRSS
+	base, sum, score := runs["baseline"].best.Seconds(), runs["summarize"].best.Seconds(), runs["score"].best.Seconds()
 	b.ReportMetric(sum/base, "summarize/baseline")
 	b.ReportMetric(score/sum, "score/summarize")
 	b.ReportMetric(float64(rssKB)/1024, "score-peak-RSS-MB")
@@ -94,4 +67,9 @@ func BenchmarkEndToEnd(b *testing.B) {
 	b.ReportMetric(float64(l.Rows)/score, "score-rows/s")
 	fmt.Fprintf(os.Stderr, "BenchmarkEndToEnd: %d rows, %d customers: baseline %.2fs, summarize %.2fs (%.2f× baseline), score %.2fs (%.2f× summarize), score peak RSS %.0f MB\n",
 		l.Rows, l.Customers, base, sum, sum/base, score, score/sum, float64(rssKB)/1024)
+}
+
+// rssLine is a round's log line with the step's peak resident memory.
+func rssLine(round int, s benchStep, r result) string {
+	return fmt.Sprintf("round %d %-9s %6.2fs  peak RSS %5d MB", round, s.name, r.elapsed.Seconds(), r.maxRSSKB/1024)
 }

@@ -572,7 +572,6 @@ func objectiveDerivs(p problem, opt FitOptions, phi []float64, evals *int) (floa
 // (symmetrised) Hessian at x0, or nil for the Hessian when the objective at
 // x0 is not finite.
 func newtonPolish(fg func(phi, g []float64) float64, hessAt func(phi []float64) *mat.SymDense, x0 []float64) ([]float64, float64, *mat.SymDense) {
-	const step = 1e-5
 	k := len(x0)
 	x := append([]float64(nil), x0...)
 	g := make([]float64, k)
@@ -587,25 +586,7 @@ func newtonPolish(fg func(phi, g []float64) float64, hessAt func(phi []float64) 
 		h = hessAt(x)
 	}
 	if h == nil {
-		plus, minus := make([]float64, k), make([]float64, k)
-		cols := make([][]float64, k)
-		for j := range k {
-			copy(y, x)
-			y[j] = x[j] + step
-			fg(y, plus)
-			y[j] = x[j] - step
-			fg(y, minus)
-			cols[j] = make([]float64, k)
-			for i := range k {
-				cols[j][i] = (plus[i] - minus[i]) / (2 * step)
-			}
-		}
-		h = mat.NewSymDense(k, nil)
-		for i := range k {
-			for j := i; j < k; j++ {
-				h.SetSym(i, j, (cols[j][i]+cols[i][j])/2)
-			}
-		}
+		h = gradientHessian(func(at, g []float64) { fg(at, g) }, x, 1e-5)
 	}
 	var chol mat.Cholesky
 	if !chol.Factorize(h) {
@@ -657,42 +638,48 @@ func slicesEqual(a, b []float64) bool {
 // (2k gradient evaluations instead of O(k²) function evaluations), then
 // symmetrised.
 func standardErrorsGrad(p problem, phi []float64) []float64 {
-	llGrad := p.logLikGrad
 	k := len(phi)
-	const step = 1e-5
-	h := mat.NewSymDense(k, nil)
-	cols := make([][]float64, k)
 	theta := make([]float64, k)
 	jac := make([]float64, k)
 	g := make([]float64, k)
-	gradPhi := func(at []float64, dst []float64) {
+	gradPhi := func(at, dst []float64) {
 		for i, v := range at {
 			theta[i], jac[i] = p.natural(i, v)
 		}
-		llGrad(theta, g)
+		p.logLikGrad(theta, g)
 		for i := range dst {
 			dst[i] = -jac[i] * g[i] // gradient of −LL in φ
 		}
 	}
+	return seFromHessian(p, gradientHessian(gradPhi, phi, 1e-5), phi)
+}
+
+// gradientHessian returns the Hessian at x of the function whose gradient
+// grad stores in its second argument: central differences of the
+// gradient with the given step (2k gradient evaluations), symmetrised.
+func gradientHessian(grad func(at, g []float64), x []float64, step float64) *mat.SymDense {
+	k := len(x)
+	y := make([]float64, k)
 	plus, minus := make([]float64, k), make([]float64, k)
-	x := make([]float64, k)
+	cols := make([][]float64, k)
 	for j := range k {
-		copy(x, phi)
-		x[j] = phi[j] + step
-		gradPhi(x, plus)
-		x[j] = phi[j] - step
-		gradPhi(x, minus)
+		copy(y, x)
+		y[j] = x[j] + step
+		grad(y, plus)
+		y[j] = x[j] - step
+		grad(y, minus)
 		cols[j] = make([]float64, k)
 		for i := range k {
 			cols[j][i] = (plus[i] - minus[i]) / (2 * step)
 		}
 	}
+	h := mat.NewSymDense(k, nil)
 	for i := range k {
 		for j := i; j < k; j++ {
 			h.SetSym(i, j, (cols[j][i]+cols[i][j])/2)
 		}
 	}
-	return seFromHessian(p, h, phi)
+	return h
 }
 
 // standardErrors returns θ·SE(log θ): the Hessian of the total negative
