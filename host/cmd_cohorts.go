@@ -106,10 +106,9 @@ func (o *cohortFlags) register(fs *flag.FlagSet) {
 func (o *cohortFlags) run(ctx context.Context, e *env) error {
 	set := map[string]bool{}
 	o.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, f := range []struct{ name, v string }{{"config", o.config}, {"input", o.input}, {"observation-end", o.observationEnd}, {"out", o.out}, {"out-format", o.format}, {"period", o.period}} {
-		if set[f.name] && f.v == "" {
-			return fmt.Errorf("--%s is empty: give a value, or leave the flag out for its default", f.name)
-		}
+	if err := emptyFlag(set, " for its default", flagValue{"config", o.config}, flagValue{"input", o.input}, flagValue{"observation-end", o.observationEnd},
+		flagValue{"out", o.out}, flagValue{"out-format", o.format}, flagValue{"period", o.period}); err != nil {
+		return err
 	}
 	period, err := summary.ParseCohortPeriod(o.period)
 	if err != nil {

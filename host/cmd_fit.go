@@ -164,10 +164,9 @@ Examples:
 						covNames = append(covNames, n)
 					}
 				}
-				for _, f := range []struct{ name, v string }{{"config", *cfgPath}, {"input", *path}, {"out", *out}, {"spend-out", *spendOut}, {"unit", *unit}, {"grain", *grain}} {
-					if set[f.name] && f.v == "" {
-						return fmt.Errorf("--%s is empty: give a value, or leave the flag out", f.name)
-					}
+				if err := emptyFlag(set, "", flagValue{"config", *cfgPath}, flagValue{"input", *path}, flagValue{"out", *out},
+					flagValue{"spend-out", *spendOut}, flagValue{"unit", *unit}, flagValue{"grain", *grain}); err != nil {
+					return err
 				}
 				if *cfgPath != "" {
 					for _, f := range []string{"model", "format", "frequency", "recency", "T", "monetary", "weights", "periods", "alive", "calibration-periods", "penalty", "unit", "grain", "covariate-penalty"} {

@@ -113,10 +113,8 @@ func (o *groupsFlags) register(fs *flag.FlagSet) {
 func (o *groupsFlags) run(ctx context.Context, e *env) error {
 	set := map[string]bool{}
 	o.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, f := range []struct{ name, v string }{{"config", o.config}, {"input", o.input}, {"observation-end", o.observationEnd}, {"out", o.out}} {
-		if set[f.name] && f.v == "" {
-			return fmt.Errorf("--%s is empty: give a value, or leave the flag out", f.name)
-		}
+	if err := emptyFlag(set, "", flagValue{"config", o.config}, flagValue{"input", o.input}, flagValue{"observation-end", o.observationEnd}, flagValue{"out", o.out}); err != nil {
+		return err
 	}
 	if o.config == "" {
 		p, err := defaultConfig()

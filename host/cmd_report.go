@@ -96,10 +96,8 @@ type reportFlags struct {
 }
 
 func (o *reportFlags) run(ctx context.Context, e *env, set map[string]bool, lockWait time.Duration) error {
-	for _, f := range []struct{ name, v string }{{"input", o.input}, {"observation-end", o.observationEnd}} {
-		if set[f.name] && f.v == "" {
-			return fmt.Errorf("--%s is empty: give a value, or leave the flag out to keep the config's", f.name)
-		}
+	if err := emptyFlag(set, " to keep the config's", flagValue{"input", o.input}, flagValue{"observation-end", o.observationEnd}); err != nil {
+		return err
 	}
 	if o.config == "" {
 		path, err := defaultConfig()

@@ -256,11 +256,9 @@ func (o *scoreFlags) load(e *env) (*config.Config, error) {
 	}
 	set := map[string]bool{}
 	o.fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	for _, f := range []struct{ name, v string }{{"input", o.input}, {"out", o.out}, {"out-format", o.format}, {"observation-end", o.observationEnd},
-		{"model-file", o.modelFile}, {"spend-model-file", o.spendModelFile}} {
-		if set[f.name] && f.v == "" {
-			return nil, fmt.Errorf("--%s is empty: give a value, or leave the flag out to keep the config's", f.name)
-		}
+	if err := emptyFlag(set, " to keep the config's", flagValue{"input", o.input}, flagValue{"out", o.out}, flagValue{"out-format", o.format},
+		flagValue{"observation-end", o.observationEnd}, flagValue{"model-file", o.modelFile}, flagValue{"spend-model-file", o.spendModelFile}); err != nil {
+		return nil, err
 	}
 	if set["precision"] {
 		if err := score.CheckPrecision(o.precision); err != nil {

@@ -104,6 +104,22 @@ func sha256Hex(b []byte) string {
 // writing the same output to finish.
 const defaultLockWait = 30 * time.Second
 
+// flagValue is a string flag's name and value, for emptyFlag.
+type flagValue struct{ name, v string }
+
+// emptyFlag returns an error for the first of flags that was given on the
+// command line (set holds the names given) with an empty value: an empty
+// flag is a mistake, not a request for the default. then ends the
+// advice ("", " for its default", " to keep the config's").
+func emptyFlag(set map[string]bool, then string, flags ...flagValue) error {
+	for _, f := range flags {
+		if set[f.name] && f.v == "" {
+			return fmt.Errorf("--%s is empty: give a value, or leave the flag out%s", f.name, then)
+		}
+	}
+	return nil
+}
+
 // lockWaitFlag registers --lock-wait, shared by the commands that write
 // files.
 func lockWaitFlag(fs *flag.FlagSet) *time.Duration {
