@@ -2,51 +2,13 @@ package web
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/clvkit/clvkit/core/score"
+	"github.com/clvkit/clvkit/internal/testgen"
 	"github.com/clvkit/clvkit/wasm/bind"
 )
-
-// channelsCSV is a year of orders of n customers acquired through three
-// channels (fixed seed; the generator of wasm/bind's channel tests): each
-// buys every ~25, 45 or 70 days and leaves after a purchase with
-// probability 0.15, 0.3 or 0.5. Customer 7 switches to "social" after
-// their first order and customer 11's first order has no channel.
-func channelsCSV(n int) string {
-	rng := rand.New(rand.NewPCG(14, 1))
-	var b strings.Builder
-	b.WriteString("order_id,customer_id,date,amount,channel,store\n")
-	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	order := 0
-	for i := 1; i <= n; i++ {
-		ch := []string{"email", "paid_search", "social"}[i%3]
-		gap, drop := []int{25, 45, 70}[i%3], []float64{0.15, 0.3, 0.5}[i%3]
-		day := rng.IntN(300)
-		for k := 0; day <= 365; k++ {
-			order++
-			c := ch
-			switch {
-			case i == 7 && k > 0:
-				c = "social"
-			case i == 11 && k == 0:
-				c = ""
-			}
-			amount := 10 + rng.Float64()*[]float64{60, 90, 40}[i%3]
-			fmt.Fprintf(&b, "%d,%d,%s,%.2f,%s,%d\n", order, i, start.AddDate(0, 0, day).Format(time.DateOnly), amount, c, i%4)
-			if rng.Float64() < drop {
-				break
-			}
-			day += 1 + int(rng.ExpFloat64()*float64(gap))
-		}
-	}
-	return b.String()
-}
 
 // groupsCosts are what web/e2e/groups.mjs types into the channel view.
 var groupsCosts = []bind.CostInput{
@@ -60,7 +22,7 @@ var groupsCosts = []bind.CostInput{
 // the last date), the channel view's groups before and after the costs
 // are typed: the page's WebAssembly must show the same.
 func groupsExpected(t *testing.T, tmp string) map[string]any {
-	data := channelsCSV(300)
+	data := testgen.ChannelsCSV(300)
 	path := filepath.Join(tmp, "channels.csv")
 	writeFile(t, path, data)
 	var s bind.Session

@@ -3,53 +3,17 @@ package bind
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
-)
 
-// channelsCSV generates a year of orders of n customers acquired through
-// three channels (fixed seed): email buyers buy most often, social least.
-// Customer 7 switches to "social" after their first order (the first
-// purchase's channel counts) and customer 11's first order has no channel.
-func channelsCSV(n int) string {
-	rng := rand.New(rand.NewPCG(14, 1))
-	var b strings.Builder
-	b.WriteString("order_id,customer_id,date,amount,channel,store\n")
-	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	order := 0
-	for i := 1; i <= n; i++ {
-		ch := []string{"email", "paid_search", "social"}[i%3]
-		// BG/NBD-like: a purchase every ~gap days, and after each one
-		// the customer leaves with probability drop.
-		gap, drop := []int{25, 45, 70}[i%3], []float64{0.15, 0.3, 0.5}[i%3]
-		day := rng.IntN(300)
-		for k := 0; day <= 365; k++ {
-			order++
-			c := ch
-			switch {
-			case i == 7 && k > 0:
-				c = "social"
-			case i == 11 && k == 0:
-				c = ""
-			}
-			amount := 10 + rng.Float64()*[]float64{60, 90, 40}[i%3]
-			fmt.Fprintf(&b, "%d,%d,%s,%.2f,%s,%d\n", order, i, start.AddDate(0, 0, day).Format(time.DateOnly), amount, c, i%4)
-			if rng.Float64() < drop {
-				break
-			}
-			day += 1 + int(rng.ExpFloat64()*float64(gap))
-		}
-	}
-	return b.String()
-}
+	"github.com/clvkit/clvkit/internal/testgen"
+)
 
 func channelSession(t *testing.T) *Session {
 	t.Helper()
 	var s Session
-	ins := s.Load([]byte(channelsCSV(300)))
+	ins := s.Load([]byte(testgen.ChannelsCSV(300)))
 	st := NewSettings(ins, "2024-12-31")
 	st.Margin = 0.3
 	if _, err := s.Score(context.Background(), st, nil); err != nil {
