@@ -181,7 +181,6 @@ func paretoLogLik(ix *paretoIndex, r, alpha, s, beta float64, grad []float64) fl
 		k = 5
 	}
 	rows, xs, xi, pT, pTX := ix.rows, ix.xs, ix.xi, ix.pT, ix.pTX
-	invS := 1 / s
 	sums := sumRowsVec(len(rows), k, func(lo, hi int, acc []float64) {
 		// Compensated (Neumaier) sums: the total's rounding then no longer
 		// grows with the number of rows, which keeps the gradient's noise
@@ -200,43 +199,7 @@ func paretoLogLik(ix *paretoIndex, r, alpha, s, beta float64, grad []float64) fl
 				vX = pf[stride*p : stride*(p+1)]
 				nu = vX[0] - vT[0]
 			}
-			if !(nu > 0) && !math.IsNaN(nu) {
-				sum[0].add(w * vT[1])
-				if k == 5 {
-					sum[1].add(w * vT[12])
-					sum[2].add(w * vT[13])
-					sum[3].add(w * vT[14])
-					sum[4].add(w * vT[15])
-				}
-				continue
-			}
-			em := math.Expm1(nu) // e^(−u) − 1
-			var lse, sig float64 // log(1 + e^(l₂−l₁)) and the logistic of l₂ − l₁
-			if logK := vT[2]; logK > -700 && logK+nu < 700 {
-				e := vT[3] * em
-				lse = math.Log1p(e)
-				sig = e / (1 + e)
-			} else {
-				d := logK + nu + math.Log(-math.Expm1(-nu))
-				lse = softplus(d)
-				sig = logistic(d)
-			}
-			sum[0].add(w * (vT[1] + lse))
-			if k == 1 {
-				continue
-			}
-			// ∇l₂ − ∇l₁ with ∇log A₀ = ∇f(t_x) + (∇f(t_x) − ∇f(T))/(e^(−u) − 1).
-			ir := 1 / (r + s + xs[xi[i]])
-			iem := 1 / em
-			ws := w * sig
-			d0 := -ir + vX[4] + (vX[4]-vT[4])*iem - vT[8]
-			d1 := vX[5] + (vX[5]-vT[5])*iem - vT[9]
-			d2 := invS - ir + vX[6] + (vX[6]-vT[6])*iem - vT[10]
-			d3 := vX[7] + (vX[7]-vT[7])*iem - vT[11]
-			sum[1].add(w*vT[12] + ws*d0)
-			sum[2].add(w*vT[13] + ws*d1)
-			sum[3].add(w*vT[14] + ws*d2)
-			sum[4].add(w*vT[15] + ws*d3)
+			addParetoRow(&sum, w, r, s, xs[xi[i]], nu, vT, vX, k == 5)
 		}
 		for j := range k {
 			acc[j] += sum[j].total()
@@ -246,6 +209,50 @@ func paretoLogLik(ix *paretoIndex, r, alpha, s, beta float64, grad []float64) fl
 		copy(grad, sums[1:])
 	}
 	return sums[0]
+}
+
+// addParetoRow adds one row's log-likelihood term to sum[0] and, with
+// grad, its gradient in (r, α, s, β) to sum[1:5], from paretoPair's values
+// at (x, T) and (x, t_x), vT and vX, with nu = vX[0] − vT[0] (−Inf when
+// t_x = T: vX is then unused). See paretoLogLik for the formulas.
+func addParetoRow(sum *[5]kahan, w, r, s, x, nu float64, vT, vX []float64, grad bool) {
+	if !(nu > 0) && !math.IsNaN(nu) {
+		sum[0].add(w * vT[1])
+		if grad {
+			sum[1].add(w * vT[12])
+			sum[2].add(w * vT[13])
+			sum[3].add(w * vT[14])
+			sum[4].add(w * vT[15])
+		}
+		return
+	}
+	em := math.Expm1(nu) // e^(−u) − 1
+	var lse, sig float64 // log(1 + e^(l₂−l₁)) and the logistic of l₂ − l₁
+	if logK := vT[2]; logK > -700 && logK+nu < 700 {
+		e := vT[3] * em
+		lse = math.Log1p(e)
+		sig = e / (1 + e)
+	} else {
+		d := logK + nu + math.Log(-math.Expm1(-nu))
+		lse = softplus(d)
+		sig = logistic(d)
+	}
+	sum[0].add(w * (vT[1] + lse))
+	if !grad {
+		return
+	}
+	// ∇l₂ − ∇l₁ with ∇log A₀ = ∇f(t_x) + (∇f(t_x) − ∇f(T))/(e^(−u) − 1).
+	ir := 1 / (r + s + x)
+	iem := 1 / em
+	ws := w * sig
+	d0 := -ir + vX[4] + (vX[4]-vT[4])*iem - vT[8]
+	d1 := vX[5] + (vX[5]-vT[5])*iem - vT[9]
+	d2 := 1/s - ir + vX[6] + (vX[6]-vT[6])*iem - vT[10]
+	d3 := vX[7] + (vX[7]-vT[7])*iem - vT[11]
+	sum[1].add(w*vT[12] + ws*d0)
+	sum[2].add(w*vT[13] + ws*d1)
+	sum[3].add(w*vT[14] + ws*d2)
+	sum[4].add(w*vT[15] + ws*d3)
 }
 
 // kahan is a Neumaier-compensated running sum.

@@ -333,42 +333,7 @@ func paretoRowsLogLik(rows []RFT, r, alpha, s, beta float64, grad []float64) flo
 			paretoPair(vX[:], r, alpha, s, beta, x, row.TX, lgx, psix, false, g)
 			nu = vX[0] - vT[0]
 		}
-		if !(nu > 0) && !math.IsNaN(nu) {
-			sum[0].add(w * vT[1])
-			if g {
-				sum[1].add(w * vT[12])
-				sum[2].add(w * vT[13])
-				sum[3].add(w * vT[14])
-				sum[4].add(w * vT[15])
-			}
-			continue
-		}
-		em := math.Expm1(nu)
-		var lse, sig float64
-		if logK := vT[2]; logK > -700 && logK+nu < 700 {
-			e := vT[3] * em
-			lse = math.Log1p(e)
-			sig = e / (1 + e)
-		} else {
-			d := logK + nu + math.Log(-math.Expm1(-nu))
-			lse = softplus(d)
-			sig = logistic(d)
-		}
-		sum[0].add(w * (vT[1] + lse))
-		if !g {
-			continue
-		}
-		ir := 1 / (r + s + x)
-		iem := 1 / em
-		ws := w * sig
-		d0 := -ir + vX[4] + (vX[4]-vT[4])*iem - vT[8]
-		d1 := vX[5] + (vX[5]-vT[5])*iem - vT[9]
-		d2 := 1/s - ir + vX[6] + (vX[6]-vT[6])*iem - vT[10]
-		d3 := vX[7] + (vX[7]-vT[7])*iem - vT[11]
-		sum[1].add(w*vT[12] + ws*d0)
-		sum[2].add(w*vT[13] + ws*d1)
-		sum[3].add(w*vT[14] + ws*d2)
-		sum[4].add(w*vT[15] + ws*d3)
+		addParetoRow(&sum, w, r, s, x, nu, vT[:], vX[:], g)
 	}
 	if g {
 		for j := range 4 {
